@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
+
+from ronda.accounts import otp, selectors, services
+from ronda.accounts.models import User
+from ronda.core.tenancy import actor_for
+
+router = Router(tags=["accounts"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenIn(StrictSchema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=256)
+    otp_code: str | None = Field(default=None, max_length=8, description="TOTP code, required for roles that see children's data")
+    name: str = Field(default="", max_length=100, description="A label to recognise the token later")
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: str
+
+
+class MessageOut(Schema):
+    message: str
+
+
+class MembershipOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    org_unit_id: int | None
+    org_unit_name: str | None
+    org_unit_level: int | None
+    area_id: int | None
+    area_name: str | None
+    institution_id: int | None
+    active: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    active_membership_id: int | None
+    memberships: list[MembershipOut]
+
+
+def _membership_out(m: Any, active_id: int | None) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "role": m.role,
+        "role_label": str(m.get_role_display()),
+        "org_unit_id": m.org_unit_id,
+        "org_unit_name": m.org_unit.name if m.org_unit else None,
+        "org_unit_level": m.org_unit.level if m.org_unit else None,
+        "area_id": m.area_id,
+        "area_name": m.area.name if m.area else None,
+        "institution_id": m.institution_id,
+        "active": m.pk == active_id,
+    }
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: MessageOut, 429: MessageOut},
+    summary="Exchange username and password (and TOTP code) for a bearer token",
+)
+def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, _("Too many failed attempts. Try again in 15 minutes."))
+    if not isinstance(user, User) or not user.is_active:
+        return 401, {"message": _("The username or password is not correct.")}
+    memberships = selectors.active_memberships(user)
+    needs_otp = any(otp.role_requires_otp(m.role) for m in memberships) and not otp.user_exempt(user)
+    verified = False
+    if needs_otp:
+        if not payload.otp_code or otp.verify_code(user, payload.otp_code) is None:
+            return 401, {"message": _("A valid two-factor code (otp_code) is required for this account.")}
+        verified = True
+    actor = actor_for(user, memberships[0] if memberships else None, request.META.get("REMOTE_ADDR"))
+    token, raw = services.issue_api_token(actor=actor, name=payload.name, otp_verified=verified)
+    return 200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()}
+
+
+@router.delete("/auth/token", response={204: None}, summary="Revoke the token used for this request")
+def revoke_token(request: HttpRequest) -> Any:
+    services.revoke_api_token(actor=request.actor, token=request.api_token)  # type: ignore[attr-defined]
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user, their memberships and roles")
+def me(request: HttpRequest) -> Any:
+    user = request.user
+    actor = request.actor  # type: ignore[attr-defined]
+    active_id = actor.membership.pk if actor.membership else None
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "first_name": user.first_name,  # type: ignore[union-attr]
+        "last_name": user.last_name,  # type: ignore[union-attr]
+        "email": user.email,  # type: ignore[union-attr]
+        "active_membership_id": active_id,
+        "memberships": [_membership_out(m, active_id) for m in request.memberships],  # type: ignore[attr-defined]
+    }

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from ronda.accounts import selectors
+from ronda.accounts.otp import needs_otp_verification
+from ronda.core.tenancy import Actor, actor_for
+
+SESSION_KEY = "ronda_membership_id"
+
+# Paths a signed-in user may reach before the second factor is verified.
+OTP_EXEMPT_PREFIXES = (
+    "/cuentas/entrar/",
+    "/cuentas/salir/",
+    "/cuentas/verificacion/",
+    "/cuentas/contrasena/recuperar/",
+    "/static/",
+    "/i18n/",
+    "/api/",  # the API checks the second factor itself, when a token is issued
+    "/salud",
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class ActiveMembershipMiddleware:
+    """Attach ``request.actor``: the user with the membership they currently act in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        if request.path.startswith(("/static/", "/api/")):
+            return self.get_response(request)
+        user = request.user
+        if user.is_authenticated:
+            memberships = selectors.active_memberships(user)  # type: ignore[arg-type]
+            request.memberships = memberships  # type: ignore[attr-defined]
+            chosen = selectors.pick_membership(memberships, request.session.get(SESSION_KEY))
+            if chosen is not None and request.session.get(SESSION_KEY) != chosen.pk:
+                request.session[SESSION_KEY] = chosen.pk
+            actor: Actor = actor_for(user, chosen, client_ip(request))  # type: ignore[arg-type]
+            request.actor = actor  # type: ignore[attr-defined]
+            if needs_otp_verification(request, actor) and not request.path.startswith(OTP_EXEMPT_PREFIXES):
+                return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+        return self.get_response(request)

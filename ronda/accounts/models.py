@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ronda.accounts.roles import Role
+from ronda.core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    # Demo users exist only on demo installations: production refuses to start while any exists.
+    is_demo = models.BooleanField(_("demo user"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True)
+
+
+class Membership(TimeStampedModel):
+    """A user acting with one role within one org unit (and optionally one area or institution)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Null only for administrators, whose scope is the whole deployment.
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit",
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    area = models.ForeignKey(
+        "territory.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "territory.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN) | Q(org_unit__isnull=False), name="membership_scope_required"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.AREA_FOCAL) | Q(area__isnull=False), name="membership_focal_needs_area"
+            ),
+            # NULLs are distinct in SQL unique indexes, so the three shapes get one constraint each.
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit", "area"], name="membership_unique_with_area"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit"],
+                condition=Q(area__isnull=True),
+                name="membership_unique_without_area",
+            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(role=Role.ADMIN), name="membership_one_admin"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.org_unit.name if self.org_unit_id and self.org_unit else _("all territories")
+        label = f"{self.get_role_display()} · {where}"
+        if self.area_id and self.area:
+            label += f" · {self.area.name}"
+        return label
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A token issued after a valid TOTP code carries the second factor with it.
+    otp_verified = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+def default_token_expiry() -> timezone.datetime:
+    return timezone.now() + timezone.timedelta(days=settings.RONDA_API_TOKEN_DAYS)

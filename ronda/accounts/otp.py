@@ -1,0 +1,37 @@
+"""Two-factor (TOTP) rules: which actors need it, and how a session proves it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ronda.accounts.models import User
+from ronda.accounts.roles import PERSONAL_DATA_ROLES
+from ronda.core.tenancy import Actor
+
+
+def role_requires_otp(role: str | None) -> bool:
+    return role in PERSONAL_DATA_ROLES
+
+
+def user_exempt(user: User) -> bool:
+    # Demo-only exemption (RONDA_DEMO_OTP_EXEMPT); production refuses demo users altogether.
+    return bool(settings.RONDA_DEMO_OTP_EXEMPT and user.is_demo)
+
+
+def needs_otp_verification(request: HttpRequest, actor: Actor) -> bool:
+    if not role_requires_otp(actor.role) or user_exempt(actor.user):
+        return False
+    return not request.user.is_verified()  # type: ignore[union-attr]
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def verify_code(user: User, code: str) -> TOTPDevice | None:
+    device = confirmed_device(user)
+    if device is not None and code and device.verify_token(code.strip().replace(" ", "")):
+        return device
+    return None

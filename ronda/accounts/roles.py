@@ -1,0 +1,48 @@
+"""The roles of DOMAIN.md and what each may see. The single table every policy reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    SECRETARIAT = "secretariat", _("Technical secretariat")
+    COORDINATOR = "coordinator", _("Coordinator")
+    AREA_FOCAL = "area_focal", _("Area focal point")
+    DEFENDER = "defender", _("Community defender")
+    PROTECTION_OFFICER = "protection_officer", _("Protection officer")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ANALYST = "analyst", _("Analyst")
+
+
+# Roles whose work shows children's personal data: they must use two-factor authentication.
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.DEFENDER, Role.PROTECTION_OFFICER, Role.SUPERVISOR})
+
+# Roles that never write anything.
+READ_ONLY_ROLES = frozenset({Role.ANALYST})
+
+# The org-unit level a membership of each role is anchored at (None: any level / global).
+ROLE_LEVELS: dict[str, tuple[int, ...]] = {
+    Role.ADMIN: (),
+    Role.SECRETARIAT: (1, 2),
+    Role.COORDINATOR: (3,),
+    Role.AREA_FOCAL: (3,),
+    Role.DEFENDER: (4,),
+    Role.PROTECTION_OFFICER: (3,),
+    Role.SUPERVISOR: (3,),
+    Role.ANALYST: (1, 2, 3),
+}
+
+# Order of preference when a user with several memberships signs in.
+ROLE_PRIORITY = [
+    Role.ADMIN,
+    Role.SECRETARIAT,
+    Role.COORDINATOR,
+    Role.SUPERVISOR,
+    Role.PROTECTION_OFFICER,
+    Role.DEFENDER,
+    Role.AREA_FOCAL,
+    Role.ANALYST,
+]

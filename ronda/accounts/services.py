@@ -1,0 +1,199 @@
+"""Accounts: users, memberships, API tokens, two-factor enrolment. All audited."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ronda.accounts import policies
+from ronda.accounts.models import ApiToken, Membership, User, default_token_expiry, hash_token
+from ronda.accounts.roles import ROLE_LEVELS, Role
+from ronda.core import audit
+from ronda.core.models import AuditAction
+from ronda.core.tenancy import Actor
+from ronda.territory.models import Area, Institution, OrgUnit
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: Actor | None,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_demo: bool = False,
+) -> User:
+    if actor is not None and not policies.can_manage_users(actor):
+        raise PermissionDenied
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That username is taken.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, is_demo=is_demo)
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=user,
+        org_unit=None,
+        changes=audit.diff({}, audit.snapshot(user, ("username", "first_name", "last_name", "email", "is_demo"))),
+    )
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
+    if not policies.can_manage_users(actor):
+        raise PermissionDenied
+    if user.pk == actor.user.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    before = audit.snapshot(user, ("is_active",))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record_update(actor=actor, target=user, org_unit=None, before=before)
+    return user
+
+
+def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, institution: Institution | None) -> None:
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = _("Unknown role.")
+    elif role == Role.ADMIN:
+        if org_unit is not None:
+            errors["org_unit"] = _("Administrators act on the whole territory: leave the unit empty.")
+    else:
+        levels = ROLE_LEVELS[role]
+        if org_unit is None:
+            errors["org_unit"] = _("Choose the unit this role acts in.")
+        elif levels and org_unit.level not in levels:
+            errors["org_unit"] = _("This role cannot act at the level of %(unit)s.") % {"unit": org_unit.name}
+    if role == Role.AREA_FOCAL and area is None:
+        errors["area"] = _("An area focal point needs an area.")
+    if area is not None and (org_unit is None or area.org_unit_id != org_unit.pk):
+        errors["area"] = _("The area must belong to the chosen municipality.")
+    if institution is not None and org_unit is not None and not institution.org_unit.path.startswith(org_unit.path):
+        if not org_unit.path.startswith(institution.org_unit.path):
+            errors["institution"] = _("The institution must work in the chosen unit.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_membership(
+    *,
+    actor: Actor | None,
+    user: User,
+    role: str,
+    org_unit: OrgUnit | None,
+    area: Area | None = None,
+    institution: Institution | None = None,
+) -> Membership:
+    if actor is not None and not policies.can_manage_users(actor):
+        raise PermissionDenied
+    _check_membership(role, org_unit, area, institution)
+    existing = Membership.objects.filter(user=user, role=role, org_unit=org_unit, area=area).first()
+    if existing is not None:
+        if existing.is_active:
+            raise ValidationError(_("This user already has that role there."))
+        before = audit.snapshot(existing, ("is_active",))
+        existing.is_active = True
+        existing.save(update_fields=["is_active", "updated_at"])
+        audit.record_update(actor=actor, target=existing, org_unit=org_unit, before=before)
+        return existing
+    membership = Membership.objects.create(
+        user=user, role=role, org_unit=org_unit, area=area, institution=institution
+    )
+    audit.record_create(actor=actor, target=membership, org_unit=org_unit)
+    return membership
+
+
+@transaction.atomic
+def set_membership_active(*, actor: Actor, membership: Membership, active: bool) -> Membership:
+    if not policies.can_manage_users(actor):
+        raise PermissionDenied
+    before = audit.snapshot(membership, ("is_active",))
+    membership.is_active = active
+    membership.save(update_fields=["is_active", "updated_at"])
+    audit.record_update(actor=actor, target=membership, org_unit=membership.org_unit, before=before)
+    return membership
+
+
+@transaction.atomic
+def record_membership_switch(*, actor: Actor, membership: Membership) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_SWITCH,
+        target=membership,
+        org_unit=membership.org_unit,
+        changes={"membership": [actor.membership.pk if actor.membership else None, membership.pk]},
+    )
+
+
+@transaction.atomic
+def record_auth_event(*, actor: Actor, action: AuditAction) -> None:
+    audit.record(actor=actor, action=action, target=actor.user, org_unit=actor.org_unit)
+
+
+@transaction.atomic
+def issue_api_token(*, actor: Actor, name: str = "", otp_verified: bool = False) -> tuple[ApiToken, str]:
+    """A new bearer token. The raw value is returned once and never stored."""
+    raw = "rnd_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor.user,
+        key_hash=hash_token(raw),
+        prefix=raw[:10],
+        name=name[:100],
+        expires_at=default_token_expiry(),
+        otp_verified=otp_verified,
+    )
+    audit.record(actor=actor, action=AuditAction.TOKEN_ISSUE, target=token, org_unit=None)
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: Actor, token: ApiToken) -> None:
+    if token.user_id != actor.user.pk and not policies.can_manage_users(actor):
+        raise PermissionDenied
+    if token.revoked_at is None:
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE, target=token, org_unit=None)
+
+
+def touch_api_token(token: ApiToken) -> None:
+    """Remember when a token was last used, at most once a minute (no write per request)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+@transaction.atomic
+def start_otp_enrollment(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device to show as a QR code; replaces any earlier unconfirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+
+
+@transaction.atomic
+def confirm_otp_enrollment(*, actor: Actor, device: TOTPDevice, code: str) -> bool:
+    if device.user_id != actor.user.pk or not device.verify_token(code.strip().replace(" ", "")):
+        return False
+    TOTPDevice.objects.filter(user=actor.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(actor=actor, action=AuditAction.OTP_ENROLL, target=actor.user, org_unit=actor.org_unit)
+    return True

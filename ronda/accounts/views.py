@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ronda.accounts import otp, policies, services
+from ronda.accounts.forms import LoginForm, MembershipForm, OTPForm, UserCreateForm
+from ronda.accounts.middleware import SESSION_KEY
+from ronda.core.models import AuditAction
+from ronda.core.tenancy import actor_for, get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_auth_event(actor=get_actor(self.request), action=AuditAction.PASSWORD_CHANGE)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_auth_event(actor=actor_for(form.user, None), action=AuditAction.PASSWORD_RESET)
+        return response
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def otp_view(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (first time) or verify a code (every sign-in)."""
+    actor = get_actor(request)
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    device = otp.confirmed_device(actor.user)
+    form = OTPForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "next": _safe_next(request), "enrolling": device is None}
+    if device is None:
+        pending_id = request.session.get("ronda_otp_pending")
+        pending = TOTPDevice.objects.filter(pk=pending_id, user=actor.user, confirmed=False).first()
+        if pending is None:
+            pending = services.start_otp_enrollment(user=actor.user)
+            request.session["ronda_otp_pending"] = pending.pk
+        if request.method == "POST" and form.is_valid():
+            if services.confirm_otp_enrollment(actor=actor, device=pending, code=form.cleaned_data["code"]):
+                otp_login(request, pending)
+                request.session.pop("ronda_otp_pending", None)
+                messages.success(request, _("Two-factor authentication is on."))
+                return redirect(context["next"])
+            form.add_error("code", _("That code is not valid. Check the time on your phone and try again."))
+        context["qr_svg"] = segno.make(pending.config_url, error="m").svg_inline(scale=4, dark="#1f2937")
+        context["secret"] = pending.bin_key.hex()
+        import base64
+
+        context["secret_b32"] = base64.b32encode(pending.bin_key).decode()
+    elif request.method == "POST" and form.is_valid():
+        verified = otp.verify_code(actor.user, form.cleaned_data["code"])
+        if verified is not None:
+            otp_login(request, verified)
+            return redirect(context["next"])
+        form.add_error("code", _("That code is not valid. Check the time on your phone and try again."))
+    return render(request, "accounts/otp.html", context)
+
+
+@require_POST
+@login_required
+def switch_membership(request: HttpRequest) -> HttpResponseBase:
+    actor = get_actor(request)
+    wanted = request.POST.get("membership")
+    membership = next((m for m in getattr(request, "memberships", []) if str(m.pk) == str(wanted)), None)
+    if membership is None:
+        raise Http404
+    if membership.pk != actor.membership.pk if actor.membership else True:
+        services.record_membership_switch(actor=actor, membership=membership)
+        request.session[SESSION_KEY] = membership.pk
+        messages.success(request, _("You are now working as: %(membership)s") % {"membership": membership})
+    return redirect("core:home")
+
+
+# --- User management (administrators) -------------------------------------------------
+@actor_required(policies.can_manage_users)
+def user_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    users = policies.visible_users(actor).prefetch_related("memberships__org_unit").order_by("username")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(username__icontains=q) | users.filter(last_name__icontains=q)
+    from django.core.paginator import Paginator
+
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_users)
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error("password", exc.messages)
+        else:
+            messages.success(request, _("User created. Now give them a role."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_users)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    user = get_object_or_404_scoped(policies.visible_users(actor), pk=pk)
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in {"activate", "deactivate"}:
+            try:
+                services.set_user_active(actor=actor, user=user, active=action == "activate")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:user_detail", pk=user.pk)
+        if action in {"membership_on", "membership_off"}:
+            membership = get_object_or_404_scoped(user.memberships.all(), pk=request.POST.get("membership"))
+            services.set_membership_active(actor=actor, membership=membership, active=action == "membership_on")
+            return redirect("accounts:user_detail", pk=user.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_membership(
+                    actor=actor,
+                    user=user,
+                    role=data["role"],
+                    org_unit=data["org_unit_code"],
+                    area=data["area"],
+                    institution=data["institution"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        target = "org_unit_code" if field == "org_unit" else field
+                        form.add_error(target if target in form.fields else None, errs)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Role added."))
+                return redirect("accounts:user_detail", pk=user.pk)
+    memberships = user.memberships.select_related("org_unit", "area", "institution").order_by("-is_active", "role")
+    return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})

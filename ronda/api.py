@@ -1,0 +1,115 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers per domain, errors always JSON."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+
+from ronda.accounts.api import router as accounts_router
+from ronda.core.api_auth import BearerToken
+from ronda.core.errors import ConflictError
+from ronda.territory.api import router as territory_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Ronda API",
+    version="1",
+    description=(
+        "API de Ronda. Obtenga un token con `POST /api/v1/auth/token` y envíelo como "
+        "`Authorization: Bearer <token>`. Cabecera opcional `X-Ronda-Membership` para actuar con otra membresía."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "body"
+
+
+PYDANTIC_MESSAGES = {
+    "missing": "This field is required.",
+    "extra_forbidden": "Unknown field.",
+    "string_too_long": "Too long.",
+    "string_too_short": "Too short.",
+    "int_parsing": "Must be a whole number.",
+    "int_type": "Must be a whole number.",
+    "string_type": "Must be text.",
+    "json_invalid": "The body is not valid JSON.",
+    "model_attributes_type": "The body must be a JSON object.",
+    "dict_type": "The body must be a JSON object.",
+    "enum": "Not one of the allowed values.",
+    "literal_error": "Not one of the allowed values.",
+    "greater_than_equal": "Too small.",
+    "less_than_equal": "Too large.",
+}
+
+
+def _translate(error: dict[str, Any]) -> str:
+    key = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
+    return _(key) if key else _("Invalid value.")
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [{"field": _field_name(list(e.get("loc", []))), "message": _translate(e)} for e in exc.errors]
+    return api.create_response(request, {"message": _("The request has invalid fields."), "errors": errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": " ".join(m)} for f, m in exc.message_dict.items()]
+    else:
+        errors = [{"field": "body", "message": " ".join(exc.messages)}]
+    return api.create_response(request, {"message": _("The request has invalid fields."), "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"message": _("Missing, invalid or expired token.")}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Same answer as "missing": what a user may not touch does not exist for them.
+    return api.create_response(request, {"message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return api.create_response(request, {"message": str(exc)}, status=409)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"message": str(exc.message)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled API error")
+    return api.create_response(request, {"message": _("Unexpected error. It has been logged.")}, status=500)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/org-units", territory_router)

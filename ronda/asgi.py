@@ -1,0 +1,11 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ronda.settings")
+
+application = get_asgi_application()
+
+from ronda.core.checks import assert_production_safe  # noqa: E402
+
+assert_production_safe()

@@ -1,0 +1,36 @@
+"""Bearer-token authentication for the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from ronda.accounts import selectors, services
+from ronda.accounts.otp import role_requires_otp, user_exempt
+from ronda.core.tenancy import actor_for
+
+MEMBERSHIP_HEADER = "HTTP_X_RONDA_MEMBERSHIP"
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = selectors.token_for_key(token)
+        if api_token is None:
+            return None
+        user = api_token.user
+        memberships = selectors.active_memberships(user)
+        membership = selectors.pick_membership(memberships, request.META.get(MEMBERSHIP_HEADER))
+        if request.META.get(MEMBERSHIP_HEADER) and (membership is None or str(membership.pk) != request.META[MEMBERSHIP_HEADER]):
+            return None
+        # A token without the second factor cannot act in a role that sees children's data.
+        if membership is not None and role_requires_otp(membership.role):
+            if not api_token.otp_verified and not user_exempt(user):
+                membership = None
+        services.touch_api_token(api_token)
+        request.user = user
+        request.actor = actor_for(user, membership, request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+        request.memberships = memberships  # type: ignore[attr-defined]
+        request.api_token = api_token  # type: ignore[attr-defined]
+        return api_token

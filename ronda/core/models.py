@@ -1,0 +1,154 @@
+"""Shared kernel models: the audit trail and the access log.
+
+Both tables are append-only. The model refuses updates and deletes, the queryset refuses
+bulk updates and deletes, and on PostgreSQL a trigger refuses them at the database too
+(see migration 0002). Nothing in the application can edit or delete an audit row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A model that two people may edit at once: saves compare ``version`` (optimistic locking)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class ImmutableRowError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRowError("Audit rows cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Audit rows cannot be deleted")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableRowError("Audit rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("Audit rows cannot be deleted")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Signed in")
+    LOGOUT = "logout", _("Signed out")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    OTP_ENROLL = "otp_enroll", _("Two-factor enrolled")
+    TOKEN_ISSUE = "token_issue", _("API token issued")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    MEMBERSHIP_SWITCH = "membership_switch", _("Active role switched")
+
+
+class AuditEvent(AppendOnlyModel):
+    """One write: who did what to which object, in which org unit, with old → new values.
+
+    References are kept as plain values (ids, reprs, the org unit's path) with no database
+    constraint, so the trail outlives the objects it speaks of and is never cascaded away.
+    """
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
+    actor_role = models.CharField(_("actor role"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit",
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    org_unit_path = models.CharField(_("org unit path"), max_length=255, blank=True, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
+
+
+class AccessEvent(AppendOnlyModel):
+    """One read of a child's personal record (written by the case modules' selectors)."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
+    actor_role = models.CharField(_("actor role"), max_length=32, blank=True)
+    org_unit_path = models.CharField(_("org unit path"), max_length=255, blank=True, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    target_id = models.CharField(_("object id"), max_length=64)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=255, blank=True)
+    break_glass = models.BooleanField(_("break-glass access"), default=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="access_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} read {self.target_repr}"

@@ -1,0 +1,97 @@
+"""Tenancy: the one place that turns (user, active membership) into an Actor.
+
+An Actor is what every policy, selector and service receives. It knows the role and the
+subtree the user acts in; domain ``policies.py`` modules derive visible querysets and
+allowed actions from it and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from ronda.accounts.models import Membership, User
+    from ronda.territory.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    membership: Membership | None
+    ip_address: str | None = field(default=None, compare=False)
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership is not None else None
+
+    @property
+    def is_admin(self) -> bool:
+        from ronda.accounts.roles import Role
+
+        return self.role == Role.ADMIN
+
+    @property
+    def org_unit(self) -> OrgUnit | None:
+        return self.membership.org_unit if self.membership is not None else None
+
+    @property
+    def area_id(self) -> int | None:
+        return self.membership.area_id if self.membership is not None else None
+
+    @property
+    def institution_id(self) -> int | None:
+        return self.membership.institution_id if self.membership is not None else None
+
+    @property
+    def scope_path(self) -> str | None:
+        """Path prefix of everything this actor may see; "" for everything; None for nothing."""
+        if self.membership is None:
+            return None
+        if self.is_admin:
+            return ""
+        unit = self.membership.org_unit
+        return unit.path if unit is not None else None
+
+    @property
+    def is_read_only(self) -> bool:
+        from ronda.accounts.roles import READ_ONLY_ROLES
+
+        return self.role in READ_ONLY_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def covers_path(self, path: str | None) -> bool:
+        """True when an object at ``path`` lies inside this actor's subtree."""
+        scope = self.scope_path
+        if scope is None or path is None:
+            return False
+        return path.startswith(scope)
+
+    def covers(self, unit: OrgUnit | None) -> bool:
+        return unit is not None and self.covers_path(unit.path)
+
+
+M = TypeVar("M", bound="Model")
+
+
+def actor_for(user: User, membership: Membership | None, ip_address: str | None = None) -> Actor:
+    if membership is not None and membership.user_id != user.pk:
+        raise ValueError("membership belongs to another user")
+    return Actor(user=user, membership=membership, ip_address=ip_address)
+
+
+def get_object_or_404_scoped(queryset: QuerySet[M], **lookup: object) -> M:
+    """Fetch from an already-scoped queryset.
+
+    Same answer for "missing" and "forbidden": the existence of a record is itself information.
+    """
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

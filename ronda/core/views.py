@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ronda.accounts.roles import Role
+from ronda.core import policies
+from ronda.core.models import AuditAction
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.territory import policies as territory_policies
+from ronda.territory.models import Level
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe; touches no database (also the benchmark's floor)."""
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html")
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.membership is None:
+        return render(request, "core/no_membership.html")
+    units = territory_policies.visible_org_units(actor)
+    counts = {
+        "regions": units.filter(level=Level.REGION).count(),
+        "municipalities": units.filter(level=Level.MUNICIPALITY).count(),
+        "communities": units.filter(level=Level.COMMUNITY).count(),
+    }
+    context: dict[str, Any] = {
+        "counts": counts,
+        "institutions_count": territory_policies.visible_institutions(actor).count(),
+        "areas": territory_policies.visible_areas(actor).filter(is_active=True)[:20],
+        "role_template": f"core/home/{actor.role}.html",
+        "can_import": territory_policies.can_import_org_units(actor),
+        "can_audit": policies.can_view_audit(actor),
+    }
+    if policies.can_view_audit(actor):
+        context["recent_events"] = policies.visible_audit_events(actor)[:8]
+    if actor.role == Role.DEFENDER:
+        context["institutions"] = territory_policies.visible_institutions(actor).filter(is_active=True)[:8]
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+@actor_required(policies.can_view_audit)
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    events = policies.visible_audit_events(actor)
+    params = request.GET
+    filters = {
+        "actor": params.get("actor", "").strip(),
+        "object": params.get("object", "").strip(),
+        "action": params.get("action", "").strip(),
+        "date_from": params.get("date_from", "").strip(),
+        "date_to": params.get("date_to", "").strip(),
+    }
+    if filters["actor"]:
+        events = events.filter(actor_username__icontains=filters["actor"])
+    if filters["object"]:
+        term = filters["object"]
+        condition = Q(target_repr__icontains=term) | Q(target_type__icontains=term)
+        if term.isdigit():
+            condition |= Q(target_id=term)
+        events = events.filter(condition)
+    if filters["action"] in AuditAction.values:
+        events = events.filter(action=filters["action"])
+    errors = []
+    tz = timezone.get_current_timezone()
+    date_from = parse_date(filters["date_from"]) if filters["date_from"] else None
+    date_to = parse_date(filters["date_to"]) if filters["date_to"] else None
+    if filters["date_from"] and date_from is None:
+        errors.append("date_from")
+    if filters["date_to"] and date_to is None:
+        errors.append("date_to")
+    if date_from:
+        events = events.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        events = events.filter(created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    page = Paginator(events, 50).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "actions": AuditAction.choices,
+        "query": query.urlencode(),
+    }
+    template = "core/partials/audit_results.html" if request.htmx else "core/audit.html"  # type: ignore[attr-defined]
+    return render(request, template, context)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.territory import policies
+from ronda.territory.models import Level, OrgUnit
+
+router = Router(tags=["territory"])
+
+
+class OrgUnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: int
+    level_label: str
+    parent_id: int | None
+    is_active: bool
+
+
+class OrgUnitDetailOut(OrgUnitOut):
+    parent_code: str | None
+    path: list[int]
+    children_count: int
+    child_population: dict[str, Any]
+    geometry: dict[str, Any] | None
+
+
+class OrgUnitPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[OrgUnitOut]
+
+
+class OrgUnitFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    level: int | None = Field(default=None, ge=1, le=4, description="1 country, 2 region, 3 municipality, 4 community")
+    parent: int | None = Field(default=None, description="Direct children of this unit")
+    within: int | None = Field(default=None, description="Anywhere in the subtree of this unit")
+    q: str | None = Field(default=None, max_length=100, description="Name or code contains")
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+def _out(unit: OrgUnit) -> dict[str, Any]:
+    return {
+        "id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "level_label": str(Level(unit.level).label),
+        "parent_id": unit.parent_id,
+        "is_active": unit.is_active,
+    }
+
+
+@router.get("", response=OrgUnitPage, summary="Org units you can see, filtered by level, parent or subtree")
+def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    units = policies.visible_org_units(actor)
+    if filters.parent is not None:
+        units = units.filter(parent_id=filters.parent)
+    if filters.within is not None:
+        anchor = get_object_or_404_scoped(policies.visible_org_units(actor), pk=filters.within)
+        units = units.filter(path__startswith=anchor.path)
+    if filters.level is not None:
+        units = units.filter(level=filters.level)
+    if filters.q:
+        units = units.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
+    units = units.order_by("path")
+    total = units.count()
+    rows = units.only("id", "code", "name", "level", "parent_id", "is_active")[filters.offset : filters.offset + filters.limit]
+    return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_out(u) for u in rows]}
+
+
+@router.get("/{int:unit_id}", response=OrgUnitDetailOut, summary="One org unit")
+def get_org_unit(request: HttpRequest, unit_id: int) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    unit = get_object_or_404_scoped(policies.visible_org_units(actor).select_related("parent"), pk=unit_id)
+    data = _out(unit)
+    data.update(
+        {
+            "parent_code": unit.parent.code if unit.parent else None,
+            "path": [int(s) for s in unit.path.split(".") if s],
+            "children_count": unit.children.count(),
+            "child_population": unit.child_population,
+            "geometry": unit.geometry,
+        }
+    )
+    return data

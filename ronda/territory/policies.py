@@ -1,0 +1,103 @@
+"""Who sees and edits which part of the territory. Views, API and importers ask only this."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ronda.accounts.roles import Role
+from ronda.core.tenancy import Actor
+from ronda.territory.models import Area, Institution, Level, OrgUnit
+
+
+def visible_org_units(actor: Actor | None) -> QuerySet[OrgUnit]:
+    if actor is None or actor.scope_path is None:
+        return OrgUnit.objects.none()
+    if actor.scope_path == "":
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(path__startswith=actor.scope_path)
+
+
+def visible_roots(actor: Actor) -> QuerySet[OrgUnit]:
+    """Where browsing starts: the countries for admins, the actor's own unit otherwise."""
+    if actor.is_admin:
+        return OrgUnit.objects.filter(level=Level.COUNTRY)
+    unit = actor.org_unit
+    return OrgUnit.objects.filter(pk=unit.pk) if unit is not None else OrgUnit.objects.none()
+
+
+def can_view_territory(actor: Actor | None) -> bool:
+    return actor is not None and actor.scope_path is not None
+
+
+def can_create_child(actor: Actor, parent: OrgUnit | None, level: int) -> bool:
+    """Admins shape the whole tree; a coordinator adds communities to their own municipality."""
+    if actor.is_admin:
+        return True
+    if actor.has_role(Role.COORDINATOR) and parent is not None and level == Level.COMMUNITY:
+        return actor.covers(parent)
+    return False
+
+
+def can_edit_org_unit(actor: Actor, unit: OrgUnit) -> bool:
+    if actor.is_admin:
+        return True
+    return actor.has_role(Role.COORDINATOR) and unit.level == Level.COMMUNITY and actor.covers(unit)
+
+
+def can_import_org_units(actor: Actor | None) -> bool:
+    return actor is not None and actor.has_role(Role.ADMIN, Role.COORDINATOR)
+
+
+# --- Areas ----------------------------------------------------------------------------
+def visible_areas(actor: Actor | None) -> QuerySet[Area]:
+    if actor is None or actor.scope_path is None:
+        return Area.objects.none()
+    qs = Area.objects.select_related("org_unit")
+    if actor.scope_path == "":
+        return qs
+    # Areas of the actor's subtree, and of the municipality a community-level actor lives in.
+    condition = Q(org_unit__path__startswith=actor.scope_path)
+    unit = actor.org_unit
+    if unit is not None and unit.level > Level.MUNICIPALITY:
+        condition |= Q(org_unit_id__in=unit.ancestor_ids())
+    return qs.filter(condition)
+
+
+def can_edit_areas_of(actor: Actor, unit: OrgUnit) -> bool:
+    if actor.is_admin:
+        return True
+    return actor.has_role(Role.COORDINATOR) and actor.covers(unit)
+
+
+# --- Institutions (the referral directory) ---------------------------------------------
+def visible_institutions(actor: Actor | None) -> QuerySet[Institution]:
+    """Institutions seated in the actor's subtree or whose jurisdiction reaches it.
+
+    A defender in a community must find the national and provincial bodies that serve it.
+    """
+    if actor is None or actor.scope_path is None:
+        return Institution.objects.none()
+    qs = Institution.objects.select_related("org_unit")
+    if actor.scope_path == "":
+        return qs
+    unit = actor.org_unit
+    assert unit is not None
+    reach = Q(org_unit__path__startswith=actor.scope_path)
+    covering_ids = Institution.objects.filter(
+        Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk]) | Q(jurisdiction__path__startswith=actor.scope_path)
+    ).values("pk")
+    return qs.filter(reach | Q(pk__in=covering_ids))
+
+
+def can_create_institution(actor: Actor, seat: OrgUnit | None = None) -> bool:
+    if actor.is_admin:
+        return True
+    if not actor.has_role(Role.COORDINATOR):
+        return False
+    return seat is None or actor.covers(seat)
+
+
+def can_edit_institution(actor: Actor, institution: Institution) -> bool:
+    if actor.is_admin:
+        return True
+    return actor.has_role(Role.COORDINATOR) and actor.covers(institution.org_unit)

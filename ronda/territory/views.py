@@ -1,0 +1,379 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.territory import importers, policies, services
+from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
+from ronda.territory.models import Level, OrgUnit
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@actor_required(policies.can_view_territory)
+def browse(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    roots = policies.visible_roots(actor)
+    if roots.count() == 1:
+        return redirect("territory:unit_detail", pk=roots.get().pk)
+    return render(
+        request,
+        "territory/browse.html",
+        {
+            "roots": roots.annotate(children_count=Count("children")),
+            "can_import": policies.can_import_org_units(actor),
+        },
+    )
+
+
+@actor_required(policies.can_view_territory)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    unit = get_object_or_404_scoped(policies.visible_org_units(actor).select_related("parent"), pk=pk)
+    children = unit.children.annotate(children_count=Count("children")).order_by("name")
+    q = request.GET.get("q", "").strip()
+    if q:
+        children = children.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    # Breadcrumbs show only ancestors inside the actor's own scope.
+    ancestors = [a for a in unit.ancestors() if actor.covers(a)]
+    child_level = unit.level + 1 if unit.level < Level.COMMUNITY else None
+    context = {
+        "unit": unit,
+        "page": page,
+        "q": q,
+        "ancestors": ancestors,
+        "child_level": Level(child_level).label if child_level else None,
+        "can_edit": policies.can_edit_org_unit(actor, unit),
+        "can_add_child": child_level is not None and policies.can_create_child(actor, unit, child_level),
+        "areas": unit.areas.order_by("name") if unit.level == Level.MUNICIPALITY else None,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "territory/partials/children.html", context)
+    return render(request, "territory/unit_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_territory)
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    unit = get_object_or_404_scoped(policies.visible_org_units(actor), pk=pk)
+    if not policies.can_edit_org_unit(actor, unit):
+        raise Http404
+    form = OrgUnitForm(
+        request.POST or None,
+        initial={"code": unit.code, "name": unit.name, "is_active": unit.is_active, "version": unit.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_org_unit(
+                actor=actor,
+                unit=unit,
+                expected_version=data["version"],
+                code=data["code"],
+                name=data["name"],
+                is_active=data["is_active"],
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("territory:unit_detail", pk=unit.pk)
+    return render(request, "territory/unit_form.html", {"form": form, "unit": unit, "parent": unit.parent})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_territory)
+def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    parent = get_object_or_404_scoped(policies.visible_org_units(actor), pk=parent_pk)
+    if parent.level >= Level.COMMUNITY or not policies.can_create_child(actor, parent, parent.level + 1):
+        raise Http404
+    form = OrgUnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_org_unit(
+                actor=actor,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                level=parent.level + 1,
+                parent=parent,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect("territory:unit_detail", pk=unit.pk)
+    return render(
+        request,
+        "territory/unit_form.html",
+        {"form": form, "unit": None, "parent": parent, "level_label": Level(parent.level + 1).label},
+    )
+
+
+# --- Import ---------------------------------------------------------------------------
+IMPORT_SESSION_KEY = "ronda_orgunit_import"
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_import_org_units)
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and dry run. Step 2 (``confirm``): apply the same file, all or nothing."""
+    actor = get_actor(request)
+    report = None
+    form = ImportForm()
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.session.get(IMPORT_SESSION_KEY)
+        stored = _import_dir() / f"{token}.csv" if token else None
+        if stored is None or not stored.exists() or request.POST.get("token") != token:
+            messages.error(request, _("The import expired. Upload the file again."))
+            return redirect("territory:import")
+        data = stored.read_bytes()
+        report = importers.import_org_units(actor=actor, data=data, apply=True)
+        stored.unlink(missing_ok=True)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        if report.applied:
+            messages.success(
+                request,
+                _("Import applied: %(created)d created, %(updated)d updated.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("territory:browse")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"]
+            try:
+                report = importers.import_org_units(actor=actor, data=data, apply=False)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            if report.ok:
+                token = secrets.token_urlsafe(16)
+                (_import_dir() / f"{token}.csv").write_bytes(data)
+                request.session[IMPORT_SESSION_KEY] = token
+    return render(
+        request,
+        "territory/import.html",
+        {"form": form, "report": report, "token": request.session.get(IMPORT_SESSION_KEY)},
+    )
+
+
+# --- Areas ----------------------------------------------------------------------------
+@actor_required(policies.can_view_territory)
+def area_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    areas = policies.visible_areas(actor).order_by("org_unit__name", "name")
+    page = Paginator(areas, 100).get_page(request.GET.get("page"))
+    editable_units = [
+        u for u in policies.visible_org_units(actor).filter(level=Level.MUNICIPALITY)[:200]
+        if policies.can_edit_areas_of(actor, u)
+    ]
+    return render(request, "territory/area_list.html", {"page": page, "editable_units": editable_units})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_territory)
+def area_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    unit = get_object_or_404_scoped(policies.visible_org_units(actor), pk=unit_pk, level=Level.MUNICIPALITY)
+    if not policies.can_edit_areas_of(actor, unit):
+        raise Http404
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_area(actor=actor, org_unit=unit, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Area created."))
+            return redirect("territory:area_list")
+    return render(request, "territory/area_form.html", {"form": form, "unit": unit, "area": None})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_territory)
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    area = get_object_or_404_scoped(policies.visible_areas(actor), pk=pk)
+    if not policies.can_edit_areas_of(actor, area.org_unit):
+        raise Http404
+    form = AreaForm(
+        request.POST or None,
+        initial={"name": area.name, "kind": area.kind, "is_active": area.is_active, "version": area.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_area(
+                actor=actor,
+                area=area,
+                expected_version=data["version"],
+                name=data["name"],
+                kind=data["kind"],
+                is_active=data["is_active"],
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("territory:area_list")
+    return render(request, "territory/area_form.html", {"form": form, "unit": area.org_unit, "area": area})
+
+
+# --- Institutions ---------------------------------------------------------------------
+@actor_required(policies.can_view_territory)
+def institution_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    institutions = policies.visible_institutions(actor).prefetch_related("services").order_by("name")
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        institutions = institutions.filter(
+            Q(name__icontains=q) | Q(acronym__icontains=q) | Q(services__name__icontains=q)
+        ).distinct()
+    if kind:
+        institutions = institutions.filter(kind=kind)
+    page = Paginator(institutions, 30).get_page(request.GET.get("page"))
+    from ronda.territory.models import InstitutionKind
+
+    context = {
+        "page": page,
+        "q": q,
+        "kind": kind,
+        "kinds": InstitutionKind.choices,
+        "can_create": policies.can_create_institution(actor),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "territory/partials/institution_results.html", context)
+    return render(request, "territory/institution_list.html", context)
+
+
+@actor_required(policies.can_view_territory)
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    institution = get_object_or_404_scoped(
+        policies.visible_institutions(actor).prefetch_related("services", "jurisdiction"), pk=pk
+    )
+    return render(
+        request,
+        "territory/institution_detail.html",
+        {"institution": institution, "can_edit": policies.can_edit_institution(actor, institution)},
+    )
+
+
+def _institution_initial(institution: Any) -> dict[str, Any]:
+    return {
+        "name": institution.name,
+        "acronym": institution.acronym,
+        "kind": institution.kind,
+        "seat_code": institution.org_unit.code,
+        "jurisdiction_codes": ", ".join(u.code for u in institution.jurisdiction.all()),
+        "services": "\n".join(s.name for s in institution.services.all()),
+        "address": institution.address,
+        "phone": institution.phone,
+        "email": institution.email,
+        "website": institution.website,
+        "opening_hours": institution.opening_hours,
+        "is_active": institution.is_active,
+        "version": institution.version,
+    }
+
+
+FIELDS = ("name", "acronym", "kind", "address", "phone", "email", "website", "opening_hours", "is_active")
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_create_institution)
+def institution_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = InstitutionForm(request.POST or None, visible_units=policies.visible_org_units(actor))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            institution = services.create_institution(
+                actor=actor,
+                seat=data["seat_code"],
+                jurisdiction=data["jurisdiction_codes"],
+                services=data["services"],
+                **{k: data[k] for k in FIELDS},
+            )
+        except PermissionDenied:
+            form.add_error("seat_code", _("You cannot register institutions there."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Institution registered."))
+            return redirect("territory:institution_detail", pk=institution.pk)
+    return render(request, "territory/institution_form.html", {"form": form, "institution": None})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_territory)
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    institution = get_object_or_404_scoped(policies.visible_institutions(actor), pk=pk)
+    if not policies.can_edit_institution(actor, institution):
+        raise Http404
+    form = InstitutionForm(
+        request.POST or None, initial=_institution_initial(institution), visible_units=policies.visible_org_units(actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_institution(
+                actor=actor,
+                institution=institution,
+                expected_version=data["version"],
+                jurisdiction=data["jurisdiction_codes"],
+                services=data["services"],
+                **{k: data[k] for k in FIELDS},
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("territory:institution_detail", pk=institution.pk)
+    return render(request, "territory/institution_form.html", {"form": form, "institution": institution})
+
+
+@actor_required(policies.can_import_org_units)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("code,name,level,parent_code\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="unidades.csv"'
+    return response
+
+
