@@ -102,6 +102,11 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        errors = [{"field": "body", "message": _("The body is not valid JSON.")}]
+        return api.create_response(
+            request, {"message": _("The request has invalid fields."), "errors": errors}, status=422
+        )
     return api.create_response(request, {"message": str(exc.message)}, status=exc.status_code)
 
 

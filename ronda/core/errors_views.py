@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Forbidden answers the same page as missing: existence is itself information.
+    if _is_api(request):
+        return JsonResponse({"message": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"message": _("Unexpected error. It has been logged.")}, status=500)
     return render(request, "500.html", status=500)

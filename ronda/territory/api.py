@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
+from ronda.core.api_utils import reject_unknown_query
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.territory import policies
 from ronda.territory.models import Level, OrgUnit
@@ -64,6 +65,7 @@ def _out(unit: OrgUnit) -> dict[str, Any]:
 
 @router.get("", response=OrgUnitPage, summary="Org units you can see, filtered by level, parent or subtree")
 def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
+    reject_unknown_query(request, OrgUnitFilters)
     actor = request.actor  # type: ignore[attr-defined]
     units = policies.visible_org_units(actor)
     if filters.parent is not None:

@@ -273,7 +273,7 @@ def validate(actor: Actor, rows: list[ImportRow]) -> None:
                 )
             elif not policies.can_create_child(actor, parent_unit, row.level):
                 row.reject(_("You cannot add units under %(parent)s.") % {"parent": row.parent_code})
-        elif parent_row is not None:
+        elif parent_row is not None and parent_row is not row:
             if _in_cycle(row, by_code):
                 row.reject(_("The parent chain of this row loops back to itself (cycle)."))
             elif parent_row.level is not None and parent_row.level != row.level - 1:

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from ronda.core.testing import World, api_token, check_access_matrix
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
+
+
+def test_org_unit_detail_matrix(world: World) -> None:
+    check_access_matrix(
+        world,
+        url=lambda w: f"/api/v1/org-units/{w.community.pk}",
+        expected={r: 200 for r in ROLES},
+        api=True,
+    )
+
+
+def test_municipality_detail_hidden_from_defender(world: World) -> None:
+    expected = {r: 200 for r in ROLES}
+    expected["defender"] = 404
+    check_access_matrix(world, url=lambda w: f"/api/v1/org-units/{w.municipality.pk}", expected=expected, api=True)
+
+
+def test_list_is_scoped_and_filtered(client, world: World) -> None:
+    token = api_token(world.home["coordinator"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    everything = client.get("/api/v1/org-units?limit=500", **auth).json()
+    codes = {u["code"] for u in everything["results"]}
+    assert codes == {"A-M", "A-M-C"}
+    assert everything["count"] == 2
+    communities = client.get(f"/api/v1/org-units?level=4&parent={world.municipality.pk}", **auth).json()
+    assert [u["code"] for u in communities["results"]] == ["A-M-C"]
+    outside = client.get(f"/api/v1/org-units?within={world.other_municipality.pk}", **auth)
+    assert outside.status_code == 404
+
+
+def test_within_lists_subtree_for_admin(client, world: World) -> None:
+    token = api_token(world.home["admin"])
+    data = client.get(
+        f"/api/v1/org-units?within={world.region.pk}&level=4", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert {u["code"] for u in data["results"]} == {"A-M-C", "A-M2-C"}
+
+
+@pytest.mark.parametrize("query", ["level=9", "level=abc", "limit=0", "limit=100000", "offset=-1", "bogus=1"])
+def test_invalid_filters_422_with_field(client, world: World, query: str) -> None:
+    token = api_token(world.home["admin"])
+    response = client.get(f"/api/v1/org-units?{query}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["message"]
+    assert body["errors"] and all(e["field"] and e["message"] for e in body["errors"])
+
+
+def test_unknown_id_and_bad_path_are_json_404(client, world: World) -> None:
+    token = api_token(world.home["admin"])
+    for url in ["/api/v1/org-units/999999", "/api/v1/org-units/abc"]:
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["message"]
