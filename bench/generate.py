@@ -131,7 +131,12 @@ COUNTRY_ID = 1
 FIRST_REGION_ID = 2
 FIRST_MUNICIPALITY_ID = FIRST_REGION_ID + REGIONS
 FIRST_COMMUNITY_ID = FIRST_MUNICIPALITY_ID + REGIONS * MUNICIPALITIES_PER_REGION
-N_UNITS = 1 + REGIONS + REGIONS * MUNICIPALITIES_PER_REGION + REGIONS * MUNICIPALITIES_PER_REGION * COMMUNITIES_PER_MUNICIPALITY
+N_UNITS = (
+    1
+    + REGIONS
+    + REGIONS * MUNICIPALITIES_PER_REGION
+    + REGIONS * MUNICIPALITIES_PER_REGION * COMMUNITIES_PER_MUNICIPALITY
+)
 
 
 def region_id(r: int) -> int:
@@ -179,7 +184,9 @@ def copy_rows(cursor: Any, model: Any, rows: Iterable[dict[str, Any]]) -> int:
                 else:
                     if f.column not in defaults:
                         if not f.has_default() and not f.null:
-                            raise SystemExit(f"{table}.{f.column} has no value and no default: update bench/generate.py")
+                            raise SystemExit(
+                                f"{table}.{f.column} has no value and no default: update bench/generate.py"
+                            )
                         value = f.get_default() if f.has_default() else None
                         if value is not None:
                             value = f.get_db_prep_save(value, connection)
@@ -298,7 +305,11 @@ def plan_users(rng: random.Random) -> list[dict[str, Any]]:
         r, m = munis[(i * 10) % len(munis)]
         add("supervisor", municipality_id(r, m), 3)
     n_defenders = USERS - len(plans)
-    communities = list(range(FIRST_COMMUNITY_ID, FIRST_COMMUNITY_ID + REGIONS * MUNICIPALITIES_PER_REGION * COMMUNITIES_PER_MUNICIPALITY))
+    communities = list(
+        range(
+            FIRST_COMMUNITY_ID, FIRST_COMMUNITY_ID + REGIONS * MUNICIPALITIES_PER_REGION * COMMUNITIES_PER_MUNICIPALITY
+        )
+    )
     for cid in rng.sample(communities, n_defenders):
         add("defender", cid, 4)
     if len(plans) != USERS:
@@ -372,7 +383,6 @@ def generate(args: argparse.Namespace) -> None:
 
     django.setup()
     from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -404,8 +414,16 @@ def generate(args: argparse.Namespace) -> None:
             for k, (kind, label) in enumerate(AREAS_PER_MUNICIPALITY):
                 area_ids[(mid, k)] = next_area
                 area_rows.append(
-                    {"id": next_area, "created_at": now, "updated_at": now, "version": 1, "org_unit_id": mid,
-                     "kind": kind, "name": label, "is_active": True}
+                    {
+                        "id": next_area,
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                        "org_unit_id": mid,
+                        "kind": kind,
+                        "name": label,
+                        "is_active": True,
+                    }
                 )
                 next_area += 1
         n = copy_rows(cur, Area, area_rows)
@@ -419,10 +437,18 @@ def generate(args: argparse.Namespace) -> None:
             plan["username"] = f"bench{i:05d}"
             user_rows.append(
                 {
-                    "id": i, "password": password, "last_login": None, "is_superuser": False,
-                    "username": plan["username"], "first_name": f"Nombre{i}", "last_name": f"Apellido{i}",
-                    "email": f"bench{i:05d}@bench.invalid", "is_staff": False, "is_active": True,
-                    "date_joined": now, "is_demo": False,
+                    "id": i,
+                    "password": password,
+                    "last_login": None,
+                    "is_superuser": False,
+                    "username": plan["username"],
+                    "first_name": f"Nombre{i}",
+                    "last_name": f"Apellido{i}",
+                    "email": f"bench{i:05d}@bench.invalid",
+                    "is_staff": False,
+                    "is_active": True,
+                    "date_joined": now,
+                    "is_demo": False,
                 }
             )
         n = copy_rows(cur, User, user_rows)
@@ -430,8 +456,14 @@ def generate(args: argparse.Namespace) -> None:
 
         membership_rows = []
         for plan in plans:
-            base = {"created_at": now, "updated_at": now, "user_id": plan["user_id"], "is_active": True,
-                    "institution_id": None, "area_id": None}
+            base = {
+                "created_at": now,
+                "updated_at": now,
+                "user_id": plan["user_id"],
+                "is_active": True,
+                "institution_id": None,
+                "area_id": None,
+            }
             area = None
             if plan["role"] == Role.AREA_FOCAL:
                 area = area_ids[(plan["org_unit_id"], plan["area_index"])]
@@ -455,14 +487,31 @@ def generate(args: argparse.Namespace) -> None:
         for i, plan in enumerate(sampled, start=1):
             raw = "rnd_" + secrets.token_urlsafe(32)
             token_rows.append(
-                {"id": i, "created_at": now, "updated_at": now, "user_id": plan["user_id"], "key_hash": hash_token(raw),
-                 "prefix": raw[:10], "name": "bench", "expires_at": expires, "last_used_at": None,
-                 "revoked_at": None, "otp_verified": True}
+                {
+                    "id": i,
+                    "created_at": now,
+                    "updated_at": now,
+                    "user_id": plan["user_id"],
+                    "key_hash": hash_token(raw),
+                    "prefix": raw[:10],
+                    "name": "bench",
+                    "expires_at": expires,
+                    "last_used_at": None,
+                    "revoked_at": None,
+                    "otp_verified": True,
+                }
             )
             tokens_out.append(
-                {"token": raw, "user_id": plan["user_id"], "username": plan["username"], "role": plan["role"],
-                 "org_unit_id": plan["org_unit_id"], "level": plan["level"],
-                 "memberships": 2 if plan.get("also_analyst_region") else 1, **scope_of(plan["org_unit_id"])}
+                {
+                    "token": raw,
+                    "user_id": plan["user_id"],
+                    "username": plan["username"],
+                    "role": plan["role"],
+                    "org_unit_id": plan["org_unit_id"],
+                    "level": plan["level"],
+                    "memberships": 2 if plan.get("also_analyst_region") else 1,
+                    **scope_of(plan["org_unit_id"]),
+                }
             )
         n = copy_rows(cur, ApiToken, token_rows)
         timer.step(f"COPY API tokens ({n:,})")
@@ -472,8 +521,10 @@ def generate(args: argparse.Namespace) -> None:
         timer.step("reset sequences")
 
     with connection.cursor() as wrapper:
-        wrapper.execute(f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s",
-                        [f"ronda bench: {N_UNITS} units, {USERS} users, generated {now.isoformat()}"])
+        wrapper.execute(
+            f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s",
+            [f"ronda bench: {N_UNITS} units, {USERS} users, generated {now.isoformat()}"],
+        )
         for model in (OrgUnit, Area, User, Membership, ApiToken):
             wrapper.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
         wrapper.execute("ANALYZE")
@@ -484,9 +535,14 @@ def generate(args: argparse.Namespace) -> None:
         "generated_at": now.isoformat(),
         "database": name,
         "scale": {
-            "org_units": N_UNITS, "regions": REGIONS, "municipalities": REGIONS * MUNICIPALITIES_PER_REGION,
+            "org_units": N_UNITS,
+            "regions": REGIONS,
+            "municipalities": REGIONS * MUNICIPALITIES_PER_REGION,
             "communities": REGIONS * MUNICIPALITIES_PER_REGION * COMMUNITIES_PER_MUNICIPALITY,
-            "areas": len(area_rows), "users": USERS, "memberships": len(membership_rows), "tokens": len(tokens_out),
+            "areas": len(area_rows),
+            "users": USERS,
+            "memberships": len(membership_rows),
+            "tokens": len(tokens_out),
         },
         "layout": layout(),
         "tokens": tokens_out,

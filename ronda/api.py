@@ -8,8 +8,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from ronda.accounts.api import router as accounts_router
 from ronda.core.api_auth import BearerToken
@@ -38,26 +40,26 @@ def _field_name(loc: list[Any]) -> str:
 
 
 PYDANTIC_MESSAGES = {
-    "missing": "This field is required.",
-    "extra_forbidden": "Unknown field.",
-    "string_too_long": "Too long.",
-    "string_too_short": "Too short.",
-    "int_parsing": "Must be a whole number.",
-    "int_type": "Must be a whole number.",
-    "string_type": "Must be text.",
-    "json_invalid": "The body is not valid JSON.",
-    "model_attributes_type": "The body must be a JSON object.",
-    "dict_type": "The body must be a JSON object.",
-    "enum": "Not one of the allowed values.",
-    "literal_error": "Not one of the allowed values.",
-    "greater_than_equal": "Too small.",
-    "less_than_equal": "Too large.",
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("Unknown field."),
+    "string_too_long": gettext_lazy("Too long."),
+    "string_too_short": gettext_lazy("Too short."),
+    "int_parsing": gettext_lazy("Must be a whole number."),
+    "int_type": gettext_lazy("Must be a whole number."),
+    "string_type": gettext_lazy("Must be text."),
+    "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "model_attributes_type": gettext_lazy("The body must be a JSON object."),
+    "dict_type": gettext_lazy("The body must be a JSON object."),
+    "enum": gettext_lazy("Not one of the allowed values."),
+    "literal_error": gettext_lazy("Not one of the allowed values."),
+    "greater_than_equal": gettext_lazy("Too small."),
+    "less_than_equal": gettext_lazy("Too large."),
 }
 
 
 def _translate(error: dict[str, Any]) -> str:
-    key = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
-    return _(key) if key else _("Invalid value.")
+    message = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
+    return str(message) if message is not None else _("Invalid value.")
 
 
 @api.exception_handler(NinjaValidationError)
@@ -77,9 +79,7 @@ def on_django_validation_error(request: HttpRequest, exc: ValidationError) -> Ht
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(
-        request, {"message": _("Missing, invalid or expired token.")}, status=401
-    )
+    response = api.create_response(request, {"message": _("Missing, invalid or expired token.")}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

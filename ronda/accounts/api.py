@@ -23,13 +23,15 @@ class StrictSchema(Schema):
 class TokenIn(StrictSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
-    otp_code: str | None = Field(default=None, max_length=8, description="TOTP code, required for roles that see children's data")
+    otp_code: str | None = Field(
+        default=None, max_length=8, description="TOTP code, required for roles that see children's data"
+    )
     name: str = Field(default="", max_length=100, description="A label to recognise the token later")
 
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: str
 
 

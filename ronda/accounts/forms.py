@@ -54,8 +54,8 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.select_related("org_unit").filter(is_active=True)
-        self.fields["institution"].queryset = Institution.objects.filter(is_active=True)
+        self.fields["area"].queryset = Area.objects.select_related("org_unit").filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = Institution.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
     def clean_org_unit_code(self) -> OrgUnit | None:
         code = self.cleaned_data.get("org_unit_code", "").strip()

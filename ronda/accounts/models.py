@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -72,9 +73,7 @@ class Membership(TimeStampedModel):
                 condition=~Q(role=Role.AREA_FOCAL) | Q(area__isnull=False), name="membership_focal_needs_area"
             ),
             # NULLs are distinct in SQL unique indexes, so the three shapes get one constraint each.
-            models.UniqueConstraint(
-                fields=["user", "role", "org_unit", "area"], name="membership_unique_with_area"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "org_unit", "area"], name="membership_unique_with_area"),
             models.UniqueConstraint(
                 fields=["user", "role", "org_unit"],
                 condition=Q(area__isnull=True),
@@ -120,5 +119,5 @@ class ApiToken(TimeStampedModel):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-def default_token_expiry() -> timezone.datetime:
-    return timezone.now() + timezone.timedelta(days=settings.RONDA_API_TOKEN_DAYS)
+def default_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.RONDA_API_TOKEN_DAYS)

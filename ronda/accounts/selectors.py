@@ -6,12 +6,10 @@ from ronda.accounts.roles import ROLE_PRIORITY
 
 def active_memberships(user: User) -> list[Membership]:
     memberships = list(
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("org_unit", "area", "institution")
-        .order_by("id")
+        Membership.objects.active().filter(user=user).select_related("org_unit", "area", "institution").order_by("id")
     )
-    memberships.sort(key=lambda m: (ROLE_PRIORITY.index(m.role) if m.role in ROLE_PRIORITY else 99, m.pk))
+    order = {str(role): i for i, role in enumerate(ROLE_PRIORITY)}
+    memberships.sort(key=lambda m: (order.get(m.role, 99), m.pk))
     return memberships
 
 

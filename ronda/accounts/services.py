@@ -86,9 +86,13 @@ def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, in
         errors["area"] = _("An area focal point needs an area.")
     if area is not None and (org_unit is None or area.org_unit_id != org_unit.pk):
         errors["area"] = _("The area must belong to the chosen municipality.")
-    if institution is not None and org_unit is not None and not institution.org_unit.path.startswith(org_unit.path):
-        if not org_unit.path.startswith(institution.org_unit.path):
-            errors["institution"] = _("The institution must work in the chosen unit.")
+    if (
+        institution is not None
+        and org_unit is not None
+        and not institution.org_unit.path.startswith(org_unit.path)
+        and not org_unit.path.startswith(institution.org_unit.path)
+    ):
+        errors["institution"] = _("The institution must work in the chosen unit.")
     if errors:
         raise ValidationError(errors)
 
@@ -115,9 +119,7 @@ def add_membership(
         existing.save(update_fields=["is_active", "updated_at"])
         audit.record_update(actor=actor, target=existing, org_unit=org_unit, before=before)
         return existing
-    membership = Membership.objects.create(
-        user=user, role=role, org_unit=org_unit, area=area, institution=institution
-    )
+    membership = Membership.objects.create(user=user, role=role, org_unit=org_unit, area=area, institution=institution)
     audit.record_create(actor=actor, target=membership, org_unit=org_unit)
     return membership
 

@@ -22,12 +22,18 @@ class BearerToken(HttpBearer):
         user = api_token.user
         memberships = selectors.active_memberships(user)
         membership = selectors.pick_membership(memberships, request.META.get(MEMBERSHIP_HEADER))
-        if request.META.get(MEMBERSHIP_HEADER) and (membership is None or str(membership.pk) != request.META[MEMBERSHIP_HEADER]):
+        if request.META.get(MEMBERSHIP_HEADER) and (
+            membership is None or str(membership.pk) != request.META[MEMBERSHIP_HEADER]
+        ):
             return None
         # A token without the second factor cannot act in a role that sees children's data.
-        if membership is not None and role_requires_otp(membership.role):
-            if not api_token.otp_verified and not user_exempt(user):
-                membership = None
+        if (
+            membership is not None
+            and role_requires_otp(membership.role)
+            and not api_token.otp_verified
+            and not user_exempt(user)
+        ):
+            membership = None
         services.touch_api_token(api_token)
         request.user = user
         request.actor = actor_for(user, membership, request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]

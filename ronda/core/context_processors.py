@@ -15,7 +15,11 @@ ALL_ROLES = tuple(Role.values)
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("core:home", _("Home"), ALL_ROLES),
     ("territory:browse", _("Territory"), ALL_ROLES),
-    ("territory:area_list", _("Areas"), (Role.ADMIN, Role.COORDINATOR, Role.AREA_FOCAL, Role.SECRETARIAT, Role.ANALYST)),
+    (
+        "territory:area_list",
+        _("Areas"),
+        (Role.ADMIN, Role.COORDINATOR, Role.AREA_FOCAL, Role.SECRETARIAT, Role.ANALYST),
+    ),
     ("territory:institution_list", _("Referral directory"), ALL_ROLES),
     ("accounts:user_list", _("Users"), (Role.ADMIN,)),
     ("core:audit", _("Audit trail"), (Role.ADMIN, Role.SUPERVISOR)),

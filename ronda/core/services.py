@@ -20,4 +20,3 @@ def lock_for_update(instance: M, expected_version: int | None) -> M:
     if expected_version is not None and locked.version != expected_version:  # type: ignore[attr-defined]
         raise ConflictError
     return locked
-

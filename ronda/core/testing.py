@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ronda.accounts.middleware import SESSION_KEY
 from ronda.accounts.models import Membership, User
 from ronda.accounts.roles import PERSONAL_DATA_ROLES, Role
+from ronda.accounts.selectors import active_memberships
 from ronda.accounts.services import issue_api_token
 from ronda.core.tenancy import actor_for
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit, path_segment
@@ -133,7 +134,8 @@ def build_world() -> World:
 def login(client: Client, user: User) -> Client:
     """Sign in with the second factor already verified, as a real session would be."""
     client.force_login(user)
-    membership = Membership.objects.filter(user=user, is_active=True).first()
+    memberships = active_memberships(user)
+    membership = memberships[0] if memberships else None
     session = client.session
     if membership is not None and membership.role in PERSONAL_DATA_ROLES:
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
@@ -145,7 +147,8 @@ def login(client: Client, user: User) -> Client:
 
 
 def api_token(user: User) -> str:
-    membership = Membership.objects.filter(user=user, is_active=True).first()
+    memberships = active_memberships(user)
+    membership = memberships[0] if memberships else None
     _, raw = issue_api_token(actor=actor_for(user, membership), otp_verified=True)
     return raw
 

@@ -33,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor is None or actor.membership is None:
         return render(request, "core/no_membership.html")
     units = territory_policies.visible_org_units(actor)
+    if actor.org_unit is not None:
+        units = units.exclude(pk=actor.org_unit.pk)  # count what lies below, not the unit itself
     counts = {
         "regions": units.filter(level=Level.REGION).count(),
         "municipalities": units.filter(level=Level.MUNICIPALITY).count(),
@@ -87,7 +89,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if date_from:
         events = events.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
     if date_to:
-        events = events.filter(created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        events = events.filter(
+            created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
     page = Paginator(events, 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

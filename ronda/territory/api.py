@@ -79,7 +79,9 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
         units = units.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
     units = units.order_by("path")
     total = units.count()
-    rows = units.only("id", "code", "name", "level", "parent_id", "is_active")[filters.offset : filters.offset + filters.limit]
+    rows = units.only("id", "code", "name", "level", "parent_id", "is_active")[
+        filters.offset : filters.offset + filters.limit
+    ]
     return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_out(u) for u in rows]}
 
 

@@ -234,7 +234,9 @@ def validate(actor: Actor, rows: list[ImportRow]) -> None:
         if len(same) > 1:
             lines = ", ".join(str(r.line) for r in same)
             for row in same:
-                row.reject(_("The code %(code)s appears more than once (lines %(lines)s).") % {"code": code, "lines": lines})
+                row.reject(
+                    _("The code %(code)s appears more than once (lines %(lines)s).") % {"code": code, "lines": lines}
+                )
 
     # 3. Against the database.
     codes = {r.code for r in rows if r.code} | {r.parent_code for r in rows if r.parent_code}
@@ -334,10 +336,7 @@ def _apply(actor: Actor, rows: list[ImportRow]) -> None:
         if not new_rows:
             continue
         created = OrgUnit.objects.bulk_create(
-            [
-                OrgUnit(code=r.code, name=r.name, level=level, parent=units.get(r.parent_code), path="")
-                for r in new_rows
-            ]
+            [OrgUnit(code=r.code, name=r.name, level=level, parent=units.get(r.parent_code), path="") for r in new_rows]
         )
         if any(u.pk is None for u in created):  # pragma: no cover - both supported databases return ids
             raise RuntimeError("bulk_create did not return primary keys")
@@ -349,7 +348,10 @@ def _apply(actor: Actor, rows: list[ImportRow]) -> None:
         for unit in created:
             events.append(
                 audit.build_event(
-                    actor=actor, action=AuditAction.CREATE, target=unit, org_unit=unit,
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    target=unit,
+                    org_unit=unit,
                     changes=audit.diff({}, audit.snapshot(unit)),
                 )
             )
@@ -361,7 +363,10 @@ def _apply(actor: Actor, rows: list[ImportRow]) -> None:
             unit.name = row.name
             events.append(
                 audit.build_event(
-                    actor=actor, action=AuditAction.UPDATE, target=unit, org_unit=unit,
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    target=unit,
+                    org_unit=unit,
                     changes={"name": [old_name, row.name]},
                 )
             )
@@ -371,6 +376,8 @@ def _apply(actor: Actor, rows: list[ImportRow]) -> None:
         action=AuditAction.IMPORT,
         target=None,
         org_unit=actor.org_unit,
-        changes={"created": sum(1 for r in rows if r.status == Status.CREATE), "updated": sum(1 for r in rows if r.status == Status.UPDATE)},
+        changes={
+            "created": sum(1 for r in rows if r.status == Status.CREATE),
+            "updated": sum(1 for r in rows if r.status == Status.UPDATE),
+        },
     )
-

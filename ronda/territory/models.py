@@ -73,7 +73,8 @@ class OrgUnit(VersionedModel):
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="orgunit_level_range"),
             models.CheckConstraint(
-                condition=Q(level=Level.COUNTRY, parent__isnull=True) | Q(level__gt=Level.COUNTRY, parent__isnull=False),
+                condition=Q(level=Level.COUNTRY, parent__isnull=True)
+                | Q(level__gt=Level.COUNTRY, parent__isnull=False),
                 name="orgunit_only_countries_are_roots",
             ),
         ]
@@ -119,7 +120,9 @@ class AreaKind(models.TextChoices):
 class Area(VersionedModel):
     """An area of a municipal government (infancia, salud, educación …)."""
 
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="areas")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="areas"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=AreaKind.choices)
     name = models.CharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)

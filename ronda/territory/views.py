@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +19,7 @@ from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.territory import importers, policies, services
 from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory.models import Level
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -195,7 +194,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
     areas = policies.visible_areas(actor).order_by("org_unit__name", "name")
     page = Paginator(areas, 100).get_page(request.GET.get("page"))
     editable_units = [
-        u for u in policies.visible_org_units(actor).filter(level=Level.MUNICIPALITY)[:200]
+        u
+        for u in policies.visible_org_units(actor).filter(level=Level.MUNICIPALITY)[:200]
         if policies.can_edit_areas_of(actor, u)
     ]
     return render(request, "territory/area_list.html", {"page": page, "editable_units": editable_units})
@@ -211,7 +211,9 @@ def area_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_area(actor=actor, org_unit=unit, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
+            services.create_area(
+                actor=actor, org_unit=unit, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -375,5 +377,3 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("code,name,level,parent_code\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unidades.csv"'
     return response
-
-

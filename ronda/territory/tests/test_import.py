@@ -99,9 +99,7 @@ def test_every_bad_row_is_reported(world: World) -> None:
 
 
 def test_child_of_rejected_row_is_rejected(world: World) -> None:
-    report = import_org_units(
-        actor=admin_actor(world), data=csv("X1,Padre malo,3,NOPE", "X2,Hijo,4,X1"), apply=False
-    )
+    report = import_org_units(actor=admin_actor(world), data=csv("X1,Padre malo,3,NOPE", "X2,Hijo,4,X1"), apply=False)
     assert report.rows[1].status == Status.ERROR
     assert "línea 2" in " ".join(report.rows[1].errors)
 

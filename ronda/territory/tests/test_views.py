@@ -9,14 +9,27 @@ from ronda.territory.models import Area, Institution, OrgUnit
 
 pytestmark = pytest.mark.django_db
 
-ALL_200 = {r: 200 for r in ["admin", "secretariat", "coordinator", "area_focal", "defender",
-                             "protection_officer", "supervisor", "analyst"]}
+ALL_200 = {
+    r: 200
+    for r in [
+        "admin",
+        "secretariat",
+        "coordinator",
+        "area_focal",
+        "defender",
+        "protection_officer",
+        "supervisor",
+        "analyst",
+    ]
+}
 
 
 def test_unit_detail_matrix(world: World) -> None:
     # Every role inside the municipality sees it, except the defender whose scope is one community.
     expected = dict(ALL_200, defender=404)
-    check_access_matrix(world, url=lambda w: reverse("territory:unit_detail", args=[w.municipality.pk]), expected=expected)
+    check_access_matrix(
+        world, url=lambda w: reverse("territory:unit_detail", args=[w.municipality.pk]), expected=expected
+    )
 
 
 def test_community_detail_matrix(world: World) -> None:
@@ -138,7 +151,9 @@ def test_area_create_post_denied_writes_nothing(world: World) -> None:
 
 
 def test_institution_directory_matrix(world: World) -> None:
-    check_access_matrix(world, url=lambda w: reverse("territory:institution_detail", args=[w.institution.pk]), expected=ALL_200)
+    check_access_matrix(
+        world, url=lambda w: reverse("territory:institution_detail", args=[w.institution.pk]), expected=ALL_200
+    )
 
 
 def test_institution_list_scoped(client, world: World) -> None:
@@ -153,7 +168,9 @@ def test_institution_list_scoped(client, world: World) -> None:
 def test_institution_edit_matrix(world: World) -> None:
     expected = {r: 404 for r in ALL_200}
     expected.update(admin=200, coordinator=200)
-    check_access_matrix(world, url=lambda w: reverse("territory:institution_edit", args=[w.institution.pk]), expected=expected)
+    check_access_matrix(
+        world, url=lambda w: reverse("territory:institution_edit", args=[w.institution.pk]), expected=expected
+    )
 
 
 def test_institution_create_and_edit_audited(client, world: World) -> None:
@@ -179,9 +196,7 @@ def test_institution_create_and_edit_audited(client, world: World) -> None:
 def test_institution_seat_outside_scope_rejected(client, world: World) -> None:
     login(client, world.home["coordinator"])
     before = Institution.objects.count()
-    response = client.post(
-        reverse("territory:institution_create"), {"name": "X", "kind": "ngo", "seat_code": "B-M"}
-    )
+    response = client.post(reverse("territory:institution_create"), {"name": "X", "kind": "ngo", "seat_code": "B-M"})
     assert response.status_code == 200
     assert "seat_code" in response.context["form"].errors
     assert Institution.objects.count() == before

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ronda.core.testing import World, check_access_matrix, login
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
+
+
+def test_home_for_every_role(world: World) -> None:
+    # The home page exists for everyone (anonymous users get the landing page).
+    check_access_matrix(world, url="/", expected={r: 200 for r in ROLES}, away=200, anonymous=200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_is_tailored_and_navigation_follows_role(client: Client, world: World, role: str) -> None:
+    login(client, world.home[role])
+    response = client.get("/")
+    assert response.templates[0].name == "core/home.html"
+    assert f"core/home/{role}.html" in [t.name for t in response.templates]
+    nav = [item["url"] for item in response.context["nav_items"]]
+    assert (reverse("core:audit") in nav) == (role in {"admin", "supervisor"})
+    assert (reverse("accounts:user_list") in nav) == (role == "admin")
+
+
+def test_spanish_by_default_and_english_switch(client: Client, world: World) -> None:
+    login(client, world.home["coordinator"])
+    spanish = client.get("/").content.decode()
+    assert '<html lang="es">' in spanish and "Hola" in spanish
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    english = client.get("/").content.decode()
+    assert '<html lang="en">' in english and "Hello" in english
+
+
+def test_landing_for_anonymous(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("accounts:login") in response.content.decode()
+
+
+def test_healthz_touches_no_database(client: Client, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        response = client.get(reverse("core:healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_security_headers(client: Client) -> None:
+    response = client.get(reverse("accounts:login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_page_is_spanish_404(client: Client) -> None:
+    response = client.get("/no-existe/")
+    assert response.status_code == 404
+    assert "No encontramos" in response.content.decode()
+
+
+def test_openapi_schema_lists_endpoints(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    for path in ["/api/v1/auth/token", "/api/v1/me", "/api/v1/org-units", "/api/v1/org-units/{unit_id}"]:
+        assert path in schema["paths"], path
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert b"cdn." not in docs.content  # the interactive docs load vendored assets only

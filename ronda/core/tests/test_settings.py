@@ -1,0 +1,82 @@
+"""Production refuses unsafe configurations; these run Django in a subprocess with a given environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+
+
+def run_django(env: dict[str, str], code: str = "import django; django.setup()") -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RONDA_ENV"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "ronda.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"RONDA_ENV": "production", "DEBUG": "true", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x"}, "DEBUG"),
+        ({"RONDA_ENV": "production", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"RONDA_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
+        ({"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        ({"RONDA_ENV": "staging"}, "RONDA_ENV"),
+        ({"RONDA_ENV": "development", "DEBUG": "maybe"}, "DEBUG"),
+    ],
+)
+def test_production_refuses_unsafe_settings(env: dict[str, str], fragment: str) -> None:
+    result = run_django(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert fragment in result.stderr
+
+
+def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
+    env = {
+        "RONDA_ENV": "production",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "ronda.example.org",
+        "RONDA_SQLITE_PATH": str(tmp_path / "prod.sqlite3"),
+    }
+    result = run_django(
+        env,
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_demo_data_and_demo_users(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.sqlite3")
+    dev = {"RONDA_ENV": "development", "RONDA_SQLITE_PATH": db}
+    setup = run_django(
+        dev,
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0); "
+        "from ronda.accounts.models import User; User.objects.create(username='demo', is_demo=True)",
+    )
+    assert setup.returncode == 0, setup.stderr
+    prod = {"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "RONDA_SQLITE_PATH": db}
+    wsgi = run_django(prod, "import ronda.wsgi")
+    assert wsgi.returncode != 0
+    assert "demo users" in wsgi.stderr
+    check = run_django(
+        prod,
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True)",
+    )
+    assert check.returncode != 0
+    assert "ronda.E001" in check.stderr
+    demo = run_django(
+        prod, "import django; django.setup(); from django.core.management import call_command; call_command('demo')"
+    )
+    assert demo.returncode != 0
+    assert "prohibida en producción" in demo.stderr
