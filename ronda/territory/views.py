@@ -67,6 +67,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": policies.can_edit_org_unit(actor, unit),
         "can_add_child": child_level is not None and policies.can_create_child(actor, unit, child_level),
         "areas": unit.areas.order_by("name") if unit.level == Level.MUNICIPALITY else None,
+        "can_import": policies.can_import_org_units(actor) and unit.level < Level.COMMUNITY,
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "territory/partials/children.html", context)

@@ -70,3 +70,16 @@ def test_openapi_schema_lists_endpoints(client: Client) -> None:
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"cdn." not in docs.content  # the interactive docs load vendored assets only
+
+
+def test_browser_language_does_not_override_spanish(client: Client, world: World) -> None:
+    login(client, world.home["coordinator"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="es">' in page
+
+
+def test_api_honours_accept_language(client: Client, world: World) -> None:
+    spanish = client.get("/api/v1/me").json()["message"]
+    english = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"]
+    assert spanish != english
+    assert english == "Missing, invalid or expired token."

@@ -14,7 +14,9 @@ GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
 
 
 def run_django(env: dict[str, str], code: str = "import django; django.setup()") -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RONDA_ENV"}}
+    # A clean environment: no inherited database, debug or test-only switches.
+    dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "RONDA_ENV", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update({"DJANGO_SETTINGS_MODULE": "ronda.settings", **env})
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120, check=False
