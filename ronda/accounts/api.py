@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
@@ -88,23 +88,23 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     if getattr(request, "axes_locked_out", False):
         raise HttpError(429, _("Too many failed attempts. Try again in 15 minutes."))
     if not isinstance(user, User) or not user.is_active:
-        return 401, {"message": _("The username or password is not correct.")}
+        return Status(401, {"message": _("The username or password is not correct.")})
     memberships = selectors.active_memberships(user)
     needs_otp = any(otp.role_requires_otp(m.role) for m in memberships) and not otp.user_exempt(user)
     verified = False
     if needs_otp:
         if not payload.otp_code or otp.verify_code(user, payload.otp_code) is None:
-            return 401, {"message": _("A valid two-factor code (otp_code) is required for this account.")}
+            return Status(401, {"message": _("A valid two-factor code (otp_code) is required for this account.")})
         verified = True
     actor = actor_for(user, memberships[0] if memberships else None, request.META.get("REMOTE_ADDR"))
     token, raw = services.issue_api_token(actor=actor, name=payload.name, otp_verified=verified)
-    return 200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()}
+    return Status(200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()})
 
 
 @router.delete("/auth/token", response={204: None}, summary="Revoke the token used for this request")
 def revoke_token(request: HttpRequest) -> Any:
     services.revoke_api_token(actor=request.actor, token=request.api_token)  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user, their memberships and roles")
