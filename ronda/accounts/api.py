@@ -10,7 +10,9 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from ronda.accounts import otp, selectors, services
+from ronda.accounts.lockout import lockout_message
 from ronda.accounts.models import User
+from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
 
 router = Router(tags=["accounts"])
@@ -86,7 +88,7 @@ def _membership_out(m: Any, active_id: int | None) -> dict[str, Any]:
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, _("Too many failed attempts. Try again in 15 minutes."))
+        raise HttpError(429, lockout_message())
     if not isinstance(user, User) or not user.is_active:
         return Status(401, {"message": _("The username or password is not correct.")})
     memberships = selectors.active_memberships(user)
@@ -96,7 +98,7 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
         if not payload.otp_code or otp.verify_code(user, payload.otp_code) is None:
             return Status(401, {"message": _("A valid two-factor code (otp_code) is required for this account.")})
         verified = True
-    actor = actor_for(user, memberships[0] if memberships else None, request.META.get("REMOTE_ADDR"))
+    actor = actor_for(user, memberships[0] if memberships else None, client_ip(request))
     token, raw = services.issue_api_token(actor=actor, name=payload.name, otp_verified=verified)
     return Status(200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()})
 

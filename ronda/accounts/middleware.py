@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from ronda.accounts import selectors
 from ronda.accounts.otp import needs_otp_verification
+from ronda.core.http import client_ip
 from ronda.core.tenancy import Actor, actor_for
 
 SESSION_KEY = "ronda_membership_id"
@@ -23,10 +25,6 @@ OTP_EXEMPT_PREFIXES = (
     "/api/",  # the API checks the second factor itself, when a token is issued
     "/salud",
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class ActiveMembershipMiddleware:
@@ -50,5 +48,5 @@ class ActiveMembershipMiddleware:
             actor: Actor = actor_for(user, chosen, client_ip(request))  # type: ignore[arg-type]
             request.actor = actor  # type: ignore[attr-defined]
             if needs_otp_verification(request, actor) and not request.path.startswith(OTP_EXEMPT_PREFIXES):
-                return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

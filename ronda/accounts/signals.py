@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from ronda.accounts import selectors, services
 from ronda.accounts.models import User
 from ronda.core.models import AuditAction
+from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
 
 
 def _actor(request: HttpRequest | None, user: User) -> Any:
     memberships = selectors.active_memberships(user)
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None
     return actor_for(user, memberships[0] if memberships else None, ip)
 
 

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from ronda.accounts import selectors, services
 from ronda.accounts.otp import role_requires_otp, user_exempt
+from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
 
 MEMBERSHIP_HEADER = "HTTP_X_RONDA_MEMBERSHIP"
@@ -36,7 +37,7 @@ class BearerToken(HttpBearer):
             membership = None
         services.touch_api_token(api_token)
         request.user = user
-        request.actor = actor_for(user, membership, request.META.get("REMOTE_ADDR"))  # type: ignore[attr-defined]
+        request.actor = actor_for(user, membership, client_ip(request))  # type: ignore[attr-defined]
         request.memberships = memberships  # type: ignore[attr-defined]
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token

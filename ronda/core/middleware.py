@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class SpanishFirstLocaleMiddleware:
@@ -28,8 +29,6 @@ class SpanishFirstLocaleMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
-        patch = response.get("Vary", "")
-        if "Cookie" not in patch:
-            response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",))
         translation.deactivate()
         return response

@@ -180,7 +180,7 @@ def check_access_matrix(
     url: str | Callable[[World], str],
     expected: dict[str, int],
     method: str = "get",
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None,
     api: bool = False,
     away: int | dict[str, int] = 404,
     anonymous: int | None = None,
@@ -191,6 +191,7 @@ def check_access_matrix(
     ``expected`` must name every role (no silent gaps). ``away`` is the status for the
     same role elsewhere (404 by default; admins have no "elsewhere"). Anonymous users get a
     redirect to the sign-in page (302) on the web and 401 on the API unless told otherwise.
+    ``data`` may be a callable, evaluated before each attempt (e.g. to send the current version).
     When ``state`` is given, every response with a status >= 400 must leave it unchanged.
     """
     missing = set(Role.values) - set(expected)
@@ -208,7 +209,8 @@ def check_access_matrix(
             else:
                 login(client, user)
         before = state() if state is not None else None
-        response = request_as(client, method, target, data=data, api=api, token=token)
+        payload = data(world) if callable(data) else data
+        response = request_as(client, method, target, data=payload, api=api, token=token)
         if response.status_code != wanted:
             failures.append(f"{label}: expected {wanted}, got {response.status_code}")
         if state is not None and (wanted >= 400 or user is None) and state() != before:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -258,7 +258,11 @@ def validate(actor: Actor, rows: list[ImportRow]) -> None:
 
     # 4. Parents: known, of the right level, no cycles, within the actor's scope.
     for row in rows:
-        if row.code in existing or not row.parent_code or row.level is None:
+        if row.code in existing or row.level is None:
+            continue
+        if not row.parent_code:
+            if row.level == Level.COUNTRY and not policies.can_create_child(actor, None, Level.COUNTRY):
+                row.reject(_("You cannot add countries."))
             continue
         parent_unit = existing.get(row.parent_code)
         parent_row = by_code.get(row.parent_code)
@@ -319,10 +323,21 @@ def import_org_units(*, actor: Actor, data: bytes, apply: bool) -> ImportReport:
     report.rows = rows
     if report.file_errors:
         return report
-    validate(actor, rows)
-    if apply and report.ok:
-        _apply(actor, rows)
-        report.applied = True
+    if not apply:
+        validate(actor, rows)
+        return report
+    try:
+        with transaction.atomic():
+            # Validate again inside the write transaction: another import may have run since the dry run.
+            validate(actor, rows)
+            if report.ok:
+                _apply(actor, rows)
+                report.applied = True
+    except IntegrityError:
+        report.applied = False
+        report.file_errors.append(
+            _("Another change to the same units was saved at the same time. Check the file again.")
+        )
     return report
 
 

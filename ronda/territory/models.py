@@ -2,7 +2,8 @@
 
 Subtree queries use a materialised path: every unit stores the ids of its ancestors and
 itself, each as a fixed-width segment (``00000001.00000042.``). "Everything under X" is
-``path LIKE 'X.path%'`` on an indexed column, fast on SQLite and PostgreSQL alike.
+``path LIKE 'X.path%'``: an index range scan on PostgreSQL (varchar_pattern_ops); SQLite scans
+the index, which is fine at one municipality's scale.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"code": unit.code, "name": unit.name, "is_active": unit.is_active, "version": unit.version},
     )
+    form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -139,9 +141,17 @@ def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
 IMPORT_SESSION_KEY = "ronda_orgunit_import"
 
 
+IMPORT_MAX_AGE_SECONDS = 24 * 3600
+
+
 def _import_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    # Checked files nobody confirmed are forgotten after a day.
+    cutoff = time.time() - IMPORT_MAX_AGE_SECONDS
+    for stale in path.glob("*.csv"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return path
 
 
@@ -234,6 +244,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"name": area.name, "kind": area.kind, "is_active": area.is_active, "version": area.version},
     )
+    form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -352,6 +363,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = InstitutionForm(
         request.POST or None, initial=_institution_initial(institution), visible_units=policies.visible_org_units(actor)
     )
+    form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -294,3 +294,26 @@ def test_membership_header_selects_or_refuses(client: Client, world: World) -> N
     assert me["active_membership_id"] == second.pk
     foreign = world.away["coordinator"].memberships.get()
     assert client.get("/api/v1/me", HTTP_X_RONDA_MEMBERSHIP=str(foreign.pk), **auth).status_code == 401
+
+
+@override_settings(RONDA_PROXY_HOPS=1)
+def test_client_ip_from_trusted_proxy_only(client: Client, world: World) -> None:
+    client.post(
+        reverse("accounts:login"),
+        {"username": "coordinator.home", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    event = AuditEvent.objects.get(action="login")
+    # The client may forge the left part; the right-most entry comes from our proxy.
+    assert event.ip_address == "203.0.113.9"
+
+
+@override_settings(RONDA_DEMO_OTP_EXEMPT=False)
+def test_otp_redirect_keeps_the_whole_next_url(client: Client, world: World) -> None:
+    client.force_login(world.home["defender"])
+    response = client.get("/territorio/instituciones/?q=junta&kind=protection_board")
+    from urllib.parse import parse_qs, urlparse
+
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert query["next"] == ["/territorio/instituciones/?q=junta&kind=protection_board"]

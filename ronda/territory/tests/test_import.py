@@ -167,3 +167,16 @@ def test_upload_wrong_type_rejected(client, world: World) -> None:
     response = client.post(reverse("territory:import"), {"file": upload})
     assert response.status_code == 200
     assert "file" in response.context["form"].errors
+
+
+def test_coordinator_cannot_create_a_country(world: World) -> None:
+    report = import_org_units(actor=coordinator_actor(world), data=csv("ZZ,País pirata,1,"), apply=True)
+    assert not report.applied
+    assert report.rows[0].status == Status.ERROR
+    assert not OrgUnit.objects.filter(code="ZZ").exists()
+
+
+def test_admin_can_create_a_country(world: World) -> None:
+    report = import_org_units(actor=admin_actor(world), data=csv("ZZ,País nuevo,1,"), apply=True)
+    assert report.applied
+    assert OrgUnit.objects.get(code="ZZ").parent is None

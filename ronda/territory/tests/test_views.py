@@ -62,7 +62,12 @@ def test_unit_edit_post_denied_writes_nothing(world: World) -> None:
         world,
         url=lambda w: reverse("territory:unit_edit", args=[w.community.pk]),
         method="post",
-        data={"code": "A-M-C", "name": "Comunidad renombrada", "is_active": "on"},
+        data=lambda w: {
+            "code": "A-M-C",
+            "name": "Comunidad renombrada",
+            "is_active": "on",
+            "version": OrgUnit.objects.get(pk=w.community.pk).version,
+        },
         expected=expected,
         state=state,
     )
@@ -206,3 +211,13 @@ def test_import_page_matrix(world: World) -> None:
     expected = {r: 404 for r in ALL_200}
     expected.update(admin=200, coordinator=200)
     check_access_matrix(world, url=reverse("territory:import"), expected=expected, away={"coordinator": 200})
+
+
+def test_edit_without_version_is_refused(client, world: World) -> None:
+    login(client, world.home["coordinator"])
+    response = client.post(
+        reverse("territory:unit_edit", args=[world.community.pk]), {"code": "A-M-C", "name": "Sin versión"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert OrgUnit.objects.get(pk=world.community.pk).name == "Comunidad A"
