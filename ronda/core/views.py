@@ -59,8 +59,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @actor_required(policies.can_view_audit)
 def audit_trail(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
-    events = policies.visible_audit_events(actor)
     params = request.GET
+    log = "access" if params.get("log") == "access" else "changes"
+    events: Any = policies.visible_access_events(actor) if log == "access" else policies.visible_audit_events(actor)
     filters = {
         "actor": params.get("actor", "").strip(),
         "object": params.get("object", "").strip(),
@@ -76,7 +77,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         if term.isdigit():
             condition |= Q(target_id=term)
         events = events.filter(condition)
-    if filters["action"] in AuditAction.values:
+    if log == "changes" and filters["action"] in AuditAction.values:
         events = events.filter(action=filters["action"])
     errors = []
     tz = timezone.get_current_timezone()
@@ -101,6 +102,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "actions": AuditAction.choices,
         "query": query.urlencode(),
+        "log": log,
     }
     template = "core/partials/audit_results.html" if request.htmx else "core/audit.html"  # type: ignore[attr-defined]
     return render(request, template, context)

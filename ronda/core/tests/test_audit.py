@@ -125,3 +125,15 @@ def test_audit_partial_for_htmx(client: Client, world: World) -> None:
     response = client.get(reverse("core:audit"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert b"<html" not in response.content
+
+
+def test_access_log_tab_is_scoped(client: Client, world: World) -> None:
+    audit.record_access(actor=actor_of(world.home["supervisor"]), target=world.community, org_unit=world.community)
+    audit.record_access(
+        actor=actor_of(world.away["supervisor"]), target=world.other_community, org_unit=world.other_community
+    )
+    login(client, world.home["supervisor"])
+    events = list(client.get(reverse("core:audit"), {"log": "access"}).context["page"])
+    assert [e.target_repr for e in events] == ["Comunidad A"]
+    login(client, world.home["admin"])
+    assert len(client.get(reverse("core:audit"), {"log": "access", "actor": "supervisor"}).context["page"]) == 2
