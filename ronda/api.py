@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from ronda.accounts.api import router as accounts_router
 from ronda.core.api_auth import BearerToken
@@ -20,7 +21,18 @@ from ronda.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
 
+
+class JSONOnlyParser(Parser):
+    """Bodies must be declared JSON; anything else is refused before any code reads it."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if request.content_type != "application/json":
+            raise ValueError("Content-Type must be application/json")
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
+    parser=JSONOnlyParser(),
     title="Ronda API",
     version="1",
     description=(
@@ -103,7 +115,7 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
-        errors = [{"field": "body", "message": _("The body is not valid JSON.")}]
+        errors = [{"field": "body", "message": _("The body must be valid JSON sent as application/json.")}]
         return api.create_response(
             request, {"message": _("The request has invalid fields."), "errors": errors}, status=422
         )

@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from ronda.api import api
+from ronda.core.errors_views import not_found
 
 urlpatterns = [
     path("", include("ronda.core.urls")),
@@ -8,6 +9,8 @@ urlpatterns = [
     path("territorio/", include("ronda.territory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # Anything else under /api/ answers JSON too, never an HTML page.
+    re_path(r"^api/", not_found),
 ]
 
 handler403 = "ronda.core.errors_views.not_found"

@@ -7,19 +7,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from ronda.accounts import otp, selectors, services
 from ronda.accounts.lockout import lockout_message
 from ronda.accounts.models import User
+from ronda.core.api_schemas import MessageOut, StrictSchema, ValidationErrorOut
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
 
 router = Router(tags=["accounts"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class TokenIn(StrictSchema):
@@ -35,10 +32,6 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_at: str
-
-
-class MessageOut(Schema):
-    message: str
 
 
 class MembershipOut(Schema):
@@ -82,7 +75,7 @@ def _membership_out(m: Any, active_id: int | None) -> dict[str, Any]:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: MessageOut, 429: MessageOut},
+    response={200: TokenOut, 401: MessageOut, 422: ValidationErrorOut, 429: MessageOut},
     summary="Exchange username and password (and TOTP code) for a bearer token",
 )
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
@@ -103,13 +96,13 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     return Status(200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()})
 
 
-@router.delete("/auth/token", response={204: None}, summary="Revoke the token used for this request")
+@router.delete("/auth/token", response={204: None, 401: MessageOut}, summary="Revoke the token used for this request")
 def revoke_token(request: HttpRequest) -> Any:
     services.revoke_api_token(actor=request.actor, token=request.api_token)  # type: ignore[attr-defined]
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user, their memberships and roles")
+@router.get("/me", response={200: MeOut, 401: MessageOut}, summary="The signed-in user, their memberships and roles")
 def me(request: HttpRequest) -> Any:
     user = request.user
     actor = request.actor  # type: ignore[attr-defined]

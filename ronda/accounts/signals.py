@@ -13,8 +13,8 @@ from django.http import HttpRequest
 
 from ronda.accounts import selectors, services
 from ronda.accounts.models import User
-from ronda.core.models import AuditAction
 from ronda.core.http import client_ip
+from ronda.core.models import AuditAction
 from ronda.core.tenancy import actor_for
 
 

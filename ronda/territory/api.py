@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
+from ronda.core.api_schemas import READ_ERRORS
 from ronda.core.api_utils import reject_unknown_query
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.territory import policies
@@ -63,7 +64,11 @@ def _out(unit: OrgUnit) -> dict[str, Any]:
     }
 
 
-@router.get("", response=OrgUnitPage, summary="Org units you can see, filtered by level, parent or subtree")
+@router.get(
+    "",
+    response={200: OrgUnitPage, **READ_ERRORS},
+    summary="Org units you can see, filtered by level, parent or subtree",
+)
 def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
     reject_unknown_query(request, OrgUnitFilters)
     actor = request.actor  # type: ignore[attr-defined]
@@ -85,7 +90,7 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
     return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_out(u) for u in rows]}
 
 
-@router.get("/{int:unit_id}", response=OrgUnitDetailOut, summary="One org unit")
+@router.get("/{int:unit_id}", response={200: OrgUnitDetailOut, **READ_ERRORS}, summary="One org unit")
 def get_org_unit(request: HttpRequest, unit_id: int) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     unit = get_object_or_404_scoped(policies.visible_org_units(actor).select_related("parent"), pk=unit_id)

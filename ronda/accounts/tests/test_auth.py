@@ -317,3 +317,21 @@ def test_otp_redirect_keeps_the_whole_next_url(client: Client, world: World) -> 
 
     query = parse_qs(urlparse(response["Location"]).query)
     assert query["next"] == ["/territorio/instituciones/?q=junta&kind=protection_board"]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "text/plain", "application/x-www-form-urlencoded"])
+def test_token_body_must_be_json(client: Client, world: World, content_type: str) -> None:
+    response = client.generic(
+        "POST",
+        "/api/v1/auth/token",
+        '{"username": "coordinator.home", "password": "x"}',
+        content_type=content_type,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body"
+
+
+def test_unknown_api_path_is_json_404(client: Client, db: None) -> None:
+    response = client.get("/api/v1/nada/que/ver")
+    assert response.status_code == 404
+    assert response.json()["message"]
