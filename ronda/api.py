@@ -15,8 +15,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from ronda.accounts.api import router as accounts_router
+from ronda.coordination.api import router as coordination_router
 from ronda.core.api_auth import BearerToken
 from ronda.core.errors import ConflictError
+from ronda.council.api import router as council_router
+from ronda.planning.api import router as planning_router
 from ronda.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -130,3 +133,6 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/org-units", territory_router)
+api.add_router("/coordination", coordination_router)
+api.add_router("/planning", planning_router)
+api.add_router("/council", council_router)

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "ronda.core",
     "ronda.territory",
     "ronda.accounts",
+    "ronda.coordination",
+    "ronda.planning",
+    "ronda.council",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("ronda.core.urls")),
     path("cuentas/", include("ronda.accounts.urls")),
     path("territorio/", include("ronda.territory.urls")),
+    path("mesa/", include("ronda.coordination.urls")),
+    path("plan/", include("ronda.planning.urls")),
+    path("consejo/", include("ronda.council.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers JSON too, never an HTML page.

@@ -1,0 +1,340 @@
+"""The internal coordination body of a municipality (seed 001): members, commissions,
+meetings with agenda, attendance and minutes, agreements, and anonymous questionnaires."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ronda.core.models import TimeStampedModel, VersionedModel
+
+
+class CoordinationBody(VersionedModel):
+    org_unit = models.OneToOneField(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="coordination_body"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    safeguarding_protocol = models.TextField(_("safeguarding protocol"), blank=True)
+
+    class Meta:
+        verbose_name = _("coordination body")
+        verbose_name_plural = _("coordination bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberLevel(models.TextChoices):
+    POLITICAL = "political", _("Political")
+    TECHNICAL = "technical", _("Technical")
+
+
+class BodyMember(VersionedModel):
+    body = models.ForeignKey(CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=200)
+    area = models.ForeignKey(
+        "territory.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "territory.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.CharField(_("level"), max_length=16, choices=MemberLevel.choices)
+    position = models.CharField(_("position"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Ronda user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    start_date = models.DateField(_("member from"))
+    end_date = models.DateField(_("member until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Commission(TimeStampedModel):
+    body = models.ForeignKey(
+        CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="commissions"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    members = models.ManyToManyField(BodyMember, verbose_name=_("members"), blank=True, related_name="commissions")
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["body", "name"], name="commission_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary")
+    URGENT = "urgent", _("Urgent")
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MinutesStatus(models.TextChoices):
+    NONE = "none", _("No minutes yet")
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class Meeting(VersionedModel):
+    body = models.ForeignKey(
+        CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    commission = models.ForeignKey(
+        Commission, verbose_name=_("commission"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices, default=MeetingKind.ORDINARY)
+    mode = models.CharField(_("mode"), max_length=16, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    scheduled_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    minutes_text = models.TextField(_("discussion (minutes)"), blank=True)
+    minutes_status = models.CharField(
+        _("minutes"), max_length=16, choices=MinutesStatus.choices, default=MinutesStatus.NONE
+    )
+    # Minutes are approved at a later meeting, which is recorded here.
+    minutes_approved_at = models.ForeignKey(
+        "self",
+        verbose_name=_("minutes approved at"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_minutes",
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-scheduled_at"]
+        indexes = [models.Index(fields=["body", "scheduled_at"], name="meeting_body_date_idx")]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.scheduled_at)
+        return f"{self.get_kind_display()} {local:%Y-%m-%d}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("item"), max_length=255)
+    presenter = models.ForeignKey(
+        BodyMember, verbose_name=_("presenter"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    minutes_allotted = models.PositiveSmallIntegerField(_("minutes allotted"), default=10)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(BodyMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("attendance"), max_length=16, choices=AttendanceStatus.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"
+
+
+class AgreementStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Fulfilled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_AGREEMENT_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def open(self) -> AgreementQuerySet:
+        return self.filter(status__in=OPEN_AGREEMENT_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> AgreementQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class Agreement(VersionedModel):
+    body = models.ForeignKey(
+        CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
+    )
+    text = models.TextField(_("agreement"))
+    owner_area = models.ForeignKey(
+        "territory.Area",
+        verbose_name=_("owner area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_member = models.ForeignKey(
+        BodyMember, verbose_name=_("owner member"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.PENDING
+    )
+    completed_on = models.DateField(_("fulfilled on"), null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_area__isnull=False) | Q(owner_member__isnull=False), name="agreement_has_owner"
+            )
+        ]
+        indexes = [models.Index(fields=["body", "status", "due_date"], name="agreement_open_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_AGREEMENT_STATUSES and self.due_date < timezone.localdate()
+
+    @property
+    def fulfilled_on_time(self) -> bool:
+        return (
+            self.status == AgreementStatus.DONE and self.completed_on is not None and self.completed_on <= self.due_date
+        )
+
+
+class AgreementNote(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("follow-up note"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+# --- Anonymous member questionnaire ---------------------------------------------------
+class QuestionnaireRound(VersionedModel):
+    body = models.ForeignKey(
+        CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="questionnaire_rounds"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    opened_on = models.DateField(_("opened on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    is_closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        verbose_name = _("questionnaire round")
+        verbose_name_plural = _("questionnaire rounds")
+        ordering = ["-opened_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionnaireResponse(models.Model):
+    """The answers, with nothing that points to who gave them (no member, no timestamp, and a
+    random id so that insertion order cannot be matched against the receipts)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        QuestionnaireRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="responses"
+    )
+    likert = models.JSONField(_("answers"), default=dict)
+    comments = models.JSONField(_("comments"), default=dict)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.pk}"
+
+
+class QuestionnaireReceipt(models.Model):
+    """Who has answered (so each member answers once), never what they answered."""
+
+    round = models.ForeignKey(
+        QuestionnaireRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    member = models.ForeignKey(BodyMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("questionnaire receipt")
+        verbose_name_plural = _("questionnaire receipts")
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="questionnaire_answer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.member}"

@@ -1,0 +1,205 @@
+"""The children's council (Consejo Local de Infancia y Adolescencia): members recorded
+minimally, sessions, requests and proposals tracked to an answer in child-friendly
+language, and the coordination body's accountability sessions to the council."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ronda.core.choices import GoalArea
+from ronda.core.models import TimeStampedModel, VersionedModel
+
+DEFAULT_RESPONSE_DAYS = 30
+
+
+class ChildrenCouncil(VersionedModel):
+    org_unit = models.OneToOneField(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="children_council"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    response_days = models.PositiveSmallIntegerField(_("days to answer a request"), default=DEFAULT_RESPONSE_DAYS)
+
+    class Meta:
+        verbose_name = _("children's council")
+        verbose_name_plural = _("children's councils")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilAgeBand(models.TextChoices):
+    AGE_6_9 = "6-9", _("6 to 9 years")
+    AGE_10_12 = "10-12", _("10 to 12 years")
+    AGE_13_15 = "13-15", _("13 to 15 years")
+    AGE_16_17 = "16-17", _("16 to 17 years")
+
+
+class CouncilMember(TimeStampedModel):
+    """Only what the council needs: a first name, an age band, a community, the guardian's consent."""
+
+    council = models.ForeignKey(
+        ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
+    )
+    first_name = models.CharField(_("first name"), max_length=60)
+    age_band = models.CharField(_("age band"), max_length=8, choices=CouncilAgeBand.choices)
+    community = models.ForeignKey(
+        "territory.OrgUnit",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    guardian_consent_on = models.DateField(_("guardian's consent on"))
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["first_name", "id"]
+
+    def __str__(self) -> str:
+        return self.first_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None or self.left_on >= timezone.localdate()
+
+
+class CouncilSession(TimeStampedModel):
+    council = models.ForeignKey(
+        ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    topics = models.TextField(_("topics"), blank=True)
+    attendees = models.PositiveSmallIntegerField(_("children present"), default=0)
+
+    class Meta:
+        verbose_name = _("council session")
+        verbose_name_plural = _("council sessions")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d}"
+
+
+class RequestKind(models.TextChoices):
+    REQUEST = "request", _("Request")
+    PROPOSAL = "proposal", _("Proposal")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    UNDER_STUDY = "under_study", _("Under study")
+    ACCEPTED = "accepted", _("Answered: accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Answered: partly accepted")
+    REJECTED = "rejected", _("Answered: not accepted")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_STUDY)
+ANSWERED_REQUEST_STATUSES = (
+    RequestStatus.ACCEPTED,
+    RequestStatus.PARTLY_ACCEPTED,
+    RequestStatus.REJECTED,
+    RequestStatus.IMPLEMENTED,
+)
+
+# The lifecycle: which status may follow which.
+REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RequestStatus.RECEIVED: (RequestStatus.UNDER_STUDY, *ANSWERED_REQUEST_STATUSES[:3]),
+    RequestStatus.UNDER_STUDY: ANSWERED_REQUEST_STATUSES[:3],
+    RequestStatus.ACCEPTED: (RequestStatus.IMPLEMENTED,),
+    RequestStatus.PARTLY_ACCEPTED: (RequestStatus.IMPLEMENTED,),
+    RequestStatus.REJECTED: (),
+    RequestStatus.IMPLEMENTED: (),
+}
+
+
+class CouncilRequestQuerySet(models.QuerySet["CouncilRequest"]):
+    def open(self) -> CouncilRequestQuerySet:
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> CouncilRequestQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class CouncilRequest(VersionedModel):
+    council = models.ForeignKey(
+        ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="requests"
+    )
+    session = models.ForeignKey(
+        CouncilSession,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices, default=RequestKind.REQUEST)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("what the children ask or propose"))
+    goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices, blank=True)
+    routed_area = models.ForeignKey(
+        "territory.Area",
+        verbose_name=_("routed to area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("answer due on"))
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    answer = models.TextField(_("answer in child-friendly language"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+
+    objects = CouncilRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("council request")
+        verbose_name_plural = _("council requests")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="request_due_after_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES and self.due_on < timezone.localdate()
+
+    @property
+    def answered_on_time(self) -> bool:
+        return self.answered_on is not None and self.answered_on <= self.due_on
+
+
+class AccountabilitySession(TimeStampedModel):
+    """The coordination body accounts to the children's council."""
+
+    council = models.ForeignKey(
+        ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="accountability_sessions"
+    )
+    held_on = models.DateField(_("held on"))
+    summary = models.TextField(_("what was reported"))
+    children_questions = models.TextField(_("children's questions and comments"), blank=True)
+    attendees = models.PositiveSmallIntegerField(_("children present"), default=0)
+
+    class Meta:
+        verbose_name = _("accountability session")
+        verbose_name_plural = _("accountability sessions")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d}"

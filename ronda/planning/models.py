@@ -1,0 +1,379 @@
+"""Diagnosis and the Local Child and Adolescent Plan (PLIA): lines > objectives > measures,
+budgets per year, indicators, milestones, progress updates with evidence, and plan changes."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ronda.core.choices import GoalArea, Horizon
+from ronda.core.models import TimeStampedModel, VersionedModel
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+# --- Diagnosis -------------------------------------------------------------------------
+class SituationAnalysis(VersionedModel):
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="situation_analyses"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("situation analysis")
+        verbose_name_plural = _("situation analyses")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="analysis_period_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Finding(TimeStampedModel):
+    analysis = models.ForeignKey(
+        SituationAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="findings"
+    )
+    goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
+    text = models.TextField(_("finding"))
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["goal_area", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Workshop(TimeStampedModel):
+    analysis = models.ForeignKey(
+        SituationAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="workshops"
+    )
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    adult_participants = models.PositiveIntegerField(_("adult participants"), default=0)
+    children_0_5 = models.PositiveIntegerField(_("children 0–5"), default=0)
+    children_6_11 = models.PositiveIntegerField(_("children 6–11"), default=0)
+    children_12_17 = models.PositiveIntegerField(_("adolescents 12–17"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def children_total(self) -> int:
+        return self.children_0_5 + self.children_6_11 + self.children_12_17
+
+
+class Criticality(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class ImprovementOpportunity(VersionedModel):
+    analysis = models.ForeignKey(
+        SituationAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="opportunities"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
+    criticality = models.CharField(_("criticality"), max_length=8, choices=Criticality.choices)
+    horizon = models.CharField(_("horizon"), max_length=8, choices=Horizon.choices)
+
+    class Meta:
+        verbose_name = _("improvement opportunity")
+        verbose_name_plural = _("improvement opportunities")
+        ordering = ["criticality", "horizon", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- The plan ----------------------------------------------------------------------------
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    IN_EXECUTION = "in_execution", _("In execution")
+    EVALUATED = "evaluated", _("Evaluated")
+
+
+class Weighting(models.TextChoices):
+    BUDGET = "budget", _("By planned budget")
+    EQUAL = "equal", _("Equal weights")
+
+
+class LocalPlan(VersionedModel):
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="local_plans"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    weighting = models.CharField(
+        _("progress weighting"), max_length=8, choices=Weighting.choices, default=Weighting.BUDGET
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by = models.CharField(
+        _("approved by"), max_length=255, blank=True, help_text=_("E.g. the municipal council.")
+    )
+    approval_reference = models.CharField(_("approval record"), max_length=255, blank=True)
+    situation_analysis = models.ForeignKey(
+        SituationAnalysis,
+        verbose_name=_("diagnosis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("local plan")
+        verbose_name_plural = _("local plans")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="plan_period_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status != PlanStatus.DRAFT
+
+
+class StrategicLine(TimeStampedModel):
+    plan = models.ForeignKey(LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=255)
+    goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
+
+    class Meta:
+        verbose_name = _("strategic line")
+        verbose_name_plural = _("strategic lines")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Objective(TimeStampedModel):
+    line = models.ForeignKey(StrategicLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=255)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeasureStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELAYED = "delayed", _("Delayed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Measure(VersionedModel):
+    plan = models.ForeignKey(LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures")
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="measures"
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    responsible_area = models.ForeignKey(
+        "territory.Area", verbose_name=_("responsible area"), on_delete=models.PROTECT, related_name="measures"
+    )
+    co_areas = models.ManyToManyField(
+        "territory.Area", verbose_name=_("co-responsible areas"), blank=True, related_name="+"
+    )
+    co_institutions = models.ManyToManyField(
+        "territory.Institution", verbose_name=_("co-responsible institutions"), blank=True, related_name="+"
+    )
+    horizon = models.CharField(_("horizon"), max_length=8, choices=Horizon.choices)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.NOT_STARTED
+    )
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT
+    )
+    progress_justification = models.TextField(_("progress justification"), blank=True)
+    progress_updated_on = models.DateField(_("progress updated on"), null=True, blank=True)
+    source_opportunity = models.ForeignKey(
+        ImprovementOpportunity,
+        verbose_name=_("from improvement opportunity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+    )
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["code", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="measure_progress_range"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="measure_dates_order"),
+        ]
+        indexes = [models.Index(fields=["plan", "responsible_area"], name="measure_plan_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class MeasureBudget(models.Model):
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="budgets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    planned = models.DecimalField(
+        _("planned"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=NON_NEGATIVE
+    )
+    executed = models.DecimalField(
+        _("executed"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=NON_NEGATIVE
+    )
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year"], name="budget_unique_year"),
+            models.CheckConstraint(condition=Q(planned__gte=0, executed__gte=0), name="budget_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year}"
+
+
+class MeasureIndicator(models.Model):
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    latest_value = models.DecimalField(_("latest value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    latest_on = models.DateField(_("latest value on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=255)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """One dated report of progress; the history is never rewritten."""
+
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField(_("date"))
+    percent = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    justification = models.TextField(_("justification"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="update_percent_range")
+        ]
+        indexes = [models.Index(fields=["measure", "-reported_on"], name="update_measure_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.reported_on} · {self.percent}%"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Random names: an uploaded file's name never reaches the disk or a URL.
+    return f"evidence/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PlanChange(models.Model):
+    """A change to an approved plan: what, when, why, approved by whom."""
+
+    plan = models.ForeignKey(LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="changes")
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    changed_on = models.DateField(_("date"))
+    what = models.TextField(_("what changed"))
+    why = models.TextField(_("why"))
+    approved_by = models.CharField(_("approved by"), max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.what[:80]
