@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "ronda.coordination",
     "ronda.planning",
     "ronda.council",
+    "ronda.accountability",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +276,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 if RONDA_ENV == "test":

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mesa/", include("ronda.coordination.urls")),
     path("plan/", include("ronda.planning.urls")),
     path("consejo/", include("ronda.council.urls")),
+    path("", include("ronda.accountability.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers JSON too, never an HTML page.
