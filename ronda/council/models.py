@@ -9,10 +9,11 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.choices import GoalArea
-from ronda.core.models import TimeStampedModel, VersionedModel
+from ronda.core.models import VersionedModel
 
 DEFAULT_RESPONSE_DAYS = 30
 
@@ -40,8 +41,12 @@ class CouncilAgeBand(models.TextChoices):
     AGE_16_17 = "16-17", _("16 to 17 years")
 
 
-class CouncilMember(TimeStampedModel):
-    """Only what the council needs: a first name, an age band, a community, the guardian's consent."""
+class CouncilMember(VersionedModel):
+    """Only what the council needs: a first name, an age band, a community, the guardian's consent.
+
+    Council members are children: the first name appears on the member list and nowhere else
+    (not in ``__str__``, not in the audit trail, not in the API).
+    """
 
     council = models.ForeignKey(
         ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
@@ -66,14 +71,15 @@ class CouncilMember(TimeStampedModel):
         ordering = ["first_name", "id"]
 
     def __str__(self) -> str:
-        return self.first_name
+        # Not the first name: __str__ ends up in audit rows, logs and admin screens.
+        return gettext("Council member %(number)s") % {"number": self.pk}
 
     @property
     def is_active(self) -> bool:
         return self.left_on is None or self.left_on >= timezone.localdate()
 
 
-class CouncilSession(TimeStampedModel):
+class CouncilSession(VersionedModel):
     council = models.ForeignKey(
         ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -172,6 +178,7 @@ class CouncilRequest(VersionedModel):
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="request_due_after_received"),
         ]
+        indexes = [models.Index(fields=["council", "status", "due_on"], name="council_request_open_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -185,7 +192,7 @@ class CouncilRequest(VersionedModel):
         return self.answered_on is not None and self.answered_on <= self.due_on
 
 
-class AccountabilitySession(TimeStampedModel):
+class AccountabilitySession(VersionedModel):
     """The coordination body accounts to the children's council."""
 
     council = models.ForeignKey(

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ronda.core.choices import GoalArea
+from ronda.council.models import CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
+from ronda.territory.forms import VersionField
+from ronda.territory.models import Area, OrgUnit
+
+NO_NAMES_HELP = _(
+    "Do not write children's names: a request belongs to the council, not to one child. "
+    "It may be published with its answer."
+)
+CHILD_FRIENDLY_HELP = _(
+    "Write for the children: short sentences (up to 20 words), everyday words, no acronyms. "
+    "Say what was decided, why, who will do it and when. It is published as written."
+)
+NAME_WARNING = _(
+    "This text seems to contain the first name of a council member. Requests and answers are recorded "
+    "without children's names: remove the name, or tick the box below if it does not refer to a child."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CouncilForm(forms.Form):
+    org_unit = forms.ModelChoiceField(label=_("Municipality"), queryset=OrgUnit.objects.none(), required=False)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("For example: Consejo Cantonal de Niñez y Adolescencia.")
+    )
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput())
+    response_days = forms.IntegerField(
+        label=_("Days to answer a request"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+        help_text=_("The children get an answer within this many days. Applies to requests received from now on."),
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, municipalities: QuerySet[OrgUnit] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if municipalities is None:
+            del self.fields["org_unit"]
+        else:
+            cast(forms.ModelChoiceField, self.fields["org_unit"]).queryset = municipalities
+            self.fields["org_unit"].required = True
+
+
+class MemberForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=60,
+        help_text=_("Only the first name. No surnames, documents, addresses, phone numbers or photos."),
+    )
+    age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "—"), *CouncilAgeBand.choices])
+    community = forms.ModelChoiceField(label=_("Community"), queryset=OrgUnit.objects.none(), empty_label="—")
+    guardian_consent_on = forms.DateField(
+        label=_("Guardian's consent on"),
+        widget=DateInput(),
+        help_text=_("Date a parent or guardian signed the consent. Keep the signed form on paper, not here."),
+    )
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput())
+    left_on = forms.DateField(
+        label=_("Left on"), required=False, widget=DateInput(), help_text=_("Leave empty while the child takes part.")
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, communities: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    topics = forms.CharField(
+        label=_("Topics"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("What the children talked about.")
+    )
+    attendees = forms.IntegerField(label=_("Children present"), min_value=0, max_value=1000, initial=0)
+    version = VersionField(required=False)
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        label = obj.held_on.strftime("%d/%m/%Y")
+        return f"{label} · {obj.place}" if obj.place else label
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices, initial=RequestKind.REQUEST)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(
+        label=_("What the children ask or propose"), widget=forms.Textarea(attrs={"rows": 5}), help_text=NO_NAMES_HELP
+    )
+    goal_area = forms.ChoiceField(label=_("Goal area"), choices=[("", "—"), *GoalArea.choices], required=False)
+    routed_area = forms.ModelChoiceField(
+        label=_("Routed to area"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("Not routed yet"),
+        help_text=_("The area of the municipality that studies and answers it."),
+    )
+    session = SessionChoiceField(
+        label=_("Session where it was raised"),
+        queryset=CouncilSession.objects.none(),
+        required=False,
+        empty_label=_("Not raised at a session"),
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    due_on = forms.DateField(label=_("Answer due on"), required=False, widget=DateInput())
+    answer = forms.CharField(
+        label=_("Answer in child-friendly language"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=CHILD_FRIENDLY_HELP,
+    )
+    confirm_no_names = forms.BooleanField(
+        label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
+    )
+    version = VersionField(required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        areas: QuerySet[Area],
+        sessions: QuerySet[CouncilSession],
+        response_days: int,
+        with_answer: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["routed_area"]).queryset = areas
+        cast(forms.ModelChoiceField, self.fields["session"]).queryset = sessions
+        self.fields["due_on"].help_text = _("Empty: %(days)d days after it was received.") % {"days": response_days}
+        if not with_answer:
+            del self.fields["answer"]
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    answer = forms.CharField(
+        label=_("Answer in child-friendly language"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=CHILD_FRIENDLY_HELP,
+    )
+    on = forms.DateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("Empty: today."))
+    confirm_no_names = forms.BooleanField(
+        label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, allowed: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [(s, RequestStatus(s).label) for s in allowed]
+
+
+class AccountabilityForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    summary = forms.CharField(
+        label=_("What was reported"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the coordination body told the children: progress, decisions, answers to their requests."),
+    )
+    children_questions = forms.CharField(
+        label=_("Children's questions and comments"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attendees = forms.IntegerField(label=_("Children present"), min_value=0, max_value=1000, initial=0)
+    version = VersionField(required=False)
+
+
+def show_name_confirmation(form: forms.Form, field: str) -> None:
+    """Warn that a text names a child, and let the user confirm it does not."""
+    form.add_error(field, NAME_WARNING)
+    form.fields["confirm_no_names"].widget = forms.CheckboxInput()

@@ -1,0 +1,138 @@
+"""Who sees what of the children's council. Views, API, selectors and services ask only this.
+
+Council members are children, so visibility comes in three rings:
+
+* the member list (first names): administrators, and the coordinator of the municipality;
+* the council without names (overview with counts by age band, sessions, requests,
+  accountability sessions): also the technical secretariat and analysts, read only;
+* the requests routed to one area: the focal point of that area, read only, and nothing
+  else of the council.
+
+Everybody else (defenders, protection officers, supervisors) gets 404 everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+
+from ronda.accounts.roles import Role
+from ronda.core.tenancy import Actor
+from ronda.council.models import (
+    AccountabilitySession,
+    ChildrenCouncil,
+    CouncilMember,
+    CouncilRequest,
+    CouncilRequestQuerySet,
+    CouncilSession,
+)
+from ronda.territory.models import Level, OrgUnit
+
+QS = TypeVar("QS", bound=QuerySet[Any])
+
+# Roles that see the council without names.
+COUNCIL_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST})
+# Roles that see the children's first names and write.
+COUNCIL_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Roles that see (some) requests.
+REQUEST_READERS = COUNCIL_READERS | {Role.AREA_FOCAL}
+
+
+def _scoped(queryset: QS, actor: Actor | None, unit_field: str) -> QS:
+    """``queryset`` limited to the actor's subtree, through the org unit at ``unit_field``."""
+    if actor is None or actor.scope_path is None:
+        return queryset.none()
+    if actor.scope_path == "":
+        return queryset
+    return queryset.filter(**{f"{unit_field}__path__startswith": actor.scope_path})
+
+
+# --- The council (no names) -----------------------------------------------------------
+def can_view_councils(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in COUNCIL_READERS
+
+
+def visible_councils(actor: Actor | None) -> QuerySet[ChildrenCouncil]:
+    if not can_view_councils(actor):
+        return ChildrenCouncil.objects.none()
+    return _scoped(ChildrenCouncil.objects.select_related("org_unit"), actor, "org_unit")
+
+
+def visible_sessions(actor: Actor | None) -> QuerySet[CouncilSession]:
+    if not can_view_councils(actor):
+        return CouncilSession.objects.none()
+    return _scoped(CouncilSession.objects.select_related("council__org_unit"), actor, "council__org_unit")
+
+
+def visible_accountability_sessions(actor: Actor | None) -> QuerySet[AccountabilitySession]:
+    if not can_view_councils(actor):
+        return AccountabilitySession.objects.none()
+    return _scoped(AccountabilitySession.objects.select_related("council__org_unit"), actor, "council__org_unit")
+
+
+def can_create_council(actor: Actor | None, unit: OrgUnit | None = None) -> bool:
+    """Admins anywhere; a coordinator for their own municipality. ``unit`` None: "in general"."""
+    if actor is None or actor.role not in COUNCIL_MANAGERS:
+        return False
+    if unit is None:
+        return True
+    return unit.level == Level.MUNICIPALITY and actor.covers(unit)
+
+
+def can_manage_council(actor: Actor | None, council: ChildrenCouncil) -> bool:
+    """Edit the council, its members, sessions, requests and accountability sessions."""
+    return actor is not None and actor.role in COUNCIL_MANAGERS and actor.covers(council.org_unit)
+
+
+def can_manage_any_council(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in COUNCIL_MANAGERS
+
+
+# --- Members (children's first names) --------------------------------------------------
+def can_view_members(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in COUNCIL_MANAGERS
+
+
+def can_view_members_of(actor: Actor | None, council: ChildrenCouncil) -> bool:
+    return can_view_members(actor) and actor is not None and actor.covers(council.org_unit)
+
+
+def visible_members(actor: Actor | None) -> QuerySet[CouncilMember]:
+    if not can_view_members(actor):
+        return CouncilMember.objects.none()
+    return _scoped(CouncilMember.objects.select_related("council__org_unit", "community"), actor, "council__org_unit")
+
+
+# --- Requests and proposals ------------------------------------------------------------
+def can_view_requests(actor: Actor | None) -> bool:
+    if actor is None or actor.role not in REQUEST_READERS:
+        return False
+    return actor.role != Role.AREA_FOCAL or actor.area_id is not None
+
+
+def visible_requests(actor: Actor | None) -> CouncilRequestQuerySet:
+    if actor is None or not can_view_requests(actor):
+        return CouncilRequest.objects.none()
+    qs = _scoped(
+        CouncilRequest.objects.select_related("council__org_unit", "routed_area", "session"),
+        actor,
+        "council__org_unit",
+    )
+    if actor.role == Role.AREA_FOCAL:
+        # A focal point sees what was routed to their own area, nothing else of the council.
+        qs = qs.filter(routed_area_id=actor.area_id)
+    return qs
+
+
+def councils_for_requests(actor: Actor | None) -> QuerySet[ChildrenCouncil]:
+    """The councils whose requests the actor may list (to filter by council, or to show its name)."""
+    if actor is None or not can_view_requests(actor):
+        return ChildrenCouncil.objects.none()
+    if actor.role == Role.AREA_FOCAL:
+        return _scoped(ChildrenCouncil.objects.select_related("org_unit"), actor, "org_unit")
+    return visible_councils(actor)
+
+
+def can_manage_request(actor: Actor | None, council_request: CouncilRequest) -> bool:
+    return can_manage_council(actor, council_request.council)

@@ -1,0 +1,281 @@
+"""Reads of the children's council that other modules reuse: the coordinator's home, the public
+accountability page, reports and indicators.
+
+``overdue_requests_for`` asks ``policies``. ``answered_requests_public`` and ``request_stats``
+take no actor: they return no personal data at all (requests carry no children's names and
+members are never touched), and their callers decide who may see a municipality's figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from ronda.core import audit
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.council import policies
+from ronda.council.models import (
+    ANSWERED_REQUEST_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    ChildrenCouncil,
+    CouncilAgeBand,
+    CouncilMember,
+    CouncilRequest,
+    RequestKind,
+    RequestStatus,
+)
+from ronda.territory.models import OrgUnit
+
+# An answer for children: sentences of at most this many words.
+SHORT_SENTENCE_WORDS = 20
+
+
+def overdue_requests_for(actor: Actor | None, limit: int = 5) -> list[CouncilRequest]:
+    """Open requests past their due date that ``actor`` may see, the most overdue first."""
+    today = timezone.localdate()
+    return list(policies.visible_requests(actor).overdue(today).order_by("due_on", "id")[:limit])
+
+
+def overdue_count_for(actor: Actor | None) -> int:
+    return policies.visible_requests(actor).overdue().count()
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """What the public accountability page shows of one answered request: no member data."""
+
+    id: int
+    municipality: str
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    answer: str
+    status: str
+    status_label: str
+    area_name: str
+    received_on: dt.date
+    due_on: dt.date
+    answered_on: dt.date | None
+    implemented_on: dt.date | None
+
+    @property
+    def answered_on_time(self) -> bool:
+        return self.answered_on is not None and self.answered_on <= self.due_on
+
+
+def answered_requests_public(org_unit: OrgUnit, limit: int | None = None) -> list[PublicAnswer]:
+    """Answered and implemented requests of the councils in ``org_unit``'s subtree (its own
+    council for a municipality), the latest answer first."""
+    rows = (
+        CouncilRequest.objects.filter(
+            council__org_unit__path__startswith=org_unit.path, status__in=ANSWERED_REQUEST_STATUSES
+        )
+        .annotate(area_name=F("routed_area__name"), municipality=F("council__org_unit__name"))
+        .order_by("-answered_on", "-id")
+        .values(
+            "id",
+            "municipality",
+            "kind",
+            "title",
+            "description",
+            "answer",
+            "status",
+            "area_name",
+            "received_on",
+            "due_on",
+            "answered_on",
+            "implemented_on",
+        )
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        PublicAnswer(
+            id=row["id"],
+            municipality=row["municipality"],
+            kind=row["kind"],
+            kind_label=str(RequestKind(row["kind"]).label),
+            title=row["title"],
+            description=row["description"],
+            answer=row["answer"],
+            status=row["status"],
+            status_label=str(RequestStatus(row["status"]).label),
+            area_name=row["area_name"] or "",
+            received_on=row["received_on"],
+            due_on=row["due_on"],
+            answered_on=row["answered_on"],
+            implemented_on=row["implemented_on"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RequestStats:
+    received: int
+    answered: int
+    answered_on_time: int
+    overdue: int
+
+    @property
+    def answered_late(self) -> int:
+        return self.answered - self.answered_on_time
+
+    @property
+    def on_time_percent(self) -> int | None:
+        """Share of the answers given on time, rounded; None when nothing was answered."""
+        return round(100 * self.answered_on_time / self.answered) if self.answered else None
+
+
+def request_stats(council: ChildrenCouncil, start: dt.date, end: dt.date) -> RequestStats:
+    """Requests of ``council`` between ``start`` and ``end`` (both included).
+
+    received: received in the period; answered: answered in the period (on time: answered on or
+    before the due date); overdue: unanswered and past due at the end of the period (or today,
+    if the period has not ended), as things stood on that day.
+    """
+    as_of = min(end, timezone.localdate())
+    qs = CouncilRequest.objects.filter(council=council)
+    answered_in_period = Q(answered_on__gte=start, answered_on__lte=end)
+    counts = qs.aggregate(
+        received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
+        answered=Count("id", filter=answered_in_period),
+        on_time=Count("id", filter=answered_in_period & Q(answered_on__lte=F("due_on"))),
+        overdue=Count(
+            "id",
+            filter=Q(received_on__lte=as_of, due_on__lt=as_of)
+            & (Q(answered_on__isnull=True) | Q(answered_on__gt=as_of)),
+        ),
+    )
+    return RequestStats(
+        received=counts["received"],
+        answered=counts["answered"],
+        answered_on_time=counts["on_time"],
+        overdue=counts["overdue"],
+    )
+
+
+# --- Aggregates for the overview (no names) ----------------------------------------------
+def active_members(council: ChildrenCouncil, today: dt.date | None = None) -> QuerySet[CouncilMember]:
+    today = today or timezone.localdate()
+    return council.members.filter(Q(left_on__isnull=True) | Q(left_on__gte=today), joined_on__lte=today)
+
+
+def members_by_age_band(council: ChildrenCouncil) -> list[tuple[str, int]]:
+    """Active members per age band, every band listed (zeros too): counts only, never names."""
+    counts = dict(
+        active_members(council).order_by().values_list("age_band").annotate(n=Count("id")).values_list("age_band", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in CouncilAgeBand.choices]
+
+
+@dataclass(frozen=True)
+class CouncilSummary:
+    council: ChildrenCouncil
+    members: int
+    open: int
+    overdue: int
+    answered: int
+    on_time_percent: int | None
+
+
+def council_summaries(councils: Iterable[ChildrenCouncil]) -> list[CouncilSummary]:
+    """One row per council for the secretariat's comparison: counts only, in two queries."""
+    councils = list(councils)
+    today = timezone.localdate()
+    year_ago = today - dt.timedelta(days=365)
+    ids = [c.pk for c in councils]
+    member_counts = dict(
+        CouncilMember.objects.filter(council_id__in=ids, joined_on__lte=today)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        .order_by()
+        .values_list("council_id")
+        .annotate(n=Count("id"))
+        .values_list("council_id", "n")
+    )
+    request_counts = {
+        row["council_id"]: row
+        for row in CouncilRequest.objects.filter(council_id__in=ids)
+        .order_by()
+        .values("council_id")
+        .annotate(
+            open=Count("id", filter=Q(status__in=OPEN_REQUEST_STATUSES)),
+            overdue=Count("id", filter=Q(status__in=OPEN_REQUEST_STATUSES, due_on__lt=today)),
+            answered=Count("id", filter=Q(answered_on__gte=year_ago)),
+            on_time=Count("id", filter=Q(answered_on__gte=year_ago, answered_on__lte=F("due_on"))),
+        )
+    }
+    rows = []
+    for council in councils:
+        counts = request_counts.get(council.pk, {})
+        answered = int(counts.get("answered", 0))
+        on_time = int(counts.get("on_time", 0))
+        rows.append(
+            CouncilSummary(
+                council=council,
+                members=member_counts.get(council.pk, 0),
+                open=int(counts.get("open", 0)),
+                overdue=int(counts.get("overdue", 0)),
+                answered=answered,
+                on_time_percent=round(100 * on_time / answered) if answered else None,
+            )
+        )
+    return rows
+
+
+def members_for(actor: Actor, council: ChildrenCouncil) -> QuerySet[CouncilMember]:
+    """The member list (children's first names) of ``council``: logged as a read of personal data."""
+    members = policies.visible_members(actor).filter(council=council)
+    audit.record_access(actor=actor, target=council, org_unit=council.org_unit, purpose="council member list")
+    return members
+
+
+def member_for_edit(actor: Actor, pk: int) -> CouncilMember:
+    """One member's record (404 if not visible): logged as a read of personal data."""
+    member = get_object_or_404_scoped(policies.visible_members(actor), pk=pk)
+    council = member.council
+    audit.record_access(actor=actor, target=member, org_unit=council.org_unit, purpose="council member record")
+    return member
+
+
+# --- Writing for children ------------------------------------------------------------------
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?¡¿;:\n]+")
+
+
+def mentions_member_name(council: ChildrenCouncil, *texts: str) -> bool:
+    """True when a text contains the first name of one of the council's members (any time).
+
+    Accent- and case-insensitive, whole words only. The caller warns without repeating the name.
+    """
+    names: set[tuple[str, ...]] = set()
+    for first_name in council.members.values_list("first_name", flat=True):
+        words = tuple(_WORD.findall(_fold(first_name)))
+        if words and len("".join(words)) >= 3:
+            names.add(words)
+    if not names:
+        return False
+    for text in texts:
+        found = _WORD.findall(_fold(text or ""))
+        for name in names:
+            size = len(name)
+            if any(tuple(found[i : i + size]) == name for i in range(len(found) - size + 1)):
+                return True
+    return False
+
+
+def long_sentences(text: str, limit: int = SHORT_SENTENCE_WORDS) -> int:
+    """How many sentences of ``text`` have more than ``limit`` words."""
+    return sum(1 for sentence in _SENTENCE_END.split(text or "") if len(_WORD.findall(sentence)) > limit)

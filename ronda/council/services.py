@@ -1,0 +1,572 @@
+"""Every write to the children's council goes through here, audited in the same transaction.
+
+``actor`` None is the system (the demo loader); people are checked against ``policies``.
+Validation errors are raised as one ``ValidationError`` with a dict of field -> message, before
+anything is written, so a refused write leaves no trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ronda.core import audit
+from ronda.core.choices import GoalArea
+from ronda.core.models import AuditAction
+from ronda.core.services import lock_for_update
+from ronda.core.tenancy import Actor
+from ronda.council import policies
+from ronda.council.models import (
+    ANSWERED_REQUEST_STATUSES,
+    DEFAULT_RESPONSE_DAYS,
+    OPEN_REQUEST_STATUSES,
+    REQUEST_TRANSITIONS,
+    AccountabilitySession,
+    ChildrenCouncil,
+    CouncilAgeBand,
+    CouncilMember,
+    CouncilRequest,
+    CouncilSession,
+    RequestKind,
+    RequestStatus,
+)
+from ronda.territory.models import Area, Level, OrgUnit
+
+# A child's first name never enters the audit trail; the trail only says that it changed.
+REDACTED = "[redacted]"
+MAX_TEXT = 5000
+MAX_ATTENDEES = 1000
+MAX_RESPONSE_DAYS = 365
+# Statuses that carry an answer to the children (implemented keeps the answer it had).
+ANSWER_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.PARTLY_ACCEPTED, RequestStatus.REJECTED)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_manager(actor: Actor | None, council: ChildrenCouncil) -> None:
+    if actor is not None and not policies.can_manage_council(actor, council):
+        raise PermissionDenied
+
+
+def _not_future(errors: dict[str, str], field: str, value: dt.date | None) -> None:
+    if value is not None and value > _today():
+        errors[field] = _("The date cannot be in the future.")
+
+
+def _clean_text(
+    errors: dict[str, str], field: str, value: str | None, *, required: bool, max_length: int = MAX_TEXT
+) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors[field] = _("This field is required.")
+    elif len(text) > max_length:
+        errors[field] = _("Too long: at most %(max)d characters.") % {"max": max_length}
+    return text
+
+
+def _attendees(errors: dict[str, str], value: int | None) -> int:
+    count = 0 if value is None else value
+    if count < 0 or count > MAX_ATTENDEES:
+        errors["attendees"] = _("Write a number between 0 and %(max)d.") % {"max": MAX_ATTENDEES}
+    return count
+
+
+# --- The council ----------------------------------------------------------------------
+COUNCIL_EDITABLE = ("name", "established_on", "response_days")
+
+
+def _council_errors(fields: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    fields["name"] = _clean_text(errors, "name", fields.get("name"), required=True, max_length=200)
+    _not_future(errors, "established_on", fields.get("established_on"))
+    days = fields.get("response_days")
+    if days is None or not 1 <= days <= MAX_RESPONSE_DAYS:
+        errors["response_days"] = _("Write a number of days between 1 and %(max)d.") % {"max": MAX_RESPONSE_DAYS}
+    return errors
+
+
+@transaction.atomic
+def create_council(
+    *,
+    actor: Actor | None,
+    org_unit: OrgUnit,
+    name: str,
+    established_on: dt.date | None = None,
+    response_days: int = DEFAULT_RESPONSE_DAYS,
+) -> ChildrenCouncil:
+    if actor is not None and not policies.can_create_council(actor, org_unit):
+        raise PermissionDenied
+    fields: dict[str, Any] = {"name": name, "established_on": established_on, "response_days": response_days}
+    errors = _council_errors(fields)
+    if org_unit.level != Level.MUNICIPALITY:
+        errors["org_unit"] = _("A children's council belongs to a municipality.")
+    elif ChildrenCouncil.objects.filter(org_unit=org_unit).exists():
+        errors["org_unit"] = _("This municipality already has a children's council.")
+    _raise_if(errors)
+    council = ChildrenCouncil.objects.create(org_unit=org_unit, **fields)
+    audit.record_create(actor=actor, target=council, org_unit=org_unit)
+    return council
+
+
+@transaction.atomic
+def update_council(
+    *, actor: Actor | None, council: ChildrenCouncil, expected_version: int | None, **fields: Any
+) -> ChildrenCouncil:
+    _require_manager(actor, council)
+    unknown = set(fields) - set(COUNCIL_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(council, expected_version)
+    before = audit.snapshot(locked, (*COUNCIL_EDITABLE, "version"))
+    values = {name: fields.get(name, getattr(locked, name)) for name in COUNCIL_EDITABLE}
+    _raise_if(_council_errors(values))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=locked.org_unit, before=before)
+    return locked
+
+
+# --- Members --------------------------------------------------------------------------
+MEMBER_EDITABLE = ("first_name", "age_band", "community", "guardian_consent_on", "joined_on", "left_on")
+# What the audit trail keeps of a member: everything but the first name.
+MEMBER_AUDITED = ("council_id", "age_band", "community_id", "guardian_consent_on", "joined_on", "left_on", "version")
+
+
+def _member_errors(council: ChildrenCouncil, values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    first_name = _clean_text(errors, "first_name", values.get("first_name"), required=True, max_length=60)
+    if first_name and any(ch.isdigit() or ch in "@/" for ch in first_name):
+        errors["first_name"] = _("Write only the child's first name.")
+    values["first_name"] = first_name
+    if values.get("age_band") not in CouncilAgeBand.values:
+        errors["age_band"] = _("Choose an age band.")
+    community: OrgUnit | None = values.get("community")
+    if community is None:
+        errors["community"] = _("Choose the community the child lives in.")
+    elif community.level != Level.COMMUNITY or not community.path.startswith(council.org_unit.path):
+        errors["community"] = _("Choose a community of %(municipality)s.") % {"municipality": council.org_unit.name}
+    consent, joined, left = values.get("guardian_consent_on"), values.get("joined_on"), values.get("left_on")
+    if consent is None:
+        errors["guardian_consent_on"] = _("A child joins the council only with the consent of a parent or guardian.")
+    else:
+        _not_future(errors, "guardian_consent_on", consent)
+    if joined is None:
+        errors["joined_on"] = _("This field is required.")
+    else:
+        _not_future(errors, "joined_on", joined)
+        if consent is not None and consent > joined and "guardian_consent_on" not in errors:
+            errors["guardian_consent_on"] = _(
+                "The guardian's consent must be given on or before the day the child joins."
+            )
+        if left is not None and left < joined:
+            errors["left_on"] = _("The day the child left cannot be before the day they joined.")
+    return errors
+
+
+def _member_state(member: CouncilMember) -> dict[str, Any]:
+    return audit.snapshot(member, MEMBER_AUDITED)
+
+
+@transaction.atomic
+def add_member(
+    *,
+    actor: Actor | None,
+    council: ChildrenCouncil,
+    first_name: str,
+    age_band: str,
+    community: OrgUnit | None,
+    guardian_consent_on: dt.date | None,
+    joined_on: dt.date | None,
+    left_on: dt.date | None = None,
+) -> CouncilMember:
+    _require_manager(actor, council)
+    values: dict[str, Any] = {
+        "first_name": first_name,
+        "age_band": age_band,
+        "community": community,
+        "guardian_consent_on": guardian_consent_on,
+        "joined_on": joined_on,
+        "left_on": left_on,
+    }
+    _raise_if(_member_errors(council, values))
+    member = CouncilMember.objects.create(council=council, **values)
+    changes = audit.diff({}, _member_state(member))
+    changes["first_name"] = [None, REDACTED]
+    audit.record(actor=actor, action=AuditAction.CREATE, target=member, org_unit=council.org_unit, changes=changes)
+    return member
+
+
+@transaction.atomic
+def update_member(
+    *, actor: Actor | None, member: CouncilMember, expected_version: int | None, **fields: Any
+) -> CouncilMember:
+    council = member.council
+    _require_manager(actor, council)
+    unknown = set(fields) - set(MEMBER_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(member, expected_version)
+    before = _member_state(locked)
+    old_name = locked.first_name
+    values = {name: fields.get(name, getattr(locked, name)) for name in MEMBER_EDITABLE}
+    _raise_if(_member_errors(council, values))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    changes = audit.diff(before, _member_state(locked))
+    if locked.first_name != old_name:
+        changes["first_name"] = [REDACTED, REDACTED]
+    audit.record(actor=actor, action=AuditAction.UPDATE, target=locked, org_unit=council.org_unit, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def remove_member(*, actor: Actor | None, member: CouncilMember) -> None:
+    """Erase a member's record (recorded by mistake, or consent withdrawn). The trail keeps no name."""
+    council = member.council
+    _require_manager(actor, council)
+    changes = audit.diff(_member_state(member), {})
+    changes["first_name"] = [REDACTED, None]
+    audit.record(actor=actor, action=AuditAction.DELETE, target=member, org_unit=council.org_unit, changes=changes)
+    member.delete()
+
+
+# --- Sessions -------------------------------------------------------------------------
+SESSION_EDITABLE = ("held_on", "place", "topics", "attendees")
+
+
+def _session_errors(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values.get("held_on") is None:
+        errors["held_on"] = _("This field is required.")
+    elif values["held_on"] > _today():
+        errors["held_on"] = _("Record a session once it has been held: the date cannot be in the future.")
+    values["place"] = _clean_text(errors, "place", values.get("place"), required=False, max_length=255)
+    values["topics"] = _clean_text(errors, "topics", values.get("topics"), required=True)
+    values["attendees"] = _attendees(errors, values.get("attendees"))
+    return errors
+
+
+@transaction.atomic
+def record_session(
+    *,
+    actor: Actor | None,
+    council: ChildrenCouncil,
+    held_on: dt.date | None,
+    topics: str,
+    place: str = "",
+    attendees: int = 0,
+) -> CouncilSession:
+    _require_manager(actor, council)
+    values: dict[str, Any] = {"held_on": held_on, "place": place, "topics": topics, "attendees": attendees}
+    _raise_if(_session_errors(values))
+    session = CouncilSession.objects.create(council=council, **values)
+    audit.record_create(actor=actor, target=session, org_unit=council.org_unit)
+    return session
+
+
+@transaction.atomic
+def update_session(
+    *, actor: Actor | None, session: CouncilSession, expected_version: int | None, **fields: Any
+) -> CouncilSession:
+    council = session.council
+    _require_manager(actor, council)
+    unknown = set(fields) - set(SESSION_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(session, expected_version)
+    before = audit.snapshot(locked, (*SESSION_EDITABLE, "version"))
+    values = {name: fields.get(name, getattr(locked, name)) for name in SESSION_EDITABLE}
+    _raise_if(_session_errors(values))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
+    return locked
+
+
+# --- Requests and proposals -----------------------------------------------------------
+REQUEST_EDITABLE = (
+    "kind",
+    "title",
+    "description",
+    "goal_area",
+    "routed_area",
+    "session",
+    "received_on",
+    "due_on",
+    "answer",
+)
+REQUEST_AUDITED = (
+    "kind",
+    "title",
+    "description",
+    "goal_area",
+    "routed_area_id",
+    "session_id",
+    "received_on",
+    "due_on",
+    "status",
+    "answer",
+    "answered_on",
+    "implemented_on",
+    "version",
+)
+
+
+def _request_errors(council: ChildrenCouncil, values: dict[str, Any], *, status: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    values["title"] = _clean_text(errors, "title", values.get("title"), required=True, max_length=255)
+    values["description"] = _clean_text(errors, "description", values.get("description"), required=True)
+    values["answer"] = _clean_text(errors, "answer", values.get("answer"), required=False)
+    if status in ANSWERED_REQUEST_STATUSES and not values["answer"] and "answer" not in errors:
+        errors["answer"] = _("An answered request keeps its answer to the children: it cannot be blank.")
+    if values.get("kind") not in RequestKind.values:
+        errors["kind"] = _("Choose request or proposal.")
+    values["goal_area"] = values.get("goal_area") or ""
+    if values["goal_area"] and values["goal_area"] not in GoalArea.values:
+        errors["goal_area"] = _("Choose one of the goal areas.")
+    area: Area | None = values.get("routed_area")
+    if area is None:
+        if status != RequestStatus.RECEIVED:
+            errors["routed_area"] = _("Route the request to an area of the municipality.")
+    elif area.org_unit_id != council.org_unit_id:
+        errors["routed_area"] = _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name}
+    session: CouncilSession | None = values.get("session")
+    if session is not None and session.council_id != council.pk:
+        errors["session"] = _("Choose a session of this council.")
+    received, due = values.get("received_on"), values.get("due_on")
+    if received is None:
+        errors["received_on"] = _("This field is required.")
+    else:
+        _not_future(errors, "received_on", received)
+        if session is not None and received < session.held_on and "session" not in errors:
+            errors["received_on"] = _("A request cannot be received before the session it came from.")
+        if due is not None and due < received:
+            errors["due_on"] = _("The answer cannot be due before the request was received.")
+    return errors
+
+
+def default_due_on(council: ChildrenCouncil, received_on: dt.date) -> dt.date:
+    """The answer is due ``council.response_days`` after the request was received."""
+    return received_on + dt.timedelta(days=council.response_days)
+
+
+@transaction.atomic
+def create_request(
+    *,
+    actor: Actor | None,
+    council: ChildrenCouncil,
+    title: str,
+    description: str,
+    received_on: dt.date | None,
+    kind: str = RequestKind.REQUEST,
+    goal_area: str = "",
+    routed_area: Area | None = None,
+    due_on: dt.date | None = None,
+    session: CouncilSession | None = None,
+) -> CouncilRequest:
+    _require_manager(actor, council)
+    values: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "goal_area": goal_area,
+        "routed_area": routed_area,
+        "session": session,
+        "received_on": received_on,
+        "due_on": due_on,
+        "answer": "",
+    }
+    errors = _request_errors(council, values, status=RequestStatus.RECEIVED)
+    if routed_area is not None and not routed_area.is_active and "routed_area" not in errors:
+        errors["routed_area"] = _("This area is no longer active.")
+    _raise_if(errors)
+    if values["due_on"] is None:
+        values["due_on"] = default_due_on(council, values["received_on"])
+    council_request = CouncilRequest.objects.create(council=council, status=RequestStatus.RECEIVED, **values)
+    audit.record_create(actor=actor, target=council_request, org_unit=council.org_unit)
+    return council_request
+
+
+@transaction.atomic
+def update_request(
+    *, actor: Actor | None, council_request: CouncilRequest, expected_version: int | None, **fields: Any
+) -> CouncilRequest:
+    council = council_request.council
+    _require_manager(actor, council)
+    unknown = set(fields) - set(REQUEST_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(council_request, expected_version)
+    before = audit.snapshot(locked, REQUEST_AUDITED)
+    values = {name: fields.get(name, getattr(locked, name)) for name in REQUEST_EDITABLE}
+    errors = _request_errors(council, values, status=locked.status)
+    new_area = values.get("routed_area")
+    if new_area is not None and new_area.pk != locked.routed_area_id and not new_area.is_active:
+        errors.setdefault("routed_area", _("This area is no longer active."))
+    if locked.status not in OPEN_REQUEST_STATUSES:
+        # The on-time indicator measures these two dates: once answered they are history.
+        for name in ("received_on", "due_on"):
+            if values[name] != getattr(locked, name):
+                errors.setdefault(name, _("The dates of an answered request cannot change."))
+    if values["due_on"] is None and "received_on" not in errors:
+        errors["due_on"] = _("This field is required.")
+    _raise_if(errors)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
+    return locked
+
+
+def allowed_transitions(council_request: CouncilRequest) -> tuple[str, ...]:
+    return REQUEST_TRANSITIONS.get(council_request.status, ())
+
+
+def _status_label(value: str) -> str:
+    return str(RequestStatus(value).label) if value in RequestStatus.values else value
+
+
+@transaction.atomic
+def transition_request(
+    *,
+    actor: Actor | None,
+    council_request: CouncilRequest,
+    expected_version: int | None,
+    status: str,
+    answer: str | None = None,
+    on: dt.date | None = None,
+) -> CouncilRequest:
+    """Move a request along its lifecycle (``REQUEST_TRANSITIONS``).
+
+    Answering (accepted, partly accepted, not accepted) needs an answer in child-friendly
+    language and sets ``answered_on`` (``on``, default today); implementing sets ``implemented_on``.
+    """
+    council = council_request.council
+    _require_manager(actor, council)
+    locked = lock_for_update(council_request, expected_version)
+    before = audit.snapshot(locked, REQUEST_AUDITED)
+    errors: dict[str, str] = {}
+    allowed = allowed_transitions(locked)
+    current = _status_label(locked.status)
+    if status not in RequestStatus.values:
+        errors["status"] = _("Unknown status.")
+    elif status not in allowed:
+        if allowed:
+            errors["status"] = _(
+                "A request that is “%(current)s” cannot move to “%(new)s”. It can move to: %(allowed)s."
+            ) % {
+                "current": current,
+                "new": _status_label(status),
+                "allowed": ", ".join(_status_label(s) for s in allowed),
+            }
+        else:
+            errors["status"] = _("A request that is “%(current)s” is closed: its status cannot change.") % {
+                "current": current
+            }
+    text = locked.answer if answer is None else answer.strip()
+    if len(text) > MAX_TEXT:
+        errors["answer"] = _("Too long: at most %(max)d characters.") % {"max": MAX_TEXT}
+    day = on or _today()
+    _not_future(errors, "on", day)
+    if "status" not in errors:
+        if locked.routed_area_id is None:
+            errors["routed_area"] = _("Route the request to an area of the municipality.")
+        if status in ANSWER_STATUSES:
+            if not text:
+                errors.setdefault("answer", _("Write the answer to the children, in words they understand."))
+            if day < locked.received_on:
+                errors.setdefault("on", _("A request cannot be answered before it was received."))
+        elif status == RequestStatus.IMPLEMENTED and locked.answered_on is not None and day < locked.answered_on:
+            errors.setdefault("on", _("A request cannot be implemented before it was answered."))
+    _raise_if(errors)
+    locked.status = status
+    locked.answer = text
+    if status in ANSWER_STATUSES:
+        locked.answered_on = day
+    elif status == RequestStatus.IMPLEMENTED:
+        locked.implemented_on = day
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
+    return locked
+
+
+# --- Accountability sessions ------------------------------------------------------------
+ACCOUNTABILITY_EDITABLE = ("held_on", "summary", "children_questions", "attendees")
+
+
+def _accountability_errors(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values.get("held_on") is None:
+        errors["held_on"] = _("This field is required.")
+    elif values["held_on"] > _today():
+        errors["held_on"] = _("Record a session once it has been held: the date cannot be in the future.")
+    values["summary"] = _clean_text(errors, "summary", values.get("summary"), required=True)
+    values["children_questions"] = _clean_text(
+        errors, "children_questions", values.get("children_questions"), required=False
+    )
+    values["attendees"] = _attendees(errors, values.get("attendees"))
+    return errors
+
+
+@transaction.atomic
+def record_accountability_session(
+    *,
+    actor: Actor | None,
+    council: ChildrenCouncil,
+    held_on: dt.date | None,
+    summary: str,
+    children_questions: str = "",
+    attendees: int = 0,
+) -> AccountabilitySession:
+    _require_manager(actor, council)
+    values: dict[str, Any] = {
+        "held_on": held_on,
+        "summary": summary,
+        "children_questions": children_questions,
+        "attendees": attendees,
+    }
+    _raise_if(_accountability_errors(values))
+    session = AccountabilitySession.objects.create(council=council, **values)
+    audit.record_create(actor=actor, target=session, org_unit=council.org_unit)
+    return session
+
+
+@transaction.atomic
+def update_accountability_session(
+    *, actor: Actor | None, session: AccountabilitySession, expected_version: int | None, **fields: Any
+) -> AccountabilitySession:
+    council = session.council
+    _require_manager(actor, council)
+    unknown = set(fields) - set(ACCOUNTABILITY_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(session, expected_version)
+    before = audit.snapshot(locked, (*ACCOUNTABILITY_EDITABLE, "version"))
+    values = {name: fields.get(name, getattr(locked, name)) for name in ACCOUNTABILITY_EDITABLE}
+    _raise_if(_accountability_errors(values))
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
+    return locked
