@@ -14,6 +14,13 @@ ALL_ROLES = tuple(Role.values)
 # (url name, label, roles that see it). Order is the order on screen.
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("core:home", _("Home"), ALL_ROLES),
+    ("planning:home", _("Plan"), (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)),
+    ("planning:my_measures", _("My measures"), (Role.AREA_FOCAL,)),
+    ("coordination:overview", _("Coordination body"), (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)),
+    ("coordination:agreement_list", _("Agreements"), (Role.AREA_FOCAL,)),
+    ("council:overview", _("Children's council"), (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)),
+    ("council:request_list", _("Children's requests"), (Role.AREA_FOCAL,)),
+    ("accountability:report_list", _("Reports"), (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)),
     ("territory:browse", _("Territory"), ALL_ROLES),
     (
         "territory:area_list",

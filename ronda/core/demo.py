@@ -298,4 +298,13 @@ def load_demo() -> list[str]:
     _tree()
     _areas()
     _institutions()
-    return _users()
+    created = _users()
+    # The planning cycle of Loja and San José (issue #3).
+    from ronda.coordination.demo import load_demo as load_coordination
+    from ronda.council.demo import load_demo as load_council
+    from ronda.planning.demo import load_demo as load_planning
+
+    load_planning()
+    load_coordination()
+    load_council()
+    return created

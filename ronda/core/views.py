@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ronda.accounts.roles import Role
+from ronda.coordination.selectors import overdue_agreements_for
 from ronda.core import policies
 from ronda.core.models import AuditAction
 from ronda.core.views_helpers import actor_required, get_actor
@@ -48,6 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_import": territory_policies.can_import_org_units(actor),
         "can_audit": policies.can_view_audit(actor),
     }
+    if actor.role in (Role.COORDINATOR, Role.AREA_FOCAL, Role.ADMIN):
+        context["overdue_agreements"] = overdue_agreements_for(actor)
     if policies.can_view_audit(actor):
         context["recent_events"] = policies.visible_audit_events(actor)[:8]
     if actor.role == Role.DEFENDER:
