@@ -1,3 +1,475 @@
-from ninja import Router
+"""JSON API of the coordination body: meetings and agreements, same policies and services as the pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
+
+from ronda.coordination import policies, selectors, services
+from ronda.coordination.models import (
+    Agreement,
+    BodyMember,
+    Commission,
+    CoordinationBody,
+    Meeting,
+)
+from ronda.core.api_schemas import READ_ERRORS, MessageOut, StrictSchema
+from ronda.core.api_utils import reject_unknown_query
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.territory.models import Area
 
 router = Router(tags=["coordination"])
+
+WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: MessageOut}
+Kind = Literal["ordinary", "extraordinary", "urgent"]
+Mode = Literal["in_person", "virtual"]
+MeetingStatusValue = Literal["scheduled", "held", "cancelled"]
+AgreementStatusValue = Literal["pending", "in_progress", "done", "cancelled"]
+
+
+# --- Schemas ---------------------------------------------------------------------------
+class AgendaItemOut(Schema):
+    id: int
+    order: int
+    title: str
+    presenter_id: int | None
+    presenter_name: str | None
+    minutes_allotted: int
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    member_name: str
+    status: str
+
+
+class MeetingOut(Schema):
+    id: int
+    body_id: int
+    municipality_code: str
+    kind: str
+    mode: str
+    scheduled_at: datetime.datetime
+    place: str
+    link: str
+    commission_id: int | None
+    status: str
+    minutes_status: str
+    minutes_approved_at_id: int | None
+    version: int
+
+
+class MeetingDetailOut(MeetingOut):
+    minutes_text: str
+    agenda: list[AgendaItemOut]
+    attendance: list[AttendanceOut]
+    agreement_ids: list[int]
+
+
+class MeetingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[MeetingOut]
+
+
+class MeetingFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: int | None = Field(default=None, description="Only this coordination body")
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    kind: Kind | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class MeetingIn(StrictSchema):
+    body_id: int
+    kind: Kind = "ordinary"
+    mode: Mode = "in_person"
+    scheduled_at: datetime.datetime
+    place: str = Field(default="", max_length=255)
+    link: str = Field(default="", max_length=200)
+    commission_id: int | None = None
+    status: MeetingStatusValue = "scheduled"
+
+
+class MeetingPatch(StrictSchema):
+    version: int = Field(ge=1, description="The version you read; 409 if somebody saved since")
+    kind: Kind | None = None
+    mode: Mode | None = None
+    scheduled_at: datetime.datetime | None = None
+    place: str | None = Field(default=None, max_length=255)
+    link: str | None = Field(default=None, max_length=200)
+    commission_id: int | None = None
+    status: MeetingStatusValue | None = None
+
+
+class AgreementOut(Schema):
+    id: int
+    body_id: int
+    municipality_code: str
+    meeting_id: int | None
+    text: str
+    owner_area_id: int | None
+    owner_area_name: str | None
+    owner_member_id: int | None
+    owner_member_name: str | None
+    due_date: datetime.date
+    status: str
+    completed_on: datetime.date | None
+    is_overdue: bool
+    version: int
+
+
+class NoteOut(Schema):
+    id: int
+    author: str
+    text: str
+    created_at: datetime.datetime
+
+
+class AgreementDetailOut(AgreementOut):
+    notes: list[NoteOut]
+
+
+class AgreementPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[AgreementOut]
+
+
+class AgreementFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: int | None = Field(default=None, description="Only this coordination body")
+    area: int | None = Field(default=None, description="Owner area")
+    status: AgreementStatusValue | None = None
+    overdue: bool | None = Field(default=None, description="true: only open agreements past their due date")
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class AgreementIn(StrictSchema):
+    body_id: int
+    meeting_id: int | None = None
+    text: str = Field(min_length=1, max_length=5000)
+    owner_area_id: int | None = None
+    owner_member_id: int | None = None
+    due_date: datetime.date
+    status: AgreementStatusValue = "pending"
+    completed_on: datetime.date | None = None
+
+
+class AgreementPatch(StrictSchema):
+    version: int = Field(ge=1, description="The version you read; 409 if somebody saved since")
+    text: str | None = Field(default=None, min_length=1, max_length=5000)
+    meeting_id: int | None = None
+    owner_area_id: int | None = None
+    owner_member_id: int | None = None
+    due_date: datetime.date | None = None
+    status: AgreementStatusValue | None = None
+    completed_on: datetime.date | None = None
+
+
+class NoteIn(StrictSchema):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+# --- Helpers ---------------------------------------------------------------------------
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _meeting_out(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "body_id": m.body_id,
+        "municipality_code": m.body.org_unit.code,
+        "kind": m.kind,
+        "mode": m.mode,
+        "scheduled_at": m.scheduled_at,
+        "place": m.place,
+        "link": m.link,
+        "commission_id": m.commission_id,
+        "status": m.status,
+        "minutes_status": m.minutes_status,
+        "minutes_approved_at_id": m.minutes_approved_at_id,
+        "version": m.version,
+    }
+
+
+def _meeting_detail(m: Meeting) -> dict[str, Any]:
+    return {
+        **_meeting_out(m),
+        "minutes_text": m.minutes_text,
+        "agenda": [
+            {
+                "id": i.pk,
+                "order": i.order,
+                "title": i.title,
+                "presenter_id": i.presenter_id,
+                "presenter_name": i.presenter.full_name if i.presenter else None,
+                "minutes_allotted": i.minutes_allotted,
+            }
+            for i in m.agenda.all()
+        ],
+        "attendance": [
+            {"member_id": a.member_id, "member_name": a.member.full_name, "status": a.status}
+            for a in m.attendance.all()
+        ],
+        "agreement_ids": [a.pk for a in m.agreements.all()],
+    }
+
+
+def _agreement_out(a: Agreement) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "body_id": a.body_id,
+        "municipality_code": a.body.org_unit.code,
+        "meeting_id": a.meeting_id,
+        "text": a.text,
+        "owner_area_id": a.owner_area_id,
+        "owner_area_name": a.owner_area.name if a.owner_area else None,
+        "owner_member_id": a.owner_member_id,
+        "owner_member_name": a.owner_member.full_name if a.owner_member else None,
+        "due_date": a.due_date,
+        "status": a.status,
+        "completed_on": a.completed_on,
+        "is_overdue": a.is_overdue,
+        "version": a.version,
+    }
+
+
+def _agreement_detail(a: Agreement) -> dict[str, Any]:
+    notes = a.notes.select_related("author").order_by("created_at")
+    return {
+        **_agreement_out(a),
+        "notes": [{"id": n.pk, "author": str(n.author), "text": n.text, "created_at": n.created_at} for n in notes],
+    }
+
+
+def _managed_body(actor: Actor, body_id: int) -> CoordinationBody:
+    """A body this actor may write to; 404 before looking at the payload, so refusals say nothing."""
+    body = get_object_or_404_scoped(policies.visible_bodies(actor), pk=body_id)
+    if not policies.can_manage_body(actor, body):
+        raise Http404
+    return body
+
+
+def _in_body(model: Any, pk: int | None, field: str, message: str, **where: Any) -> Any:
+    """An object referenced by id that must belong to ``body``; 422 on the field otherwise."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, **where).first()
+    if found is None:
+        raise ValidationError({field: message})
+    return found
+
+
+def _commission(pk: int | None, body: CoordinationBody) -> Commission | None:
+    return _in_body(Commission, pk, "commission_id", _("Choose a commission of this body."), body=body)  # type: ignore[no-any-return]
+
+
+def _owners(
+    body: CoordinationBody, area_id: int | None, member_id: int | None
+) -> tuple[Area | None, BodyMember | None]:
+    area = _in_body(Area, area_id, "owner_area_id", _("Choose an area of this municipality."), org_unit=body.org_unit)
+    member = _in_body(BodyMember, member_id, "owner_member_id", _("Choose a member of this body."), body=body)
+    return area, member
+
+
+# --- Meetings --------------------------------------------------------------------------
+@router.get("/meetings", response={200: MeetingPage, **READ_ERRORS}, summary="Meetings of the bodies you can see")
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    reject_unknown_query(request, MeetingFilters)
+    if not policies.can_view_body_business(_actor(request)):
+        raise Http404  # the same answer as the pages give these roles
+    meetings = policies.visible_meetings(_actor(request)).order_by("-scheduled_at", "-id")
+    if filters.body is not None:
+        meetings = meetings.filter(body_id=filters.body)
+    if filters.year is not None:
+        meetings = meetings.filter(scheduled_at__year=filters.year)
+    if filters.kind is not None:
+        meetings = meetings.filter(kind=filters.kind)
+    total = meetings.count()
+    rows = meetings[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [_meeting_out(m) for m in rows],
+    }
+
+
+@router.get(
+    "/meetings/{int:meeting_id}",
+    response={200: MeetingDetailOut, **READ_ERRORS},
+    summary="One meeting with its agenda and attendance",
+)
+def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    qs = selectors.meeting_record(policies.visible_meetings(_actor(request)))
+    return _meeting_detail(get_object_or_404_scoped(qs, pk=meeting_id))
+
+
+@router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS}, summary="Schedule a meeting")
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    actor = _actor(request)
+    body = _managed_body(actor, payload.body_id)
+    meeting = services.schedule_meeting(
+        actor=actor,
+        body=body,
+        kind=payload.kind,
+        mode=payload.mode,
+        scheduled_at=_aware(payload.scheduled_at),
+        place=payload.place,
+        link=payload.link,
+        commission=_commission(payload.commission_id, body),
+        status=payload.status,
+    )
+    qs = selectors.meeting_record(policies.visible_meetings(actor))
+    return Status(201, _meeting_detail(qs.get(pk=meeting.pk)))
+
+
+@router.patch(
+    "/meetings/{int:meeting_id}",
+    response={200: MeetingDetailOut, **WRITE_ERRORS},
+    summary="Change a meeting (send the version you read)",
+)
+def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    actor = _actor(request)
+    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=meeting_id)
+    if not policies.can_manage_body(actor, meeting.body):
+        raise Http404
+    sent = payload.model_fields_set - {"version"}
+    fields: dict[str, Any] = {k: getattr(payload, k) for k in sent if k != "commission_id"}
+    if "scheduled_at" in fields and fields["scheduled_at"] is not None:
+        fields["scheduled_at"] = _aware(fields["scheduled_at"])
+    if "commission_id" in sent:
+        fields["commission"] = _commission(payload.commission_id, meeting.body)
+    for name in ("kind", "mode", "scheduled_at", "status"):
+        if name in fields and fields[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    for name in ("place", "link"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    services.update_meeting(actor=actor, meeting=meeting, expected_version=payload.version, **fields)
+    qs = selectors.meeting_record(policies.visible_meetings(actor))
+    return _meeting_detail(qs.get(pk=meeting.pk))
+
+
+# --- Agreements ------------------------------------------------------------------------
+@router.get(
+    "/agreements",
+    response={200: AgreementPage, **READ_ERRORS},
+    summary="Agreements you can see (an area focal point: only their area's)",
+)
+def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
+    reject_unknown_query(request, AgreementFilters)
+    if not policies.can_view_agreements(_actor(request)):
+        raise Http404  # the same answer as the pages give these roles
+    agreements = policies.visible_agreements(_actor(request))
+    if filters.body is not None:
+        agreements = agreements.filter(body_id=filters.body)
+    if filters.area is not None:
+        agreements = agreements.filter(owner_area_id=filters.area)
+    if filters.status is not None:
+        agreements = agreements.filter(status=filters.status)
+    if filters.overdue is True:
+        agreements = agreements.overdue(timezone.localdate())
+    elif filters.overdue is False:
+        agreements = agreements.exclude(pk__in=agreements.overdue(timezone.localdate()).values("pk"))
+    agreements = agreements.order_by("due_date", "id")
+    total = agreements.count()
+    rows = agreements[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [_agreement_out(a) for a in rows],
+    }
+
+
+@router.get(
+    "/agreements/{int:agreement_id}", response={200: AgreementDetailOut, **READ_ERRORS}, summary="One agreement"
+)
+def get_agreement(request: HttpRequest, agreement_id: int) -> Any:
+    agreement = get_object_or_404_scoped(policies.visible_agreements(_actor(request)), pk=agreement_id)
+    return _agreement_detail(agreement)
+
+
+@router.post("/agreements", response={201: AgreementDetailOut, **WRITE_ERRORS}, summary="Record an agreement")
+def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
+    actor = _actor(request)
+    body = _managed_body(actor, payload.body_id)
+    area, member = _owners(body, payload.owner_area_id, payload.owner_member_id)
+    meeting = _in_body(Meeting, payload.meeting_id, "meeting_id", _("Choose a meeting of this body."), body=body)
+    agreement = services.create_agreement(
+        actor=actor,
+        body=body,
+        meeting=meeting,
+        text=payload.text,
+        owner_area=area,
+        owner_member=member,
+        due_date=payload.due_date,
+        status=payload.status,
+        completed_on=payload.completed_on,
+    )
+    return Status(201, _agreement_detail(policies.visible_agreements(actor).get(pk=agreement.pk)))
+
+
+@router.patch(
+    "/agreements/{int:agreement_id}",
+    response={200: AgreementDetailOut, **WRITE_ERRORS},
+    summary="Change an agreement (an area focal point may change only status and completed_on)",
+)
+def update_agreement(request: HttpRequest, agreement_id: int, payload: AgreementPatch) -> Any:
+    actor = _actor(request)
+    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=agreement_id)
+    if not policies.can_follow_up_agreement(actor, agreement):
+        raise Http404  # the service then decides which fields this actor may change
+    body = agreement.body
+    sent = payload.model_fields_set - {"version"}
+    fields: dict[str, Any] = {}
+    for name in ("text", "due_date", "status", "completed_on"):
+        if name in sent:
+            fields[name] = getattr(payload, name)
+    for name in ("text", "due_date", "status"):
+        if name in fields and fields[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    if "owner_area_id" in sent:
+        fields["owner_area"] = _owners(body, payload.owner_area_id, None)[0]
+    if "owner_member_id" in sent:
+        fields["owner_member"] = _owners(body, None, payload.owner_member_id)[1]
+    if "meeting_id" in sent:
+        fields["meeting"] = _in_body(
+            Meeting, payload.meeting_id, "meeting_id", _("Choose a meeting of this body."), body=body
+        )
+    services.update_agreement(actor=actor, agreement=agreement, expected_version=payload.version, **fields)
+    return _agreement_detail(policies.visible_agreements(actor).get(pk=agreement.pk))
+
+
+@router.post(
+    "/agreements/{int:agreement_id}/notes",
+    response={201: AgreementDetailOut, **WRITE_ERRORS},
+    summary="Add a follow-up note",
+)
+def add_note(request: HttpRequest, agreement_id: int, payload: NoteIn) -> Any:
+    actor = _actor(request)
+    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=agreement_id)
+    if not policies.can_follow_up_agreement(actor, agreement):
+        raise Http404
+    services.add_agreement_note(actor=actor, agreement=agreement, text=payload.text)
+    return Status(201, _agreement_detail(agreement))

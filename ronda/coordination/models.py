@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ronda.core.models import TimeStampedModel, VersionedModel
+from ronda.core.models import VersionedModel
 
 
 class CoordinationBody(VersionedModel):
@@ -77,7 +77,7 @@ class BodyMember(VersionedModel):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
-class Commission(TimeStampedModel):
+class Commission(VersionedModel):
     body = models.ForeignKey(
         CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="commissions"
     )

@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ronda.accounts.models import User
+from ronda.coordination.models import (
+    AgreementStatus,
+    AttendanceStatus,
+    BodyMember,
+    Commission,
+    CoordinationBody,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingStatus,
+    MemberLevel,
+)
+from ronda.coordination.questionnaire import COMMENT_MAX_LENGTH, COMMITMENT_LABELS, ITEMS, LIKERT_LABELS, SECTIONS
+from ronda.coordination.services import linkable_users
+from ronda.territory.forms import VersionField
+from ronda.territory.models import Area, Institution
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _areas_of(body: CoordinationBody) -> Any:
+    return Area.objects.filter(org_unit=body.org_unit, is_active=True).order_by("name")
+
+
+def _members_of(body: CoordinationBody) -> Any:
+    return BodyMember.objects.filter(body=body).order_by("full_name")
+
+
+class BodyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
+    safeguarding_protocol = forms.CharField(
+        label=_("Safeguarding protocol"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How the body protects children who take part in its activities."),
+    )
+    version = VersionField(required=False)
+
+
+class MemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=MemberLevel.choices)
+    position = forms.CharField(label=_("Position"), max_length=200)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        help_text=_("For members who represent an allied institution instead of a municipal area."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    user = forms.ModelChoiceField(
+        label=_("Ronda user"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Link the member to their Ronda user so they can answer the anonymous questionnaire."),
+    )
+    start_date = forms.DateField(label=_("Member from"), widget=DATE)
+    end_date = forms.DateField(label=_("Member until"), required=False, widget=DATE)
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = body.org_unit
+        self.fields["area"].queryset = _areas_of(body)  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = (  # type: ignore[attr-defined]
+            Institution.objects.filter(is_active=True)
+            .filter(Q(org_unit__path__startswith=unit.path) | Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk]))
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["user"].queryset = linkable_users(body)  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"  # type: ignore[attr-defined]
+
+
+class CommissionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"), queryset=BodyMember.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = _members_of(body)  # type: ignore[attr-defined]
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    mode = forms.ChoiceField(label=_("Mode"), choices=MeetingMode.choices)
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    place = forms.CharField(
+        label=_("Place"), max_length=255, required=False, help_text=_("Required for in-person meetings.")
+    )
+    link = forms.URLField(
+        label=_("Link"), required=False, assume_scheme="https", help_text=_("Required for virtual meetings.")
+    )
+    commission = forms.ModelChoiceField(
+        label=_("Commission"),
+        queryset=Commission.objects.none(),
+        required=False,
+        empty_label=_("Plenary (the whole body)"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=MeetingStatus.choices, initial=MeetingStatus.SCHEDULED)
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].queryset = Commission.objects.filter(body=body)  # type: ignore[attr-defined]
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Item"), max_length=255)
+    presenter = forms.ModelChoiceField(label=_("Presenter"), queryset=BodyMember.objects.none(), required=False)
+    minutes_allotted = forms.IntegerField(label=_("Minutes allotted"), min_value=1, max_value=480, initial=15)
+
+    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _members_of(body)  # type: ignore[attr-defined]
+
+
+class AttendanceForm(forms.Form):
+    """One choice per member: present, absent or excused."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        choices = [("", _("Not recorded")), *AttendanceStatus.choices]
+        for row in rows:
+            member = row["member"]
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name, choices=choices, required=False, initial=row["status"]
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("member_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("member_") and value
+        }
+
+    def member_fields(self) -> list[tuple[dict[str, Any], Any]]:
+        return [(row, self[f"member_{row['member'].pk}"]) for row in self.rows]
+
+
+class MinutesForm(forms.Form):
+    minutes_text = forms.CharField(
+        label=_("Discussion"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("What was discussed under each agenda item. The agreements are listed separately."),
+    )
+    version = VersionField()
+
+
+class ApproveMinutesForm(forms.Form):
+    approved_at = forms.ModelChoiceField(label=_("Approved at the meeting of"), queryset=Meeting.objects.none())
+    version = VersionField()
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_at"].queryset = (  # type: ignore[attr-defined]
+            Meeting.objects.filter(
+                body_id=meeting.body_id, scheduled_at__gt=meeting.scheduled_at, scheduled_at__lte=timezone.now()
+            )
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("scheduled_at")
+        )
+        self.fields["approved_at"].label_from_instance = lambda m: (  # type: ignore[attr-defined]
+            f"{timezone.localtime(m.scheduled_at):%d/%m/%Y} · {m.get_kind_display()}"
+        )
+
+
+class AgreementForm(forms.Form):
+    text = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_area = forms.ModelChoiceField(label=_("Owner area"), queryset=Area.objects.none(), required=False)
+    owner_member = forms.ModelChoiceField(
+        label=_("Owner member"),
+        queryset=BodyMember.objects.none(),
+        required=False,
+        help_text=_("Give an area, a member or both."),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices, initial=AgreementStatus.PENDING)
+    completed_on = forms.DateField(
+        label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Only for fulfilled agreements.")
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_area"].queryset = _areas_of(body)  # type: ignore[attr-defined]
+        self.fields["owner_member"].queryset = _members_of(body)  # type: ignore[attr-defined]
+
+
+class AgreementStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
+    completed_on = forms.DateField(
+        label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Empty: today, when fulfilled.")
+    )
+    version = VersionField()
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Follow-up note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DATE)
+
+
+class CloseRoundForm(forms.Form):
+    version = VersionField()
+
+
+class QuestionnaireForm(forms.Form):
+    """Radio groups 1–5 for the fixed items, optional ratings per area, open comments per section."""
+
+    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        likert = [(str(v), f"{v} · {label}") for v, label in LIKERT_LABELS.items()]
+        for item in ITEMS:
+            self.fields[item.key] = forms.ChoiceField(label=item.text, choices=likert, widget=forms.RadioSelect)
+        commitment = [("", _("No opinion")), *((str(v), f"{v} · {label}") for v, label in COMMITMENT_LABELS.items())]
+        self.area_keys = []
+        for area in areas:
+            key = f"area_{area.pk}"
+            self.area_keys.append(key)
+            self.fields[key] = forms.ChoiceField(
+                label=area.name, choices=commitment, required=False, widget=forms.RadioSelect, initial=""
+            )
+        for section in SECTIONS:
+            self.fields[f"comment_{section.key}"] = forms.CharField(
+                label=section.comment_prompt,
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def sections(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "title": section.title,
+                "items": [self[item.key] for item in ITEMS if item.section == section.key],
+                "areas": [self[k] for k in self.area_keys] if section.key == "commitment" else [],
+                "comment": self[f"comment_{section.key}"],
+            }
+            for section in SECTIONS
+        ]
+
+    def answers(self) -> tuple[dict[str, str], dict[str, str]]:
+        data = self.cleaned_data
+        likert = {item.key: data[item.key] for item in ITEMS}
+        likert.update({k: data[k] for k in self.area_keys if data.get(k)})
+        comments = {s.key: data[f"comment_{s.key}"] for s in SECTIONS if data.get(f"comment_{s.key}")}
+        return likert, comments

@@ -1,0 +1,218 @@
+"""Agreements: the filtered list (overdue ones stand out), one agreement, its follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ronda.coordination import policies, services
+from ronda.coordination.forms import AgreementForm, AgreementStatusForm, NoteForm
+from ronda.coordination.models import Agreement, AgreementStatus
+from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.territory.models import Area
+
+AGREEMENT_FIELDS = ("text", "owner_area", "owner_member", "due_date", "status", "completed_on")
+
+
+def _detail_url(agreement: Agreement) -> str:
+    return reverse("coordination:agreement_detail", args=[agreement.pk])
+
+
+@actor_required(policies.can_view_agreements)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    agreements = policies.visible_agreements(actor)
+    bodies = policies.visible_bodies(actor).order_by("org_unit__name")
+    params = request.GET
+    filters = {
+        "mesa": params.get("mesa", ""),
+        "area": params.get("area", ""),
+        "status": params.get("status", ""),
+        "overdue": "1" if params.get("overdue") else "",
+    }
+    if filters["mesa"].isdigit():
+        agreements = agreements.filter(body_id=int(filters["mesa"]))
+    if filters["area"].isdigit():
+        agreements = agreements.filter(owner_area_id=int(filters["area"]))
+    if filters["status"] in AgreementStatus.values:
+        agreements = agreements.filter(status=filters["status"])
+    if filters["overdue"]:
+        agreements = agreements.overdue(timezone.localdate())
+    # The areas that own something the actor can see (a focal point: only their own).
+    area_ids = policies.visible_agreements(actor).exclude(owner_area=None).values("owner_area_id")
+    areas = Area.objects.filter(pk__in=area_ids).select_related("org_unit").order_by("org_unit__name", "name")
+    page = Paginator(agreements.order_by("due_date", "id"), 30).get_page(params.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": filters,
+        "areas": areas,
+        "bodies": bodies if bodies.count() > 1 else None,
+        "statuses": AgreementStatus.choices,
+        "today": timezone.localdate(),
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "is_focal": not policies.can_view_body_business(actor),
+    }
+    body = resolve_body(request, actor) if policies.can_view_body_business(actor) else None
+    if body is not None:
+        context.update(body_context(body, actor))
+    if is_htmx(request):
+        return render(request, "coordination/partials/agreement_results.html", context)
+    return render(request, "coordination/agreement_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def agreement_create(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """Agreements are adopted in a meeting: they are created from its page."""
+    actor = get_actor(request)
+    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=meeting_pk)
+    body = meeting.body
+    if not policies.can_manage_body(actor, body):
+        raise Http404
+    form = AgreementForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_agreement(
+                actor=actor, body=body, meeting=meeting, **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS}
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Agreement recorded."))
+            if "another" in request.POST:
+                return redirect("coordination:agreement_create", meeting_pk=meeting.pk)
+            return redirect(reverse("coordination:meeting_detail", args=[meeting.pk]) + "#agreements")
+    context = {**body_context(body, actor), "form": form, "meeting": meeting, "agreement": None}
+    return render(request, "coordination/agreement_form.html", context)
+
+
+@actor_required(policies.can_view_agreements)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
+    can_follow_up = policies.can_follow_up_agreement(actor, agreement)
+    context = {
+        **body_context(agreement.body, actor),
+        "agreement": agreement,
+        "notes": agreement.notes.select_related("author").order_by("created_at"),
+        "can_follow_up": can_follow_up,
+        "can_edit": policies.can_edit_agreement(actor, agreement),
+        "can_see_meeting": policies.can_view_body_business(actor),
+        "status_form": AgreementStatusForm(
+            initial={"status": agreement.status, "completed_on": agreement.completed_on, "version": agreement.version}
+        )
+        if can_follow_up
+        else None,
+        "note_form": NoteForm() if can_follow_up else None,
+    }
+    return render(request, "coordination/agreement_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
+    if not policies.can_edit_agreement(actor, agreement):
+        raise Http404
+    initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
+    form = AgreementForm(request.POST or None, body=agreement.body, initial={**initial, "version": agreement.version})
+    form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_agreement(
+                actor=actor,
+                agreement=agreement,
+                expected_version=form.cleaned_data["version"],
+                **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS},
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_detail_url(agreement))
+    context = {
+        **body_context(agreement.body, actor),
+        "form": form,
+        "meeting": agreement.meeting,
+        "agreement": agreement,
+    }
+    return render(request, "coordination/agreement_form.html", context)
+
+
+def _follow_up_target(request: HttpRequest, pk: int) -> Agreement:
+    actor = get_actor(request)
+    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
+    if not policies.can_follow_up_agreement(actor, agreement):
+        raise Http404
+    return agreement
+
+
+@require_POST
+@actor_required(policies.can_view_agreements)
+def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    agreement = _follow_up_target(request, pk)
+    form = AgreementStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_agreement(
+                actor=actor,
+                agreement=agreement,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                completed_on=form.cleaned_data["completed_on"],
+            )
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Status updated."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(_detail_url(agreement))
+
+
+@require_POST
+@actor_required(policies.can_view_agreements)
+def agreement_note(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    agreement = _follow_up_target(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_agreement_note(actor=actor, agreement=agreement, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if is_htmx(request):
+        notes = agreement.notes.select_related("author").order_by("created_at")
+        fresh = NoteForm() if not form.errors else form
+        return render(
+            request, "coordination/partials/notes.html", {"agreement": agreement, "notes": notes, "note_form": fresh}
+        )
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        messages.success(request, _("Note added."))
+    return redirect(_detail_url(agreement) + "#notes")

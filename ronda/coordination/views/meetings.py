@@ -1,0 +1,314 @@
+"""Meetings: list, calendar, the meeting page (agenda, attendance, minutes, agreements) and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ronda.coordination import pdf, policies, selectors, services
+from ronda.coordination.forms import AgendaItemForm, ApproveMinutesForm, AttendanceForm, MeetingForm, MinutesForm
+from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
+from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _detail_url(meeting: Meeting, anchor: str = "") -> str:
+    return reverse("coordination:meeting_detail", args=[meeting.pk]) + anchor
+
+
+@actor_required(policies.can_view_body_business)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    body = resolve_body(request, actor)
+    if body is None:
+        return redirect("coordination:overview")
+    meetings = (
+        policies.visible_meetings(actor)
+        .filter(body=body)
+        .annotate(agreements_count=Count("agreements"))
+        .order_by("-scheduled_at")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in MeetingKind.values:
+        meetings = meetings.filter(kind=kind)
+    page = Paginator(meetings, 25).get_page(request.GET.get("page"))
+    context = {
+        **body_context(body, actor),
+        "page": page,
+        "kind": kind,
+        "kinds": MeetingKind.choices,
+        "can_manage": policies.can_manage_body(actor, body),
+        "query": f"mesa={body.pk}&kind={kind}",
+    }
+    return render(request, "coordination/meeting_list.html", context)
+
+
+@actor_required(policies.can_view_body_business)
+def calendar_redirect(request: HttpRequest) -> HttpResponse:
+    resolve_body(request, get_actor(request))  # 404 for a body the actor cannot see
+    query = request.GET.urlencode()
+    url = reverse("coordination:calendar", args=[timezone.localdate().year])
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@actor_required(policies.can_view_body_business)
+def calendar(request: HttpRequest, year: int) -> HttpResponse:
+    actor = get_actor(request)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    body = resolve_body(request, actor)
+    if body is None:
+        return redirect("coordination:overview")
+    months = selectors.meetings_calendar(body, year)
+    context = {
+        **body_context(body, actor),
+        "year": year,
+        "months": months,
+        "total": sum(len(m.meetings) for m in months),
+        "previous_year": year - 1 if year > MIN_YEAR else None,
+        "next_year": year + 1 if year < MAX_YEAR else None,
+        "this_year": timezone.localdate().year,
+    }
+    return render(request, "coordination/calendar.html", context)
+
+
+def _meeting_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data[k] for k in ("kind", "mode", "scheduled_at", "place", "link", "commission", "status")}
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    body = resolve_body(request, actor)
+    if body is None or not policies.can_manage_body(actor, body):
+        raise Http404
+    form = MeetingForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(actor=actor, body=body, **_meeting_fields(form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting scheduled. Now prepare its agenda."))
+            return redirect(_detail_url(meeting, "#agenda"))
+    return render(
+        request, "coordination/meeting_form.html", {**body_context(body, actor), "form": form, "meeting": None}
+    )
+
+
+def _visible_meeting(request: HttpRequest, pk: int, *, manage: bool = False) -> Meeting:
+    actor = get_actor(request)
+    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=pk)
+    if manage and not policies.can_manage_body(actor, meeting.body):
+        raise Http404
+    return meeting
+
+
+@actor_required(policies.can_view_body_business)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = get_object_or_404_scoped(selectors.meeting_record(policies.visible_meetings(actor)), pk=pk)
+    can_manage = policies.can_manage_body(actor, meeting.body)
+    approve_form = None
+    if can_manage and meeting.minutes_status == MinutesStatus.DRAFT:
+        approve_form = ApproveMinutesForm(meeting=meeting, initial={"version": meeting.version})
+    context = {
+        **body_context(meeting.body, actor),
+        "meeting": meeting,
+        "attendance": selectors.attendance_rows(meeting),
+        "attendance_summary": selectors.attendance_summary(meeting),
+        "approved_here": meeting.approved_minutes.order_by("scheduled_at"),
+        "can_manage": can_manage,
+        "editable_record": can_manage and meeting.minutes_status != MinutesStatus.APPROVED,
+        "agenda_form": AgendaItemForm(body=meeting.body, auto_id="agenda_%s"),
+        "approve_form": approve_form,
+        "today": timezone.localdate(),
+        "can_write_minutes": meeting.scheduled_at <= timezone.now() and meeting.status != MeetingStatus.CANCELLED,
+    }
+    return render(request, "coordination/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    initial = {
+        "kind": meeting.kind,
+        "mode": meeting.mode,
+        "scheduled_at": timezone.localtime(meeting.scheduled_at),
+        "place": meeting.place,
+        "link": meeting.link,
+        "commission": meeting.commission,
+        "status": meeting.status,
+        "version": meeting.version,
+    }
+    form = MeetingForm(request.POST or None, body=meeting.body, initial=initial)
+    form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(
+                actor=actor,
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"],
+                **_meeting_fields(form.cleaned_data),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(_detail_url(meeting))
+    context = {**body_context(meeting.body, actor), "form": form, "meeting": meeting}
+    return render(request, "coordination/meeting_form.html", context)
+
+
+def _agenda_response(request: HttpRequest, meeting: Meeting, form: AgendaItemForm) -> HttpResponse:
+    if is_htmx(request):
+        items = AgendaItem.objects.filter(meeting=meeting).select_related("presenter").order_by("order", "id")
+        context = {"meeting": meeting, "items": items, "agenda_form": form, "editable_record": True}
+        return render(request, "coordination/partials/agenda.html", context)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(_detail_url(meeting, "#agenda"))
+
+
+@require_POST
+@actor_required(policies.can_manage_some_body)
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    form = AgendaItemForm(request.POST, body=meeting.body, auto_id="agenda_%s")
+    if form.is_valid():
+        try:
+            services.add_agenda_item(
+                actor=actor,
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                presenter=form.cleaned_data["presenter"],
+                minutes_allotted=form.cleaned_data["minutes_allotted"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")
+    return _agenda_response(request, meeting, form)
+
+
+@require_POST
+@actor_required(policies.can_manage_some_body)
+def agenda_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    item = get_object_or_404_scoped(AgendaItem.objects.filter(meeting=meeting), pk=request.POST.get("item"))
+    form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")
+    try:
+        services.remove_agenda_item(actor=actor, item=item)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    return _agenda_response(request, meeting, form)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    rows = selectors.attendance_rows(meeting)
+    form = AttendanceForm(request.POST or None, rows=rows, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_attendance(
+                actor=actor, meeting=meeting, expected_version=form.cleaned_data["version"], statuses=form.statuses()
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect(_detail_url(meeting, "#attendance"))
+    context = {**body_context(meeting.body, actor), "form": form, "meeting": meeting}
+    return render(request, "coordination/attendance_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_manage_some_body)
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    form = MinutesForm(request.POST or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(
+                actor=actor,
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"],
+                minutes_text=form.cleaned_data["minutes_text"],
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Minutes saved as a draft. They are approved at a later meeting."))
+            return redirect(_detail_url(meeting, "#minutes"))
+    agenda = meeting.agenda.select_related("presenter").order_by("order", "id")
+    context = {**body_context(meeting.body, actor), "form": form, "meeting": meeting, "agenda": agenda}
+    return render(request, "coordination/minutes_form.html", context)
+
+
+@require_POST
+@actor_required(policies.can_manage_some_body)
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = _visible_meeting(request, pk, manage=True)
+    form = ApproveMinutesForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.approve_minutes(
+                actor=actor,
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"],
+                approved_at=form.cleaned_data["approved_at"],
+            )
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Minutes approved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(_detail_url(meeting, "#minutes"))
+
+
+@actor_required(policies.can_view_body_business)
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    meeting = get_object_or_404_scoped(selectors.meeting_record(policies.visible_meetings(actor)), pk=pk)
+    content = pdf.render_minutes_pdf(meeting)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.minutes_filename(meeting)}"'
+    return response
