@@ -1,5 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ronda.planning import views
 
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_home, name="home"),
+    path("mis-medidas/", views.my_measures, name="my_measures"),
+    # The plan
+    path("planes/", views.plan_list, name="plan_list"),
+    path("planes/nuevo/", views.plan_create, name="plan_create"),
+    path("planes/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("planes/<int:pk>/editar/", views.plan_edit, name="plan_edit"),
+    path("planes/<int:pk>/estado/", views.plan_status, name="plan_status"),
+    path("planes/<int:pk>/lineas/nueva/", views.line_create, name="line_create"),
+    path("planes/<int:pk>/medidas/nueva/", views.measure_create, name="measure_create"),
+    path("lineas/<int:pk>/objetivos/nuevo/", views.objective_create, name="objective_create"),
+    # Measures
+    path("medidas/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("medidas/<int:pk>/editar/", views.measure_edit, name="measure_edit"),
+    path("medidas/<int:pk>/avance/", views.progress_create, name="progress_create"),
+    path("medidas/<int:pk>/indicadores/nuevo/", views.indicator_create, name="indicator_create"),
+    path("medidas/<int:pk>/hitos/nuevo/", views.milestone_create, name="milestone_create"),
+    path("indicadores/<int:pk>/valor/", views.indicator_value, name="indicator_value"),
+    path("hitos/<int:pk>/cumplido/", views.milestone_done, name="milestone_done"),
+    path("evidencias/<int:pk>/", views.evidence_download, name="evidence_download"),
+    # Diagnosis
+    path("diagnosticos/", views.analysis_list, name="analysis_list"),
+    path("diagnosticos/nuevo/", views.analysis_create, name="analysis_create"),
+    path("diagnosticos/<int:pk>/", views.analysis_detail, name="analysis_detail"),
+    path("diagnosticos/<int:pk>/editar/", views.analysis_edit, name="analysis_edit"),
+    path("diagnosticos/<int:pk>/priorizacion/", views.prioritisation, name="prioritisation"),
+    path("diagnosticos/<int:pk>/hallazgos/nuevo/", views.finding_create, name="finding_create"),
+    path("diagnosticos/<int:pk>/talleres/nuevo/", views.workshop_create, name="workshop_create"),
+    path("diagnosticos/<int:pk>/oportunidades/nueva/", views.opportunity_create, name="opportunity_create"),
+    path("oportunidades/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
+    path("oportunidades/<int:pk>/editar/", views.opportunity_edit, name="opportunity_edit"),
+]

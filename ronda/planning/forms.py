@@ -1,0 +1,336 @@
+"""Forms of the planning pages. They parse input; the services decide what is valid and allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ronda.core.choices import GoalArea, Horizon
+from ronda.planning.models import (
+    Criticality,
+    ImprovementOpportunity,
+    LocalPlan,
+    MeasureStatus,
+    Objective,
+    SituationAnalysis,
+    Weighting,
+)
+from ronda.planning.services import MAX_EVIDENCE_FILES, ChangeRecord, institutions_for
+from ronda.planning.services.measures import BudgetLine
+from ronda.territory.forms import VersionField
+from ronda.territory.models import Area, Level, OrgUnit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label: Any, required: bool = True, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput(), **kwargs)
+
+
+def amount_field(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+    )
+
+
+class MunicipalityField(forms.CharField):
+    """An administrator names the municipality by its code (there may be thousands)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(label=_("Municipality (code)"), max_length=50, **kwargs)
+
+
+def municipality_from_code(code: str, visible_units: Any) -> OrgUnit:
+    unit = visible_units.filter(code=code.strip(), level=Level.MUNICIPALITY).first()
+    if unit is None:
+        raise forms.ValidationError(_("No municipality with code %(code)s in your territory."), params={"code": code})
+    return unit
+
+
+class ChangeFieldsMixin(forms.Form):
+    """The change record an approved plan asks for; removed while the plan is a draft."""
+
+    change_what = forms.CharField(
+        label=_("What changes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty to describe it from the fields you changed."),
+    )
+    change_why = forms.CharField(label=_("Why it changes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    change_approved_by = forms.CharField(
+        label=_("Change approved by"),
+        required=False,
+        max_length=255,
+        help_text=_("E.g. the coordination body, session of 12/03; or the municipal council."),
+    )
+
+    CHANGE_FIELDS = ("change_what", "change_why", "change_approved_by")
+
+    def setup_change(self, plan: LocalPlan | None) -> None:
+        self.needs_change = plan is not None and plan.is_approved
+        if not self.needs_change:
+            for name in self.CHANGE_FIELDS:
+                self.fields.pop(name, None)
+
+    def change_fields(self) -> list[Any]:
+        return [self[name] for name in self.CHANGE_FIELDS if name in self.fields]
+
+    def other_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if f.name not in self.CHANGE_FIELDS]
+
+    def change_record(self) -> ChangeRecord | None:
+        if not getattr(self, "needs_change", False):
+            return None
+        data = self.cleaned_data
+        return ChangeRecord(
+            what=data.get("change_what", ""),
+            why=data.get("change_why", ""),
+            approved_by=data.get("change_approved_by", ""),
+        )
+
+
+# --- Diagnosis ------------------------------------------------------------------------
+class AnalysisForm(forms.Form):
+    municipality = MunicipalityField()
+    title = forms.CharField(label=_("Title"), max_length=200)
+    period_start = date_field(_("Period start"))
+    period_end = date_field(_("Period end"))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    version = VersionField(required=False)
+
+
+class FindingForm(forms.Form):
+    goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = date_field(_("Held on"))
+    adult_participants = forms.IntegerField(label=_("Adult participants"), min_value=0, initial=0)
+    children_0_5 = forms.IntegerField(label=_("Children 0–5"), min_value=0, initial=0)
+    children_6_11 = forms.IntegerField(label=_("Children 6–11"), min_value=0, initial=0)
+    children_12_17 = forms.IntegerField(label=_("Adolescents 12–17"), min_value=0, initial=0)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OpportunityForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
+    criticality = forms.ChoiceField(label=_("Criticality"), choices=Criticality.choices)
+    horizon = forms.ChoiceField(label=_("Horizon"), choices=Horizon.choices)
+    version = VersionField(required=False)
+
+
+# --- The plan ----------------------------------------------------------------------------
+class PlanForm(ChangeFieldsMixin, forms.Form):
+    municipality = MunicipalityField()
+    title = forms.CharField(label=_("Title"), max_length=255)
+    period_start = date_field(_("Period start"))
+    period_end = date_field(_("Period end"))
+    weighting = forms.ChoiceField(
+        label=_("Progress weighting"),
+        choices=Weighting.choices,
+        help_text=_("How measures add up to objectives, lines and the plan."),
+    )
+    situation_analysis = forms.ModelChoiceField(
+        label=_("Diagnosis"), queryset=SituationAnalysis.objects.none(), required=False
+    )
+    version = VersionField(required=False)
+    field_order = ["municipality", "title", "period_start", "period_end", "weighting", "situation_analysis"]
+
+
+class PlanStatusForm(forms.Form):
+    approved_on = date_field(_("Approved on"), required=False)
+    approved_by = forms.CharField(
+        label=_("Approved by"), required=False, max_length=255, help_text=_("E.g. the municipal council.")
+    )
+    approval_reference = forms.CharField(
+        label=_("Approval record"),
+        required=False,
+        max_length=255,
+        help_text=_("E.g. the number of the council resolution or of the minutes."),
+    )
+    version = VersionField()
+
+
+class LineForm(ChangeFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
+    field_order = ["title", "goal_area"]
+
+
+class ObjectiveForm(ChangeFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    field_order = ["title"]
+
+
+class MeasureForm(ChangeFieldsMixin, forms.Form):
+    objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=20, required=False)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    responsible_area = forms.ModelChoiceField(label=_("Responsible area"), queryset=Area.objects.none())
+    co_areas = forms.ModelMultipleChoiceField(
+        label=_("Co-responsible areas"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    co_institutions = forms.ModelMultipleChoiceField(
+        label=_("Co-responsible institutions"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    horizon = forms.ChoiceField(label=_("Horizon"), choices=Horizon.choices)
+    start_date = date_field(_("Start"))
+    end_date = date_field(_("End"))
+    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
+    source_opportunity = forms.ModelChoiceField(
+        label=_("From improvement opportunity"), queryset=ImprovementOpportunity.objects.none(), required=False
+    )
+    version = VersionField(required=False)
+
+    MAIN = (
+        "objective",
+        "code",
+        "title",
+        "description",
+        "responsible_area",
+        "co_areas",
+        "co_institutions",
+        "horizon",
+        "start_date",
+        "end_date",
+        "status",
+        "source_opportunity",
+    )
+
+    def __init__(self, *args: Any, plan: LocalPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.years = list(range(plan.period_start.year, plan.period_end.year + 1))
+        areas = Area.objects.filter(org_unit=plan.org_unit, is_active=True).order_by("name")
+        self.fields["objective"].queryset = Objective.objects.filter(line__plan=plan).select_related("line")  # type: ignore[attr-defined]
+        self.fields["objective"].label_from_instance = lambda o: f"{o.line.order}.{o.order} {o.title}"  # type: ignore[attr-defined]
+        self.fields["responsible_area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["co_areas"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["co_institutions"].queryset = institutions_for(plan)  # type: ignore[attr-defined]
+        self.fields["source_opportunity"].queryset = ImprovementOpportunity.objects.filter(  # type: ignore[attr-defined]
+            analysis__org_unit=plan.org_unit
+        ).order_by("title")
+        for year in self.years:
+            self.fields[f"planned_{year}"] = amount_field(_("Planned %(year)s") % {"year": year})
+            self.fields[f"executed_{year}"] = amount_field(_("Executed %(year)s") % {"year": year})
+        self.setup_change(plan)
+
+    def main_fields(self) -> list[Any]:
+        return [self[name] for name in self.MAIN]
+
+    def budget_rows(self) -> list[tuple[int, Any, Any]]:
+        return [(y, self[f"planned_{y}"], self[f"executed_{y}"]) for y in self.years]
+
+    def budgets(self) -> list[BudgetLine]:
+        data = self.cleaned_data
+        return [BudgetLine(y, data.get(f"planned_{y}"), data.get(f"executed_{y}")) for y in self.years]
+
+    def measure_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = [name for name in self.MAIN if name not in ("co_areas", "co_institutions")]
+        return {name: data[name] for name in names}
+
+
+class IndicatorForm(ChangeFieldsMixin, forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=255)
+    unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
+    baseline_year = forms.IntegerField(label=_("Baseline year"), required=False, min_value=1990, max_value=2100)
+    target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=2)
+    field_order = ["name", "unit", "baseline", "baseline_year", "target"]
+
+
+class IndicatorValueForm(forms.Form):
+    latest_value = forms.DecimalField(label=_("Latest value"), max_digits=14, decimal_places=2)
+    latest_on = date_field(_("Measured on"))
+
+
+class MilestoneForm(ChangeFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=255)
+    due_on = date_field(_("Due on"))
+    field_order = ["title", "due_on"]
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = date_field(_("Done on"))
+
+
+# --- Progress (the focal point's phone form) ------------------------------------------------
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/*,application/pdf", "multiple": True}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    percent = forms.DecimalField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "max": "100", "step": "any"}),
+    )
+    justification = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The justification of this progress: activities, results, difficulties."),
+    )
+    photo = forms.FileField(
+        label=_("Take a photo"),
+        required=False,
+        help_text=_("On a phone this opens the camera."),
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence (photos or PDF)"),
+        required=False,
+    )
+    version = VersionField()
+
+    def files_to_attach(self) -> list[Any]:
+        photo = self.cleaned_data.get("photo")
+        return ([photo] if photo else []) + list(self.cleaned_data.get("evidence") or [])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = gettext(
+            "Optional. Photos (JPEG, PNG) or PDF documents: up to %(n)d files of %(mb)d MB each."
+        ) % {"n": MAX_EVIDENCE_FILES, "mb": settings.RONDA_UPLOAD_MAX_BYTES // (1024 * 1024)}

@@ -1,0 +1,161 @@
+"""Who sees and changes the diagnosis and the local plan. Views, API, selectors and reports ask only this.
+
+- admin: everything, everywhere.
+- coordinator: everything in their own municipality.
+- secretariat and analyst: read only, in their subtree.
+- area_focal: only the measures whose responsible area is their own area (actor.area_id), in their
+  municipality; the only write they may do is recording progress on those measures.
+- defender, protection_officer, supervisor: no access (404).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+
+from ronda.accounts.roles import Role
+from ronda.core.tenancy import Actor
+from ronda.planning.models import (
+    Evidence,
+    ImprovementOpportunity,
+    LocalPlan,
+    Measure,
+    MeasureIndicator,
+    Milestone,
+    PlanStatus,
+    ProgressUpdate,
+    SituationAnalysis,
+)
+from ronda.territory.models import Level, OrgUnit
+
+M = TypeVar("M", bound=Model)
+
+# Roles that see whole plans and diagnoses (read); managers also write.
+PLAN_READERS = frozenset({Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.ANALYST})
+PLAN_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Everybody who may open the planning module at all.
+PLANNING_USERS = PLAN_READERS | {Role.AREA_FOCAL}
+
+
+def _scoped(queryset: QuerySet[M], actor: Actor, path_field: str) -> QuerySet[M]:
+    scope = actor.scope_path
+    if scope is None:
+        return queryset.none()
+    if scope == "":
+        return queryset
+    return queryset.filter(**{f"{path_field}__startswith": scope})
+
+
+# --- Module-level checks (for @actor_required) ------------------------------------------
+def can_use_planning(actor: Actor | None) -> bool:
+    return actor is not None and actor.scope_path is not None and actor.role in PLANNING_USERS
+
+
+def can_read_plans(actor: Actor | None) -> bool:
+    """Whole plans and diagnoses: not area focal points, who only see their own measures."""
+    return actor is not None and actor.scope_path is not None and actor.role in PLAN_READERS
+
+
+def can_create_plans(actor: Actor | None) -> bool:
+    return actor is not None and actor.scope_path is not None and actor.role in PLAN_MANAGERS
+
+
+def can_manage_in(actor: Actor, unit: OrgUnit | None) -> bool:
+    """Write plans and diagnoses of ``unit`` (a municipality)."""
+    if unit is None or unit.level != Level.MUNICIPALITY:
+        return False
+    if actor.is_admin:
+        return True
+    return actor.has_role(Role.COORDINATOR) and actor.covers(unit)
+
+
+# --- Diagnosis ----------------------------------------------------------------------------
+def visible_analyses(actor: Actor | None) -> QuerySet[SituationAnalysis]:
+    if actor is None or not can_read_plans(actor):
+        return SituationAnalysis.objects.none()
+    return _scoped(SituationAnalysis.objects.select_related("org_unit"), actor, "org_unit__path")
+
+
+def visible_opportunities(actor: Actor | None) -> QuerySet[ImprovementOpportunity]:
+    if actor is None or not can_read_plans(actor):
+        return ImprovementOpportunity.objects.none()
+    return _scoped(
+        ImprovementOpportunity.objects.select_related("analysis__org_unit"), actor, "analysis__org_unit__path"
+    )
+
+
+def can_edit_analysis(actor: Actor, analysis: SituationAnalysis) -> bool:
+    return can_manage_in(actor, analysis.org_unit)
+
+
+# --- Plans ---------------------------------------------------------------------------------
+def visible_plans(actor: Actor | None) -> QuerySet[LocalPlan]:
+    if actor is None or not can_read_plans(actor):
+        return LocalPlan.objects.none()
+    return _scoped(LocalPlan.objects.select_related("org_unit"), actor, "org_unit__path")
+
+
+def can_edit_plan(actor: Actor, plan: LocalPlan) -> bool:
+    """Shape the plan (lines, objectives, measures, indicators, milestones): not once evaluated."""
+    return plan.status != PlanStatus.EVALUATED and can_manage_in(actor, plan.org_unit)
+
+
+def can_change_plan_status(actor: Actor, plan: LocalPlan) -> bool:
+    return can_manage_in(actor, plan.org_unit)
+
+
+# --- Measures and their progress -----------------------------------------------------------
+def visible_measures(actor: Actor | None) -> QuerySet[Measure]:
+    if actor is None or actor.scope_path is None:
+        return Measure.objects.none()
+    queryset = Measure.objects.select_related("plan__org_unit", "responsible_area", "objective__line")
+    if actor.role in PLAN_READERS:
+        return _scoped(queryset, actor, "plan__org_unit__path")
+    if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:
+        # A focal point sees the measures their own area answers for, nothing else of the plan.
+        return _scoped(queryset.filter(responsible_area_id=actor.area_id), actor, "plan__org_unit__path")
+    return Measure.objects.none()
+
+
+def visible_updates(actor: Actor | None) -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(measure__in=visible_measures(actor).values("pk"))
+
+
+def visible_evidence(actor: Actor | None) -> QuerySet[Evidence]:
+    return Evidence.objects.select_related("update__measure__plan__org_unit").filter(
+        update__measure__in=visible_measures(actor).values("pk")
+    )
+
+
+def visible_indicators(actor: Actor | None) -> QuerySet[MeasureIndicator]:
+    return MeasureIndicator.objects.select_related("measure__plan__org_unit").filter(
+        measure__in=visible_measures(actor).values("pk")
+    )
+
+
+def visible_milestones(actor: Actor | None) -> QuerySet[Milestone]:
+    return Milestone.objects.select_related("measure__plan__org_unit").filter(
+        measure__in=visible_measures(actor).values("pk")
+    )
+
+
+def can_edit_measure(actor: Actor, measure: Measure) -> bool:
+    return can_edit_plan(actor, measure.plan)
+
+
+def can_record_progress(actor: Actor, measure: Measure) -> bool:
+    """The responsible area's focal point, or whoever manages the plan.
+
+    Whether the plan accepts progress right now (approved or in execution) is a validation rule of
+    the service, not a permission: the focal point gets an explanation, not a 404.
+    """
+    plan = measure.plan
+    if can_manage_in(actor, plan.org_unit):
+        return True
+    return (
+        actor.has_role(Role.AREA_FOCAL)
+        and actor.area_id is not None
+        and actor.area_id == measure.responsible_area_id
+        and actor.covers(plan.org_unit)
+    )

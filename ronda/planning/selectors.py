@@ -1,0 +1,242 @@
+"""Read models of the plan, shared by the plan page, the API and (later) the public page and reports.
+
+Every function takes objects the caller already fetched through ``policies`` and runs a fixed number
+of queries whatever the size of the plan (no N+1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from ronda.planning import rollup
+from ronda.planning.models import (
+    LocalPlan,
+    Measure,
+    MeasureStatus,
+    Objective,
+    PlanChange,
+    ProgressUpdate,
+    StrategicLine,
+)
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class BudgetRow:
+    """Planned vs executed for one year, one area, or the whole plan."""
+
+    key: object
+    label: str
+    planned: Decimal = ZERO
+    executed: Decimal = ZERO
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        if not self.planned:
+            return None
+        return rollup.quantize(self.executed * 100 / self.planned)
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    planned: Decimal
+    executed: Decimal
+    budgets_by_year: dict[int, BudgetRow]
+
+    @property
+    def counted(self) -> bool:
+        """Cancelled measures stay on the page but no longer count in the roll-up."""
+        return self.measure.status != MeasureStatus.CANCELLED
+
+
+@dataclass
+class ObjectiveNode:
+    objective: Objective
+    measures: list[MeasureRow]
+    progress: Decimal | None = None
+    weight: Decimal = ZERO
+    shown: list[MeasureRow] = field(default_factory=list)
+
+
+@dataclass
+class LineNode:
+    line: StrategicLine
+    objectives: list[ObjectiveNode]
+    progress: Decimal | None = None
+    weight: Decimal = ZERO
+    filtered: bool = False
+
+    @property
+    def shown_objectives(self) -> list[ObjectiveNode]:
+        """With a filter, only objectives with matching measures; without, all (even empty ones)."""
+        return [o for o in self.objectives if o.shown] if self.filtered else self.objectives
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(o.measures) for o in self.objectives)
+
+
+@dataclass
+class PlanOverview:
+    plan: LocalPlan
+    lines: list[LineNode]
+    progress: Decimal | None
+    by_year: list[BudgetRow]
+    by_area: list[BudgetRow]
+    total: BudgetRow
+    measure_count: int
+    status_counts: dict[str, int]
+    filtered: bool = False
+
+    @property
+    def shown_lines(self) -> list[LineNode]:
+        return [line for line in self.lines if line.shown_objectives] if self.filtered else self.lines
+
+    @property
+    def shown_count(self) -> int:
+        return sum(len(o.shown) for line in self.lines for o in line.objectives)
+
+    def measures(self) -> list[MeasureRow]:
+        return [m for line in self.lines for o in line.objectives for m in o.measures]
+
+
+def plan_years(plan: LocalPlan) -> list[int]:
+    return list(range(plan.period_start.year, plan.period_end.year + 1))
+
+
+def _measure_rows(plan: LocalPlan) -> list[MeasureRow]:
+    measures = (
+        Measure.objects.filter(plan=plan)
+        .select_related("responsible_area")
+        .prefetch_related("budgets")
+        .order_by("code", "id")
+    )
+    rows = []
+    for measure in measures:
+        by_year = {}
+        for budget in measure.budgets.all():
+            by_year[budget.year] = BudgetRow(budget.year, str(budget.year), budget.planned, budget.executed)
+        rows.append(
+            MeasureRow(
+                measure=measure,
+                planned=sum((b.planned for b in by_year.values()), ZERO),
+                executed=sum((b.executed for b in by_year.values()), ZERO),
+                budgets_by_year=by_year,
+            )
+        )
+    return rows
+
+
+def plan_overview(plan: LocalPlan, *, area_id: int | None = None, status: str | None = None) -> PlanOverview:
+    """The whole plan as a tree with rolled-up progress, and its budget by year and by area.
+
+    ``area_id`` and ``status`` choose which measures are *shown* (``shown``/``shown_lines``); the
+    progress of objectives, lines and the plan is always computed over the whole plan.
+    Six queries: lines, objectives, measures (+ areas), budgets.
+    """
+    weighting = plan.weighting
+    lines = list(
+        StrategicLine.objects.filter(plan=plan)
+        .prefetch_related(Prefetch("objectives", queryset=Objective.objects.order_by("order", "id")))
+        .order_by("order", "id")
+    )
+    rows_by_objective: dict[int, list[MeasureRow]] = defaultdict(list)
+    all_rows = _measure_rows(plan)
+    for row in all_rows:
+        rows_by_objective[row.measure.objective_id].append(row)
+
+    filtered = area_id is not None or bool(status)
+    line_nodes = []
+    for line in lines:
+        objective_nodes = []
+        for objective in line.objectives.all():
+            rows = rows_by_objective.get(objective.pk, [])
+            counted = [r for r in rows if r.counted]
+            node = ObjectiveNode(objective=objective, measures=rows)
+            node.progress = rollup.weighted_progress(
+                ((r.measure.progress, r.planned) for r in counted), weighting=weighting
+            )
+            node.weight = rollup.total_weight(r.planned for r in counted)
+            node.shown = [
+                r
+                for r in rows
+                if (area_id is None or r.measure.responsible_area_id == area_id)
+                and (not status or r.measure.status == status)
+            ]
+            objective_nodes.append(node)
+        line_node = LineNode(line=line, objectives=objective_nodes, filtered=filtered)
+        line_node.progress = rollup.weighted_progress(
+            ((o.progress, o.weight) for o in objective_nodes), weighting=weighting
+        )
+        line_node.weight = rollup.total_weight(o.weight for o in objective_nodes if o.progress is not None)
+        line_nodes.append(line_node)
+
+    progress = rollup.weighted_progress(((n.progress, n.weight) for n in line_nodes), weighting=weighting)
+
+    by_year = {y: BudgetRow(y, str(y)) for y in plan_years(plan)}
+    by_area: dict[int, BudgetRow] = {}
+    total = BudgetRow("total", "total")
+    status_counts: dict[str, int] = defaultdict(int)
+    for row in all_rows:
+        status_counts[row.measure.status] += 1
+        area = row.measure.responsible_area
+        area_row = by_area.setdefault(area.pk, BudgetRow(area.pk, area.name))
+        for year, budget in row.budgets_by_year.items():
+            year_row = by_year.setdefault(year, BudgetRow(year, str(year)))
+            for target in (year_row, area_row, total):
+                target.planned += budget.planned
+                target.executed += budget.executed
+    return PlanOverview(
+        plan=plan,
+        lines=line_nodes,
+        progress=progress,
+        by_year=[by_year[y] for y in sorted(by_year)],
+        by_area=sorted(by_area.values(), key=lambda r: r.label),
+        total=total,
+        measure_count=len(all_rows),
+        status_counts=dict(status_counts),
+        filtered=filtered,
+    )
+
+
+def latest_updates(plan: LocalPlan, *, limit: int = 10) -> QuerySet[ProgressUpdate]:
+    """The most recent progress reports of a plan (one query, evidence in a second)."""
+    return (
+        ProgressUpdate.objects.filter(measure__plan=plan)
+        .select_related("measure", "author")
+        .prefetch_related("evidence")
+        .order_by("-reported_on", "-id")[:limit]
+    )
+
+
+def plan_changes(plan: LocalPlan) -> QuerySet[PlanChange]:
+    return PlanChange.objects.filter(plan=plan).select_related("measure", "recorded_by").order_by("-changed_on", "-id")
+
+
+def measure_detail(measure_qs: QuerySet[Measure], pk: int) -> Measure:
+    """One measure with everything its page shows, from an already scoped queryset."""
+    from ronda.core.tenancy import get_object_or_404_scoped
+
+    return get_object_or_404_scoped(
+        measure_qs.select_related("source_opportunity__analysis", "objective__line").prefetch_related(
+            "budgets",
+            "indicators",
+            "milestones",
+            "co_areas",
+            "co_institutions",
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("author")
+                .prefetch_related("evidence")
+                .order_by("-reported_on", "-id"),
+            ),
+            Prefetch("changes", queryset=PlanChange.objects.select_related("recorded_by")),
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,56 @@
+"""Every write of the planning app, each audited in its own transaction.
+
+Split by subject; import from here: ``from ronda.planning import services``.
+"""
+
+from ronda.planning.services.common import ChangeRecord
+from ronda.planning.services.diagnosis import (
+    add_finding,
+    add_workshop,
+    create_analysis,
+    create_opportunity,
+    update_analysis,
+    update_opportunity,
+)
+from ronda.planning.services.measures import BudgetLine, create_measure, institutions_for, update_measure
+from ronda.planning.services.plans import (
+    NEXT_STATUS,
+    add_indicator,
+    add_milestone,
+    change_plan_status,
+    complete_milestone,
+    create_line,
+    create_objective,
+    create_plan,
+    record_indicator_value,
+    update_plan,
+)
+from ronda.planning.services.progress import MAX_EVIDENCE_FILES, check_evidence, record_progress, sniff
+
+__all__ = [
+    "MAX_EVIDENCE_FILES",
+    "NEXT_STATUS",
+    "BudgetLine",
+    "ChangeRecord",
+    "add_finding",
+    "add_indicator",
+    "add_milestone",
+    "add_workshop",
+    "change_plan_status",
+    "check_evidence",
+    "complete_milestone",
+    "create_analysis",
+    "create_line",
+    "create_measure",
+    "create_objective",
+    "create_opportunity",
+    "create_plan",
+    "institutions_for",
+    "record_indicator_value",
+    "record_progress",
+    "sniff",
+    "update_analysis",
+    "update_measure",
+    "update_opportunity",
+    "update_plan",
+]

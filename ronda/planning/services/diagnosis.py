@@ -1,0 +1,197 @@
+"""Writes of the diagnosis: situation analyses, findings, workshops, improvement opportunities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ronda.core import audit
+from ronda.core.choices import GoalArea, Horizon
+from ronda.core.services import lock_for_update
+from ronda.core.tenancy import Actor
+from ronda.planning import policies
+from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, SituationAnalysis, Workshop
+from ronda.planning.services.common import Errors
+from ronda.territory.models import Level, OrgUnit
+
+ANALYSIS_EDITABLE = ("title", "period_start", "period_end", "summary")
+OPPORTUNITY_EDITABLE = ("title", "description", "goal_area", "criticality", "horizon")
+
+
+def _check_analysis(errors: Errors, title: str, start: dt.date | None, end: dt.date | None) -> None:
+    if not title.strip():
+        errors.add("title", _("Give the diagnosis a title."))
+    if start is not None and end is not None and end < start:
+        errors.add("period_end", _("The period cannot end before it starts."))
+
+
+@transaction.atomic
+def create_analysis(
+    *,
+    actor: Actor | None,
+    org_unit: OrgUnit,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    summary: str = "",
+) -> SituationAnalysis:
+    if actor is not None and not policies.can_manage_in(actor, org_unit):
+        raise PermissionDenied
+    errors = Errors()
+    if org_unit.level != Level.MUNICIPALITY:
+        errors.add("org_unit", _("A diagnosis belongs to a municipality."))
+    _check_analysis(errors, title, period_start, period_end)
+    errors.raise_if_any()
+    analysis = SituationAnalysis.objects.create(
+        org_unit=org_unit,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        summary=summary.strip(),
+    )
+    audit.record_create(actor=actor, target=analysis, org_unit=org_unit)
+    return analysis
+
+
+@transaction.atomic
+def update_analysis(
+    *,
+    actor: Actor | None,
+    analysis: SituationAnalysis,
+    expected_version: int | None,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    summary: str = "",
+) -> SituationAnalysis:
+    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = Errors()
+    _check_analysis(errors, title, period_start, period_end)
+    errors.raise_if_any()
+    locked = lock_for_update(analysis, expected_version)
+    before = audit.snapshot(locked, ANALYSIS_EDITABLE)
+    locked.title, locked.summary = title.strip(), summary.strip()
+    locked.period_start, locked.period_end = period_start, period_end
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=analysis.org_unit, before=before)
+    return locked
+
+
+@transaction.atomic
+def add_finding(*, actor: Actor | None, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
+    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = Errors()
+    if goal_area not in GoalArea.values:
+        errors.add("goal_area", _("Choose one of the five goal areas."))
+    if not text.strip():
+        errors.add("text", _("Write the finding."))
+    errors.raise_if_any()
+    finding = Finding.objects.create(analysis=analysis, goal_area=goal_area, text=text.strip())
+    audit.record_create(actor=actor, target=finding, org_unit=analysis.org_unit)
+    return finding
+
+
+@transaction.atomic
+def add_workshop(
+    *,
+    actor: Actor | None,
+    analysis: SituationAnalysis,
+    held_on: dt.date,
+    title: str,
+    adult_participants: int = 0,
+    children_0_5: int = 0,
+    children_6_11: int = 0,
+    children_12_17: int = 0,
+    notes: str = "",
+) -> Workshop:
+    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("Give the workshop a title."))
+    counts = {
+        "adult_participants": adult_participants,
+        "children_0_5": children_0_5,
+        "children_6_11": children_6_11,
+        "children_12_17": children_12_17,
+    }
+    for name, value in counts.items():
+        if value is None or value < 0:
+            errors.add(name, _("Enter zero or a positive number."))
+    errors.raise_if_any()
+    workshop = Workshop.objects.create(analysis=analysis, held_on=held_on, title=title.strip(), notes=notes, **counts)
+    audit.record_create(actor=actor, target=workshop, org_unit=analysis.org_unit)
+    return workshop
+
+
+def _check_opportunity(errors: Errors, title: str, goal_area: str, criticality: str, horizon: str) -> None:
+    if not title.strip():
+        errors.add("title", _("Give the opportunity a title."))
+    if goal_area not in GoalArea.values:
+        errors.add("goal_area", _("Choose one of the five goal areas."))
+    if criticality not in Criticality.values:
+        errors.add("criticality", _("Choose high, medium or low."))
+    if horizon not in Horizon.values:
+        errors.add("horizon", _("Choose short, medium or long term."))
+
+
+@transaction.atomic
+def create_opportunity(
+    *,
+    actor: Actor | None,
+    analysis: SituationAnalysis,
+    title: str,
+    goal_area: str,
+    criticality: str,
+    horizon: str,
+    description: str = "",
+) -> ImprovementOpportunity:
+    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = Errors()
+    _check_opportunity(errors, title, goal_area, criticality, horizon)
+    errors.raise_if_any()
+    opportunity = ImprovementOpportunity.objects.create(
+        analysis=analysis,
+        title=title.strip(),
+        description=description.strip(),
+        goal_area=goal_area,
+        criticality=criticality,
+        horizon=horizon,
+    )
+    audit.record_create(actor=actor, target=opportunity, org_unit=analysis.org_unit)
+    return opportunity
+
+
+@transaction.atomic
+def update_opportunity(
+    *,
+    actor: Actor | None,
+    opportunity: ImprovementOpportunity,
+    expected_version: int | None,
+    title: str,
+    goal_area: str,
+    criticality: str,
+    horizon: str,
+    description: str = "",
+) -> ImprovementOpportunity:
+    analysis = opportunity.analysis
+    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = Errors()
+    _check_opportunity(errors, title, goal_area, criticality, horizon)
+    errors.raise_if_any()
+    locked = lock_for_update(opportunity, expected_version)
+    before = audit.snapshot(locked, OPPORTUNITY_EDITABLE)
+    locked.title, locked.description = title.strip(), description.strip()
+    locked.goal_area, locked.criticality, locked.horizon = goal_area, criticality, horizon
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=analysis.org_unit, before=before)
+    return locked

@@ -1,0 +1,331 @@
+"""Writes of measures: what they are, who answers for them, when, and their budget per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ronda.core import audit
+from ronda.core.choices import Horizon
+from ronda.core.services import lock_for_update
+from ronda.core.tenancy import Actor
+from ronda.planning import policies
+from ronda.planning.models import (
+    ImprovementOpportunity,
+    LocalPlan,
+    Measure,
+    MeasureBudget,
+    MeasureStatus,
+    Objective,
+)
+from ronda.planning.services.common import (
+    ChangeRecord,
+    Errors,
+    as_decimal,
+    changed_labels,
+    check_change,
+    check_in_period,
+    check_open,
+    record_change,
+    summary_of,
+)
+from ronda.territory.models import Area, Institution
+
+# What the plan *says*: changing any of these after approval is a plan change (needs a record).
+PLAN_FIELDS = (
+    "objective_id",
+    "code",
+    "title",
+    "description",
+    "responsible_area_id",
+    "horizon",
+    "start_date",
+    "end_date",
+    "source_opportunity_id",
+)
+# How it goes: monitoring data, recorded without a change record (status, except cancelling).
+EXECUTION_FIELDS = ("status",)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    year: int
+    planned: Decimal | None
+    executed: Decimal | None
+
+
+def institutions_for(plan: LocalPlan) -> Any:
+    """Institutions that may co-own a measure: seated in the municipality or serving it."""
+    unit = plan.org_unit
+    return (
+        Institution.objects.filter(
+            Q(org_unit__path__startswith=unit.path) | Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk])
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _check_measure(
+    errors: Errors,
+    plan: LocalPlan,
+    *,
+    objective: Objective,
+    title: str,
+    responsible_area: Area,
+    horizon: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    status: str,
+    co_areas: Sequence[Area],
+    co_institutions: Sequence[Institution],
+    source_opportunity: ImprovementOpportunity | None,
+) -> None:
+    if objective.line.plan_id != plan.pk:
+        errors.add("objective", _("The objective belongs to another plan."))
+    if not title.strip():
+        errors.add("title", _("Give the measure a title."))
+    if responsible_area.org_unit_id != plan.org_unit_id:
+        errors.add("responsible_area", _("The responsible area must be an area of this municipality."))
+    if any(a.org_unit_id != plan.org_unit_id for a in co_areas):
+        errors.add("co_areas", _("Co-responsible areas must be areas of this municipality."))
+    if co_institutions:
+        allowed = set(
+            institutions_for(plan).filter(pk__in=[i.pk for i in co_institutions]).values_list("pk", flat=True)
+        )
+        if any(i.pk not in allowed for i in co_institutions):
+            errors.add("co_institutions", _("Some institutions do not serve this municipality."))
+    if horizon not in Horizon.values:
+        errors.add("horizon", _("Choose short, medium or long term."))
+    if status not in MeasureStatus.values:
+        errors.add("status", _("Choose a valid status."))
+    check_in_period(errors, plan, "start_date", start_date)
+    check_in_period(errors, plan, "end_date", end_date)
+    if end_date < start_date:
+        errors.add("end_date", _("The end cannot be before the start."))
+    if source_opportunity is not None and source_opportunity.analysis.org_unit_id != plan.org_unit_id:
+        errors.add("source_opportunity", _("The opportunity comes from another municipality's diagnosis."))
+
+
+def _check_budgets(errors: Errors, plan: LocalPlan, budgets: Iterable[BudgetLine]) -> list[BudgetLine]:
+    clean: dict[int, BudgetLine] = {}
+    for line in budgets:
+        if not (plan.period_start.year <= line.year <= plan.period_end.year):
+            errors.add(
+                f"planned_{line.year}",
+                _("The year %(year)s is outside the plan period.") % {"year": line.year},
+            )
+            continue
+        planned = as_decimal(line.planned) if line.planned is not None else Decimal("0")
+        executed = as_decimal(line.executed) if line.executed is not None else Decimal("0")
+        for name, value in ((f"planned_{line.year}", planned), (f"executed_{line.year}", executed)):
+            if value is None or value < 0:
+                errors.add(name, _("Enter an amount of zero or more."))
+            elif value >= Decimal("1e12"):
+                errors.add(name, _("The amount is too large."))
+        if line.year in clean:
+            errors.add(f"planned_{line.year}", _("The year %(year)s appears twice.") % {"year": line.year})
+        if planned is not None and executed is not None:
+            clean[line.year] = BudgetLine(line.year, planned, executed)
+    return list(clean.values())
+
+
+def _budget_state(measure: Measure) -> dict[str, list[str]]:
+    return {str(b.year): [str(b.planned), str(b.executed)] for b in MeasureBudget.objects.filter(measure=measure)}
+
+
+def _apply_budgets(measure: Measure, budgets: list[BudgetLine]) -> None:
+    existing = {b.year: b for b in MeasureBudget.objects.filter(measure=measure)}
+    for line in budgets:
+        row = existing.get(line.year)
+        if row is None:
+            if line.planned or line.executed:
+                MeasureBudget.objects.create(
+                    measure=measure,
+                    year=line.year,
+                    planned=line.planned or Decimal("0"),
+                    executed=line.executed or Decimal("0"),
+                )
+        elif row.planned != line.planned or row.executed != line.executed:
+            row.planned, row.executed = line.planned or Decimal("0"), line.executed or Decimal("0")
+            row.save(update_fields=["planned", "executed"])
+
+
+def _state(measure: Measure) -> dict[str, Any]:
+    state = audit.snapshot(measure, (*PLAN_FIELDS, *EXECUTION_FIELDS))
+    state["co_areas"] = sorted(measure.co_areas.values_list("pk", flat=True))
+    state["co_institutions"] = sorted(measure.co_institutions.values_list("pk", flat=True))
+    state["budgets"] = _budget_state(measure)
+    return state
+
+
+def _plan_change_labels(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The changed parts of what the plan says (planned amounts, not executed ones; cancelling)."""
+    names = [f for f in PLAN_FIELDS if before.get(f) != after.get(f)]
+    labels = changed_labels(Measure, names)
+    if before["co_areas"] != after["co_areas"]:
+        labels.append(str(Measure._meta.get_field("co_areas").verbose_name))
+    if before["co_institutions"] != after["co_institutions"]:
+        labels.append(str(Measure._meta.get_field("co_institutions").verbose_name))
+    years = set(before["budgets"]) | set(after["budgets"])
+    planned_before = {y: Decimal(before["budgets"].get(y, ["0"])[0]) for y in years}
+    planned_after = {y: Decimal(after["budgets"].get(y, ["0"])[0]) for y in years}
+    changed_years = sorted(y for y in years if planned_before[y] != planned_after[y])
+    if changed_years:
+        labels.append(_("planned budget %(years)s") % {"years": ", ".join(changed_years)})
+    cancelled = MeasureStatus.CANCELLED.value
+    if (before["status"] == cancelled) != (after["status"] == cancelled):
+        labels.append(str(Measure._meta.get_field("status").verbose_name))
+    return labels
+
+
+@transaction.atomic
+def create_measure(
+    *,
+    actor: Actor | None,
+    plan: LocalPlan,
+    objective: Objective,
+    title: str,
+    responsible_area: Area,
+    horizon: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    code: str = "",
+    description: str = "",
+    status: str = MeasureStatus.NOT_STARTED,
+    co_areas: Sequence[Area] = (),
+    co_institutions: Sequence[Institution] = (),
+    source_opportunity: ImprovementOpportunity | None = None,
+    budgets: Iterable[BudgetLine] = (),
+    change: ChangeRecord | None = None,
+) -> Measure:
+    if actor is not None and not policies.can_edit_plan(actor, plan):
+        raise PermissionDenied
+    check_open(plan)
+    errors = Errors()
+    _check_measure(
+        errors,
+        plan,
+        objective=objective,
+        title=title,
+        responsible_area=responsible_area,
+        horizon=horizon,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        co_areas=co_areas,
+        co_institutions=co_institutions,
+        source_opportunity=source_opportunity,
+    )
+    clean_budgets = _check_budgets(errors, plan, budgets)
+    check_change(errors, plan, change)
+    errors.raise_if_any()
+    measure = Measure.objects.create(
+        plan=plan,
+        objective=objective,
+        code=code.strip(),
+        title=title.strip(),
+        description=description.strip(),
+        responsible_area=responsible_area,
+        horizon=horizon,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        source_opportunity=source_opportunity,
+    )
+    measure.co_areas.set(co_areas)
+    measure.co_institutions.set(co_institutions)
+    _apply_budgets(measure, clean_budgets)
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.CREATE,
+        target=measure,
+        org_unit=plan.org_unit,
+        changes=audit.diff({}, _state(measure)),
+    )
+    record_change(
+        actor=actor,
+        plan=plan,
+        measure=measure,
+        change=change,
+        summary=_("New measure: %(title)s.") % {"title": measure.title},
+    )
+    return measure
+
+
+@transaction.atomic
+def update_measure(
+    *,
+    actor: Actor | None,
+    measure: Measure,
+    expected_version: int | None,
+    change: ChangeRecord | None = None,
+    co_areas: Sequence[Area] | None = None,
+    co_institutions: Sequence[Institution] | None = None,
+    budgets: Iterable[BudgetLine] | None = None,
+    **fields: Any,
+) -> Measure:
+    """Edit a measure. Once the plan is approved, changing what it says needs ``change``.
+
+    ``fields`` may hold objective, code, title, description, responsible_area, horizon, start_date,
+    end_date, status and source_opportunity; missing ones keep their value.
+    """
+    plan = measure.plan
+    if actor is not None and not policies.can_edit_measure(actor, measure):
+        raise PermissionDenied
+    allowed = {"objective", "code", "title", "description", "responsible_area", "horizon", "start_date"}
+    allowed |= {"end_date", "status", "source_opportunity"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = lock_for_update(measure, expected_version)
+    check_open(plan)
+    before = _state(locked)
+    for name, value in fields.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) and name != "status" else value)
+    areas = list(co_areas) if co_areas is not None else list(locked.co_areas.all())
+    institutions = list(co_institutions) if co_institutions is not None else list(locked.co_institutions.all())
+    errors = Errors()
+    _check_measure(
+        errors,
+        plan,
+        objective=locked.objective,
+        title=locked.title,
+        responsible_area=locked.responsible_area,
+        horizon=locked.horizon,
+        start_date=locked.start_date,
+        end_date=locked.end_date,
+        status=locked.status,
+        co_areas=areas,
+        co_institutions=institutions,
+        source_opportunity=locked.source_opportunity,
+    )
+    clean_budgets = _check_budgets(errors, plan, budgets or [])
+    errors.raise_if_any()
+    locked.save()
+    locked.co_areas.set(areas)
+    locked.co_institutions.set(institutions)
+    _apply_budgets(locked, clean_budgets)
+    after = _state(locked)
+    changes = audit.diff(before, after)
+    if not changes:
+        transaction.set_rollback(True)  # nothing changed: leave even updated_at alone
+        return measure
+    labels = _plan_change_labels(before, after)
+    if labels:
+        check_change(errors, plan, change)
+        errors.raise_if_any()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    audit.record(actor=actor, action=audit.AuditAction.UPDATE, target=locked, org_unit=plan.org_unit, changes=changes)
+    if labels:
+        record_change(actor=actor, plan=plan, measure=locked, change=change, summary=summary_of(labels))
+    return locked

@@ -1,0 +1,384 @@
+"""Writes of the plan itself: the plan, its status, lines, objectives, indicators and milestones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ronda.core import audit
+from ronda.core.choices import GoalArea
+from ronda.core.services import lock_for_update
+from ronda.core.tenancy import Actor
+from ronda.planning import policies
+from ronda.planning.models import (
+    LocalPlan,
+    Measure,
+    MeasureBudget,
+    MeasureIndicator,
+    Milestone,
+    Objective,
+    PlanStatus,
+    SituationAnalysis,
+    StrategicLine,
+    Weighting,
+)
+from ronda.planning.services.common import (
+    ChangeRecord,
+    Errors,
+    changed_labels,
+    check_change,
+    check_in_period,
+    check_open,
+    record_change,
+    summary_of,
+)
+from ronda.territory.models import Level, OrgUnit
+
+PLAN_EDITABLE = ("title", "period_start", "period_end", "weighting", "situation_analysis_id")
+# Each status may only move to the next one.
+NEXT_STATUS = {
+    PlanStatus.DRAFT: PlanStatus.APPROVED,
+    PlanStatus.APPROVED: PlanStatus.IN_EXECUTION,
+    PlanStatus.IN_EXECUTION: PlanStatus.EVALUATED,
+}
+
+
+def _check_plan(
+    errors: Errors,
+    *,
+    org_unit: OrgUnit,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    weighting: str,
+    situation_analysis: SituationAnalysis | None,
+) -> None:
+    if not title.strip():
+        errors.add("title", _("Give the plan a title."))
+    if period_end <= period_start:
+        errors.add("period_end", _("The period must end after it starts."))
+    if weighting not in Weighting.values:
+        errors.add("weighting", _("Choose how progress is weighted."))
+    if situation_analysis is not None and situation_analysis.org_unit_id != org_unit.pk:
+        errors.add("situation_analysis", _("The diagnosis must be of the same municipality."))
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    actor: Actor | None,
+    org_unit: OrgUnit,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    weighting: str = Weighting.BUDGET,
+    situation_analysis: SituationAnalysis | None = None,
+) -> LocalPlan:
+    if actor is not None and not policies.can_manage_in(actor, org_unit):
+        raise PermissionDenied
+    errors = Errors()
+    if org_unit.level != Level.MUNICIPALITY:
+        errors.add("org_unit", _("A local plan belongs to a municipality."))
+    _check_plan(
+        errors,
+        org_unit=org_unit,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        weighting=weighting,
+        situation_analysis=situation_analysis,
+    )
+    errors.raise_if_any()
+    plan = LocalPlan.objects.create(
+        org_unit=org_unit,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        weighting=weighting,
+        situation_analysis=situation_analysis,
+    )
+    audit.record_create(actor=actor, target=plan, org_unit=org_unit)
+    return plan
+
+
+@transaction.atomic
+def update_plan(
+    *,
+    actor: Actor | None,
+    plan: LocalPlan,
+    expected_version: int | None,
+    title: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    weighting: str,
+    situation_analysis: SituationAnalysis | None = None,
+    change: ChangeRecord | None = None,
+) -> LocalPlan:
+    if actor is not None and not policies.can_edit_plan(actor, plan):
+        raise PermissionDenied
+    locked = lock_for_update(plan, expected_version)
+    check_open(locked)
+    errors = Errors()
+    _check_plan(
+        errors,
+        org_unit=plan.org_unit,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        weighting=weighting,
+        situation_analysis=situation_analysis,
+    )
+    # The period must still hold every measure and every budget year.
+    bounds = Measure.objects.filter(plan=locked).aggregate(first=Min("start_date"), last=Max("end_date"))
+    if bounds["first"] is not None and (bounds["first"] < period_start or bounds["last"] > period_end):
+        errors.add("period_start", _("Some measures have dates outside this period: change them first."))
+    years = MeasureBudget.objects.filter(measure__plan=locked).aggregate(first=Min("year"), last=Max("year"))
+    if years["first"] is not None and (years["first"] < period_start.year or years["last"] > period_end.year):
+        errors.add("period_end", _("Some budgets are for years outside this period: change them first."))
+    before = audit.snapshot(locked, PLAN_EDITABLE)
+    locked.title = title.strip()
+    locked.period_start, locked.period_end = period_start, period_end
+    locked.weighting = weighting
+    locked.situation_analysis = situation_analysis
+    changes = audit.diff(before, audit.snapshot(locked, PLAN_EDITABLE))
+    if changes:
+        check_change(errors, locked, change)
+    errors.raise_if_any()
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    record_change(
+        actor=actor,
+        plan=locked,
+        measure=None,
+        change=change,
+        summary=summary_of(changed_labels(LocalPlan, changes)),
+    )
+    return locked
+
+
+@transaction.atomic
+def change_plan_status(
+    *,
+    actor: Actor | None,
+    plan: LocalPlan,
+    expected_version: int | None,
+    status: str,
+    approved_on: dt.date | None = None,
+    approved_by: str = "",
+    approval_reference: str = "",
+) -> LocalPlan:
+    """Move the plan one step forward; approving it records who approved it, when, and the record."""
+    if actor is not None and not policies.can_change_plan_status(actor, plan):
+        raise PermissionDenied
+    locked = lock_for_update(plan, expected_version)
+    errors = Errors()
+    if NEXT_STATUS.get(PlanStatus(locked.status)) != status:
+        raise ValidationError({"status": _("A plan can only move forward, one step at a time.")})
+    before = audit.snapshot(locked, ("status", "approved_on", "approved_by", "approval_reference"))
+    if status == PlanStatus.APPROVED:
+        if approved_on is None:
+            errors.add("approved_on", _("Enter the date of approval."))
+        elif approved_on > timezone.localdate():
+            errors.add("approved_on", _("The approval date cannot be in the future."))
+        if not approved_by.strip():
+            errors.add("approved_by", _("Say who approved the plan (e.g. the municipal council)."))
+        if not approval_reference.strip():
+            errors.add("approval_reference", _("Enter the reference of the approval record."))
+        if not Measure.objects.filter(plan=locked).exists():
+            errors.add("status", _("A plan needs at least one measure before it is approved."))
+        errors.raise_if_any()
+        locked.approved_on = approved_on
+        locked.approved_by = approved_by.strip()
+        locked.approval_reference = approval_reference.strip()
+    locked.status = status
+    locked.version += 1
+    locked.save()
+    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    return locked
+
+
+def _next_order(queryset: object) -> int:
+    current = queryset.aggregate(top=Max("order"))["top"]  # type: ignore[attr-defined]
+    return (current or 0) + 1
+
+
+@transaction.atomic
+def create_line(
+    *,
+    actor: Actor | None,
+    plan: LocalPlan,
+    title: str,
+    goal_area: str,
+    order: int | None = None,
+    change: ChangeRecord | None = None,
+) -> StrategicLine:
+    if actor is not None and not policies.can_edit_plan(actor, plan):
+        raise PermissionDenied
+    check_open(plan)
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("Give the line a title."))
+    if goal_area not in GoalArea.values:
+        errors.add("goal_area", _("Choose one of the five goal areas."))
+    check_change(errors, plan, change)
+    errors.raise_if_any()
+    line = StrategicLine.objects.create(
+        plan=plan,
+        title=title.strip(),
+        goal_area=goal_area,
+        order=order if order is not None else _next_order(plan.lines.all()),
+    )
+    audit.record_create(actor=actor, target=line, org_unit=plan.org_unit)
+    record_change(
+        actor=actor,
+        plan=plan,
+        measure=None,
+        change=change,
+        summary=_("New strategic line: %(title)s.") % {"title": line.title},
+    )
+    return line
+
+
+@transaction.atomic
+def create_objective(
+    *,
+    actor: Actor | None,
+    line: StrategicLine,
+    title: str,
+    order: int | None = None,
+    change: ChangeRecord | None = None,
+) -> Objective:
+    plan = line.plan
+    if actor is not None and not policies.can_edit_plan(actor, plan):
+        raise PermissionDenied
+    check_open(plan)
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("Give the objective a title."))
+    check_change(errors, plan, change)
+    errors.raise_if_any()
+    objective = Objective.objects.create(
+        line=line, title=title.strip(), order=order if order is not None else _next_order(line.objectives.all())
+    )
+    audit.record_create(actor=actor, target=objective, org_unit=plan.org_unit)
+    record_change(
+        actor=actor,
+        plan=plan,
+        measure=None,
+        change=change,
+        summary=_("New objective: %(title)s.") % {"title": objective.title},
+    )
+    return objective
+
+
+# --- Indicators and milestones of a measure ------------------------------------------------
+@transaction.atomic
+def add_indicator(
+    *,
+    actor: Actor | None,
+    measure: Measure,
+    name: str,
+    unit: str = "",
+    baseline: Decimal | None = None,
+    baseline_year: int | None = None,
+    target: Decimal | None = None,
+    change: ChangeRecord | None = None,
+) -> MeasureIndicator:
+    plan = measure.plan
+    if actor is not None and not policies.can_edit_measure(actor, measure):
+        raise PermissionDenied
+    check_open(plan)
+    errors = Errors()
+    if not name.strip():
+        errors.add("name", _("Name the indicator."))
+    if baseline_year is not None and not (1990 <= baseline_year <= plan.period_end.year):
+        errors.add("baseline_year", _("Enter a plausible year, not after the plan ends."))
+    check_change(errors, plan, change)
+    errors.raise_if_any()
+    indicator = MeasureIndicator.objects.create(
+        measure=measure,
+        name=name.strip(),
+        unit=unit.strip(),
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+    )
+    audit.record_create(actor=actor, target=indicator, org_unit=plan.org_unit)
+    record_change(
+        actor=actor,
+        plan=plan,
+        measure=measure,
+        change=change,
+        summary=_("New indicator: %(name)s.") % {"name": indicator.name},
+    )
+    return indicator
+
+
+@transaction.atomic
+def record_indicator_value(
+    *, actor: Actor | None, indicator: MeasureIndicator, latest_value: Decimal, latest_on: dt.date
+) -> MeasureIndicator:
+    """Monitoring data, not a change of the plan: no change record needed."""
+    plan = indicator.measure.plan
+    if actor is not None and not policies.can_edit_measure(actor, indicator.measure):
+        raise PermissionDenied
+    check_open(plan)
+    if latest_on > timezone.localdate():
+        raise ValidationError({"latest_on": _("The date cannot be in the future.")})
+    locked = MeasureIndicator.objects.select_for_update().get(pk=indicator.pk)
+    before = audit.snapshot(locked, ("latest_value", "latest_on"))
+    locked.latest_value, locked.latest_on = latest_value, latest_on
+    locked.save(update_fields=["latest_value", "latest_on"])
+    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    return locked
+
+
+@transaction.atomic
+def add_milestone(
+    *, actor: Actor | None, measure: Measure, title: str, due_on: dt.date, change: ChangeRecord | None = None
+) -> Milestone:
+    plan = measure.plan
+    if actor is not None and not policies.can_edit_measure(actor, measure):
+        raise PermissionDenied
+    check_open(plan)
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("Name the milestone."))
+    check_in_period(errors, plan, "due_on", due_on)
+    check_change(errors, plan, change)
+    errors.raise_if_any()
+    milestone = Milestone.objects.create(measure=measure, title=title.strip(), due_on=due_on)
+    audit.record_create(actor=actor, target=milestone, org_unit=plan.org_unit)
+    record_change(
+        actor=actor,
+        plan=plan,
+        measure=measure,
+        change=change,
+        summary=_("New milestone: %(title)s.") % {"title": milestone.title},
+    )
+    return milestone
+
+
+@transaction.atomic
+def complete_milestone(*, actor: Actor | None, milestone: Milestone, done_on: dt.date) -> Milestone:
+    plan = milestone.measure.plan
+    if actor is not None and not policies.can_edit_measure(actor, milestone.measure):
+        raise PermissionDenied
+    check_open(plan)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    before = audit.snapshot(locked, ("done_on",))
+    locked.done_on = done_on
+    locked.save(update_fields=["done_on"])
+    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    return locked

@@ -1,0 +1,206 @@
+"""Recording progress on a measure: a dated report with a justification and evidence files.
+
+The report is appended to the history (ProgressUpdate rows are never edited) and the measure's
+current progress is updated in the same transaction, checked against the version the form loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ronda.core import audit
+from ronda.core.services import lock_for_update
+from ronda.core.tenancy import Actor
+from ronda.planning import policies
+from ronda.planning.models import Evidence, Measure, MeasureStatus, PlanStatus, ProgressUpdate
+from ronda.planning.services.common import Errors, as_decimal
+
+MAX_EVIDENCE_FILES = 10
+# The real type of a file comes from its first bytes, never from its name or the browser's say-so.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: Any
+    name: str
+    content_type: str
+    size: int
+
+
+def sniff(head: bytes) -> str | None:
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def _size(upload: Any) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+        upload.seek(0)
+    return int(size)
+
+
+def clean_name(name: str, content_type: str) -> str:
+    """A display name only (files are stored under random names): no path, sensible extension."""
+    base = PurePath(str(name or "").replace("\\", "/")).name.strip() or "evidencia"
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')[:200] or "evidencia"
+    extension = EXTENSIONS[content_type]
+    if not base.lower().endswith((extension, ".jpeg") if content_type == "image/jpeg" else (extension,)):
+        base = f"{base}{extension}"
+    return base
+
+
+def check_evidence(errors: Errors, files: Sequence[IO[bytes] | Any]) -> list[CheckedFile]:
+    """Type by magic bytes (JPEG, PNG, PDF) and size (RONDA_UPLOAD_MAX_BYTES); errors under ``evidence``."""
+    limit = settings.RONDA_UPLOAD_MAX_BYTES
+    if len(files) > MAX_EVIDENCE_FILES:
+        errors.add("evidence", _("Attach at most %(n)d files.") % {"n": MAX_EVIDENCE_FILES})
+        return []
+    checked = []
+    for upload in files:
+        name = str(getattr(upload, "name", "") or "")
+        display = PurePath(name.replace("\\", "/")).name or _("file")
+        size = _size(upload)
+        if size > limit:
+            errors.add(
+                "evidence",
+                _("%(name)s is larger than %(mb)d MB.") % {"name": display, "mb": limit // (1024 * 1024)},
+            )
+            continue
+        if size == 0:
+            errors.add("evidence", _("%(name)s is empty.") % {"name": display})
+            continue
+        upload.seek(0)
+        content_type = sniff(upload.read(16))
+        upload.seek(0)
+        if content_type is None:
+            errors.add(
+                "evidence",
+                _("%(name)s is not a photo (JPEG or PNG) or a PDF document.") % {"name": display},
+            )
+            continue
+        checked.append(CheckedFile(upload, clean_name(name, content_type), content_type, size))
+    return checked
+
+
+def _next_status(current: str, percent: Decimal) -> str:
+    if percent >= 100 and current != MeasureStatus.CANCELLED:
+        return MeasureStatus.COMPLETED
+    if current == MeasureStatus.COMPLETED and percent < 100:
+        return MeasureStatus.IN_PROGRESS
+    if current == MeasureStatus.NOT_STARTED and percent > 0:
+        return MeasureStatus.IN_PROGRESS
+    return current
+
+
+@transaction.atomic
+def record_progress(
+    *,
+    actor: Actor | None,
+    measure: Measure,
+    expected_version: int | None,
+    percent: Decimal | int | str,
+    justification: str,
+    files: Sequence[Any] = (),
+    reported_on: dt.date | None = None,
+) -> ProgressUpdate:
+    """Append a progress report and make it the measure's current progress.
+
+    A report dated before the measure's latest one (a late report) joins the history only.
+    """
+    if actor is not None and not policies.can_record_progress(actor, measure):
+        raise PermissionDenied
+    plan = measure.plan
+    today = timezone.localdate()
+    reported_on = reported_on or today
+    errors = Errors()
+    value = as_decimal(percent)
+    if value is None:
+        errors.add("percent", _("Enter a number from 0 to 100."))
+    elif not (0 <= value <= 100):
+        errors.add("percent", _("Progress must be between 0 and 100 %."))
+    elif value != value.quantize(Decimal("0.01")):
+        errors.add("percent", _("Use at most two decimals."))
+    if not justification.strip():
+        errors.add("justification", _("Explain what was done: the justification is required."))
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION):
+        errors.add("__all__", _("Progress is recorded once the plan is approved, and until it is evaluated."))
+    if measure.status == MeasureStatus.CANCELLED:
+        errors.add("__all__", _("This measure was cancelled: it takes no more progress reports."))
+    if reported_on > today:
+        errors.add("reported_on", _("The date cannot be in the future."))
+    elif reported_on < plan.period_start:
+        errors.add("reported_on", _("The date is before the plan starts."))
+    checked = check_evidence(errors, files)
+    errors.raise_if_any()
+    assert value is not None
+    value = value.quantize(Decimal("0.01"))
+
+    locked = lock_for_update(measure, expected_version)
+    before = audit.snapshot(locked, ("progress", "progress_justification", "progress_updated_on", "status"))
+    update = ProgressUpdate.objects.create(
+        measure=locked,
+        reported_on=reported_on,
+        percent=value,
+        justification=justification.strip(),
+        author=actor.user if actor is not None else None,
+    )
+    audit.record_create(actor=actor, target=update, org_unit=plan.org_unit)
+    stored: list[Evidence] = []
+    try:
+        for item in checked:
+            evidence = Evidence(
+                update=update,
+                original_name=item.name,
+                content_type=item.content_type,
+                size=item.size,
+                uploaded_at=timezone.now(),
+            )
+            evidence.file.save("evidencia", File(item.upload), save=False)
+            stored.append(evidence)
+            evidence.save()
+            # The stored file name stays out of the trail: it is random and says nothing.
+            audit.record(
+                actor=actor,
+                action=audit.AuditAction.CREATE,
+                target=evidence,
+                org_unit=plan.org_unit,
+                changes=audit.diff(
+                    {}, audit.snapshot(evidence, ("update_id", "original_name", "content_type", "size"))
+                ),
+            )
+        if locked.progress_updated_on is None or reported_on >= locked.progress_updated_on:
+            locked.progress = value
+            locked.progress_justification = update.justification
+            locked.progress_updated_on = reported_on
+            locked.status = _next_status(locked.status, value)
+        locked.version += 1
+        locked.save()
+        audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    except BaseException:
+        # The rows roll back with the transaction; the files on disk must go too.
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        raise
+    return update

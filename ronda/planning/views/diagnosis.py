@@ -1,0 +1,278 @@
+"""Pages of the diagnosis: situation analyses, findings, workshops, opportunities and their priorities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ronda.core.choices import GoalArea, Horizon
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.planning import policies, services
+from ronda.planning.forms import AnalysisForm, FindingForm, OpportunityForm, WorkshopForm
+from ronda.planning.models import Criticality, ImprovementOpportunity, LocalPlan, PlanStatus, SituationAnalysis
+from ronda.planning.views.common import apply_errors, chosen_municipality, paginate, setup_municipality_field
+
+
+@actor_required(policies.can_read_plans)
+def analysis_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    analyses = (
+        policies.visible_analyses(actor)
+        .annotate(opportunity_count=Count("opportunities", distinct=True))
+        .order_by("org_unit__name", "-period_start")
+    )
+    return render(
+        request,
+        "planning/analysis_list.html",
+        {"page": paginate(analyses, request.GET.get("page")), "can_create": policies.can_create_plans(actor)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_create_plans)
+def analysis_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = AnalysisForm(request.POST or None)
+    form.fields.pop("version")
+    setup_municipality_field(form, actor)
+    if request.method == "POST" and form.is_valid():
+        unit = chosen_municipality(form, actor)
+        if unit is not None:
+            data = form.cleaned_data
+            try:
+                analysis = services.create_analysis(
+                    actor=actor,
+                    org_unit=unit,
+                    title=data["title"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    summary=data["summary"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Diagnosis created."))
+                return redirect("planning:analysis_detail", pk=analysis.pk)
+    return render(request, "planning/analysis_form.html", {"form": form, "analysis": None})
+
+
+@actor_required(policies.can_read_plans)
+def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = get_object_or_404_scoped(
+        policies.visible_analyses(actor).prefetch_related(
+            "findings",
+            "workshops",
+            Prefetch(
+                "opportunities",
+                queryset=ImprovementOpportunity.objects.annotate(measure_count=Count("measures")).order_by("title"),
+            ),
+        ),
+        pk=pk,
+    )
+    findings = list(analysis.findings.all())
+    by_area = [(value, label, [f for f in findings if f.goal_area == value]) for value, label in GoalArea.choices]
+    workshops = list(analysis.workshops.all())
+    context = {
+        "analysis": analysis,
+        "findings_by_area": by_area,
+        "workshops": workshops,
+        "children_total": sum(w.children_total for w in workshops),
+        "opportunities": list(analysis.opportunities.all()),
+        "can_edit": policies.can_edit_analysis(actor, analysis),
+    }
+    return render(request, "planning/analysis_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
+    if not policies.can_edit_analysis(actor, analysis):
+        raise Http404
+    form = AnalysisForm(
+        request.POST or None,
+        initial={
+            "title": analysis.title,
+            "period_start": analysis.period_start,
+            "period_end": analysis.period_end,
+            "summary": analysis.summary,
+            "version": analysis.version,
+        },
+    )
+    form.fields.pop("municipality")
+    form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_analysis(
+                actor=actor,
+                analysis=analysis,
+                expected_version=data["version"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                summary=data["summary"],
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("planning:analysis_detail", pk=analysis.pk)
+    return render(request, "planning/analysis_form.html", {"form": form, "analysis": analysis})
+
+
+def _editable_analysis(request: HttpRequest, pk: int) -> tuple[Actor, SituationAnalysis]:
+    actor = get_actor(request)
+    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
+    if not policies.can_edit_analysis(actor, analysis):
+        raise Http404
+    return actor, analysis
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, analysis = _editable_analysis(request, pk)
+    form = FindingForm(request.POST or None, initial={"goal_area": request.GET.get("area")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_finding(actor=actor, analysis=analysis, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Finding added."))
+            return redirect("planning:analysis_detail", pk=analysis.pk)
+    context = {"form": form, "analysis": analysis, "title": _("New finding")}
+    return render(request, "planning/analysis_child_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, analysis = _editable_analysis(request, pk)
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_workshop(actor=actor, analysis=analysis, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Workshop recorded."))
+            return redirect("planning:analysis_detail", pk=analysis.pk)
+    context = {"form": form, "analysis": analysis, "title": _("New workshop")}
+    return render(request, "planning/analysis_child_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, analysis = _editable_analysis(request, pk)
+    form = OpportunityForm(request.POST or None)
+    form.fields.pop("version")
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.create_opportunity(actor=actor, analysis=analysis, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Improvement opportunity added."))
+            return redirect("planning:opportunity_detail", pk=opportunity.pk)
+    context = {"form": form, "analysis": analysis, "title": _("New improvement opportunity")}
+    return render(request, "planning/analysis_child_form.html", context)
+
+
+@actor_required(policies.can_read_plans)
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    opportunity = get_object_or_404_scoped(policies.visible_opportunities(actor), pk=pk)
+    measures = (
+        policies.visible_measures(actor)
+        .filter(source_opportunity=opportunity)
+        .select_related("plan", "responsible_area")
+        .order_by("plan__period_start", "code")
+    )
+    unit = opportunity.analysis.org_unit
+    # Where a new measure from this opportunity would go: the municipality's plan still open.
+    open_plan = (
+        LocalPlan.objects.filter(org_unit=unit).exclude(status=PlanStatus.EVALUATED).order_by("-period_start").first()
+    )
+    context = {
+        "opportunity": opportunity,
+        "analysis": opportunity.analysis,
+        "measures": measures,
+        "can_edit": policies.can_edit_analysis(actor, opportunity.analysis),
+        "open_plan": open_plan if open_plan is not None and policies.can_edit_plan(actor, open_plan) else None,
+    }
+    return render(request, "planning/opportunity_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    opportunity = get_object_or_404_scoped(policies.visible_opportunities(actor), pk=pk)
+    if not policies.can_edit_analysis(actor, opportunity.analysis):
+        raise Http404
+    initial = {
+        name: getattr(opportunity, name)
+        for name in ("title", "description", "goal_area", "criticality", "horizon", "version")
+    }
+    form = OpportunityForm(request.POST or None, initial=initial)
+    form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.update_opportunity(actor=actor, opportunity=opportunity, expected_version=version, **data)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("planning:opportunity_detail", pk=opportunity.pk)
+    context = {
+        "form": form,
+        "analysis": opportunity.analysis,
+        "opportunity": opportunity,
+        "title": _("Edit opportunity"),
+    }
+    return render(request, "planning/analysis_child_form.html", context)
+
+
+@actor_required(policies.can_read_plans)
+def prioritisation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Criticality × horizon: which opportunities to tackle first, as a real table."""
+    actor = get_actor(request)
+    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
+    opportunities = list(
+        ImprovementOpportunity.objects.filter(analysis=analysis)
+        .annotate(measure_count=Count("measures"))
+        .order_by("title")
+    )
+    rows = []
+    for criticality, criticality_label in Criticality.choices:
+        cells = []
+        for horizon, horizon_label in Horizon.choices:
+            items = [o for o in opportunities if o.criticality == criticality and o.horizon == horizon]
+            cells.append({"horizon": horizon, "label": horizon_label, "items": items})
+        rows.append({"criticality": criticality, "label": criticality_label, "cells": cells})
+    context = {
+        "analysis": analysis,
+        "rows": rows,
+        "horizons": Horizon.choices,
+        "total": len(opportunities),
+        "can_edit": policies.can_edit_analysis(actor, analysis),
+    }
+    return render(request, "planning/prioritisation.html", context)

@@ -1,0 +1,288 @@
+"""Pages of one measure: detail, edit (with the change record), progress from a phone, evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ronda.accounts.roles import Role
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.planning import policies, selectors, services
+from ronda.planning.forms import (
+    IndicatorForm,
+    IndicatorValueForm,
+    MeasureForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    ProgressForm,
+)
+from ronda.planning.models import Measure, MeasureStatus, PlanStatus
+from ronda.planning.views.common import apply_errors, paginate
+
+OPEN_PLANS = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
+
+
+@actor_required(policies.can_use_planning)
+def my_measures(request: HttpRequest) -> HttpResponse:
+    """The focal point's landing: the measures of their area in plans under way."""
+    actor = get_actor(request)
+    measures = (
+        policies.visible_measures(actor)
+        .filter(plan__status__in=OPEN_PLANS)
+        .select_related("plan", "responsible_area")
+        .order_by("plan__org_unit__name", "end_date", "code")
+    )
+    status = request.GET.get("status", "")
+    if status in MeasureStatus.values:
+        measures = measures.filter(status=status)
+    else:
+        status = ""
+    context = {
+        "page": paginate(measures, request.GET.get("page"), per_page=50),
+        "status": status,
+        "statuses": MeasureStatus.choices,
+        "is_focal": actor.has_role(Role.AREA_FOCAL),
+        "can_record": actor.has_role(Role.AREA_FOCAL, Role.COORDINATOR, Role.ADMIN),
+    }
+    return render(request, "planning/my_measures.html", context)
+
+
+@actor_required(policies.can_use_planning)
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    measure = selectors.measure_detail(policies.visible_measures(actor), pk)
+    budgets = {b.year: b for b in measure.budgets.all()}
+    years = selectors.plan_years(measure.plan)
+    context = {
+        "measure": measure,
+        "plan": measure.plan,
+        "budget_rows": [(y, budgets.get(y)) for y in years],
+        "planned_total": sum((b.planned for b in budgets.values()), 0),
+        "executed_total": sum((b.executed for b in budgets.values()), 0),
+        "updates": list(measure.updates.all()),
+        "can_read_plan": policies.can_read_plans(actor),
+        "can_edit": policies.can_edit_measure(actor, measure),
+        "can_record": policies.can_record_progress(actor, measure) and measure.plan.status in OPEN_PLANS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "planning/measure_detail.html", context)
+
+
+def _editable_measure(request: HttpRequest, pk: int) -> tuple[Any, Measure]:
+    actor = get_actor(request)
+    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=pk)
+    if not policies.can_edit_measure(actor, measure):
+        raise Http404
+    return actor, measure
+
+
+def _measure_initial(measure: Measure) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(measure, name)
+        for name in ("code", "title", "description", "horizon", "start_date", "end_date", "status", "version")
+    }
+    initial.update(
+        objective=measure.objective_id,
+        responsible_area=measure.responsible_area_id,
+        source_opportunity=measure.source_opportunity_id,
+        co_areas=[a.pk for a in measure.co_areas.all()],
+        co_institutions=[i.pk for i in measure.co_institutions.all()],
+    )
+    for budget in measure.budgets.all():
+        initial[f"planned_{budget.year}"] = budget.planned
+        initial[f"executed_{budget.year}"] = budget.executed
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, measure = _editable_measure(request, pk)
+    form = MeasureForm(request.POST or None, plan=measure.plan, initial=_measure_initial(measure))
+    form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_measure(
+                actor=actor,
+                measure=measure,
+                expected_version=form.cleaned_data["version"],
+                change=form.change_record(),
+                co_areas=list(form.cleaned_data["co_areas"]),
+                co_institutions=list(form.cleaned_data["co_institutions"]),
+                budgets=form.budgets(),
+                **form.measure_fields(),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    return render(request, "planning/measure_form.html", {"form": form, "plan": measure.plan, "measure": measure})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_use_planning)
+def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The focal point's phone form: a number, a few words, a photo or a PDF."""
+    actor = get_actor(request)
+    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=pk)
+    if not policies.can_record_progress(actor, measure):
+        raise Http404
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"percent": measure.progress, "version": measure.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_progress(
+                actor=actor,
+                measure=measure,
+                expected_version=data["version"],
+                percent=data["percent"],
+                justification=data["justification"],
+                files=form.files_to_attach(),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Progress recorded: %(percent)s %%.") % {"percent": f"{data['percent'].normalize():f}"}
+            )
+            return redirect("planning:measure_detail", pk=measure.pk)
+    context = {"form": form, "measure": measure, "open": measure.plan.status in OPEN_PLANS}
+    return render(request, "planning/progress_form.html", context)
+
+
+@require_GET
+@actor_required(policies.can_use_planning)
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is never a public URL: the same policy as its measure decides who gets the file."""
+    actor = get_actor(request)
+    evidence = get_object_or_404_scoped(policies.visible_evidence(actor), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    # Photos open in the browser; PDFs download (a PDF viewer is a larger attack surface).
+    inline = evidence.content_type.startswith("image/") and request.GET.get("descargar") is None
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _measure_child_form(request: HttpRequest, measure: Measure, form: Any, title: str) -> HttpResponse:
+    return render(
+        request,
+        "planning/measure_child_form.html",
+        {"form": form, "measure": measure, "plan": measure.plan, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, measure = _editable_measure(request, pk)
+    form = IndicatorForm(request.POST or None)
+    form.setup_change(measure.plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_indicator(
+                actor=actor,
+                measure=measure,
+                name=data["name"],
+                unit=data["unit"],
+                baseline=data["baseline"],
+                baseline_year=data["baseline_year"],
+                target=data["target"],
+                change=form.change_record(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Indicator added."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    return _measure_child_form(request, measure, form, _("New indicator"))
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    indicator = get_object_or_404_scoped(policies.visible_indicators(actor), pk=pk)
+    measure = indicator.measure
+    if not policies.can_edit_measure(actor, measure):
+        raise Http404
+    form = IndicatorValueForm(
+        request.POST or None,
+        initial={"latest_value": indicator.latest_value, "latest_on": indicator.latest_on or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_indicator_value(actor=actor, indicator=indicator, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Value recorded."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    title = _("Latest value of %(name)s") % {"name": indicator.name}
+    return _measure_child_form(request, measure, form, title)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, measure = _editable_measure(request, pk)
+    form = MilestoneForm(request.POST or None)
+    form.setup_change(measure.plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_milestone(
+                actor=actor, measure=measure, title=data["title"], due_on=data["due_on"], change=form.change_record()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    return _measure_child_form(request, measure, form, _("New milestone"))
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    milestone = get_object_or_404_scoped(policies.visible_milestones(actor), pk=pk)
+    measure = milestone.measure
+    if not policies.can_edit_measure(actor, measure):
+        raise Http404
+    form = MilestoneDoneForm(request.POST or None, initial={"done_on": milestone.done_on or timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_milestone(actor=actor, milestone=milestone, done_on=form.cleaned_data["done_on"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone marked as done."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    title = _("Milestone done: %(title)s") % {"title": milestone.title}
+    return _measure_child_form(request, measure, form, title)

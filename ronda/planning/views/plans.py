@@ -1,0 +1,305 @@
+"""Pages of the plan: list, the coordinator's plan page, status, lines, objectives, new measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ronda.accounts.roles import Role
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.planning import policies, selectors, services
+from ronda.planning.forms import LineForm, MeasureForm, ObjectiveForm, PlanForm, PlanStatusForm
+from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus, StrategicLine
+from ronda.planning.views.common import (
+    apply_errors,
+    chosen_municipality,
+    home_municipality,
+    paginate,
+    setup_municipality_field,
+)
+from ronda.territory.models import Area
+
+CURRENT = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
+
+
+@actor_required(policies.can_use_planning)
+def plan_home(request: HttpRequest) -> HttpResponse:
+    """The focal point lands on their measures; a coordinator on the current plan of their municipality."""
+    actor = get_actor(request)
+    if actor.has_role(Role.AREA_FOCAL):
+        return redirect("planning:my_measures")
+    unit = home_municipality(actor)
+    if unit is not None:
+        plans = policies.visible_plans(actor).filter(org_unit=unit)
+        plan = plans.filter(status__in=CURRENT).order_by("-period_start").first() or plans.first()
+        if plan is not None:
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return redirect("planning:plan_list")
+
+
+@actor_required(policies.can_read_plans)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    plans = policies.visible_plans(actor).order_by("org_unit__name", "-period_start")
+    context = {
+        "page": paginate(plans, request.GET.get("page")),
+        "can_create": policies.can_create_plans(actor),
+    }
+    return render(request, "planning/plan_list.html", context)
+
+
+def _analyses_for(actor: Any, plan: LocalPlan | None) -> Any:
+    analyses = policies.visible_analyses(actor)
+    if plan is not None:
+        return analyses.filter(org_unit=plan.org_unit)
+    unit = home_municipality(actor)
+    return analyses.filter(org_unit=unit) if unit is not None else analyses
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_create_plans)
+def plan_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    form = PlanForm(request.POST or None)
+    form.fields.pop("version")
+    form.setup_change(None)
+    setup_municipality_field(form, actor)
+    form.fields["situation_analysis"].queryset = _analyses_for(actor, None)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        unit = chosen_municipality(form, actor)
+        if unit is not None:
+            data = form.cleaned_data
+            try:
+                plan = services.create_plan(
+                    actor=actor,
+                    org_unit=unit,
+                    title=data["title"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    weighting=data["weighting"],
+                    situation_analysis=data["situation_analysis"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Plan created. Add its strategic lines, objectives and measures."))
+                return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "plan": None})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@actor_required(policies.can_read_plans)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator's plan page: the tree with rolled-up progress, budgets, latest updates, changes."""
+    actor = get_actor(request)
+    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
+    areas = list(Area.objects.filter(org_unit_id=plan.org_unit_id).order_by("name"))
+    area_id = _int_or_none(request.GET.get("area"))
+    if area_id is not None and area_id not in {a.pk for a in areas}:
+        area_id = None
+    status = request.GET.get("status", "")
+    if status not in MeasureStatus.values:
+        status = ""
+    overview = selectors.plan_overview(plan, area_id=area_id, status=status or None)
+    context = {
+        "plan": plan,
+        "overview": overview,
+        "areas": areas,
+        "statuses": MeasureStatus.choices,
+        "area_id": area_id,
+        "status": status,
+        "can_edit": policies.can_edit_plan(actor, plan),
+        "next_status": services.NEXT_STATUS.get(PlanStatus(plan.status))
+        if policies.can_change_plan_status(actor, plan)
+        else None,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "planning/partials/plan_tree.html", context)
+    context["updates"] = selectors.latest_updates(plan)
+    context["changes"] = selectors.plan_changes(plan)
+    return render(request, "planning/plan_detail.html", context)
+
+
+def _editable_plan(request: HttpRequest, pk: int) -> tuple[Any, LocalPlan]:
+    actor = get_actor(request)
+    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
+    if not policies.can_edit_plan(actor, plan):
+        raise Http404
+    return actor, plan
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, plan = _editable_plan(request, pk)
+    form = PlanForm(
+        request.POST or None,
+        initial={
+            "title": plan.title,
+            "period_start": plan.period_start,
+            "period_end": plan.period_end,
+            "weighting": plan.weighting,
+            "situation_analysis": plan.situation_analysis_id,
+            "version": plan.version,
+        },
+    )
+    form.fields.pop("municipality")
+    form.fields["version"].required = True  # an edit must say which version it started from
+    form.fields["situation_analysis"].queryset = _analyses_for(actor, plan)  # type: ignore[attr-defined]
+    form.setup_change(plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_plan(
+                actor=actor,
+                plan=plan,
+                expected_version=data["version"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                weighting=data["weighting"],
+                situation_analysis=data["situation_analysis"],
+                change=form.change_record(),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    return render(request, "planning/plan_form.html", {"form": form, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the plan one step forward (approving it records the approval)."""
+    actor = get_actor(request)
+    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
+    next_status = services.NEXT_STATUS.get(PlanStatus(plan.status))
+    if next_status is None or not policies.can_change_plan_status(actor, plan):
+        raise Http404
+    form = PlanStatusForm(request.POST or None, initial={"version": plan.version})
+    approving = next_status == PlanStatus.APPROVED
+    if not approving:
+        for name in ("approved_on", "approved_by", "approval_reference"):
+            form.fields.pop(name)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_plan_status(
+                actor=actor,
+                plan=plan,
+                expected_version=data["version"],
+                status=next_status,
+                approved_on=data.get("approved_on"),
+                approved_by=data.get("approved_by", ""),
+                approval_reference=data.get("approval_reference", ""),
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The plan is now: %(status)s.") % {"status": PlanStatus(next_status).label.lower()}
+            )
+            return redirect("planning:plan_detail", pk=plan.pk)
+    context = {"form": form, "plan": plan, "next_status": PlanStatus(next_status), "approving": approving}
+    return render(request, "planning/plan_status.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def line_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, plan = _editable_plan(request, pk)
+    form = LineForm(request.POST or None)
+    form.setup_change(plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_line(
+                actor=actor,
+                plan=plan,
+                title=form.cleaned_data["title"],
+                goal_area=form.cleaned_data["goal_area"],
+                change=form.change_record(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Strategic line added."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    context = {"form": form, "plan": plan, "title": _("New strategic line")}
+    return render(request, "planning/plan_child_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    line = get_object_or_404_scoped(
+        StrategicLine.objects.select_related("plan__org_unit").filter(plan__in=policies.visible_plans(actor)), pk=pk
+    )
+    plan = line.plan
+    if not policies.can_edit_plan(actor, plan):
+        raise Http404
+    form = ObjectiveForm(request.POST or None)
+    form.setup_change(plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_objective(
+                actor=actor, line=line, title=form.cleaned_data["title"], change=form.change_record()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Objective added."))
+            return redirect("planning:plan_detail", pk=plan.pk)
+    context = {"form": form, "plan": plan, "line": line, "title": _("New objective")}
+    return render(request, "planning/plan_child_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_read_plans)
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, plan = _editable_plan(request, pk)
+    initial = {
+        "objective": _int_or_none(request.GET.get("objetivo")),
+        "source_opportunity": _int_or_none(request.GET.get("oportunidad")),
+        "start_date": plan.period_start,
+        "end_date": plan.period_end,
+    }
+    form = MeasureForm(request.POST or None, plan=plan, initial=initial)
+    form.fields.pop("version")
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.create_measure(
+                actor=actor,
+                plan=plan,
+                co_areas=list(form.cleaned_data["co_areas"]),
+                co_institutions=list(form.cleaned_data["co_institutions"]),
+                budgets=form.budgets(),
+                change=form.change_record(),
+                **form.measure_fields(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Measure added."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    return render(request, "planning/measure_form.html", {"form": form, "plan": plan, "measure": None})
