@@ -78,8 +78,8 @@ def render_xlsx(data: ReportData) -> bytes:
     )
     for line in data.overview.lines:
         for node in line.objectives:
-            for row in node.measures:
-                m = row.measure
+            for measure_row in node.measures:
+                m = measure_row.measure
                 lines.append(
                     [
                         line.line.title,
