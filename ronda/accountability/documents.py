@@ -31,11 +31,13 @@ def report_context(data: ReportData) -> dict[str, Any]:
     }
 
 
-def render_pdf(data: ReportData, *, base_url: str) -> bytes:
+def render_pdf(data: ReportData) -> bytes:
     import weasyprint  # imported here: only report downloads need Pango on the server
 
     html = render_to_string("accountability/report_pdf.html", report_context(data))
-    return bytes(weasyprint.HTML(string=html, base_url=base_url).write_pdf())
+    # Everything is inline (CSS, SVG charts): the renderer may fetch nothing from the network or disk.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
+    return bytes(weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf())
 
 
 def render_xlsx(data: ReportData) -> bytes:

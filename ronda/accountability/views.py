@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ronda.accountability import documents, selectors
@@ -31,22 +31,31 @@ def _public_context(request: HttpRequest, code: str) -> dict[str, object]:
     }
 
 
+def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Anonymous copies may sit in shared caches for five minutes; a signed-in visitor's page carries
+    their name and menus, so it stays private."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
 @require_GET
-@cache_control(public=True, max_age=300)
 def public_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "accountability/public_index.html", {"units": selectors.public_municipalities()})
+    response = render(request, "accountability/public_index.html", {"units": selectors.public_municipalities()})
+    return _cacheable(request, response)
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def public_plan(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "accountability/public_plan.html", _public_context(request, code))
+    return _cacheable(request, render(request, "accountability/public_plan.html", _public_context(request, code)))
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def public_plan_children(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "accountability/public_children.html", _public_context(request, code))
+    response = render(request, "accountability/public_children.html", _public_context(request, code))
+    return _cacheable(request, response)
 
 
 # --- Reports: plan readers in scope --------------------------------------------------------
@@ -98,9 +107,7 @@ def report_download(request: HttpRequest, plan_id: int, fmt: str) -> HttpRespons
         )
     name = slugify(f"{plan.org_unit.name}-{data.kind_label}-{data.period.label}") or "informe"
     if fmt == "pdf":
-        response = HttpResponse(
-            documents.render_pdf(data, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
-        )
+        response = HttpResponse(documents.render_pdf(data), content_type="application/pdf")
     else:
         response = HttpResponse(
             documents.render_xlsx(data),

@@ -24,6 +24,7 @@ OTP_EXEMPT_PREFIXES = (
     "/i18n/",
     "/api/",  # the API checks the second factor itself, when a token is issued
     "/salud",
+    "/publico/",  # public pages show nothing personal
 )
 
 

@@ -100,6 +100,10 @@ class RequestFilters(Schema):
 
 
 class RequestIn(StrictSchema):
+    confirm_no_names: bool = Field(
+        default=False,
+        description="Set true after checking that a word matching a member's first name is not a child's name",
+    )
     council: int | None = Field(default=None, description="Default: the council of your municipality")
     kind: RequestKind = RequestKind.REQUEST
     title: str = Field(max_length=255)
@@ -112,6 +116,10 @@ class RequestIn(StrictSchema):
 
 
 class RequestPatch(StrictSchema):
+    confirm_no_names: bool = Field(
+        default=False,
+        description="Set true after checking that a word matching a member's first name is not a child's name",
+    )
     version: int = Field(ge=1, description="The version you read: 409 if somebody saved since")
     kind: RequestKind | None = None
     title: str | None = Field(default=None, max_length=255)
@@ -125,6 +133,10 @@ class RequestPatch(StrictSchema):
 
 
 class TransitionIn(StrictSchema):
+    confirm_no_names: bool = Field(
+        default=False,
+        description="Set true after checking that a word matching a member's first name is not a child's name",
+    )
     version: int = Field(ge=1, description="The version you read: 409 if somebody saved since")
     status: RequestStatus
     answer: str | None = Field(
@@ -268,6 +280,22 @@ def get_request(request: HttpRequest, request_id: int) -> Any:
     return _request_out(council_request)
 
 
+def _refuse_child_names(council: Any, confirmed: bool, **texts: str | None) -> None:
+    """Requests and answers are published: a member's first name in them needs an explicit confirmation."""
+    if confirmed:
+        return
+    for field, text in texts.items():
+        if text and selectors.mentions_member_name(council, text):
+            raise ValidationError(
+                {
+                    field: _(
+                        "This text contains the first name of a council member. Requests and answers are "
+                        "published: leave children's names out, or confirm with confirm_no_names."
+                    )
+                }
+            )
+
+
 @router.post(
     "/requests",
     response={201: RequestOut, **WRITE_ERRORS},
@@ -290,6 +318,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
         council = found
     if not policies.can_manage_council(actor, council):
         raise PermissionDenied
+    _refuse_child_names(council, payload.confirm_no_names, title=payload.title, description=payload.description)
     created = services.create_request(
         actor=actor,
         council=council,
@@ -322,6 +351,13 @@ def update_request(request: HttpRequest, request_id: int, payload: RequestPatch)
             if value is None and name != "due_on":
                 raise ValidationError({name: _("This field cannot be null.")})
             fields[name] = value
+    _refuse_child_names(
+        council,
+        payload.confirm_no_names,
+        title=fields.get("title"),
+        description=fields.get("description"),
+        answer=fields.get("answer"),
+    )
     if "routed_area" in given:
         fields["routed_area"] = _area(council, payload.routed_area)
     if "session" in given:
@@ -340,6 +376,7 @@ def update_request(request: HttpRequest, request_id: int, payload: RequestPatch)
 def transition_request(request: HttpRequest, request_id: int, payload: TransitionIn) -> Any:
     actor = _actor(request)
     council_request = _managed_request(actor, request_id)
+    _refuse_child_names(council_request.council, payload.confirm_no_names, answer=payload.answer)
     updated = services.transition_request(
         actor=actor,
         council_request=council_request,

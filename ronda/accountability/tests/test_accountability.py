@@ -147,7 +147,7 @@ def test_pdf_has_every_section_and_xlsx_matches(world: World) -> None:
         assert f'id="{anchor}"' in html and f'href="#{anchor}"' in html
     assert "Medida M-1" in html and "Avance de prueba" in html
     assert "<svg" in html  # charts
-    assert documents.render_pdf(data, base_url="http://testserver/").startswith(b"%PDF")
+    assert documents.render_pdf(data).startswith(b"%PDF")
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(documents.render_xlsx(data)))
@@ -258,3 +258,13 @@ def test_report_list_is_scoped(client: Client, world: World) -> None:
     assert plan not in list(client.get(reverse("accountability:report_list")).context["plans"])
     login(client, world.home["analyst"])
     assert plan in list(client.get(reverse("accountability:report_list")).context["plans"])
+
+
+def test_public_page_is_private_for_signed_in_visitors(client: Client, world: World) -> None:
+    from ronda.core.testing import login
+
+    make_plan(world)
+    login(client, world.home["defender"])
+    response = client.get(reverse("accountability:public_plan", args=[world.municipality.code]))
+    assert response.status_code == 200  # no second-factor detour for a public page
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]

@@ -94,7 +94,10 @@ def update_meeting(*, actor: Actor | None, meeting: Meeting, expected_version: i
         raise ValueError(f"not editable: {sorted(unknown)}")
     locked = lock_for_update(meeting, expected_version)
     before = audit.snapshot(locked, MEETING_AUDITED)
-    if locked.minutes_status == MinutesStatus.APPROVED and set(fields) - {"status"}:
+    # Approved minutes record a meeting that took place: it can no longer change, nor be cancelled.
+    if locked.minutes_status == MinutesStatus.APPROVED and (
+        set(fields) - {"status"} or fields.get("status", locked.status) != locked.status
+    ):
         _refuse_if_approved(locked)
     for name, value in strip_strings(fields).items():
         setattr(locked, name, value)

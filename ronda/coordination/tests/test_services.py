@@ -223,6 +223,8 @@ def test_minutes_draft_then_approved_at_a_later_meeting(world: World, co: Coordi
         services.add_agenda_item(actor=coordinator, meeting=meeting, title="Tarde")
     with pytest.raises(ValidationError):
         services.record_attendance(actor=coordinator, meeting=meeting, expected_version=3, statuses={})
+    with pytest.raises(ValidationError):  # nor can a meeting with approved minutes be cancelled afterwards
+        services.update_meeting(actor=coordinator, meeting=meeting, expected_version=3, status="cancelled")
 
 
 def test_minutes_only_after_the_meeting(world: World, co: Coordination) -> None:

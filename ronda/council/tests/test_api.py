@@ -271,3 +271,21 @@ def test_unknown_request_is_json_404(client: Client, world: World) -> None:
         response = client.get(url, **auth(world.home["admin"]))
         assert response.status_code == 404
         assert response.json()["message"]
+
+
+def test_api_refuses_a_members_name_unless_confirmed(
+    client: Client, world: World, council: ChildrenCouncil, members: list[CouncilMember]
+) -> None:
+    name = members[0].first_name
+    body = {"title": "Parque", "description": f"{name} pidió columpios", "received_on": days_ago(1).isoformat()}
+    refused = client.post(f"{BASE}/requests", body, content_type="application/json", **auth(world.home["coordinator"]))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "description"
+    assert not CouncilRequest.objects.exists()
+    confirmed = client.post(
+        f"{BASE}/requests",
+        {**body, "confirm_no_names": True},
+        content_type="application/json",
+        **auth(world.home["coordinator"]),
+    )
+    assert confirmed.status_code == 201
