@@ -177,9 +177,9 @@ def revoke_api_token(*, actor: Actor, token: ApiToken) -> None:
 
 
 def touch_api_token(token: ApiToken) -> None:
-    """Remember when a token was last used, at most once a minute (no write per request)."""
+    """Remember when a token was last used, to the nearest ten minutes (no write per request)."""
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 600:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 

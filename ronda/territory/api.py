@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
@@ -76,17 +76,21 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
     if filters.parent is not None:
         units = units.filter(parent_id=filters.parent)
     if filters.within is not None:
-        anchor = get_object_or_404_scoped(policies.visible_org_units(actor), pk=filters.within)
+        anchor = get_object_or_404_scoped(policies.visible_org_units(actor).only("id", "path"), pk=filters.within)
         units = units.filter(path__startswith=anchor.path)
     if filters.level is not None:
         units = units.filter(level=filters.level)
     if filters.q:
         units = units.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
     units = units.order_by("path")
-    total = units.count()
-    rows = units.only("id", "code", "name", "level", "parent_id", "is_active")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    # One round trip: the page and, on each row, the size of the whole result (a window count).
+    rows = list(
+        units.only("id", "code", "name", "level", "parent_id", "is_active").annotate(total=Window(Count("id")))[
+            filters.offset : filters.offset + filters.limit
+        ]
+    )
+    # An empty page past the end still reports the true total.
+    total: int = rows[0].total if rows else (units.count() if filters.offset else 0)  # type: ignore[attr-defined]
     return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_out(u) for u in rows]}
 
 

@@ -62,3 +62,17 @@ def test_unknown_id_and_bad_path_are_json_404(client, world: World) -> None:
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         assert response.json()["message"]
+
+
+def test_count_is_the_whole_result_whatever_the_page(client, world: World) -> None:
+    token = api_token(world.home["admin"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    first = client.get("/api/v1/org-units?limit=2", **auth).json()
+    assert first["count"] == 10 and len(first["results"]) == 2
+    beyond = client.get("/api/v1/org-units?limit=2&offset=50", **auth).json()
+    assert beyond["count"] == 10 and beyond["results"] == []
+    codes = [u["code"] for u in client.get("/api/v1/org-units?limit=500", **auth).json()["results"]]
+    from ronda.territory.models import OrgUnit
+
+    paths = dict(OrgUnit.objects.values_list("code", "path"))
+    assert [paths[c] for c in codes] == sorted(paths.values())  # every unit, in tree (path) order
