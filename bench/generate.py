@@ -333,45 +333,6 @@ def scope_of(unit_id: int | None) -> dict[str, int | None]:
     }
 
 
-class _RawSchemaEditor:
-    """Just enough of a schema editor to run a RunPython function with unparameterised SQL."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, params: Any = None) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)  # no params: '%' in PL/pgSQL is not a placeholder
-
-
-def migrate() -> None:
-    """``migrate``, with a bench-only workaround for core 0002 on PostgreSQL.
-
-    ronda/core/migrations/0002_audit_append_only.py calls ``schema_editor.execute(FUNCTION)``;
-    Django's PostgreSQL schema editor then runs the SQL through psycopg's placeholder parser
-    (params=()), which rejects the ``%`` of ``RAISE EXCEPTION '... (% on %)'``. Until that is
-    fixed in ronda/, apply the very same forwards() function without parameter parsing and
-    record the migration as applied, then migrate the rest.
-    """
-    from importlib import import_module
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", interactive=False, verbosity=0)
-        return
-    except Exception as exc:  # psycopg.ProgrammingError, raised before reaching the server
-        if "incomplete placeholder" not in str(exc):
-            raise
-        log(f"  WARNING: migrate failed on PostgreSQL ({exc.__class__.__name__}: {exc});")
-        log("           applying core 0002 (append-only audit triggers) with unparameterised SQL instead")
-    migration = import_module("ronda.core.migrations.0002_audit_append_only")
-    migration.forwards(None, _RawSchemaEditor(connection))
-    call_command("migrate", "core", "0002", fake=True, interactive=False, verbosity=0)
-    call_command("migrate", interactive=False, verbosity=0)
-
-
 def generate(args: argparse.Namespace) -> None:
     name, conninfo = database_settings()
     timer = Timer()
@@ -383,6 +344,7 @@ def generate(args: argparse.Namespace) -> None:
 
     django.setup()
     from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -390,7 +352,7 @@ def generate(args: argparse.Namespace) -> None:
     from ronda.accounts.roles import Role
     from ronda.territory.models import Area, OrgUnit
 
-    migrate()
+    call_command("migrate", interactive=False, verbosity=0)
     timer.step("migrate")
 
     # Guard against a drifting role table: every planned role must exist in roles.py.

@@ -20,6 +20,7 @@ Environment:
                    (name, anchor level, exact ms, ok) to this CSV for bench/report.py
   BENCH_WAIT_MIN, BENCH_WAIT_MAX   think time per client in seconds (default 0.25-0.75;
                    0 and 0 = closed loop at saturation)
+  BENCH_SINGLE=1   run only SingleUser: one client mixing both classes' requests (use -u 1)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ TOKENS_FILE = Path(os.environ.get("BENCH_TOKENS", BENCH_DIR / "out" / "tokens.js
 SAMPLES_FILE = os.environ.get("BENCH_SAMPLES", "")
 WAIT_MIN = float(os.environ.get("BENCH_WAIT_MIN", "0.25"))
 WAIT_MAX = float(os.environ.get("BENCH_WAIT_MAX", "0.75"))
+SINGLE = os.environ.get("BENCH_SINGLE") == "1"
 
 N_SALUD = "GET /salud"
 N_ME = "GET /api/v1/me"
@@ -118,51 +120,72 @@ class RondaApiUser(FastHttpUser):
                 if not body.get("results"):
                     response.failure("empty results")
 
-    @task(2)
+    # The requests; each concrete class weights them in ``tasks``.
     def salud(self) -> None:
         self.get("/salud", N_SALUD, None)
 
-    @task(2)
     def me(self) -> None:
         self.get("/api/v1/me", N_ME, self.pick())
 
-    @task(2)
     def subtree_own(self) -> None:
         token = self.pick()
         unit_id, level = anchor_of(token)
         self.get(f"/api/v1/org-units?within={unit_id}&limit=50", N_SUBTREE, token, level, expect_results=True)
 
-    @task(2)
     def detail(self) -> None:
         token = self.pick()
         unit_id, level = random_unit_within(self.rng, *anchor_of(token))
         self.get(f"/api/v1/org-units/{unit_id}", N_DETAIL, token, level)
 
-
-class LocalUser(RondaApiUser):
-    """Coordinators, area focal points, officers, supervisors, defenders (municipality/community)."""
-
-    weight = 3
-    pool = LOCAL_TOKENS
-
-    @task(1)
-    def subtree_own_more(self) -> None:
-        # Local users list their own subtree a little more often (weights 3:2:2:2 overall).
-        self.subtree_own()
-
-
-class RegionalUser(RondaApiUser):
-    """Secretariat, analysts and administrators (region, country or everything)."""
-
-    weight = 1
-    pool = REGIONAL_TOKENS
-
-    @task(2)
     def region_communities(self) -> None:
         token = self.pick()
         unit_id, level = anchor_of(token)
         region = unit_id if level == 2 else self.rng.choice(regions())
         self.get(f"/api/v1/org-units?within={region}&level=4&limit=50", N_REGION_L4, token, 2, expect_results=True)
+
+
+LOCAL_TASKS = {RondaApiUser.salud: 2, RondaApiUser.me: 2, RondaApiUser.subtree_own: 3, RondaApiUser.detail: 2}
+REGIONAL_TASKS = {
+    RondaApiUser.salud: 2,
+    RondaApiUser.me: 2,
+    RondaApiUser.subtree_own: 2,
+    RondaApiUser.region_communities: 2,
+    RondaApiUser.detail: 2,
+}
+LOCAL_WEIGHT, REGIONAL_WEIGHT = 3, 1
+
+
+class LocalUser(RondaApiUser):
+    """Coordinators, area focal points, officers, supervisors, defenders (municipality/community)."""
+
+    abstract = SINGLE
+    weight = LOCAL_WEIGHT
+    pool = LOCAL_TOKENS
+    tasks = LOCAL_TASKS
+
+
+class RegionalUser(RondaApiUser):
+    """Secretariat, analysts and administrators (region, country or everything)."""
+
+    abstract = SINGLE
+    weight = REGIONAL_WEIGHT
+    pool = REGIONAL_TOKENS
+    tasks = REGIONAL_TASKS
+
+
+class SingleUser(RondaApiUser):
+    """BENCH_SINGLE=1: one client doing the same mix as LocalUser and RegionalUser together."""
+
+    abstract = not SINGLE
+
+    @task
+    def mixed(self) -> None:
+        if self.rng.random() < LOCAL_WEIGHT / (LOCAL_WEIGHT + REGIONAL_WEIGHT):
+            self.pool, table = LOCAL_TOKENS, LOCAL_TASKS
+        else:
+            self.pool, table = REGIONAL_TOKENS, REGIONAL_TASKS
+        fn = self.rng.choices(list(table), weights=list(table.values()))[0]
+        fn(self)
 
 
 # --- Guard rails and exact samples ---------------------------------------------------------
