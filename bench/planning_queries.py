@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""Where the time of the plan pages goes: SQL queries per request, SQL time vs the rest, and
+EXPLAIN (ANALYZE, BUFFERS) of the slowest queries. Markdown on stdout.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ronda_bench DJANGO_SETTINGS_MODULE=ronda.settings \
+        .venv/bin/python bench/planning_queries.py [--repeat 10]
+
+In process, with Django's test client (no gunicorn, no network), for one municipality of
+bench/out/planning.json: the coordinator's plan page (signed in with force_login), the
+public page (anonymous) and the annual 2026 report PDF. Each is asked ``--repeat`` times;
+the median wall time and SQL time are reported with the query count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ronda.settings")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--index", type=int, default=1234, help="which municipality of planning.json")
+    parser.add_argument("--explain", type=int, default=3, help="EXPLAIN ANALYZE the N slowest queries per page")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ronda.accounts.models import User
+
+    municipality = json.loads((BENCH_DIR / "out" / "planning.json").read_text(encoding="utf-8"))["municipalities"][
+        args.index
+    ]
+    coordinator = User.objects.get(username=municipality["coordinator"])
+    signed_in = Client(HTTP_HOST="127.0.0.1")
+    signed_in.force_login(coordinator)
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    pages = [
+        ("plan page", signed_in, f"/plan/planes/{municipality['plan_id']}/"),
+        ("public page", anonymous, f"/publico/{municipality['code']}/"),
+        (
+            "annual report PDF",
+            signed_in,
+            f"/informes/planes/{municipality['plan_id']}/informe.pdf?kind=annual&year=2026",
+        ),
+    ]
+    print(f"## Queries per request ({municipality['code']}, plan {municipality['plan_id']}, in process)\n")
+    print("| Page | URL | Status | Queries | median wall ms | median SQL ms | SQL share |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    captured = {}
+    for label, client, url in pages:
+        walls, sqls, counts = [], [], []
+        status = 0
+        for _ in range(args.repeat if "PDF" not in label else max(2, args.repeat // 3)):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                walls.append(1000 * (time.perf_counter() - t0))
+            status = response.status_code
+            sqls.append(1000 * sum(float(q["time"]) for q in ctx.captured_queries))
+            counts.append(len(ctx.captured_queries))
+            captured[label] = ctx.captured_queries
+        wall, sql = statistics.median(walls), statistics.median(sqls)
+        print(f"| {label} | `{url}` | {status} | {max(counts)} | {wall:.1f} | {sql:.1f} | {100 * sql / wall:.0f} % |")
+
+    for label, queries in captured.items():
+        print(f"\n### {label}: the {args.explain} slowest queries (last request)\n")
+        slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[: args.explain]
+        for q in slowest:
+            sql = q["sql"]
+            print(f"**{1000 * float(q['time']):.2f} ms**\n\n```sql\n{sql}\n```\n")
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cur:
+                cur.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plan = "\n".join(row[0] for row in cur.fetchall())
+            print(f"```\n{plan}\n```\n")
+
+
+if __name__ == "__main__":
+    main()
