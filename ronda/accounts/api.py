@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ronda.accounts import otp, selectors, services
 from ronda.accounts.lockout import lockout_message
-from ronda.accounts.models import User
+from ronda.accounts.models import ApiToken, User
 from ronda.core.api_schemas import MessageOut, StrictSchema, ValidationErrorOut
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
@@ -98,7 +98,9 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 @router.delete("/auth/token", response={204: None, 401: MessageOut}, summary="Revoke the token used for this request")
 def revoke_token(request: HttpRequest) -> Any:
-    services.revoke_api_token(actor=request.actor, token=request.api_token)  # type: ignore[attr-defined]
+    # request.api_token is a light copy made during authentication; revoke the stored row.
+    token = ApiToken.objects.get(pk=request.api_token.pk)  # type: ignore[attr-defined]
+    services.revoke_api_token(actor=request.actor, token=token)  # type: ignore[attr-defined]
     return Status(204, None)
 
 

@@ -17,11 +17,11 @@ MEMBERSHIP_HEADER = "HTTP_X_RONDA_MEMBERSHIP"
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = selectors.token_for_key(token)
-        if api_token is None:
+        found = selectors.token_and_memberships(token)
+        if found is None:
             return None
+        api_token, memberships = found
         user = api_token.user
-        memberships = selectors.active_memberships(user)
         membership = selectors.pick_membership(memberships, request.META.get(MEMBERSHIP_HEADER))
         if request.META.get(MEMBERSHIP_HEADER) and (
             membership is None or str(membership.pk) != request.META[MEMBERSHIP_HEADER]

@@ -73,11 +73,18 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
     reject_unknown_query(request, OrgUnitFilters)
     actor = request.actor  # type: ignore[attr-defined]
     units = policies.visible_org_units(actor)
+    if filters.within is not None:
+        own = actor.org_unit
+        if own is not None and own.pk == filters.within:
+            anchor_path = own.path  # the actor's own unit: already loaded with the membership
+        else:
+            anchor_path = get_object_or_404_scoped(
+                policies.visible_org_units(actor).only("id", "path"), pk=filters.within
+            ).path
+        # The anchor lies inside the actor's scope, so its subtree is all visible: one prefix filter.
+        units = OrgUnit.objects.filter(path__startswith=anchor_path)
     if filters.parent is not None:
         units = units.filter(parent_id=filters.parent)
-    if filters.within is not None:
-        anchor = get_object_or_404_scoped(policies.visible_org_units(actor).only("id", "path"), pk=filters.within)
-        units = units.filter(path__startswith=anchor.path)
     if filters.level is not None:
         units = units.filter(level=filters.level)
     if filters.q:

@@ -76,3 +76,17 @@ def test_count_is_the_whole_result_whatever_the_page(client, world: World) -> No
 
     paths = dict(OrgUnit.objects.values_list("code", "path"))
     assert [paths[c] for c in codes] == sorted(paths.values())  # every unit, in tree (path) order
+
+
+def test_within_own_unit_and_within_a_unit_outside_scope(client, world: World) -> None:
+    token = api_token(world.home["coordinator"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    own = client.get(f"/api/v1/org-units?within={world.municipality.pk}", **auth).json()
+    assert {u["code"] for u in own["results"]} == {"A-M", "A-M-C"}
+    # The region above the coordinator exists, but it is outside their scope: 404, nothing listed.
+    assert client.get(f"/api/v1/org-units?within={world.region.pk}", **auth).status_code == 404
+    defender = api_token(world.home["defender"])
+    mine = client.get(
+        f"/api/v1/org-units?within={world.community.pk}", HTTP_AUTHORIZATION=f"Bearer {defender}"
+    ).json()
+    assert [u["code"] for u in mine["results"]] == ["A-M-C"]
