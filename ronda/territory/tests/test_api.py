@@ -86,7 +86,5 @@ def test_within_own_unit_and_within_a_unit_outside_scope(client, world: World) -
     # The region above the coordinator exists, but it is outside their scope: 404, nothing listed.
     assert client.get(f"/api/v1/org-units?within={world.region.pk}", **auth).status_code == 404
     defender = api_token(world.home["defender"])
-    mine = client.get(
-        f"/api/v1/org-units?within={world.community.pk}", HTTP_AUTHORIZATION=f"Bearer {defender}"
-    ).json()
+    mine = client.get(f"/api/v1/org-units?within={world.community.pk}", HTTP_AUTHORIZATION=f"Bearer {defender}").json()
     assert [u["code"] for u in mine["results"]] == ["A-M-C"]
