@@ -450,6 +450,7 @@ def generate(args: argparse.Namespace) -> None:
         n_measures = len(munis) * MEASURES_PER_PLAN
         final_cents = [0] * n_measures  # final progress of each measure in hundredths of a percent
         measure_author = [0] * n_measures
+        measure_plan = [0] * n_measures
         measure_activity = [0] * n_measures
         measure_rows, budget_rows, indicator_rows = [], [], []
         horizons = ["short"] * 10 + ["medium"] * 20 + ["long"] * 20
@@ -481,6 +482,7 @@ def generate(args: argparse.Namespace) -> None:
                     final, status = rng.randint(1_500, 9_500), pm.MeasureStatus.IN_PROGRESS
                 final_cents[m_index] = final
                 measure_author[m_index] = author_id
+                measure_plan[m_index] = plan_id
                 activity = rng.randrange(len(activities))
                 measure_activity[m_index] = activity
                 justification = (
@@ -573,6 +575,7 @@ def generate(args: argparse.Namespace) -> None:
                         yield (
                             update_id,
                             m_index + 1,
+                            measure_plan[m_index],
                             day,
                             pct,
                             f"{head}{activity}. Avance acumulado: {pct} %.",
@@ -583,7 +586,7 @@ def generate(args: argparse.Namespace) -> None:
             counts[table] = copy_tuples(
                 cur,
                 pm.ProgressUpdate,
-                ["id", "measure_id", "reported_on", "percent", "justification", "author_id", "created_at"],
+                ["id", "measure_id", "plan_id", "reported_on", "percent", "justification", "author_id", "created_at"],
                 update_rows(),
             )
             timer.step(f"COPY progress updates ({counts[table]:,})")
@@ -780,6 +783,9 @@ def generate(args: argparse.Namespace) -> None:
                     SELECT DISTINCT ON (measure_id) measure_id, percent, reported_on FROM planning_progressupdate
                     ORDER BY measure_id, reported_on DESC, id DESC) u ON u.measure_id = m.id
                 WHERE u.percent <> m.progress OR u.reported_on <> m.progress_updated_on""",
+            "progress update's plan differs from its measure's plan": """
+                SELECT count(*) FROM planning_progressupdate u JOIN planning_measure m ON m.id = u.measure_id
+                WHERE u.plan_id <> m.plan_id""",
             "progress update in the future or before the plan": """
                 SELECT count(*) FROM planning_progressupdate u JOIN planning_measure m ON m.id = u.measure_id
                 JOIN planning_localplan p ON p.id = m.plan_id

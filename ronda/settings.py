@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ronda.accounts.middleware.IdleSessionMiddleware",
     "ronda.core.middleware.SpanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,7 +180,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after inactivity: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("RONDA_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding idle expiry: ronda.accounts.middleware.IdleSessionMiddleware saves the session again at most
+# once a minute instead of on every request (SESSION_SAVE_EVERY_REQUEST would write on every page).
+RONDA_SESSION_TOUCH_SECONDS = env_int("RONDA_SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

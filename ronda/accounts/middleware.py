@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -51,3 +53,29 @@ class ActiveMembershipMiddleware:
             if needs_otp_verification(request, actor) and not request.path.startswith(OTP_EXEMPT_PREFIXES):
                 return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Sliding idle expiry without a session write on every request.
+
+    A signed-in session expires after ``SESSION_COOKIE_AGE`` seconds without activity. Rather than
+    save the session on every request (``SESSION_SAVE_EVERY_REQUEST``: one UPDATE and one commit per
+    page), the session is saved again only when it was last saved more than
+    ``RONDA_SESSION_TOUCH_SECONDS`` ago; the idle limit is therefore exact to within that interval.
+    """
+
+    TOUCH_KEY = "_ronda_touched"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+            now = int(time.time())
+            touched = session.get(self.TOUCH_KEY)
+            if not isinstance(touched, int) or now - touched >= settings.RONDA_SESSION_TOUCH_SECONDS:
+                session[self.TOUCH_KEY] = now  # marks the session modified: saved with a new expiry
+        return response

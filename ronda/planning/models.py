@@ -310,6 +310,11 @@ class ProgressUpdate(models.Model):
     """One dated report of progress; the history is never rewritten."""
 
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates")
+    # The measure's plan, copied so that "the latest reports of a plan" reads ten index entries instead
+    # of sorting the whole history of its measures (36 reports a measure over three years: 1,800 rows).
+    plan = models.ForeignKey(
+        LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     reported_on = models.DateField(_("date"))
     percent = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     justification = models.TextField(_("justification"))
@@ -325,7 +330,10 @@ class ProgressUpdate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="update_percent_range")
         ]
-        indexes = [models.Index(fields=["measure", "-reported_on"], name="update_measure_date_idx")]
+        indexes = [
+            models.Index(fields=["measure", "-reported_on"], name="update_measure_date_idx"),
+            models.Index(fields=["plan", "-reported_on", "-id"], name="update_plan_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.reported_on} · {self.percent}%"

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -60,9 +66,41 @@ def test_api_token_throttled_too(client: Client, world: World) -> None:
     assert "token" not in response.json()
 
 
-def test_session_expires_after_inactivity() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def _session_expiry(client: Client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_session_expires_after_thirty_idle_minutes(client: Client, world: World) -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        login(client, world.home["coordinator"])
+        assert client.get(reverse("core:home")).status_code == 200
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get(reverse("core:home")).status_code == 200  # activity slides the expiry
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("planning:plan_list")).status_code == 200
+        clock.shift(datetime.timedelta(minutes=31))
+        response = client.get(reverse("planning:plan_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_session_is_saved_again_at_most_once_a_minute(client: Client, world: World) -> None:
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        login(client, world.home["coordinator"])
+        client.get(reverse("core:home"))
+        first = _session_expiry(client)
+        clock.shift(datetime.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("core:home"))
+        assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        assert _session_expiry(client) == first
+        clock.shift(datetime.timedelta(seconds=31))
+        client.get(reverse("core:home"))
+        assert _session_expiry(client) == first + datetime.timedelta(seconds=61)
 
 
 @pytest.mark.parametrize("password", ["corta1!", "abcdefghijklmnop", "123456789012345", "password123456"])

@@ -161,6 +161,7 @@ def record_progress(
     before = audit.snapshot(locked, ("progress", "progress_justification", "progress_updated_on", "status"))
     update = ProgressUpdate.objects.create(
         measure=locked,
+        plan_id=locked.plan_id,
         reported_on=reported_on,
         percent=value,
         justification=justification.strip(),
