@@ -143,6 +143,13 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+        # Server-side parameters, and psycopg prepares a statement the fifth time a connection runs
+        # it: PostgreSQL stops re-planning the same joins on every request (decision 0013). Behind
+        # PgBouncer in transaction mode older than 1.21, set DB_PREPARED_STATEMENTS=false.
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+        if env_str("DB_PLAN_CACHE_MODE", ""):
+            DATABASES["default"]["OPTIONS"]["options"] = f"-c plan_cache_mode={env_str('DB_PLAN_CACHE_MODE', '')}"
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -1,48 +1,71 @@
 from __future__ import annotations
 
-from django.db.models import F
+from typing import Any
+
+from django.db.models import Model
 
 from ronda.accounts.models import ApiToken, Membership, User, hash_token
 from ronda.accounts.roles import ROLE_PRIORITY
+from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledValues, instance
+from ronda.territory.models import Area, Institution, OrgUnit
 
-ACTOR_FIELDS = (
-    "id",
-    "user_id",
-    "role",
-    "is_active",
-    "org_unit_id",
-    "area_id",
-    "institution_id",
-    "org_unit__id",
-    "org_unit__code",
-    "org_unit__name",
-    "org_unit__level",
-    "org_unit__path",
-    "org_unit__parent_id",
-    "org_unit__is_active",
-    "area__id",
-    "area__name",
-    "area__kind",
-    "area__org_unit_id",
-    "institution__id",
-    "institution__name",
-    "institution__acronym",
-    "institution__org_unit_id",
+# What an Actor needs of a membership and the units it points to (never an org unit's geometry).
+MEMBERSHIP_COLUMNS = ("id", "user_id", "role", "is_active", "org_unit_id", "area_id", "institution_id")
+RELATED_COLUMNS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
+    "org_unit": (OrgUnit, ("code", "name", "level", "path", "parent_id", "is_active")),
+    "area": (Area, ("name", "kind", "org_unit_id")),
+    "institution": (Institution, ("name", "acronym", "org_unit_id")),
+}
+USER_COLUMNS = ("id", "username", "first_name", "last_name", "email", "is_active", "is_demo")
+TOKEN_COLUMNS = ("id", "expires_at", "revoked_at", "otp_verified", "last_used_at")
+
+MEMBERSHIP_PATHS = (
+    *MEMBERSHIP_COLUMNS,
+    *(f"{relation}__{column}" for relation, (_model, columns) in RELATED_COLUMNS.items() for column in columns),
+)
+USER_PATHS = tuple(f"user__{column}" for column in USER_COLUMNS)
+TOKEN_PATHS = tuple(f"user__api_tokens__{column}" for column in TOKEN_COLUMNS)
+
+# The two queries of every request, compiled once (ronda.core.precompiled): a signed-in page asks
+# for the user's active memberships; an API call for the token, its user and their memberships.
+_MEMBERSHIPS_OF_USER = PrecompiledValues(
+    lambda user_id: Membership.objects.active().filter(user_id=user_id).order_by("id").values_list(*MEMBERSHIP_PATHS),
+    placeholder=INT_PLACEHOLDER,
+)
+_MEMBERSHIPS_OF_TOKEN = PrecompiledValues(
+    lambda key_hash: (
+        Membership.objects.active()
+        .filter(user__api_tokens__key_hash=key_hash, user__is_active=True)
+        .order_by("id")
+        .values_list(*MEMBERSHIP_PATHS, *USER_PATHS, *TOKEN_PATHS)
+    ),
+    placeholder=TEXT_PLACEHOLDER,
 )
 
 
-def active_memberships(user: User) -> list[Membership]:
-    # Runs on every request: fetch only what an Actor needs (never an org unit's geometry).
-    memberships = list(
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("org_unit", "area", "institution")
-        .only(*ACTOR_FIELDS)
-        .order_by("id")
-    )
+def _membership(values: dict[str, Any], user: User | None) -> Membership:
+    membership = instance(Membership, {column: values[column] for column in MEMBERSHIP_COLUMNS})
+    for relation, (model, columns) in RELATED_COLUMNS.items():
+        pk = values[f"{relation}_id"]
+        related = None
+        if pk is not None:
+            related = instance(model, {"id": pk, **{c: values[f"{relation}__{c}"] for c in columns}})
+        setattr(membership, relation, related)
+    if user is not None:
+        membership.user = user  # one User object shared by all of them
+    return membership
+
+
+def _by_priority(memberships: list[Membership]) -> list[Membership]:
     order = {str(role): i for i, role in enumerate(ROLE_PRIORITY)}
     memberships.sort(key=lambda m: (order.get(m.role, 99), m.pk))
     return memberships
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """The user's active memberships, most powerful role first (one precompiled query)."""
+    rows = _MEMBERSHIPS_OF_USER.fetch(user.pk)
+    return _by_priority([_membership(dict(zip(MEMBERSHIP_PATHS, row, strict=True)), user) for row in rows])
 
 
 def pick_membership(memberships: list[Membership], wanted_id: object) -> Membership | None:
@@ -53,57 +76,24 @@ def pick_membership(memberships: list[Membership], wanted_id: object) -> Members
     return memberships[0] if memberships else None
 
 
-USER_FIELDS = (
-    "user__id",
-    "user__username",
-    "user__first_name",
-    "user__last_name",
-    "user__email",
-    "user__is_active",
-    "user__is_demo",
-)
-
-
 def token_and_memberships(raw: str) -> tuple[ApiToken, list[Membership]] | None:
     """The token, its user and the user's active memberships in one query (every API request).
 
     Falls back to two queries for a user without memberships. None for an unknown, expired or
     revoked token, or an inactive user.
     """
-    rows = list(
-        Membership.objects.active()
-        .filter(user__api_tokens__key_hash=hash_token(raw), user__is_active=True)
-        .select_related("user", "org_unit", "area", "institution")
-        .only(*ACTOR_FIELDS, *USER_FIELDS)
-        .annotate(
-            token_pk=F("user__api_tokens__id"),
-            token_expires_at=F("user__api_tokens__expires_at"),
-            token_revoked_at=F("user__api_tokens__revoked_at"),
-            token_otp_verified=F("user__api_tokens__otp_verified"),
-            token_last_used_at=F("user__api_tokens__last_used_at"),
-        )
-        .order_by("id")
-    )
+    rows = _MEMBERSHIPS_OF_TOKEN.fetch(hash_token(raw))
     if not rows:
         token = token_for_key(raw)
         return (token, []) if token is not None else None
-    first = rows[0]
-    user = first.user
-    for membership in rows:
-        membership.user = user  # one User object for all rows
-    token = ApiToken(
-        pk=first.token_pk,  # type: ignore[attr-defined]
-        user=user,
-        expires_at=first.token_expires_at,  # type: ignore[attr-defined]
-        revoked_at=first.token_revoked_at,  # type: ignore[attr-defined]
-        otp_verified=first.token_otp_verified,  # type: ignore[attr-defined]
-        last_used_at=first.token_last_used_at,  # type: ignore[attr-defined]
-    )
+    paths = (*MEMBERSHIP_PATHS, *USER_PATHS, *TOKEN_PATHS)
+    first = dict(zip(paths, rows[0], strict=True))
+    user = instance(User, {column: first[f"user__{column}"] for column in USER_COLUMNS})
+    token = instance(ApiToken, {column: first[f"user__api_tokens__{column}"] for column in TOKEN_COLUMNS})
+    token.user = user
     if not token.is_valid:
         return None
-    order = {str(role): i for i, role in enumerate(ROLE_PRIORITY)}
-    rows.sort(key=lambda m: (order.get(m.role, 99), m.pk))
-    return token, rows
+    return token, _by_priority([_membership(dict(zip(paths, row, strict=True)), user) for row in rows])
 
 
 def token_for_key(raw: str) -> ApiToken | None:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.models import VersionedModel
+from ronda.territory.lookups import PathStartsWith
 
 PATH_SEGMENT_WIDTH = 8
 
@@ -116,6 +117,10 @@ class AreaKind(models.TextChoices):
     COMMUNICATION = "communication", _("Communication")
     ENVIRONMENT = "environment", _("Environment")
     OTHER = "other", _("Other")
+
+
+# Subtree filters (``path__startswith``, also through joins) run as an index range: see lookups.py.
+OrgUnit._meta.get_field("path").register_lookup(PathStartsWith, lookup_name="startswith")
 
 
 class Area(VersionedModel):

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ronda.core.testing import make_unit
+from ronda.accounts.models import Membership
+from ronda.core.testing import World, make_unit
 from ronda.territory.models import Level, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,20 @@ def test_subtree_equals_descendants(parents: list[int]) -> None:
             expected = {region.pk} | {m.pk for m in municipalities if m.parent_id == region.pk}
             assert set(OrgUnit.objects.within(region).values_list("pk", flat=True)) == expected
         transaction.set_rollback(True)
+
+
+def test_path_startswith_is_an_index_range_with_the_same_rows(world: World) -> None:
+    units = list(OrgUnit.objects.all())
+    prefixes = {u.path for u in units} | {"", units[-1].path[:3], "99999999."}
+    for prefix in prefixes:
+        expected = sorted(u.pk for u in units if u.path.startswith(prefix))
+        assert sorted(OrgUnit.objects.filter(path__startswith=prefix).values_list("pk", flat=True)) == expected
+        # Through a join too (policies filter memberships, plans, councils this way).
+        memberships = Membership.objects.select_related("org_unit")
+        expected_memberships = sorted(m.pk for m in memberships if m.org_unit and m.org_unit.path.startswith(prefix))
+        via_join = Membership.objects.filter(org_unit__path__startswith=prefix).values_list("pk", flat=True)
+        assert sorted(via_join) == expected_memberships
+    sql = str(OrgUnit.objects.filter(path__startswith=world.municipality.path).query)
+    assert ">=" in sql and "LIKE" not in sql
+    # Other text columns keep LIKE: their collation may not be byte order.
+    assert "LIKE" in str(OrgUnit.objects.filter(code__startswith="A").query)

@@ -1,0 +1,94 @@
+"""The precompiled queries behind authentication return exactly what the ORM would."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import QuerySet
+
+from ronda.accounts import selectors
+from ronda.accounts.models import ApiToken, Membership, User
+from ronda.accounts.roles import Role
+from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledValues, instance
+from ronda.core.testing import World, api_token, make_user
+from ronda.territory.models import OrgUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fetch_runs_the_compiled_query_with_each_new_value(world: World) -> None:
+    by_code = PrecompiledValues(
+        lambda code: OrgUnit.objects.filter(code=code).values_list("id", "name", "level"),
+        placeholder=TEXT_PLACEHOLDER,
+    )
+    for unit in (world.municipality, world.other_municipality, world.community):
+        assert by_code.fetch(unit.code) == [(unit.pk, unit.name, unit.level)]
+    assert by_code.fetch("no-such-code") == []
+
+
+def test_the_placeholder_must_be_a_parameter_exactly_once(world: World) -> None:
+    def twice(value: int) -> QuerySet[OrgUnit]:
+        return OrgUnit.objects.filter(pk=value, parent_id=value).values_list("id")
+
+    with pytest.raises(ValueError, match="once"):
+        PrecompiledValues(twice, placeholder=INT_PLACEHOLDER).fetch(1)
+    with pytest.raises(ValueError, match="once"):
+        PrecompiledValues(lambda value: OrgUnit.objects.values_list("id"), placeholder=INT_PLACEHOLDER).fetch(1)
+
+
+def test_instance_builds_a_fetched_object_with_deferred_fields(world: World) -> None:
+    unit = instance(OrgUnit, {"id": world.municipality.pk, "name": "Renamed in memory"})
+    assert unit.pk == world.municipality.pk
+    assert unit.name == "Renamed in memory"
+    assert unit._state.adding is False
+    assert "code" in unit.get_deferred_fields()
+    assert unit.code == world.municipality.code  # loaded on access, like .only()
+
+
+def _orm_memberships(user: User) -> list[tuple[object, ...]]:
+    rows = Membership.objects.active().filter(user=user).select_related("org_unit", "area", "institution")
+    return sorted(
+        (
+            m.pk,
+            m.role,
+            m.org_unit.path if m.org_unit else None,
+            m.area.name if m.area else None,
+            m.institution.name if m.institution else None,
+        )
+        for m in rows
+    )
+
+
+def test_active_memberships_match_the_orm(world: World) -> None:
+    user = make_user("several.roles", Role.COORDINATOR, world.municipality)
+    Membership.objects.create(user=user, role=Role.AREA_FOCAL, org_unit=world.municipality, area=world.area)
+    Membership.objects.create(user=user, role=Role.DEFENDER, org_unit=world.community, is_active=False)
+    got = selectors.active_memberships(user)
+    assert [m.role for m in got] == [Role.COORDINATOR, Role.AREA_FOCAL]  # by priority; inactive left out
+    assert all(m.user is user for m in got)
+    assert sorted(
+        (
+            m.pk,
+            m.role,
+            m.org_unit.path if m.org_unit else None,
+            m.area.name if m.area else None,
+            m.institution.name if m.institution else None,
+        )
+        for m in got
+    ) == _orm_memberships(user)
+
+
+def test_token_lookup_picks_the_token_asked_for_among_several(world: World) -> None:
+    user = world.home["coordinator"]
+    first, second = api_token(user), api_token(user)
+    ApiToken.objects.filter(prefix=first[:10]).update(revoked_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    assert selectors.token_and_memberships(first) is None
+    found = selectors.token_and_memberships(second)
+    assert found is not None
+    token, memberships = found
+    assert token.pk == ApiToken.objects.get(prefix=second[:10]).pk
+    assert isinstance(token.expires_at, datetime.datetime)  # converted, also on SQLite
+    assert token.user.pk == user.pk and token.user.username == user.username
+    assert [m.pk for m in memberships] == [m.pk for m in selectors.active_memberships(user)]
+    assert selectors.token_and_memberships("rnd_not-a-token") is None
