@@ -260,7 +260,12 @@ def report_data(plan: LocalPlan, kind: str, year: int | None = None, semester: i
 
 # --- Public page ------------------------------------------------------------------------------
 def public_municipality(code: str) -> OrgUnit | None:
-    return OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True).first()
+    return (
+        OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True)
+        .select_related("parent")
+        .defer("geometry", "parent__geometry")  # map shapes can weigh megabytes; the page shows names
+        .first()
+    )
 
 
 def current_public_plan(org_unit: OrgUnit) -> LocalPlan | None:
