@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Count, Q, Window
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ronda.core.api_schemas import READ_ERRORS
 from ronda.core.api_utils import reject_unknown_query
@@ -16,7 +16,9 @@ from ronda.territory.models import Level, OrgUnit
 router = Router(tags=["territory"])
 
 
-class OrgUnitOut(Schema):
+# Plain pydantic models for what we send (built from dicts): ninja's Schema wraps every row to read
+# Django model attributes, which the busiest listing does not need.
+class OrgUnitOut(BaseModel):
     id: int
     code: str
     name: str
@@ -34,7 +36,7 @@ class OrgUnitDetailOut(OrgUnitOut):
     geometry: dict[str, Any] | None
 
 
-class OrgUnitPage(Schema):
+class OrgUnitPage(BaseModel):
     count: int
     limit: int
     offset: int
