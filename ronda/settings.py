@@ -148,8 +148,6 @@ if DATABASE_URL:
         # it: PostgreSQL stops re-planning the same joins on every request (decision 0013). Behind
         # PgBouncer in transaction mode older than 1.21, set DB_PREPARED_STATEMENTS=false.
         DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
-        if env_str("DB_PLAN_CACHE_MODE", ""):
-            DATABASES["default"]["OPTIONS"]["options"] = f"-c plan_cache_mode={env_str('DB_PLAN_CACHE_MODE', '')}"
 else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -82,3 +82,26 @@ def test_production_refuses_demo_data_and_demo_users(tmp_path: Path) -> None:
     )
     assert demo.returncode != 0
     assert "prohibida en producción" in demo.stderr
+
+
+@pytest.mark.parametrize(("switch", "expected"), [(None, "True 5"), ("false", "None None"), ("true", "True 5")])
+def test_prepared_statements_on_postgresql_can_be_switched_off(switch: str | None, expected: str) -> None:
+    env = {"RONDA_ENV": "test", "DATABASE_URL": "postgres://ronda@127.0.0.1:5432/ronda"}
+    if switch is not None:
+        env["DB_PREPARED_STATEMENTS"] = switch
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    result = run_django(env, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_sqlite_gets_no_postgresql_options() -> None:
+    code = (
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('server_side_binding'))"
+    )
+    result = run_django({"RONDA_ENV": "test"}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
