@@ -31,6 +31,7 @@ from ronda.coordination.models import (
     MeetingMode,
     MeetingStatus,
     MemberLevel,
+    QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.territory.models import Area, Institution, OrgUnit
@@ -333,16 +334,8 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
         services.add_agenda_item(actor=None, meeting=upcoming, title=title, presenter=members[n], minutes_allotted=20)
 
 
-def _questionnaire(body: CoordinationBody, members: list[BodyMember]) -> None:
-    today = timezone.localdate()
-    round_ = services.open_round(
-        actor=None,
-        body=body,
-        title=f"Funcionamiento de la mesa {today.year}",
-        opened_on=today - datetime.timedelta(days=20),
-        closes_on=today + datetime.timedelta(days=25),
-    )
-    on_paper = [m for m in members if m.user_id is None][: len(PAPER_ANSWERS)]
+def _paper_answers(body: CoordinationBody, round_: QuestionnaireRound, members: list[BodyMember], count: int) -> None:
+    on_paper = [m for m in members if m.user_id is None][:count]
     area_ids = services.questionnaire_area_ids(body)
     for n, (member, (values, comments)) in enumerate(zip(on_paper, PAPER_ANSWERS, strict=False)):
         likert: dict[str, int] = dict(zip(ITEM_KEYS, values, strict=True))
@@ -350,6 +343,29 @@ def _questionnaire(body: CoordinationBody, members: list[BodyMember]) -> None:
             if (k + n) % 3:  # nobody rates every area
                 likert[f"area_{area_id}"] = 2 + (k + n) % 4
         services.record_paper_response(actor=None, round_=round_, member=member, likert=likert, comments=comments)
+
+
+def _questionnaire(body: CoordinationBody, members: list[BodyMember]) -> None:
+    """Last year's round, closed, with its results; this year's, open, with a few paper answers
+    (results appear only once a round is closed)."""
+    today = timezone.localdate()
+    last_year = services.open_round(
+        actor=None,
+        body=body,
+        title=f"Funcionamiento de la mesa {today.year - 1}",
+        opened_on=today - datetime.timedelta(days=380),
+        closes_on=today - datetime.timedelta(days=340),
+    )
+    _paper_answers(body, last_year, members, len(PAPER_ANSWERS))
+    services.close_round(actor=None, round_=last_year, expected_version=None)
+    round_ = services.open_round(
+        actor=None,
+        body=body,
+        title=f"Funcionamiento de la mesa {today.year}",
+        opened_on=today - datetime.timedelta(days=20),
+        closes_on=today + datetime.timedelta(days=25),
+    )
+    _paper_answers(body, round_, members, len(PAPER_ANSWERS) - 1)
 
 
 def _load(place: Place) -> CoordinationBody | None:

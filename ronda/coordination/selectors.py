@@ -167,14 +167,22 @@ def _item_result(key: str, text: str, values: list[int]) -> ItemResult:
 
 
 def questionnaire_results(round_: QuestionnaireRound) -> dict[str, Any]:
-    """Aggregates only, and only from MIN_ANSWERS_FOR_RESULTS answers on.
+    """Aggregates only, only once the round is closed, and only from MIN_ANSWERS_FOR_RESULTS answers.
 
-    Below the threshold not even the answers are loaded: the page can only say how many came in.
-    Open comments are listed sorted alphabetically, never in the order they were given.
+    While a round is open nothing is shown: someone who saw the totals after three answers and again
+    after four could work out the fourth person's answers. Until results may be shown, not even the
+    answers are loaded: the page can only say how many came in. Open comments are listed sorted
+    alphabetically, never in the order they were given.
     """
     answers = QuestionnaireResponse.objects.filter(round=round_).count()
-    result: dict[str, Any] = {"answers": answers, "enough": answers >= MIN_ANSWERS_FOR_RESULTS}
-    if not result["enough"]:
+    enough = answers >= MIN_ANSWERS_FOR_RESULTS
+    result: dict[str, Any] = {
+        "answers": answers,
+        "enough": enough,
+        "closed": round_.is_closed,
+        "visible": enough and round_.is_closed,
+    }
+    if not result["visible"]:
         return result
     rows = list(QuestionnaireResponse.objects.filter(round=round_).values_list("likert", "comments"))
     sections = []

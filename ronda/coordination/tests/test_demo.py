@@ -64,12 +64,13 @@ def test_demo_body(loaded: None, code: str) -> None:
     assert any(a.fulfilled_on_time for a in done) and any(not a.fulfilled_on_time for a in done)
     assert agreements.filter(status=AgreementStatus.PENDING, due_date__gte=today).exists()
 
-    round_ = body.questionnaire_rounds.get()
-    assert not round_.is_closed
-    assert QuestionnaireResponse.objects.filter(round=round_).count() >= 3
-    assert selectors.questionnaire_results(round_)["enough"]
+    # Last year's round is closed and shows its results; this year's is open and shows none yet.
+    closed, open_ = body.questionnaire_rounds.get(is_closed=True), body.questionnaire_rounds.get(is_closed=False)
+    assert selectors.questionnaire_results(closed)["visible"]
+    assert QuestionnaireResponse.objects.filter(round=open_).count() >= 1
+    assert not selectors.questionnaire_results(open_)["visible"]
     # Paper answers come from members without a Ronda user: demo users can still answer on screen.
-    assert not round_.receipts.filter(member__user__isnull=False).exists()
+    assert not open_.receipts.filter(member__user__isnull=False).exists()
 
 
 def test_demo_links_demo_users_and_is_idempotent(loaded: None) -> None:
@@ -87,7 +88,8 @@ def test_demo_pages_render(loaded: None) -> None:
     meeting = Meeting.objects.filter(body=body).order_by("-scheduled_at")[1]
     agreement = Agreement.objects.filter(body=body).overdue().first()
     assert agreement is not None
-    round_ = body.questionnaire_rounds.get()
+    round_ = body.questionnaire_rounds.get(is_closed=False)
+    closed_round = body.questionnaire_rounds.get(is_closed=True)
     urls = [
         reverse("coordination:overview"),
         reverse("coordination:member_list"),
@@ -98,6 +100,7 @@ def test_demo_pages_render(loaded: None) -> None:
         reverse("coordination:agreement_detail", args=[agreement.pk]),
         reverse("coordination:round_list"),
         reverse("coordination:round_detail", args=[round_.pk]),
+        reverse("coordination:round_detail", args=[closed_round.pk]),
         reverse("coordination:round_answer", args=[round_.pk]),
         reverse("coordination:minutes_pdf", args=[meeting.pk]),
     ]

@@ -148,8 +148,9 @@ def _answer(co: Coordination, n: int, values: list[int], comment: str = "") -> N
 def test_results_hidden_below_three_answers(world: World, co: Coordination) -> None:
     _answer(co, 0, [5] * 10, "Zeta comentario")
     _answer(co, 1, [1] * 10)
+    co.round = services.close_round(actor=None, round_=co.round, expected_version=None)
     results = selectors.questionnaire_results(co.round)
-    assert results == {"answers": 2, "enough": False}
+    assert results == {"answers": 2, "enough": False, "closed": True, "visible": False}
     client = login(Client(), world.home["coordinator"])
     page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
     assert "Zeta comentario" not in page and "<meter" not in page
@@ -162,8 +163,9 @@ def test_results_from_three_answers(world: World, co: Coordination) -> None:
     _answer(co, 0, [5] * 10, "Zeta: enviar la agenda antes")
     _answer(co, 1, [1] * 10, "Alfa: empezar puntuales")
     _answer(co, 2, [3] * 9 + [4])
+    co.round = services.close_round(actor=None, round_=co.round, expected_version=None)
     results = selectors.questionnaire_results(co.round)
-    assert results["answers"] == 3 and results["enough"]
+    assert results["answers"] == 3 and results["visible"]
     methodology = next(s for s in results["sections"] if s["key"] == "methodology")
     first = methodology["items"][0]
     assert first.mean == 3.0 and dict(first.counts) == {1: 1, 2: 0, 3: 1, 4: 0, 5: 1}
@@ -174,6 +176,20 @@ def test_results_from_three_answers(world: World, co: Coordination) -> None:
     client = login(Client(), world.home["analyst"])
     page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
     assert "<meter" in page and "Alfa: empezar puntuales" in page
+
+
+def test_open_round_shows_no_results_even_with_enough_answers(world: World, co: Coordination) -> None:
+    """Totals seen after three answers and again after four would give the fourth one away."""
+    for n, value in enumerate((5, 1, 3)):
+        _answer(co, n, [value] * 10, "Comentario visible solo al cerrar" if n == 0 else "")
+    results = selectors.questionnaire_results(co.round)
+    assert results == {"answers": 3, "enough": True, "closed": False, "visible": False}
+    client = login(Client(), world.home["coordinator"])
+    page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
+    assert "Comentario visible solo al cerrar" not in page and "<meter" not in page
+    services.close_round(actor=None, round_=co.round, expected_version=None)
+    page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
+    assert "Comentario visible solo al cerrar" in page and "<meter" in page
 
 
 def test_answer_page_flow(world: World, co: Coordination) -> None:
