@@ -50,7 +50,13 @@ api = NinjaAPI(
 
 
 def _field_name(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    # ninja's location starts with where the value came from ("body", "query", "path", "form",
+    # "file") and, for a schema parameter, its name ("payload", "filters"): keep the field's own path.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file"):
+        parts = parts[1:]
+    if parts and parts[0] in ("payload", "filters"):
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 

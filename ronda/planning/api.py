@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from ronda.core.api_schemas import READ_ERRORS, MessageOut
 from ronda.core.api_utils import reject_unknown_query
@@ -337,7 +337,7 @@ def list_updates(request: HttpRequest, measure_id: int, filters: Query[PageFilte
 @router.post(
     "/measures/{int:measure_id}/updates",
     response={201: ProgressUpdateOut, **WRITE_ERRORS},
-    summary="Record progress (JSON, without files: evidence is uploaded from the web form)",
+    summary="Record progress (JSON, without files; with files: `/updates/with-evidence`)",
 )
 def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
@@ -351,6 +351,36 @@ def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) ->
         percent=payload.percent,
         justification=payload.justification,
         reported_on=payload.reported_on,
+    )
+    return Status(201, _update_out(update))
+
+
+@router.post(
+    "/measures/{int:measure_id}/updates/with-evidence",
+    response={201: ProgressUpdateOut, **WRITE_ERRORS},
+    summary="Record progress with evidence files (multipart/form-data)",
+    description=(
+        "The same report as `POST /measures/{id}/updates`, sent as `multipart/form-data`: the fields "
+        "`version`, `percent`, `justification` and optionally `reported_on`, and one to "
+        f"{services.MAX_EVIDENCE_FILES} files in `evidence` (JPEG, PNG or PDF, recognised by their content, "
+        "each up to `RONDA_UPLOAD_MAX_BYTES`, 20 MB by default). Any bad file refuses the whole report."
+    ),
+)
+def create_update_with_evidence(
+    request: HttpRequest, measure_id: int, payload: Form[ProgressIn], evidence: File[list[UploadedFile]]
+) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=measure_id)
+    if not policies.can_record_progress(actor, measure):
+        raise Http404
+    update = services.record_progress(
+        actor=actor,
+        measure=measure,
+        expected_version=payload.version,
+        percent=payload.percent,
+        justification=payload.justification,
+        reported_on=payload.reported_on,
+        files=evidence,
     )
     return Status(201, _update_out(update))
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ronda.accounts.roles import Role
-from ronda.core.models import AuditEvent
+from ronda.core.models import AuditAction, AuditEvent
 from ronda.core.testing import World, api_token, check_access_matrix
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -235,3 +235,77 @@ def test_out_of_range_ids_are_422_not_500(client: Client, world: World, plan: Lo
 def test_huge_path_ids_are_404(client: Client, world: World) -> None:
     for path in ("plans/99999999999999999999999", "measures/99999999999999999999999/updates"):
         assert call(client, world, "admin", "get", f"/api/v1/planning/{path}").status_code == 404
+
+
+def _upload(
+    client: Client, world: World, role: str, measure: Measure, files: list[SimpleUploadedFile], **fields: Any
+) -> Any:
+    data: dict[str, Any] = {
+        "version": Measure.objects.get(pk=measure.pk).version,
+        "percent": "40",
+        "justification": "Con foto",
+    }
+    data.update(fields)
+    data["evidence"] = files
+    return client.post(
+        f"/api/v1/planning/measures/{measure.pk}/updates/with-evidence",
+        data,
+        HTTP_AUTHORIZATION=f"Bearer {api_token(world.home[role])}",
+    )
+
+
+def test_progress_with_evidence_through_the_api(client: Client, world: World, measure: Measure) -> None:
+    pdf = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    response = _upload(client, world, "area_focal", measure, [SimpleUploadedFile("foto.png", tiny_png()), pdf])
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["percent"] == 40.0 and sorted(e["content_type"] for e in body["evidence"]) == [
+        "application/pdf",
+        "image/png",
+    ]
+    download = client.get(
+        body["evidence"][0]["download"], HTTP_AUTHORIZATION=f"Bearer {api_token(world.home['coordinator'])}"
+    )
+    assert download.status_code == 200
+    assert Measure.objects.get(pk=measure.pk).progress == Decimal("40.00")
+
+
+def _writes(measure: Measure) -> tuple[int, int, int]:
+    # Every call signs in with a fresh token (an audited "token issued"): count the other events.
+    events = AuditEvent.objects.exclude(action=AuditAction.TOKEN_ISSUE).count()
+    return ProgressUpdate.objects.count(), Measure.objects.get(pk=measure.pk).version, events
+
+
+def test_bad_evidence_refuses_the_whole_report_in_spanish(client: Client, world: World, measure: Measure) -> None:
+    before = _writes(measure)
+    text = SimpleUploadedFile("notas.png", b"esto no es una imagen")
+    response = _upload(client, world, "area_focal", measure, [SimpleUploadedFile("foto.png", tiny_png()), text])
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == "evidence" and "no es una foto" in errors[0]["message"]
+    stale = _upload(client, world, "area_focal", measure, [SimpleUploadedFile("foto.png", tiny_png())], version=99)
+    assert stale.status_code == 409
+    missing = _upload(client, world, "area_focal", measure, [])
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "evidence"
+    assert _writes(measure) == before
+
+
+@pytest.mark.parametrize(("key", "focal"), [("M-1", 201), ("M-2", 404)])
+def test_progress_with_evidence_matrix(world: World, plan: LocalPlan, key: str, focal: int) -> None:
+    measure = plan.measures.get(code=key)
+    expected = {role: 404 for role in ROLES} | {"admin": 201, "coordinator": 201, "area_focal": focal}
+    for role, status in expected.items():
+        before = ProgressUpdate.objects.count()
+        response = _upload(Client(), world, role, measure, [SimpleUploadedFile("foto.png", tiny_png())])
+        assert response.status_code == status, (role, response.content)
+        assert ProgressUpdate.objects.count() == before + (1 if status == 201 else 0)
+    for role, user in world.away.items():  # the same role in another municipality or country
+        response = Client().post(
+            f"/api/v1/planning/measures/{measure.pk}/updates/with-evidence",
+            {"version": 1, "percent": "1", "justification": "x", "evidence": [SimpleUploadedFile("f.png", tiny_png())]},
+            HTTP_AUTHORIZATION=f"Bearer {api_token(user)}",
+        )
+        assert response.status_code == 404, role
+    anonymous = Client().post(f"/api/v1/planning/measures/{measure.pk}/updates/with-evidence", {"version": 1})
+    assert anonymous.status_code == 401
+    assert ProgressUpdate.objects.count() == (2 if focal == 201 else 1) + 1
