@@ -340,6 +340,10 @@ def list_updates(request: HttpRequest, measure_id: int, filters: Query[PageFilte
     summary="Record progress (JSON, without files; with files: `/updates/with-evidence`)",
 )
 def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) -> Any:
+    return _record_progress(request, measure_id, payload, files=[])
+
+
+def _record_progress(request: HttpRequest, measure_id: int, payload: ProgressIn, files: list[UploadedFile]) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
     measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=measure_id)
     if not policies.can_record_progress(actor, measure):
@@ -351,6 +355,7 @@ def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) ->
         percent=payload.percent,
         justification=payload.justification,
         reported_on=payload.reported_on,
+        files=files,
     )
     return Status(201, _update_out(update))
 
@@ -369,20 +374,7 @@ def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) ->
 def create_update_with_evidence(
     request: HttpRequest, measure_id: int, payload: Form[ProgressIn], evidence: File[list[UploadedFile]]
 ) -> Any:
-    actor = request.actor  # type: ignore[attr-defined]
-    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=measure_id)
-    if not policies.can_record_progress(actor, measure):
-        raise Http404
-    update = services.record_progress(
-        actor=actor,
-        measure=measure,
-        expected_version=payload.version,
-        percent=payload.percent,
-        justification=payload.justification,
-        reported_on=payload.reported_on,
-        files=evidence,
-    )
-    return Status(201, _update_out(update))
+    return _record_progress(request, measure_id, payload, files=evidence)
 
 
 @router.get(

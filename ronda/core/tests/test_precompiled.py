@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 import pytest
 from django.db.models import QuerySet
@@ -46,8 +47,7 @@ def test_instance_builds_a_fetched_object_with_deferred_fields(world: World) -> 
     assert unit.code == world.municipality.code  # loaded on access, like .only()
 
 
-def _orm_memberships(user: User) -> list[tuple[object, ...]]:
-    rows = Membership.objects.active().filter(user=user).select_related("org_unit", "area", "institution")
+def _summary(memberships: Iterable[Membership]) -> list[tuple[object, ...]]:
     return sorted(
         (
             m.pk,
@@ -56,8 +56,12 @@ def _orm_memberships(user: User) -> list[tuple[object, ...]]:
             m.area.name if m.area else None,
             m.institution.name if m.institution else None,
         )
-        for m in rows
+        for m in memberships
     )
+
+
+def _orm_memberships(user: User) -> list[tuple[object, ...]]:
+    return _summary(Membership.objects.active().filter(user=user).select_related("org_unit", "area", "institution"))
 
 
 def test_active_memberships_match_the_orm(world: World) -> None:
@@ -67,16 +71,7 @@ def test_active_memberships_match_the_orm(world: World) -> None:
     got = selectors.active_memberships(user)
     assert [m.role for m in got] == [Role.COORDINATOR, Role.AREA_FOCAL]  # by priority; inactive left out
     assert all(m.user is user for m in got)
-    assert sorted(
-        (
-            m.pk,
-            m.role,
-            m.org_unit.path if m.org_unit else None,
-            m.area.name if m.area else None,
-            m.institution.name if m.institution else None,
-        )
-        for m in got
-    ) == _orm_memberships(user)
+    assert _summary(got) == _orm_memberships(user)
 
 
 def test_token_lookup_picks_the_token_asked_for_among_several(world: World) -> None:
