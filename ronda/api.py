@@ -79,6 +79,8 @@ PYDANTIC_MESSAGES = {
 
 
 def _translate(error: dict[str, Any]) -> str:
+    if error.get("type") == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        return _("This field cannot be empty.")
     message = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
     return str(message) if message is not None else _("Invalid value.")
 

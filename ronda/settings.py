@@ -192,6 +192,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ronda.core.errors_views.csrf_failure"
 
 # Login throttling: lock a username from an address after 5 failures for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -20,7 +20,7 @@ from ronda.coordination.models import (
     CoordinationBody,
     Meeting,
 )
-from ronda.core.api_schemas import READ_ERRORS, MessageOut, StrictSchema
+from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
 from ronda.core.api_utils import reject_unknown_query
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.territory.models import Area
@@ -52,7 +52,7 @@ class AttendanceOut(Schema):
 
 class MeetingOut(Schema):
     id: int
-    body_id: int
+    body_id: Id
     municipality_code: str
     kind: str
     mode: str
@@ -83,7 +83,7 @@ class MeetingPage(Schema):
 class MeetingFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    body: int | None = Field(default=None, description="Only this coordination body")
+    body: Id | None = Field(default=None, description="Only this coordination body")
     year: int | None = Field(default=None, ge=2000, le=2100)
     kind: Kind | None = None
     limit: int = Field(default=50, ge=1, le=500)
@@ -91,30 +91,30 @@ class MeetingFilters(Schema):
 
 
 class MeetingIn(StrictSchema):
-    body_id: int
+    body_id: Id
     kind: Kind = "ordinary"
     mode: Mode = "in_person"
     scheduled_at: datetime.datetime
     place: str = Field(default="", max_length=255)
     link: str = Field(default="", max_length=200)
-    commission_id: int | None = None
+    commission_id: Id | None = None
     status: MeetingStatusValue = "scheduled"
 
 
 class MeetingPatch(StrictSchema):
-    version: int = Field(ge=1, description="The version you read; 409 if somebody saved since")
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read; 409 if somebody saved since")
     kind: Kind | None = None
     mode: Mode | None = None
     scheduled_at: datetime.datetime | None = None
     place: str | None = Field(default=None, max_length=255)
     link: str | None = Field(default=None, max_length=200)
-    commission_id: int | None = None
+    commission_id: Id | None = None
     status: MeetingStatusValue | None = None
 
 
 class AgreementOut(Schema):
     id: int
-    body_id: int
+    body_id: Id
     municipality_code: str
     meeting_id: int | None
     text: str
@@ -150,8 +150,8 @@ class AgreementPage(Schema):
 class AgreementFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    body: int | None = Field(default=None, description="Only this coordination body")
-    area: int | None = Field(default=None, description="Owner area")
+    body: Id | None = Field(default=None, description="Only this coordination body")
+    area: Id | None = Field(default=None, description="Owner area")
     status: AgreementStatusValue | None = None
     overdue: bool | None = Field(default=None, description="true: only open agreements past their due date")
     limit: int = Field(default=50, ge=1, le=500)
@@ -159,22 +159,22 @@ class AgreementFilters(Schema):
 
 
 class AgreementIn(StrictSchema):
-    body_id: int
-    meeting_id: int | None = None
+    body_id: Id
+    meeting_id: Id | None = None
     text: str = Field(min_length=1, max_length=5000)
-    owner_area_id: int | None = None
-    owner_member_id: int | None = None
+    owner_area_id: Id | None = None
+    owner_member_id: Id | None = None
     due_date: datetime.date
     status: AgreementStatusValue = "pending"
     completed_on: datetime.date | None = None
 
 
 class AgreementPatch(StrictSchema):
-    version: int = Field(ge=1, description="The version you read; 409 if somebody saved since")
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read; 409 if somebody saved since")
     text: str | None = Field(default=None, min_length=1, max_length=5000)
-    meeting_id: int | None = None
-    owner_area_id: int | None = None
-    owner_member_id: int | None = None
+    meeting_id: Id | None = None
+    owner_area_id: Id | None = None
+    owner_member_id: Id | None = None
     due_date: datetime.date | None = None
     status: AgreementStatusValue | None = None
     completed_on: datetime.date | None = None

@@ -20,3 +20,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"message": _("Unexpected error. It has been logged.")}, status=500)
     return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token: usually a page left open too long or cookies blocked.
+
+    The API authenticates with bearer tokens and never needs CSRF; anything under /api/ answers JSON.
+    """
+    if _is_api(request):
+        return JsonResponse({"message": _("Not found.")}, status=404)
+    return render(request, "403_csrf.html", status=403)

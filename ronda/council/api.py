@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from ronda.core.api_schemas import READ_ERRORS, MessageOut, StrictSchema
+from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
 from ronda.core.api_utils import reject_unknown_query
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.council import policies, selectors, services
@@ -58,7 +58,7 @@ class CouncilPage(Schema):
 
 class RequestOut(Schema):
     id: int
-    council_id: int
+    council_id: Id
     municipality: str
     kind: str
     kind_label: str
@@ -91,10 +91,10 @@ class RequestPage(Schema):
 class RequestFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    council: int | None = Field(default=None, description="Only this council")
+    council: Id | None = Field(default=None, description="Only this council")
     status: RequestStatus | None = Field(default=None, description="Only this status")
     overdue: bool | None = Field(default=None, description="true: only open requests past their due date")
-    area: int | None = Field(default=None, description="Only requests routed to this area")
+    area: Id | None = Field(default=None, description="Only requests routed to this area")
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10_000_000)
 
@@ -104,13 +104,13 @@ class RequestIn(StrictSchema):
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
     )
-    council: int | None = Field(default=None, description="Default: the council of your municipality")
+    council: Id | None = Field(default=None, description="Default: the council of your municipality")
     kind: RequestKind = RequestKind.REQUEST
-    title: str = Field(max_length=255)
-    description: str = Field(max_length=services.MAX_TEXT, description="No children's names")
+    title: str = Field(min_length=1, max_length=255)
+    description: str = Field(min_length=1, max_length=services.MAX_TEXT, description="No children's names")
     goal_area: str = Field(default="", max_length=16)
-    routed_area: int | None = None
-    session: int | None = None
+    routed_area: Id | None = None
+    session: Id | None = None
     received_on: dt.date
     due_on: dt.date | None = Field(default=None, description="Default: received_on + the council's response days")
 
@@ -120,13 +120,13 @@ class RequestPatch(StrictSchema):
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
     )
-    version: int = Field(ge=1, description="The version you read: 409 if somebody saved since")
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read: 409 if somebody saved since")
     kind: RequestKind | None = None
-    title: str | None = Field(default=None, max_length=255)
-    description: str | None = Field(default=None, max_length=services.MAX_TEXT)
+    title: str | None = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(default=None, min_length=1, max_length=services.MAX_TEXT)
     goal_area: str | None = Field(default=None, max_length=16)
-    routed_area: int | None = None
-    session: int | None = None
+    routed_area: Id | None = None
+    session: Id | None = None
     received_on: dt.date | None = None
     due_on: dt.date | None = None
     answer: str | None = Field(default=None, max_length=services.MAX_TEXT)
@@ -137,7 +137,7 @@ class TransitionIn(StrictSchema):
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
     )
-    version: int = Field(ge=1, description="The version you read: 409 if somebody saved since")
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read: 409 if somebody saved since")
     status: RequestStatus
     answer: str | None = Field(
         default=None, max_length=services.MAX_TEXT, description="Child-friendly; required to answer"

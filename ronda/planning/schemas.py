@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from ronda.core.api_schemas import StrictSchema
+from ronda.core.api_schemas import MAX_ID, Id, StrictSchema
 
 # Ids fit the database's 64-bit integers; anything larger is a client mistake (422), never a 500.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 MeasureStatusValue = Literal["not_started", "in_progress", "delayed", "completed", "cancelled"]
 HorizonValue = Literal["short", "medium", "long"]
 
@@ -243,5 +241,5 @@ class MeasureUpdateIn(StrictSchema):
 class ProgressIn(StrictSchema):
     version: int = Field(ge=1, le=MAX_ID, description="The measure's version you read: a stale one answers 409")
     percent: Decimal = Field(description="0 to 100, at most two decimals")
-    justification: str = Field(max_length=20_000)
+    justification: str = Field(min_length=1, max_length=20_000)
     reported_on: dt.date | None = Field(default=None, description="Defaults to today")

@@ -264,3 +264,22 @@ def test_note_returns_the_agreement_with_notes(world: World, co: Coordination, c
     assert response.json()["notes"][0]["text"] == "Hecho el 40 %"
     empty = call(client, "post", f"{BASE}/agreements/{co.agreement.pk}/notes", world.home["area_focal"], {"text": ""})
     assert empty.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "agreements?area=254636624379038302208",
+        "agreements?body=-52991727863575412211712",
+        "meetings?body=99999999999999999999999&year=2097",
+    ],
+)
+def test_ids_beyond_64_bits_are_422_not_500(client: Client, world: World, co: Coordination, query: str) -> None:
+    response = call(client, "get", f"/api/v1/coordination/{query}", world.home["coordinator"])
+    assert response.status_code == 422
+    assert response.json()["errors"]
+    too_big = {"version": 1, "owner_area_id": -25239821258506664673280}
+    patch = call(
+        client, "patch", f"/api/v1/coordination/agreements/{co.agreement.pk}", world.home["coordinator"], too_big
+    )
+    assert patch.status_code == 422 and patch.json()["errors"][0]["field"] == "owner_area_id"

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ronda.core.testing import World, check_access_matrix, login
+from ronda.core.models import AuditEvent
+from ronda.core.testing import World, api_token, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,25 @@ def test_api_honours_accept_language(client: Client, world: World) -> None:
     english = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"]
     assert spanish != english
     assert english == "Missing, invalid or expired token."
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "put", "delete"])
+def test_unsafe_methods_on_unknown_api_paths_are_json_404(client: Client, world: World, method: str) -> None:
+    token = api_token(world.home["coordinator"])
+    for path in ("/api/v1/coordination/agreements/null%2Cnull", "/api/v1/no-such-thing", "/api/v2/plans"):
+        response = getattr(client, method)(
+            path, data="{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert response.status_code == 404, (method, path)
+        assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_form_without_csrf_token_gets_a_spanish_page_and_saves_nothing(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    login(client, world.home["coordinator"])
+    before = AuditEvent.objects.count()
+    response = client.post(reverse("accounts:password_change"), {"old_password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "El formulario no se pudo enviar" in page and "Nada se guardó" in page
+    assert AuditEvent.objects.count() == before

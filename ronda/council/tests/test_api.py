@@ -289,3 +289,14 @@ def test_api_refuses_a_members_name_unless_confirmed(
         **auth(world.home["coordinator"]),
     )
     assert confirmed.status_code == 201
+
+
+def test_ids_beyond_64_bits_and_empty_titles_are_422(client: Client, world: World, council: ChildrenCouncil) -> None:
+    headers = auth(world.home["coordinator"])
+    for query in ("council=99999999999999999999999", "area=-99999999999999999999999"):
+        assert client.get(f"/api/v1/council/requests?{query}", **headers).status_code == 422
+    body = {"kind": "request", "title": "", "description": "", "received_on": "2026-03-01"}
+    response = client.post("/api/v1/council/requests", body, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} >= {"title", "description"}
+    assert "vacío" in response.json()["errors"][0]["message"]
