@@ -75,6 +75,10 @@ PYDANTIC_MESSAGES = {
     "literal_error": gettext_lazy("Not one of the allowed values."),
     "greater_than_equal": gettext_lazy("Too small."),
     "less_than_equal": gettext_lazy("Too large."),
+    "date_from_number": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "date_type": gettext_lazy("Write the date as YYYY-MM-DD."),
 }
 
 

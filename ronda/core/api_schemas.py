@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 # Database ids are 64-bit: a larger number can match nothing, so it is a 422, never a 500.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+def _is_date(annotation: Any) -> bool:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_is_date(arg) for arg in get_args(annotation))
+    return isinstance(annotation, type) and issubclass(annotation, datetime.date)
+
+
 class StrictSchema(Schema):
-    """Request bodies reject unknown fields (422) instead of silently ignoring them."""
+    """Request bodies reject unknown fields (422) instead of silently ignoring them, and dates must
+    be written as dates: pydantic would otherwise read ``0`` as 1 January 1970."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_not_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, int | float) and not isinstance(value, bool) and field and _is_date(field.annotation):
+            raise PydanticCustomError("date_from_number", "dates are written YYYY-MM-DD")
+        return value
 
 
 class MessageOut(Schema):

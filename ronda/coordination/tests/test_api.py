@@ -283,3 +283,15 @@ def test_ids_beyond_64_bits_are_422_not_500(client: Client, world: World, co: Co
         client, "patch", f"/api/v1/coordination/agreements/{co.agreement.pk}", world.home["coordinator"], too_big
     )
     assert patch.status_code == 422 and patch.json()["errors"][0]["field"] == "owner_area_id"
+
+
+def test_dates_must_be_written_as_dates(client: Client, world: World, co: Coordination) -> None:
+    before = Agreement.objects.count()
+    for value in (0, 1700000000, 2.5):
+        body = {"body_id": co.body.pk, "text": "Acuerdo", "due_date": "2026-12-01", "owner_area_id": co.education.pk}
+        body["completed_on"] = value
+        response = call(client, "post", "/api/v1/coordination/agreements", world.home["coordinator"], body)
+        assert response.status_code == 422, value
+        error = response.json()["errors"][0]
+        assert error["field"] == "completed_on" and "AAAA-MM-DD" in error["message"]
+    assert Agreement.objects.count() == before
