@@ -69,6 +69,22 @@ def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
     return user
 
 
+@transaction.atomic
+def reset_otp(*, actor: Actor, user: User) -> int:
+    """An administrator clears a user's second factor (a lost or replaced phone).
+
+    Every authenticator of the user is removed, so sessions verified with it are no longer verified,
+    and the user's API tokens are revoked (they may live on the lost phone). At the next sign-in the
+    user enrols a new authenticator. Returns how many devices were removed.
+    """
+    if not policies.can_manage_users(actor):
+        raise PermissionDenied
+    removed, _details = TOTPDevice.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(actor=actor, action=AuditAction.OTP_RESET, target=user, org_unit=None)
+    return removed
+
+
 def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, institution: Institution | None) -> None:
     errors: dict[str, str] = {}
     if role not in Role.values:

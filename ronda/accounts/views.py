@@ -158,6 +158,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             return redirect("accounts:user_detail", pk=user.pk)
+        if action == "otp_reset":
+            services.reset_otp(actor=actor, user=user)
+            messages.success(
+                request,
+                _("Second factor reset and API tokens revoked. At the next sign-in they set up a new authenticator."),
+            )
+            return redirect("accounts:user_detail", pk=user.pk)
         if action in {"membership_on", "membership_off"}:
             membership = get_object_or_404_scoped(user.memberships.all(), pk=request.POST.get("membership"))
             services.set_membership_active(actor=actor, membership=membership, active=action == "membership_on")
@@ -184,4 +191,10 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Role added."))
                 return redirect("accounts:user_detail", pk=user.pk)
     memberships = user.memberships.select_related("org_unit", "area", "institution").order_by("-is_active", "role")
-    return render(request, "accounts/user_detail.html", {"subject": user, "memberships": memberships, "form": form})
+    context = {
+        "subject": user,
+        "memberships": memberships,
+        "form": form,
+        "has_authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    }
+    return render(request, "accounts/user_detail.html", context)

@@ -68,6 +68,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Password changed")
     PASSWORD_RESET = "password_reset", _("Password reset")
     OTP_ENROLL = "otp_enroll", _("Two-factor enrolled")
+    OTP_RESET = "otp_reset", _("Two-factor reset")
     TOKEN_ISSUE = "token_issue", _("API token issued")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
     MEMBERSHIP_SWITCH = "membership_switch", _("Active role switched")

@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ronda.accounts.models import Membership, User
-from ronda.core.models import AuditEvent
-from ronda.core.testing import World, check_access_matrix, login
+from ronda.accounts.models import ApiToken, Membership, User
+from ronda.core.models import AuditAction, AuditEvent
+from ronda.core.testing import World, api_token, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,46 @@ def test_admin_cannot_deactivate_self(client: Client, world: World) -> None:
     client.post(reverse("accounts:user_detail", args=[admin.pk]), {"action": "deactivate"})
     admin.refresh_from_db()
     assert admin.is_active
+
+
+def _defender_with_authenticator(world: World) -> tuple[User, TOTPDevice, ApiToken]:
+    defender = world.home["defender"]
+    device = TOTPDevice.objects.create(user=defender, name="Teléfono", confirmed=True)
+    api_token(defender)
+    return defender, device, ApiToken.objects.get(user=defender)
+
+
+def test_admin_resets_a_lost_second_factor(client: Client, world: World) -> None:
+    defender, device, token = _defender_with_authenticator(world)
+    # The defender's own session, verified with the lost phone.
+    theirs = login(Client(), defender)
+    assert theirs.get(reverse("core:home")).status_code == 200
+    login(client, world.home["admin"])
+    page = client.get(reverse("accounts:user_detail", args=[defender.pk])).content.decode()
+    assert "Restablecer el segundo factor" in page and "aplicación de autenticación" in page
+    response = client.post(reverse("accounts:user_detail", args=[defender.pk]), {"action": "otp_reset"}, follow=True)
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=defender).exists()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    event = AuditEvent.objects.get(action=AuditAction.OTP_RESET)
+    assert event.actor_username == world.home["admin"].username and event.target_id == str(defender.pk)
+    # Their old session no longer counts as verified: they are sent to set up a new authenticator.
+    again = theirs.get(reverse("core:home"))
+    assert again.status_code == 302 and reverse("accounts:otp") in again["Location"]
+
+
+def test_only_admins_reset_a_second_factor(world: World) -> None:
+    defender, device, _token = _defender_with_authenticator(world)
+
+    def state() -> tuple[bool, int]:
+        return TOTPDevice.objects.filter(pk=device.pk).exists(), AuditEvent.objects.filter(action="otp_reset").count()
+
+    check_access_matrix(
+        world,
+        url=reverse("accounts:user_detail", args=[defender.pk]),
+        method="post",
+        data={"action": "otp_reset"},
+        expected=dict(ONLY_ADMIN, admin=302),
+        state=state,
+    )
