@@ -126,7 +126,7 @@ def _defender_with_authenticator(world: World) -> tuple[User, TOTPDevice, ApiTok
 
 
 def test_admin_resets_a_lost_second_factor(client: Client, world: World) -> None:
-    defender, device, token = _defender_with_authenticator(world)
+    defender, _device, token = _defender_with_authenticator(world)
     # The defender's own session, verified with the lost phone.
     theirs = login(Client(), defender)
     assert theirs.get(reverse("core:home")).status_code == 200
