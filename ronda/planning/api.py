@@ -254,6 +254,12 @@ def _resolve(model: Any, pk: int | None, field: str, **scope: Any) -> Any:
     return found
 
 
+NOT_NULL_ON_PATCH = (
+    *("objective_id", "code", "title", "description", "responsible_area_id", "co_area_ids", "co_institution_ids"),
+    *("horizon", "start_date", "end_date", "status", "budgets"),
+)
+
+
 @router.patch(
     "/measures/{int:measure_id}",
     response={200: MeasureOut, **WRITE_ERRORS},
@@ -266,6 +272,10 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdate
         raise Http404
     plan = measure.plan
     sent = payload.model_fields_set
+    # As in the other PATCH endpoints: null clears what may be empty and is refused elsewhere.
+    nulls = {name: _("This field cannot be null.") for name in NOT_NULL_ON_PATCH if getattr(payload, name) is None}
+    if nulls.keys() & sent:
+        raise ValidationError({name: message for name, message in nulls.items() if name in sent})
     fields: dict[str, Any] = {}
     for name in ("code", "title", "description", "horizon", "start_date", "end_date", "status"):
         if name in sent and getattr(payload, name) is not None:

@@ -309,3 +309,20 @@ def test_progress_with_evidence_matrix(world: World, plan: LocalPlan, key: str, 
     anonymous = Client().post(f"/api/v1/planning/measures/{measure.pk}/updates/with-evidence", {"version": 1})
     assert anonymous.status_code == 401
     assert ProgressUpdate.objects.count() == (2 if focal == 201 else 1) + 1
+
+
+def test_patch_null_is_refused_where_a_value_is_required(client: Client, world: World, measure: Measure) -> None:
+    url = f"/api/v1/planning/measures/{measure.pk}"
+    before = Measure.objects.get(pk=measure.pk)
+    response = call(client, world, "coordinator", "patch", url, {"version": 1, "title": None, "budgets": None})
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"title", "budgets"}
+    assert "nulo" in response.json()["errors"][0]["message"]
+    after = Measure.objects.get(pk=measure.pk)
+    assert (after.title, after.version) == (before.title, before.version)
+    # null still unlinks the improvement opportunity, and leaving a field out keeps it.
+    change = {"what": "Sin oportunidad de origen", "why": "Revisión", "approved_by": "Concejo"}
+    body = {"version": 1, "source_opportunity_id": None, "change": change}
+    unlink = call(client, world, "coordinator", "patch", url, body)
+    assert unlink.status_code == 200, unlink.json()
+    assert unlink.json()["title"] == before.title
