@@ -1,0 +1,91 @@
+"""What every council view shares: which council a page is about, its tabs, and a service's errors on a form.
+
+Pages about one council take it from ``?consejo=<id>``; people who act in one municipality
+(coordinators, municipal analysts, focal points) get their own council without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from ronda.core.errors import ConflictError
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.council import policies
+from ronda.council.models import ChildrenCouncil
+from ronda.territory.models import Level, OrgUnit
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def own_municipality(actor: Actor) -> OrgUnit | None:
+    unit = actor.org_unit
+    return unit if unit is not None and unit.level == Level.MUNICIPALITY else None
+
+
+def selected_council(request: HttpRequest, actor: Actor, councils: QuerySet[ChildrenCouncil]) -> ChildrenCouncil | None:
+    """The council named by ``?consejo=`` (404 if not visible), else the actor's own municipality's."""
+    raw = request.GET.get("consejo")
+    if raw:
+        return get_object_or_404_scoped(councils, pk=raw)
+    unit = own_municipality(actor)
+    if unit is not None:
+        return councils.filter(org_unit=unit).first()
+    return None
+
+
+def requires_council(request: HttpRequest, actor: Actor) -> ChildrenCouncil | None:
+    return selected_council(request, actor, policies.visible_councils(actor))
+
+
+def council_to_manage(request: HttpRequest, actor: Actor) -> ChildrenCouncil | None:
+    """The selected council, 404 if the actor may not manage it; None when no council is selected."""
+    council = requires_council(request, actor)
+    if council is not None and not policies.can_manage_council(actor, council):
+        raise Http404
+    return council
+
+
+def council_url(name: str, council: ChildrenCouncil) -> str:
+    return f"{reverse(name)}?consejo={council.pk}"
+
+
+def council_context(actor: Actor, council: ChildrenCouncil, tab: str) -> dict[str, Any]:
+    return {
+        "council": council,
+        "tab": tab,
+        "can_manage": policies.can_manage_council(actor, council),
+        "can_view_members": policies.can_view_members_of(actor, council),
+        "can_view_council": policies.can_view_councils(actor),
+    }
+
+
+def edit_initial(record: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """A record's editable values, and the version the edit starts from."""
+    initial = {name: getattr(record, name) for name in fields}
+    initial["version"] = record.version
+    return initial
+
+
+@contextmanager
+def service_errors_on(form: Any) -> Iterator[None]:
+    """Wraps a service call and what follows its success: a ConflictError or ValidationError it raises goes
+    onto the form instead, and the view carries on after the block to show the form again."""
+    try:
+        yield
+    except ConflictError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        apply_errors(form, exc)

@@ -1,0 +1,135 @@
+"""The council's members. Children's first names: coordinator and admin only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import actor_required, get_actor
+from ronda.council import policies, selectors, services
+from ronda.council.forms import MemberForm
+from ronda.council.models import ChildrenCouncil, CouncilMember
+from ronda.council.views.common import (
+    council_context,
+    council_to_manage,
+    council_url,
+    requires_council,
+    service_errors_on,
+)
+from ronda.territory.models import Level, OrgUnit
+
+
+def _communities(council: ChildrenCouncil) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(
+        level=Level.COMMUNITY, path__startswith=council.org_unit.path, is_active=True
+    ).order_by("name")
+
+
+@actor_required(policies.can_view_members)
+def member_list(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    council = requires_council(request, actor)
+    if council is None:
+        return redirect("council:overview")
+    if not policies.can_view_members_of(actor, council):
+        raise Http404
+    show = request.GET.get("ver", "activos")
+    members = selectors.members_for(actor, council)
+    today = timezone.localdate()
+    current = Q(left_on__isnull=True) | Q(left_on__gte=today)
+    if show == "anteriores":
+        members = members.exclude(current)
+    elif show != "todos":
+        show = "activos"
+        members = members.filter(current)
+    context = council_context(actor, council, "members")
+    context.update(
+        {
+            "members": members.order_by("first_name", "id"),
+            "show": show,
+            "age_bands": selectors.members_by_age_band(council),
+            "today": today,
+        }
+    )
+    return render(request, "council/member_list.html", context)
+
+
+def _member_or_404(actor: Actor, pk: int) -> CouncilMember:
+    member = selectors.member_for_edit(actor, pk)
+    if not policies.can_manage_council(actor, member.council):
+        raise Http404
+    return member
+
+
+def _form_view(
+    request: HttpRequest, actor: Actor, council: ChildrenCouncil, member: CouncilMember | None
+) -> HttpResponse:
+    initial: dict[str, Any] = {"joined_on": timezone.localdate()}
+    if member is not None:
+        initial = {
+            "first_name": member.first_name,
+            "age_band": member.age_band,
+            "community": member.community_id,
+            "guardian_consent_on": member.guardian_consent_on,
+            "joined_on": member.joined_on,
+            "left_on": member.left_on,
+            "version": member.version,
+        }
+    form = MemberForm(request.POST or None, communities=_communities(council), initial=initial)
+    if member is not None:
+        form.fields["version"].required = True  # an edit must say which version it started from
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in services.MEMBER_EDITABLE}
+        with service_errors_on(form):
+            if member is None:
+                services.add_member(actor=actor, council=council, **fields)
+                messages.success(request, _("Member added."))
+            else:
+                services.update_member(actor=actor, member=member, expected_version=data["version"], **fields)
+                messages.success(request, _("Changes saved."))
+            return redirect(council_url("council:member_list", council))
+    context = council_context(actor, council, "members")
+    context.update({"form": form, "member": member})
+    return render(request, "council/member_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_members)
+def member_create(request: HttpRequest) -> HttpResponse:
+    actor = get_actor(request)
+    council = council_to_manage(request, actor)
+    if council is None:
+        return redirect("council:overview")
+    return _form_view(request, actor, council, None)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_members)
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    member = _member_or_404(actor, pk)
+    return _form_view(request, actor, member.council, member)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_view_members)
+def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    member = _member_or_404(actor, pk)
+    council = member.council
+    if request.method == "POST":
+        services.remove_member(actor=actor, member=member)
+        messages.success(request, _("The member's record was erased."))
+        return redirect(council_url("council:member_list", council))
+    context = council_context(actor, council, "members")
+    context["member"] = member
+    return render(request, "council/member_confirm_delete.html", context)
