@@ -483,9 +483,12 @@ def generate(args: argparse.Namespace) -> None:
         timer.step("reset sequences")
 
     with connection.cursor() as wrapper:
+        # A utility statement takes no server-side parameter: quote the text as a literal here.
+        from psycopg import sql
+
+        comment = sql.Literal(f"ronda bench: {N_UNITS} units, {USERS} users, generated {now.isoformat()}")
         wrapper.execute(
-            f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS %s",
-            [f"ronda bench: {N_UNITS} units, {USERS} users, generated {now.isoformat()}"],
+            f"COMMENT ON DATABASE {connection.ops.quote_name(name)} IS {comment.as_string(connection.connection)}"
         )
         for model in (OrgUnit, Area, User, Membership, ApiToken):
             wrapper.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
