@@ -16,7 +16,7 @@ from ronda.accounts.roles import Role
 from ronda.coordination.selectors import overdue_agreements_for
 from ronda.core import policies
 from ronda.core.models import AuditAction
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level
 
@@ -77,7 +77,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if filters["object"]:
         term = filters["object"]
         condition = Q(target_repr__icontains=term) | Q(target_type__icontains=term)
-        if term.isdigit():
+        if id_param(term) is not None:
             condition |= Q(target_id=term)
         events = events.filter(condition)
     if log == "changes" and filters["action"] in AuditAction.values:

@@ -1,4 +1,4 @@
-"""The small kit every HTML view uses: who is acting, and 404 when they may not."""
+"""The small kit every HTML view uses: who is acting, 404 when they may not, and ids from the query string."""
 
 from __future__ import annotations
 
@@ -10,6 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from ronda.core.tenancy import Actor
+
+MAX_ID = 2**63 - 1
+
+
+def id_param(value: str | None) -> int | None:
+    """A database id from a query-string value: None unless it is ASCII digits from 1 to 2**63-1.
+
+    A larger number cannot name a row and would overflow the database's integer (a 500 on SQLite).
+    """
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
 
 
 def get_actor(request: HttpRequest) -> Actor:

@@ -21,7 +21,7 @@ from ronda.coordination.models import Agreement, AgreementStatus
 from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
 from ronda.core.errors import ConflictError
 from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory.models import Area
 
 AGREEMENT_FIELDS = ("text", "owner_area", "owner_member", "due_date", "status", "completed_on")
@@ -43,10 +43,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "status": params.get("status", ""),
         "overdue": "1" if params.get("overdue") else "",
     }
-    if filters["mesa"].isdigit():
-        agreements = agreements.filter(body_id=int(filters["mesa"]))
-    if filters["area"].isdigit():
-        agreements = agreements.filter(owner_area_id=int(filters["area"]))
+    if (body_id := id_param(filters["mesa"])) is not None:
+        agreements = agreements.filter(body_id=body_id)
+    if (area_id := id_param(filters["area"])) is not None:
+        agreements = agreements.filter(owner_area_id=area_id)
     if filters["status"] in AgreementStatus.values:
         agreements = agreements.filter(status=filters["status"])
     if filters["overdue"]:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ronda.core.models import AuditEvent
 from ronda.core.testing import World, api_token, check_access_matrix, login
+from ronda.core.views_helpers import id_param
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,28 @@ def test_a_form_without_csrf_token_gets_a_spanish_page_and_saves_nothing(world: 
     page = response.content.decode()
     assert "El formulario no se pudo enviar" in page and "Nada se guardó" in page
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("coordination:agreement_list", "area"),
+        ("coordination:agreement_list", "mesa"),
+        ("council:request_list", "area"),
+        ("council:request_list", "sesion"),
+        ("core:audit", "object"),
+    ],
+)
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-5", "１２", "0"])
+def test_ids_in_the_query_string_never_break_a_page(world: World, url: str, param: str, value: str) -> None:
+    """Numbers beyond 64 bits used to overflow SQLite's integer (a 500): now they match nothing."""
+    client = login(Client(raise_request_exception=False), world.home["admin"])
+    response = client.get(reverse(url), {param: value})
+    assert response.status_code in (200, 302, 404)  # an unknown body named by ?mesa= is a 404
+
+
+def test_id_param_accepts_only_database_ids() -> None:
+    assert id_param("42") == 42
+    assert id_param(str(2**63 - 1)) == 2**63 - 1
+    for bad in (None, "", "0", "-1", "1.5", "１２", str(2**63), "99999999999999999999999", " 7"):
+        assert id_param(bad) is None, bad

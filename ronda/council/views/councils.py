@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ronda.core.tenancy import Actor
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.council import policies, selectors, services
 from ronda.council.forms import CouncilForm
 from ronda.council.models import ChildrenCouncil, CouncilRequest, RequestStatus
@@ -102,8 +102,8 @@ def council_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"response_days": 30}
     if own is not None:
         initial["name"] = _("Children's council of %(municipality)s") % {"municipality": own.name}
-    elif request.GET.get("municipio", "").isdigit():
-        initial["org_unit"] = int(request.GET["municipio"])
+    elif (unit_id := id_param(request.GET.get("municipio"))) is not None:
+        initial["org_unit"] = unit_id
     form = CouncilForm(request.POST or None, initial=initial, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

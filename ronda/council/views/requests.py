@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.council import policies, selectors, services
 from ronda.council.forms import RequestForm, TransitionForm, show_name_confirmation
 from ronda.council.models import (
@@ -58,8 +58,8 @@ def _filter_requests(
         filters["status"] = ""
     if filters["overdue"]:
         requests = requests.overdue(today)
-    if filters["area"].isdigit():
-        requests = requests.filter(routed_area_id=int(filters["area"]))
+    if (area_id := id_param(filters["area"])) is not None:
+        requests = requests.filter(routed_area_id=area_id)
     else:
         filters["area"] = ""
     if filters["kind"] in RequestKind.values:
@@ -68,9 +68,8 @@ def _filter_requests(
         filters["kind"] = ""
     if filters["q"]:
         requests = requests.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
-    session = params.get("sesion", "")
-    if session.isdigit():
-        requests = requests.filter(session_id=int(session))
+    if (session_id := id_param(params.get("sesion"))) is not None:
+        requests = requests.filter(session_id=session_id)
     return requests, filters
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from ronda.accounts.roles import Role
 from ronda.core.errors import ConflictError
 from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.planning import policies, selectors, services
 from ronda.planning.forms import LineForm, MeasureForm, ObjectiveForm, PlanForm, PlanStatusForm
 from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus, StrategicLine
@@ -95,20 +95,13 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/plan_form.html", {"form": form, "plan": None})
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @actor_required(policies.can_read_plans)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's plan page: the tree with rolled-up progress, budgets, latest updates, changes."""
     actor = get_actor(request)
     plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
     areas = list(Area.objects.filter(org_unit_id=plan.org_unit_id).order_by("name"))
-    area_id = _int_or_none(request.GET.get("area"))
+    area_id = id_param(request.GET.get("area"))
     if area_id is not None and area_id not in {a.pk for a in areas}:
         area_id = None
     status = request.GET.get("status", "")
@@ -279,8 +272,8 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, plan = _editable_plan(request, pk)
     initial = {
-        "objective": _int_or_none(request.GET.get("objetivo")),
-        "source_opportunity": _int_or_none(request.GET.get("oportunidad")),
+        "objective": id_param(request.GET.get("objetivo")),
+        "source_opportunity": id_param(request.GET.get("oportunidad")),
         "start_date": plan.period_start,
         "end_date": plan.period_end,
     }
