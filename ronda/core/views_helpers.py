@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
+from ronda.core.errors import ConflictError
 from ronda.core.tenancy import Actor
 
 MAX_ID = 2**63 - 1
@@ -48,3 +51,24 @@ def actor_required(check: Callable[[Actor], bool] | None = None) -> Callable[...
         return wrapper
 
     return decorator
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's errors on the form fields they name; the rest on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@contextmanager
+def service_errors_on(form: Any) -> Iterator[None]:
+    """Wraps a service call and what follows its success: a ConflictError or ValidationError it raises goes
+    onto the form instead, and the view carries on after the block to show the form again."""
+    try:
+        yield
+    except ConflictError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        apply_errors(form, exc)

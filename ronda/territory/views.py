@@ -17,18 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from ronda.core.errors import ConflictError
 from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, apply_errors, get_actor
 from ronda.territory import importers, policies, services
 from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
 from ronda.territory.models import Level
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @actor_required(policies.can_view_territory)
@@ -101,7 +93,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:unit_detail", pk=unit.pk)
@@ -126,7 +118,7 @@ def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
                 parent=parent,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Unit created."))
             return redirect("territory:unit_detail", pk=unit.pk)
@@ -226,7 +218,7 @@ def area_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 actor=actor, org_unit=unit, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Area created."))
             return redirect("territory:area_list")
@@ -259,7 +251,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:area_list")
@@ -346,7 +338,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied:
             form.add_error("seat_code", _("You cannot register institutions there."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Institution registered."))
             return redirect("territory:institution_detail", pk=institution.pk)
@@ -378,7 +370,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:institution_detail", pk=institution.pk)

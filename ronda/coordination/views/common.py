@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from ronda.coordination import policies
 from ronda.coordination.models import CoordinationBody
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the coordination views
 
 BODY_PARAM = "mesa"
-
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def is_htmx(request: HttpRequest) -> bool:

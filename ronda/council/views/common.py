@@ -6,28 +6,19 @@ Pages about one council take it from ``?consejo=<id>``; people who act in one mu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from ronda.core.errors import ConflictError
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the council views
+from ronda.core.views_helpers import service_errors_on as service_errors_on
 from ronda.council import policies
 from ronda.council.models import ChildrenCouncil
 from ronda.territory.models import Level, OrgUnit
-
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def own_municipality(actor: Actor) -> OrgUnit | None:
@@ -77,15 +68,3 @@ def edit_initial(record: Any, fields: Iterable[str]) -> dict[str, Any]:
     initial = {name: getattr(record, name) for name in fields}
     initial["version"] = record.version
     return initial
-
-
-@contextmanager
-def service_errors_on(form: Any) -> Iterator[None]:
-    """Wraps a service call and what follows its success: a ConflictError or ValidationError it raises goes
-    onto the form instead, and the view carries on after the block to show the form again."""
-    try:
-        yield
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        apply_errors(form, exc)

@@ -8,18 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 
 from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the planning views
 from ronda.planning.forms import municipality_from_code
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level, OrgUnit
-
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's errors on the form fields they name; the rest on top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def home_municipality(actor: Actor) -> OrgUnit | None:
