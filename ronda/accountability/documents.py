@@ -1,8 +1,7 @@
-"""The report as PDF (WeasyPrint, from an HTML template) and as XLSX (openpyxl)."""
+"""The report as PDF (WeasyPrint, from an HTML template) and as XLSX (openpyxl, via ``core.spreadsheets``)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ronda.accountability import charts
 from ronda.accountability.selectors import ReportData
+from ronda.core import spreadsheets
 
 
 def report_context(data: ReportData) -> dict[str, Any]:
@@ -41,18 +41,10 @@ def render_pdf(data: ReportData) -> bytes:
 
 
 def render_xlsx(data: ReportData) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Summary")[:31]
-
-    def header(sheet: Any, *titles: str) -> None:
-        sheet.append(list(titles))
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
+    # Written through core.spreadsheets: justifications and plan changes are users' text, and a
+    # text starting with "=" must never become a live formula in the coordinator's spreadsheet.
+    book = spreadsheets.XlsxWorkbook()
+    summary = book.sheet(_("Summary"))
 
     plan = data.plan
     summary.append([_("Municipality"), plan.org_unit.name])
@@ -66,17 +58,19 @@ def render_xlsx(data: ReportData) -> bytes:
     )
     summary.append([_("Measures"), data.overview.measure_count])
 
-    lines = book.create_sheet(_("Progress")[:31])
-    header(
-        lines,
-        _("Line"),
-        _("Objective"),
-        _("Code"),
-        _("Measure"),
-        _("Responsible area"),
-        _("Status"),
-        _("Progress (%)"),
-        _("Justification"),
+    lines = book.sheet(_("Progress"))
+    lines.append(
+        [
+            _("Line"),
+            _("Objective"),
+            _("Code"),
+            _("Measure"),
+            _("Responsible area"),
+            _("Status"),
+            _("Progress (%)"),
+            _("Justification"),
+        ],
+        bold=True,
     )
     for line in data.overview.lines:
         for node in line.objectives:
@@ -95,16 +89,18 @@ def render_xlsx(data: ReportData) -> bytes:
                     ]
                 )
 
-    indicators = book.create_sheet(_("Indicators")[:31])
-    header(
-        indicators,
-        _("Measure"),
-        _("Indicator"),
-        _("Unit"),
-        _("Baseline"),
-        _("Target"),
-        _("Latest value"),
-        _("Latest value on"),
+    indicators = book.sheet(_("Indicators"))
+    indicators.append(
+        [
+            _("Measure"),
+            _("Indicator"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            _("Latest value"),
+            _("Latest value on"),
+        ],
+        bold=True,
     )
     for ind in data.indicators:
         indicators.append(
@@ -119,18 +115,18 @@ def render_xlsx(data: ReportData) -> bytes:
             ]
         )
 
-    budget = book.create_sheet(_("Budget")[:31])
-    header(budget, _("Area"), _("Planned"), _("Executed"), _("Execution (%)"))
+    budget = book.sheet(_("Budget"))
+    budget.append([_("Area"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)
     for row in [*data.budget_by_area, data.budget_total]:
         rate = row.execution_rate
         budget.append([row.label, float(row.planned), float(row.executed), float(rate) if rate is not None else None])
     budget.append([])
-    header(budget, _("Year"), _("Planned"), _("Executed"), _("Execution (%)"))
+    budget.append([_("Year"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)
     for row in data.budget_by_year:
         rate = row.execution_rate
         budget.append([row.label, float(row.planned), float(row.executed), float(rate) if rate is not None else None])
 
-    body = book.create_sheet(_("Coordination body")[:31])
+    body = book.sheet(_("Coordination body"))
     a, b = data.agreements, data.body
     for label, value in [
         (_("Meetings held"), b.meetings_held),
@@ -148,7 +144,7 @@ def render_xlsx(data: ReportData) -> bytes:
     ]:
         body.append([label, value])
 
-    council = book.create_sheet(_("Children's council")[:31])
+    council = book.sheet(_("Children's council"))
     c = data.council
     if c.exists and c.requests is not None:
         for label, value in [
@@ -163,15 +159,9 @@ def render_xlsx(data: ReportData) -> bytes:
     else:
         council.append([_("This municipality has no children's council recorded.")])
 
-    changes = book.create_sheet(_("Plan changes")[:31])
-    header(changes, _("Date"), _("Measure"), _("What changed"), _("Why"), _("Approved by"))
+    changes = book.sheet(_("Plan changes"))
+    changes.append([_("Date"), _("Measure"), _("What changed"), _("Why"), _("Approved by")], bold=True)
     for change in data.changes:
         changes.append([change.changed_on, str(change.measure or ""), change.what, change.why, change.approved_by])
 
-    for sheet in book.worksheets:
-        for column in sheet.columns:
-            width = max((len(str(cell.value)) for cell in column if cell.value is not None), default=8)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
