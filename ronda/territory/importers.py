@@ -142,7 +142,7 @@ def parse_rows(data: bytes, report: ImportReport) -> list[ImportRow]:
     if len(data) > MAX_BYTES:
         report.file_errors.append(_("The file is larger than 5 MB. Split it into smaller files."))
         return []
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # anywhere: PostgreSQL cannot store NUL in text
         report.file_errors.append(_("This is not a CSV text file. Save the sheet as CSV (UTF-8) and try again."))
         return []
     try:
@@ -238,9 +238,13 @@ def validate(actor: Actor, rows: list[ImportRow]) -> None:
                     _("The code %(code)s appears more than once (lines %(lines)s).") % {"code": code, "lines": lines}
                 )
 
-    # 3. Against the database.
-    codes = {r.code for r in rows if r.code} | {r.parent_code for r in rows if r.parent_code}
-    existing = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    # 3. Against the database. Only the units the actor may see exist for the import: a code
+    # elsewhere is reported exactly like an unknown one, with nothing about its level or parent.
+    row_codes = {r.code for r in rows if r.code}
+    codes = row_codes | {r.parent_code for r in rows if r.parent_code}
+    existing = {u.code: u for u in policies.visible_org_units(actor).filter(code__in=codes).select_related("parent")}
+    # Codes are unique in the whole tree, so one used out of sight still cannot be created here.
+    taken_elsewhere = set(OrgUnit.objects.filter(code__in=row_codes - existing.keys()).values_list("code", flat=True))
     by_code = {r.code: r for r in rows if r.code and len(seen.get(r.code, [])) == 1}
 
     for row in rows:
@@ -291,6 +295,12 @@ def validate(actor: Actor, rows: list[ImportRow]) -> None:
                 row.reject(_("You cannot add units under %(parent)s.") % {"parent": row.parent_code})
         else:
             row.reject(_("The parent code %(parent)s does not exist.") % {"parent": row.parent_code})
+
+    # A row that is otherwise fine but whose code is used out of sight: said the way the unit form
+    # says it (the code is taken), and never where that unit lives, at which level or under what.
+    for row in rows:
+        if row.code in taken_elsewhere and row.status != Status.ERROR:
+            row.reject(_("Another unit already uses the code %(code)s.") % {"code": row.code})
 
     # 5. A row whose parent row is rejected cannot be created either (repeat until stable).
     changed = True

@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ronda.core import spreadsheets
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, apply_errors, get_actor
 from ronda.territory import importers, policies, services
@@ -102,6 +104,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_view_territory)
+@once_per_submission
 def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     actor = get_actor(request)
     parent = get_object_or_404_scoped(policies.visible_org_units(actor), pk=parent_pk)
@@ -206,6 +209,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_view_territory)
+@once_per_submission
 def area_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
     actor = get_actor(request)
     unit = get_object_or_404_scoped(policies.visible_org_units(actor), pk=unit_pk, level=Level.MUNICIPALITY)
@@ -322,6 +326,7 @@ FIELDS = ("name", "acronym", "kind", "address", "phone", "email", "website", "op
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_institution)
+@once_per_submission
 def institution_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = InstitutionForm(request.POST or None, visible_units=policies.visible_org_units(actor))
@@ -379,6 +384,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @actor_required(policies.can_import_org_units)
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse("code,name,level,parent_code\n", content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unidades.csv"'
+    spreadsheets.csv_writer(response).writerow(["code", "name", "level", "parent_code"])
     return response
