@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from ronda.core import audit
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.council import policies
+from ronda.council import name_variants, policies
 from ronda.council.models import (
     ANSWERED_REQUEST_STATUSES,
     OPEN_REQUEST_STATUSES,
@@ -246,11 +245,6 @@ def member_for_edit(actor: Actor, pk: int) -> CouncilMember:
 
 
 # --- Writing for children ------------------------------------------------------------------
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?¡¿;:\n]+")
 
@@ -258,22 +252,12 @@ _SENTENCE_END = re.compile(r"[.!?¡¿;:\n]+")
 def mentions_member_name(council: ChildrenCouncil, *texts: str) -> bool:
     """True when a text contains the first name of one of the council's members (any time).
 
-    Accent- and case-insensitive, whole words only. The caller warns without repeating the name.
+    Whole words, whatever the case, accents, invisible characters, look-alike letters or spacing
+    between the letters; common diminutives and hypocoristics count (see ``name_variants``).
+    The caller warns without repeating the name.
     """
-    names: set[tuple[str, ...]] = set()
-    for first_name in council.members.values_list("first_name", flat=True):
-        words = tuple(_WORD.findall(_fold(first_name)))
-        if words and len("".join(words)) >= 3:
-            names.add(words)
-    if not names:
-        return False
-    for text in texts:
-        found = _WORD.findall(_fold(text or ""))
-        for name in names:
-            size = len(name)
-            if any(tuple(found[i : i + size]) == name for i in range(len(found) - size + 1)):
-                return True
-    return False
+    matcher = name_variants.NameMatcher(council.members.values_list("first_name", flat=True))
+    return bool(matcher) and any(matcher.found_in(text) for text in texts if text)
 
 
 def long_sentences(text: str, limit: int = SHORT_SENTENCE_WORDS) -> int:
