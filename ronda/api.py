@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -15,9 +20,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from ronda.accounts.api import router as accounts_router
+from ronda.accounts.selectors import token_for_key
 from ronda.coordination.api import router as coordination_router
 from ronda.core.api_auth import BearerToken
 from ronda.core.errors import ConflictError
+from ronda.core.forms import date_range_message
+from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul
 from ronda.council.api import router as council_router
 from ronda.planning.api import router as planning_router
 from ronda.territory.api import router as territory_router
@@ -25,13 +33,78 @@ from ronda.territory.api import router as territory_router
 logger = logging.getLogger(__name__)
 
 
+class NulInBody(ValueError):
+    """A JSON body with a NUL character in a key or a text value: PostgreSQL cannot store it."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"NUL character in {field}")
+        self.field = field
+
+
+def _field_with_nul(data: Any) -> str | None:
+    """The path ("change.why", "items.0") of the first key or text value holding a NUL, or None."""
+    stack: list[tuple[list[str], Any]] = [([], data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and NUL in value:
+            return ".".join(path) or "body"
+        if isinstance(value, dict):
+            for key in value:
+                if NUL in key:
+                    return ".".join([*path, key.replace(NUL, "\\u0000")])
+            stack.extend(([*path, key], item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(([*path, str(i)], item) for i, item in reversed(list(enumerate(value))))
+    return None
+
+
 class JSONOnlyParser(Parser):
-    """Bodies must be declared JSON; anything else is refused before any code reads it."""
+    """Bodies must be declared JSON; anything else is refused before any code reads it.
+
+    A NUL character (written ``\\u0000`` in JSON) is refused too, in any key or text at any depth,
+    before a schema or an endpoint sees it; RefuseNulMiddleware does the same for the rest of the request.
+    """
 
     def parse_body(self, request: HttpRequest) -> Any:
         if request.content_type != "application/json":
             raise ValueError("Content-Type must be application/json")
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        field = _field_with_nul(data)
+        if field is not None:
+            raise NulInBody(field)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        # The form fields of a multipart endpoint: the middleware leaves API bodies to the parser.
+        field = first_nul(data.lists())
+        if field is not None:
+            raise NinjaValidationError([{"loc": ["form", field], "type": "nul_character"}])
+        return super().parse_querydict(data, list_fields, request)
+
+
+def docs_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI schema and the interactive docs: public only where RONDA_API_DOCS_PUBLIC is on.
+
+    Off (the production default), they need a signed-in web session or a valid bearer token: the
+    schema maps every endpoint and field of a child-protection system, which is nobody's business
+    before they have an account.
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.RONDA_API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() == "bearer" and raw.strip() and token_for_key(raw.strip()) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith("/docs"):
+            return redirect_to_login(request.get_full_path())
+        response = JsonResponse({"message": _("Sign in or send a bearer token to read the API schema.")}, status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return guarded
 
 
 api = NinjaAPI(
@@ -46,6 +119,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_guard,
 )
 
 
@@ -79,12 +153,15 @@ PYDANTIC_MESSAGES = {
     "date_from_datetime_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
     "date_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
     "date_type": gettext_lazy("Write the date as YYYY-MM-DD."),
+    "nul_character": NUL_MESSAGE,
 }
 
 
 def _translate(error: dict[str, Any]) -> str:
     if error.get("type") == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
         return _("This field cannot be empty.")
+    if error.get("type") == "date_out_of_range":
+        return date_range_message()
     message = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
     return str(message) if message is not None else _("Invalid value.")
 
@@ -129,6 +206,11 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulInBody):
+        errors = [{"field": exc.__cause__.field, "message": str(NUL_MESSAGE)}]
+        return api.create_response(
+            request, {"message": _("The request has invalid fields."), "errors": errors}, status=422
+        )
     if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
         errors = [{"field": "body", "message": _("The body must be valid JSON sent as application/json.")}]
         return api.create_response(

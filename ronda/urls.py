@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(r"^api/", csrf_exempt(not_found)),
 ]
 
+handler400 = "ronda.core.errors_views.bad_request"
 handler403 = "ronda.core.errors_views.not_found"
 handler404 = "ronda.core.errors_views.not_found"
 handler500 = "ronda.core.errors_views.server_error"

@@ -22,6 +22,7 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.questionnaire import COMMENT_MAX_LENGTH, COMMITMENT_LABELS, ITEMS, LIKERT_LABELS, SECTIONS
 from ronda.coordination.services import linkable_users
+from ronda.core.forms import BoundedDateField, BoundedDateTimeField, IdModelChoiceField, IdModelMultipleChoiceField
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Institution
 
@@ -39,7 +40,7 @@ def _members_of(body: CoordinationBody) -> Any:
 
 class BodyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
+    established_on = BoundedDateField(label=_("Established on"), required=False, widget=DATE)
     safeguarding_protocol = forms.CharField(
         label=_("Safeguarding protocol"),
         required=False,
@@ -53,8 +54,8 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=MemberLevel.choices)
     position = forms.CharField(label=_("Position"), max_length=200)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
-    institution = forms.ModelChoiceField(
+    area = IdModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    institution = IdModelChoiceField(
         label=_("Institution"),
         queryset=Institution.objects.none(),
         required=False,
@@ -62,14 +63,14 @@ class MemberForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
-    user = forms.ModelChoiceField(
+    user = IdModelChoiceField(
         label=_("Ronda user"),
         queryset=User.objects.none(),
         required=False,
         help_text=_("Link the member to their Ronda user so they can answer the anonymous questionnaire."),
     )
-    start_date = forms.DateField(label=_("Member from"), widget=DATE)
-    end_date = forms.DateField(label=_("Member until"), required=False, widget=DATE)
+    start_date = BoundedDateField(label=_("Member from"), widget=DATE)
+    end_date = BoundedDateField(label=_("Member until"), required=False, widget=DATE)
     version = VersionField(required=False)
 
     def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
@@ -89,7 +90,7 @@ class MemberForm(forms.Form):
 class CommissionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    members = forms.ModelMultipleChoiceField(
+    members = IdModelMultipleChoiceField(
         label=_("Members"), queryset=BodyMember.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     version = VersionField(required=False)
@@ -102,7 +103,7 @@ class CommissionForm(forms.Form):
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     mode = forms.ChoiceField(label=_("Mode"), choices=MeetingMode.choices)
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = BoundedDateTimeField(
         label=_("Date and time"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
     place = forms.CharField(
@@ -111,7 +112,7 @@ class MeetingForm(forms.Form):
     link = forms.URLField(
         label=_("Link"), required=False, assume_scheme="https", help_text=_("Required for virtual meetings.")
     )
-    commission = forms.ModelChoiceField(
+    commission = IdModelChoiceField(
         label=_("Commission"),
         queryset=Commission.objects.none(),
         required=False,
@@ -127,7 +128,7 @@ class MeetingForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=255)
-    presenter = forms.ModelChoiceField(label=_("Presenter"), queryset=BodyMember.objects.none(), required=False)
+    presenter = IdModelChoiceField(label=_("Presenter"), queryset=BodyMember.objects.none(), required=False)
     minutes_allotted = forms.IntegerField(label=_("Minutes allotted"), min_value=1, max_value=480, initial=15)
 
     def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
@@ -171,7 +172,7 @@ class MinutesForm(forms.Form):
 
 
 class ApproveMinutesForm(forms.Form):
-    approved_at = forms.ModelChoiceField(label=_("Approved at the meeting of"), queryset=Meeting.objects.none())
+    approved_at = IdModelChoiceField(label=_("Approved at the meeting of"), queryset=Meeting.objects.none())
     version = VersionField()
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -190,16 +191,16 @@ class ApproveMinutesForm(forms.Form):
 
 class AgreementForm(forms.Form):
     text = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner_area = forms.ModelChoiceField(label=_("Owner area"), queryset=Area.objects.none(), required=False)
-    owner_member = forms.ModelChoiceField(
+    owner_area = IdModelChoiceField(label=_("Owner area"), queryset=Area.objects.none(), required=False)
+    owner_member = IdModelChoiceField(
         label=_("Owner member"),
         queryset=BodyMember.objects.none(),
         required=False,
         help_text=_("Give an area, a member or both."),
     )
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = BoundedDateField(label=_("Due date"), widget=DATE)
     status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices, initial=AgreementStatus.PENDING)
-    completed_on = forms.DateField(
+    completed_on = BoundedDateField(
         label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Only for fulfilled agreements.")
     )
     version = VersionField(required=False)
@@ -212,7 +213,7 @@ class AgreementForm(forms.Form):
 
 class AgreementStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
-    completed_on = forms.DateField(
+    completed_on = BoundedDateField(
         label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Empty: today, when fulfilled.")
     )
     version = VersionField()
@@ -224,7 +225,7 @@ class NoteForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DATE)
+    closes_on = BoundedDateField(label=_("Closes on"), required=False, widget=DATE)
 
 
 class CloseRoundForm(forms.Form):

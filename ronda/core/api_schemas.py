@@ -10,6 +10,8 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from ronda.core.forms import date_in_range
+
 # Database ids are 64-bit: a larger number can match nothing, so it is a 422, never a 500.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -23,7 +25,9 @@ def _is_date(annotation: Any) -> bool:
 
 class StrictSchema(Schema):
     """Request bodies reject unknown fields (422) instead of silently ignoring them, and dates must
-    be written as dates: pydantic would otherwise read ``0`` as 1 January 1970."""
+    be written as dates: pydantic would otherwise read ``0`` as 1 January 1970. Dates and datetimes
+    lie between 1900 and 2100 (``ronda.core.forms.date_in_range``, the rule of the web forms too):
+    year 9999 parses, then overflows when converted to UTC or moved by a few days (a 500)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -33,6 +37,13 @@ class StrictSchema(Schema):
         field = cls.model_fields.get(info.field_name or "")
         if isinstance(value, int | float) and not isinstance(value, bool) and field and _is_date(field.annotation):
             raise PydanticCustomError("date_from_number", "dates are written YYYY-MM-DD")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: Any) -> Any:
+        if isinstance(value, datetime.date) and not date_in_range(value):
+            raise PydanticCustomError("date_out_of_range", "dates lie between 1900 and 2100")
         return value
 
 

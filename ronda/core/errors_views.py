@@ -16,6 +16,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Ronda cannot read (for example a NUL character in the address or in a form): nothing was done."""
+    if _is_api(request):
+        return JsonResponse({"message": _("The request could not be processed.")}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"message": _("Unexpected error. It has been logged.")}, status=500)

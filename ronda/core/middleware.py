@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy
+
+from ronda.core import errors_views
 
 
 class SpanishFirstLocaleMiddleware:
@@ -32,3 +37,67 @@ class SpanishFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language") if request.path.startswith("/api/") else ("Cookie",))
         translation.deactivate()
         return response
+
+
+NUL = "\x00"
+# PostgreSQL cannot store NUL in text and answers an error for any query that carries one; no
+# person types it. Shared with the API's JSON parser (ronda.api), which checks the bodies.
+NUL_MESSAGE = gettext_lazy("This text contains a character that is not allowed (NUL).")
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def first_nul(items: Iterable[tuple[str, Any]], prefix: str = "") -> str | None:
+    """The name of the first (key, value) pair with a NUL in its key or in its text value (or in one of
+    its values, for a list), or None. A NUL in the name itself is shown as JSON would escape it."""
+    for key, value in items:
+        values = value if isinstance(value, list) else [value]
+        if NUL in key or any(isinstance(v, str) and NUL in v for v in values):
+            return prefix + key.replace(NUL, "\\u0000")
+    return None
+
+
+class RefuseNulMiddleware:
+    """Refuses a NUL character anywhere a request carries text, before any other code reads it.
+
+    A NUL in the path answers 404 (no page has one in its address); in the query string, a header, a
+    cookie or a web form, 400 with a short page, or under /api/ 422 in the API's error shape. The
+    API's bodies (JSON, and the form fields of its multipart endpoints) are checked by its parser
+    instead: reading ``request.POST`` here would consume the stream ninja reads the body from.
+    File contents are not text and are not checked; Django drops NUL from uploaded file names.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:
+            return self._localised(request, errors_views.not_found)
+        field = self._first_nul(request)
+        if field is not None:
+            return self._localised(request, partial(self._refuse, field=field))
+        return self.get_response(request)
+
+    @staticmethod
+    def _first_nul(request: HttpRequest) -> str | None:
+        # Cookies are checked once parsed: a quoted value spells NUL as "\000", which the header does not show.
+        headers = ((name, value) for name, value in request.headers.items() if name != "Cookie")
+        field = (
+            first_nul(request.GET.lists())
+            or first_nul(headers, "headers.")
+            or first_nul(request.COOKIES.items(), "cookies.")
+        )
+        if field is None and not request.path.startswith("/api/") and request.content_type in FORM_CONTENT_TYPES:
+            field = first_nul(request.POST.lists()) or first_nul(request.FILES.items())
+        return field
+
+    @staticmethod
+    def _refuse(request: HttpRequest, *, field: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            errors = [{"field": field, "message": str(NUL_MESSAGE)}]
+            return JsonResponse({"message": gettext("The request has invalid fields."), "errors": errors}, status=422)
+        return errors_views.bad_request(request)
+
+    @staticmethod
+    def _localised(request: HttpRequest, respond: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
+        # This middleware runs first: answer in the person's language as every other response does.
+        return SpanishFirstLocaleMiddleware(respond)(request)

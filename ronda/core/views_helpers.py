@@ -54,7 +54,14 @@ def actor_required(check: Callable[[Actor], bool] | None = None) -> Callable[...
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's errors on the form fields they name; the rest on top of the form."""
+    """Put a service's errors on the form fields they name; the rest on top of the form.
+
+    The form may be a fresh one, shown again after a refused action it did not send (removing an
+    agenda item of approved minutes): Django's ``add_error`` expects a validated form, so an unbound
+    one is given an empty ``cleaned_data`` first (it was an AttributeError, a 500).
+    """
+    if not form.is_bound and not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.choices import GoalArea
+from ronda.core.forms import BoundedDateField, IdModelChoiceField
 from ronda.council.models import CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, OrgUnit
@@ -33,11 +34,11 @@ class DateInput(forms.DateInput):
 
 
 class CouncilForm(forms.Form):
-    org_unit = forms.ModelChoiceField(label=_("Municipality"), queryset=OrgUnit.objects.none(), required=False)
+    org_unit = IdModelChoiceField(label=_("Municipality"), queryset=OrgUnit.objects.none(), required=False)
     name = forms.CharField(
         label=_("Name"), max_length=200, help_text=_("For example: Consejo Cantonal de Niñez y Adolescencia.")
     )
-    established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput())
+    established_on = BoundedDateField(label=_("Established on"), required=False, widget=DateInput())
     response_days = forms.IntegerField(
         label=_("Days to answer a request"),
         min_value=1,
@@ -63,14 +64,14 @@ class MemberForm(forms.Form):
         help_text=_("Only the first name. No surnames, documents, addresses, phone numbers or photos."),
     )
     age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "—"), *CouncilAgeBand.choices])
-    community = forms.ModelChoiceField(label=_("Community"), queryset=OrgUnit.objects.none(), empty_label="—")
-    guardian_consent_on = forms.DateField(
+    community = IdModelChoiceField(label=_("Community"), queryset=OrgUnit.objects.none(), empty_label="—")
+    guardian_consent_on = BoundedDateField(
         label=_("Guardian's consent on"),
         widget=DateInput(),
         help_text=_("Date a parent or guardian signed the consent. Keep the signed form on paper, not here."),
     )
-    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput())
-    left_on = forms.DateField(
+    joined_on = BoundedDateField(label=_("Joined on"), widget=DateInput())
+    left_on = BoundedDateField(
         label=_("Left on"), required=False, widget=DateInput(), help_text=_("Leave empty while the child takes part.")
     )
     version = VersionField(required=False)
@@ -81,7 +82,7 @@ class MemberForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = BoundedDateField(label=_("Held on"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     topics = forms.CharField(
         label=_("Topics"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("What the children talked about.")
@@ -90,7 +91,7 @@ class SessionForm(forms.Form):
     version = VersionField(required=False)
 
 
-class SessionChoiceField(forms.ModelChoiceField):
+class SessionChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         label = obj.held_on.strftime("%d/%m/%Y")
         return f"{label} · {obj.place}" if obj.place else label
@@ -103,7 +104,7 @@ class RequestForm(forms.Form):
         label=_("What the children ask or propose"), widget=forms.Textarea(attrs={"rows": 5}), help_text=NO_NAMES_HELP
     )
     goal_area = forms.ChoiceField(label=_("Goal area"), choices=[("", "—"), *GoalArea.choices], required=False)
-    routed_area = forms.ModelChoiceField(
+    routed_area = IdModelChoiceField(
         label=_("Routed to area"),
         queryset=Area.objects.none(),
         required=False,
@@ -116,8 +117,8 @@ class RequestForm(forms.Form):
         required=False,
         empty_label=_("Not raised at a session"),
     )
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    due_on = forms.DateField(label=_("Answer due on"), required=False, widget=DateInput())
+    received_on = BoundedDateField(label=_("Received on"), widget=DateInput())
+    due_on = BoundedDateField(label=_("Answer due on"), required=False, widget=DateInput())
     answer = forms.CharField(
         label=_("Answer in child-friendly language"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -154,7 +155,7 @@ class TransitionForm(forms.Form):
         required=False,
         help_text=CHILD_FRIENDLY_HELP,
     )
-    on = forms.DateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("Empty: today."))
+    on = BoundedDateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("Empty: today."))
     confirm_no_names = forms.BooleanField(
         label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
     )
@@ -166,7 +167,7 @@ class TransitionForm(forms.Form):
 
 
 class AccountabilityForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = BoundedDateField(label=_("Held on"), widget=DateInput())
     summary = forms.CharField(
         label=_("What was reported"),
         widget=forms.Textarea(attrs={"rows": 5}),

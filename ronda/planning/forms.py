@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.choices import GoalArea, Horizon
+from ronda.core.forms import BoundedDateField, IdModelChoiceField, IdModelMultipleChoiceField
 from ronda.planning.models import (
     Criticality,
     ImprovementOpportunity,
@@ -19,7 +20,7 @@ from ronda.planning.models import (
     SituationAnalysis,
     Weighting,
 )
-from ronda.planning.services import MAX_EVIDENCE_FILES, ChangeRecord, institutions_for
+from ronda.planning.services import MAX_EVIDENCE_FILES, MAX_WORKSHOP_PARTICIPANTS, ChangeRecord, institutions_for
 from ronda.planning.services.measures import BudgetLine
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Level, OrgUnit
@@ -32,8 +33,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def date_field(label: Any, required: bool = True, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), **kwargs)
+def date_field(label: Any, required: bool = True, **kwargs: Any) -> BoundedDateField:
+    return BoundedDateField(label=label, required=required, widget=DateInput(), **kwargs)
 
 
 def amount_field(label: Any) -> forms.DecimalField:
@@ -120,10 +121,18 @@ class FindingForm(forms.Form):
 class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = date_field(_("Held on"))
-    adult_participants = forms.IntegerField(label=_("Adult participants"), min_value=0, initial=0)
-    children_0_5 = forms.IntegerField(label=_("Children 0–5"), min_value=0, initial=0)
-    children_6_11 = forms.IntegerField(label=_("Children 6–11"), min_value=0, initial=0)
-    children_12_17 = forms.IntegerField(label=_("Adolescents 12–17"), min_value=0, initial=0)
+    adult_participants = forms.IntegerField(
+        label=_("Adult participants"), min_value=0, max_value=MAX_WORKSHOP_PARTICIPANTS, initial=0
+    )
+    children_0_5 = forms.IntegerField(
+        label=_("Children 0–5"), min_value=0, max_value=MAX_WORKSHOP_PARTICIPANTS, initial=0
+    )
+    children_6_11 = forms.IntegerField(
+        label=_("Children 6–11"), min_value=0, max_value=MAX_WORKSHOP_PARTICIPANTS, initial=0
+    )
+    children_12_17 = forms.IntegerField(
+        label=_("Adolescents 12–17"), min_value=0, max_value=MAX_WORKSHOP_PARTICIPANTS, initial=0
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -147,7 +156,7 @@ class PlanForm(ChangeFieldsMixin, forms.Form):
         choices=Weighting.choices,
         help_text=_("How measures add up to objectives, lines and the plan."),
     )
-    situation_analysis = forms.ModelChoiceField(
+    situation_analysis = IdModelChoiceField(
         label=_("Diagnosis"), queryset=SituationAnalysis.objects.none(), required=False
     )
     version = VersionField(required=False)
@@ -180,18 +189,18 @@ class ObjectiveForm(ChangeFieldsMixin, forms.Form):
 
 
 class MeasureForm(ChangeFieldsMixin, forms.Form):
-    objective = forms.ModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
+    objective = IdModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
     code = forms.CharField(label=_("Code"), max_length=20, required=False)
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_area = forms.ModelChoiceField(label=_("Responsible area"), queryset=Area.objects.none())
-    co_areas = forms.ModelMultipleChoiceField(
+    responsible_area = IdModelChoiceField(label=_("Responsible area"), queryset=Area.objects.none())
+    co_areas = IdModelMultipleChoiceField(
         label=_("Co-responsible areas"),
         queryset=Area.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    co_institutions = forms.ModelMultipleChoiceField(
+    co_institutions = IdModelMultipleChoiceField(
         label=_("Co-responsible institutions"),
         queryset=Area.objects.none(),
         required=False,
@@ -201,7 +210,7 @@ class MeasureForm(ChangeFieldsMixin, forms.Form):
     start_date = date_field(_("Start"))
     end_date = date_field(_("End"))
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
-    source_opportunity = forms.ModelChoiceField(
+    source_opportunity = IdModelChoiceField(
         label=_("From improvement opportunity"), queryset=ImprovementOpportunity.objects.none(), required=False
     )
     version = VersionField(required=False)

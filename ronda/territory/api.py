@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from ronda.core.api_schemas import READ_ERRORS
+from ronda.core.api_schemas import READ_ERRORS, Id
 from ronda.core.api_utils import reject_unknown_query
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.territory import policies
@@ -47,8 +47,8 @@ class OrgUnitFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
     level: int | None = Field(default=None, ge=1, le=4, description="1 country, 2 region, 3 municipality, 4 community")
-    parent: int | None = Field(default=None, description="Direct children of this unit")
-    within: int | None = Field(default=None, description="Anywhere in the subtree of this unit")
+    parent: Id | None = Field(default=None, description="Direct children of this unit")
+    within: Id | None = Field(default=None, description="Anywhere in the subtree of this unit")
     q: str | None = Field(default=None, max_length=100, description="Name or code contains")
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=10_000_000)

@@ -5,6 +5,7 @@ Split by subject; import from here: ``from ronda.planning import services``.
 
 from ronda.planning.services.common import ChangeRecord
 from ronda.planning.services.diagnosis import (
+    MAX_WORKSHOP_PARTICIPANTS,
     add_finding,
     add_workshop,
     create_analysis,
@@ -29,6 +30,7 @@ from ronda.planning.services.progress import MAX_EVIDENCE_FILES, check_evidence,
 
 __all__ = [
     "MAX_EVIDENCE_FILES",
+    "MAX_WORKSHOP_PARTICIPANTS",
     "NEXT_STATUS",
     "BudgetLine",
     "ChangeRecord",

@@ -18,6 +18,8 @@ from ronda.planning.services.common import Errors
 from ronda.territory.models import Level, OrgUnit
 
 ANALYSIS_EDITABLE = ("title", "period_start", "period_end", "summary")
+# Far above any real workshop, far below the database's integer (a larger count was a 500).
+MAX_WORKSHOP_PARTICIPANTS = 100_000
 OPPORTUNITY_EDITABLE = ("title", "description", "goal_area", "criticality", "horizon")
 
 
@@ -124,6 +126,8 @@ def add_workshop(
     for name, value in counts.items():
         if value is None or value < 0:
             errors.add(name, _("Enter zero or a positive number."))
+        elif value > MAX_WORKSHOP_PARTICIPANTS:
+            errors.add(name, _("Enter at most %(max)s.") % {"max": MAX_WORKSHOP_PARTICIPANTS})
     errors.raise_if_any()
     workshop = Workshop.objects.create(analysis=analysis, held_on=held_on, title=title.strip(), notes=notes, **counts)
     audit.record_create(actor=actor, target=workshop, org_unit=analysis.org_unit)
