@@ -15,6 +15,8 @@ from ronda.core.models import TimeStampedModel
 
 
 class User(AbstractUser):
+    # Contact data never enters the audit trail (it records that it changed, not what it was).
+    AUDIT_REDACTED = ("email",)
     # Demo users exist only on demo installations: production refuses to start while any exists.
     is_demo = models.BooleanField(_("demo user"), default=False)
 
@@ -121,3 +123,30 @@ class ApiToken(TimeStampedModel):
 
 def default_token_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=settings.RONDA_API_TOKEN_DAYS)
+
+
+class ThrottleEvent(models.Model):
+    """One event counted by sign-in throttling: a failed sign-in or a password-reset request.
+
+    Operational data, not the audit trail: rows older than a day are pruned. The account is kept as
+    an HMAC of the normalised username or e-mail, never as typed (people type passwords into the
+    username box), and the address only once validated (``ronda.core.http.client_ip``).
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN_FAILURE = "signin", _("Failed sign-in")
+        RESET_REQUEST = "reset", _("Password reset request")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    account_key = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "account_key", "created_at"], name="throttle_account_idx"),
+            models.Index(fields=["kind", "ip_address", "created_at"], name="throttle_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,9 @@
-"""Production refuses demo users: ``manage.py check`` and the WSGI start-up both ask this."""
+"""Production refuses demo users: ``manage.py check``, the WSGI/ASGI start-up and every sign-in ask this.
+
+The check fails closed: when the database cannot be asked (unreachable, wrong credentials), a
+production server refuses to start rather than assume there are no demo users. Only a database
+without the users table yet (before the first ``migrate``) holds no demo users for certain.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +12,45 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+
+
+class DemoCheckUnavailable(Exception):
+    """The database could not be asked whether demo users exist."""
 
 
 def demo_users_present() -> bool:
+    """Whether any demo user exists, active or not (an inactive one can be reactivated)."""
     from ronda.accounts.models import User
 
     try:
-        return User.objects.filter(is_demo=True, is_active=True).exists()
-    except DatabaseError:
-        # No tables yet (before the first migrate): nothing to refuse.
-        return False
+        if User._meta.db_table not in connection.introspection.table_names():
+            return False  # not migrated yet: no users at all
+        return User.objects.filter(is_demo=True).exists()
+    except DatabaseError as exc:
+        raise DemoCheckUnavailable(str(exc)) from exc
 
 
 @register(deploy=True)
 def check_no_demo_users(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    if getattr(settings, "PRODUCTION", False) and demo_users_present():
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    try:
+        present = demo_users_present()
+    except DemoCheckUnavailable as exc:
+        return [
+            Error(
+                "Cannot check for demo users: the database did not answer.",
+                hint=f"Production refuses to run unchecked. Database error: {exc}",
+                id="ronda.E002",
+            )
+        ]
+    if present:
         return [
             Error(
                 "Demo users exist in a production database.",
-                hint="Deactivate them (User.is_demo) or use a fresh database; demo data never belongs in production.",
+                hint="Delete them (User.is_demo, active or not) or use a fresh database; demo data never belongs "
+                "in production.",
                 id="ronda.E001",
             )
         ]
@@ -34,5 +58,13 @@ def check_no_demo_users(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 
 def assert_production_safe() -> None:
-    if getattr(settings, "PRODUCTION", False) and demo_users_present():
+    if not getattr(settings, "PRODUCTION", False):
+        return
+    try:
+        present = demo_users_present()
+    except DemoCheckUnavailable as exc:
+        raise ImproperlyConfigured(
+            f"RONDA_ENV=production refuses to start: cannot check for demo users ({exc})"
+        ) from exc
+    if present:
         raise ImproperlyConfigured("RONDA_ENV=production refuses to start while demo users exist")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-GOOD_KEY = "k" * 20 + "-production-secret-key-for-tests-only-0123456789"
+# A key as `secrets.token_urlsafe(45)` makes one (tests only).
+GOOD_KEY = "zoVRf59XhVTfcX5Fx175aKF4pdIM102k7Si2AHm7QgpvxVZpmQeePJwiFf2J"
 
 
 def run_django(env: dict[str, str], code: str = "import django; django.setup()") -> subprocess.CompletedProcess[str]:
@@ -30,6 +31,20 @@ def run_django(env: dict[str, str], code: str = "import django; django.setup()")
         ({"RONDA_ENV": "production", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"RONDA_ENV": "production", "SECRET_KEY": "short", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         ({"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        ({"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "ronda.example.org,*"}, "'*'"),
+        # Long but guessable keys: one letter, a short piece repeated, a phrase padded with one letter.
+        ({"RONDA_ENV": "production", "SECRET_KEY": "a" * 64, "ALLOWED_HOSTS": "x"}, "variety"),
+        ({"RONDA_ENV": "production", "SECRET_KEY": "abcdefghijklmnop" * 4, "ALLOWED_HOSTS": "x"}, "repeated"),
+        (
+            {
+                "RONDA_ENV": "production",
+                "SECRET_KEY": "k" * 20 + "-Production-Secret-Key-For-Tests-0123456789",
+                "ALLOWED_HOSTS": "x",
+            },
+            "six times",
+        ),
+        ({"RONDA_ENV": "production", "SECRET_KEY": "changeme" * 8, "ALLOWED_HOSTS": "x"}, "variety"),
         ({"RONDA_ENV": "staging"}, "RONDA_ENV"),
         ({"RONDA_ENV": "development", "DEBUG": "maybe"}, "DEBUG"),
     ],
@@ -105,3 +120,38 @@ def test_sqlite_gets_no_postgresql_options() -> None:
     result = run_django({"RONDA_ENV": "test"}, code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "None"
+
+
+def test_production_refuses_an_inactive_demo_user_too(tmp_path: Path) -> None:
+    db = str(tmp_path / "inactive.sqlite3")
+    setup = run_django(
+        {"RONDA_ENV": "development", "RONDA_SQLITE_PATH": db},
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0); "
+        "from ronda.accounts.models import User; User.objects.create(username='demo', is_demo=True, is_active=False)",
+    )
+    assert setup.returncode == 0, setup.stderr
+    prod = {"RONDA_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x", "RONDA_SQLITE_PATH": db}
+    wsgi = run_django(prod, "import ronda.wsgi")
+    assert wsgi.returncode != 0
+    assert "demo users" in wsgi.stderr
+
+
+def test_production_fails_closed_when_the_database_cannot_be_asked() -> None:
+    # Nothing listens on port 9: the check cannot run, so the server must not start.
+    prod = {
+        "RONDA_ENV": "production",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "x",
+        "DATABASE_URL": "postgres://ronda@127.0.0.1:9/ronda",
+    }
+    wsgi = run_django(prod, "import ronda.wsgi")
+    assert wsgi.returncode != 0
+    assert "cannot check for demo users" in wsgi.stderr
+    check = run_django(
+        prod,
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True)",
+    )
+    assert check.returncode != 0
+    assert "ronda.E002" in check.stderr
