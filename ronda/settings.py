@@ -9,7 +9,9 @@ start on an unsafe configuration.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +60,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not fit to sign a production deployment's sessions and tokens, or None.
+
+    Length alone is not enough: fifty times the same letter, or a short word repeated, is long
+    and guessable. A key from ``secrets.token_urlsafe(50)`` (or ``openssl rand -hex 32``) passes.
+    """
+    if key == DEFAULT_SECRET_KEY or "insecure" in key.lower():
+        return "it is the development key"
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    counts = {ch: key.count(ch) for ch in set(key)}
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if len(counts) < 12 or bits < 200:
+        return "it has too little variety to be random"
+    if re.search(r"(.)\1{5}", key):
+        return "it repeats one character six times in a row"
+    if key in (key + key)[1:-1]:
+        return "it is one piece repeated"
+    return None
+
+
 RONDA_ENV = env_str("RONDA_ENV", "development")
 if RONDA_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured("RONDA_ENV must be development, test or production")
@@ -72,10 +95,18 @@ if PRODUCTION:
     # Refuse to start rather than run a child-protection system unsafely.
     if DEBUG:
         raise ImproperlyConfigured("RONDA_ENV=production refuses DEBUG=true")
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("RONDA_ENV=production needs SECRET_KEY (50+ characters, not the default)")
+    _key_problem = secret_key_problem(SECRET_KEY)
+    if _key_problem:
+        raise ImproperlyConfigured(
+            f"RONDA_ENV=production needs a random SECRET_KEY of 50+ characters, and {_key_problem}. "
+            'Generate one with: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("RONDA_ENV=production needs ALLOWED_HOSTS")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "RONDA_ENV=production refuses '*' in ALLOWED_HOSTS: list the host names Ronda answers to"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -87,7 +118,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "ninja",
     "ronda.core",
     "ronda.territory",
@@ -99,6 +129,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a NUL character in the path or the query string is refused before anything reads it.
+    "ronda.core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -108,12 +140,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ronda.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ronda.accounts.middleware.ActiveMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ronda.urls"
@@ -169,8 +201,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- Accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ronda.accounts.backends.RondaModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -188,29 +219,37 @@ SESSION_COOKIE_AGE = env_int("RONDA_SESSION_IDLE_MINUTES", 30) * 60
 # Sliding idle expiry: ronda.accounts.middleware.IdleSessionMiddleware saves the session again at most
 # once a minute instead of on every request (SESSION_SAVE_EVERY_REQUEST would write on every page).
 RONDA_SESSION_TOUCH_SECONDS = env_int("RONDA_SESSION_TOUCH_SECONDS", 60)
+# However active it is, a signed-in session ends this many hours after sign-in (absolute lifetime).
+RONDA_SESSION_MAX_HOURS = env_int("RONDA_SESSION_MAX_HOURS", 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "ronda.core.errors_views.csrf_failure"
 
-# Login throttling: lock a username from an address after 5 failures for 15 minutes.
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "ronda.accounts.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "ronda.core.http.client_ip"
-# Number of reverse proxies in front of Ronda that append to X-Forwarded-For (0: none).
-RONDA_PROXY_HOPS = env_int("RONDA_PROXY_HOPS", 1 if PRODUCTION else 0)
+# Sign-in throttling (ronda.accounts.throttle): per account + address, per account from any address
+# (with back-off) and per address across accounts; password-reset requests per address and e-mail.
+RONDA_SIGNIN_THROTTLE = env_bool("RONDA_SIGNIN_THROTTLE", True)
+RONDA_SIGNIN_WINDOW_MINUTES = env_int("RONDA_SIGNIN_WINDOW_MINUTES", 15)
+RONDA_SIGNIN_PAIR_LIMIT = env_int("RONDA_SIGNIN_PAIR_LIMIT", 5)
+RONDA_SIGNIN_ACCOUNT_LIMIT = env_int("RONDA_SIGNIN_ACCOUNT_LIMIT", 10)
+RONDA_SIGNIN_ADDRESS_LIMIT = env_int("RONDA_SIGNIN_ADDRESS_LIMIT", 20)
+RONDA_SIGNIN_MAX_LOCK_MINUTES = env_int("RONDA_SIGNIN_MAX_LOCK_MINUTES", 15)
+RONDA_DEVICE_COOKIE_DAYS = env_int("RONDA_DEVICE_COOKIE_DAYS", 180)
+RONDA_RESET_ADDRESS_LIMIT = env_int("RONDA_RESET_ADDRESS_LIMIT", 5)
+RONDA_RESET_EMAIL_LIMIT = env_int("RONDA_RESET_EMAIL_LIMIT", 3)
+# Reverse proxies in front of Ronda that append to X-Forwarded-For. 0 (the default, also in
+# production) trusts no forwarded header: set it to the number of proxies you run, never more.
+RONDA_PROXY_HOPS = env_int("RONDA_PROXY_HOPS", 0)
 
 OTP_TOTP_ISSUER = "Ronda"
 # Demo-only: demo users (User.is_demo) skip the TOTP step so people can try Ronda at once.
 # Production refuses demo users entirely, so this can never weaken a real deployment.
 RONDA_DEMO_OTP_EXEMPT = env_bool("RONDA_DEMO_OTP_EXEMPT", not PRODUCTION)
 RONDA_API_TOKEN_DAYS = env_int("RONDA_API_TOKEN_DAYS", 30)
+# The OpenAPI schema and interactive docs (/api/v1/openapi.json, /api/v1/docs) without signing in:
+# on in development, off in production (then a session or a bearer token is needed).
+RONDA_API_DOCS_PUBLIC = env_bool("RONDA_API_DOCS_PUBLIC", not PRODUCTION)
 RONDA_UPLOAD_MAX_BYTES = env_int("RONDA_UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -287,7 +326,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -1,20 +1,20 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from ronda.accounts import otp, selectors, services
-from ronda.accounts.lockout import lockout_message
+from ronda.accounts import otp, selectors, services, throttle
+from ronda.accounts.lockout import lockout_response
 from ronda.accounts.models import ApiToken, User
-from ronda.core.api_schemas import MessageOut, StrictSchema, ValidationErrorOut
+from ronda.core.api_schemas import READ_ERRORS, Id, MessageOut, StrictSchema, ValidationErrorOut
 from ronda.core.http import client_ip
-from ronda.core.tenancy import actor_for
+from ronda.core.tenancy import actor_for, get_object_or_404_scoped
 
 router = Router(tags=["accounts"])
 
@@ -79,10 +79,13 @@ def _membership_out(m: Any, active_id: int | None) -> dict[str, Any]:
     summary="Exchange username and password (and TOTP code) for a bearer token",
 )
 def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
+    verdict = throttle.sign_in_verdict(request, payload.username)
+    if not verdict.allowed:
+        return lockout_response(request, verdict)
     user = authenticate(request, username=payload.username, password=payload.password)
-    if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, lockout_message())
     if not isinstance(user, User) or not user.is_active:
+        throttle.record_sign_in_failure(request, payload.username)
+        services.record_failed_sign_in(username=payload.username, ip_address=client_ip(request))
         return Status(401, {"message": _("The username or password is not correct.")})
     memberships = selectors.active_memberships(user)
     needs_otp = any(otp.role_requires_otp(m.role) for m in memberships) and not otp.user_exempt(user)
@@ -91,7 +94,8 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
         if not payload.otp_code or otp.verify_code(user, payload.otp_code) is None:
             return Status(401, {"message": _("A valid two-factor code (otp_code) is required for this account.")})
         verified = True
-    actor = actor_for(user, memberships[0] if memberships else None, client_ip(request))
+    throttle.record_sign_in_success(request, payload.username)
+    actor = actor_for(user, memberships[0] if memberships else None, client_ip(request), second_factor=verified)
     token, raw = services.issue_api_token(actor=actor, name=payload.name, otp_verified=verified)
     return Status(200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()})
 
@@ -101,6 +105,51 @@ def revoke_token(request: HttpRequest) -> Any:
     # request.api_token is a light copy made during authentication; revoke the stored row.
     token = ApiToken.objects.get(pk=request.api_token.pk)  # type: ignore[attr-defined]
     services.revoke_api_token(actor=request.actor, token=token)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters of the token, to recognise it")
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None = Field(description="To the nearest ten minutes")
+    expires_at: datetime.datetime
+    otp_verified: bool = Field(description="Issued after a valid two-factor code")
+    current: bool = Field(description="The token used for this request")
+
+
+@router.get(
+    "/auth/tokens",
+    response={200: list[TokenInfoOut], 401: MessageOut},
+    summary="Your API tokens that still work (revoked and expired ones are not listed)",
+)
+def list_tokens(request: HttpRequest) -> Any:
+    current = request.api_token.pk  # type: ignore[attr-defined]
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "expires_at": t.expires_at,
+            "otp_verified": t.otp_verified,
+            "current": t.pk == current,
+        }
+        for t in selectors.own_tokens(request.user)  # type: ignore[arg-type]
+    ]
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, **READ_ERRORS},
+    summary="Revoke one of your tokens (404 for a token that is not yours or no longer works)",
+)
+def revoke_own_token(request: HttpRequest, token_id: Id) -> Any:
+    actor = request.actor  # type: ignore[attr-defined]
+    token = get_object_or_404_scoped(ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True), pk=token_id)
+    services.revoke_api_token(actor=actor, token=token)
     return Status(204, None)
 
 

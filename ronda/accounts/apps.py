@@ -8,4 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from ronda.accounts import signals  # noqa: F401  (login and logout enter the audit trail)
+        from ronda.accounts import (
+            policies,
+            signals,  # noqa: F401  (login and logout enter the audit trail)
+        )
+        from ronda.core import audit_readers
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -5,12 +5,13 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from ronda.accounts import selectors
-from ronda.accounts.otp import needs_otp_verification
+from ronda.accounts.otp import needs_otp_verification, session_second_factor
 from ronda.core.http import client_ip
 from ronda.core.tenancy import Actor, actor_for
 
@@ -48,7 +49,12 @@ class ActiveMembershipMiddleware:
             chosen = selectors.pick_membership(memberships, request.session.get(SESSION_KEY))
             if chosen is not None and request.session.get(SESSION_KEY) != chosen.pk:
                 request.session[SESSION_KEY] = chosen.pk
-            actor: Actor = actor_for(user, chosen, client_ip(request))  # type: ignore[arg-type]
+            actor: Actor = actor_for(
+                user,  # type: ignore[arg-type]
+                chosen,
+                client_ip(request),
+                second_factor=session_second_factor(request, user),  # type: ignore[arg-type]
+            )
             request.actor = actor  # type: ignore[attr-defined]
             if needs_otp_verification(request, actor) and not request.path.startswith(OTP_EXEMPT_PREFIXES):
                 return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
@@ -79,3 +85,37 @@ class IdleSessionMiddleware:
             if not isinstance(touched, int) or now - touched >= settings.RONDA_SESSION_TOUCH_SECONDS:
                 session[self.TOUCH_KEY] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+SESSION_STARTED_KEY = "_ronda_started"
+SESSION_ENDED_KEY = "_ronda_session_ended"
+
+
+def mark_session_start(request: HttpRequest) -> None:
+    """Called at sign-in: the session's absolute lifetime counts from here."""
+    request.session[SESSION_STARTED_KEY] = int(time.time())
+
+
+class SessionLifetimeMiddleware:
+    """End a signed-in session ``RONDA_SESSION_MAX_HOURS`` after sign-in, however active it is.
+
+    The idle limit alone lets a session that is used every few minutes live for ever (a stolen
+    cookie too). Past the absolute limit the session is flushed and the request goes on signed
+    out, so pages send the person to the sign-in form with a message.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED_KEY)
+            if not isinstance(started, int):
+                request.session[SESSION_STARTED_KEY] = now  # a session from before this rule: count from now
+            elif now - started >= settings.RONDA_SESSION_MAX_HOURS * 3600:
+                logout(request)
+                # Messages are not set up yet this early: the sign-in page tells the person why.
+                request.session[SESSION_ENDED_KEY] = True
+        return self.get_response(request)

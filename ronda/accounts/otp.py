@@ -20,10 +20,13 @@ def user_exempt(user: User) -> bool:
     return bool(settings.RONDA_DEMO_OTP_EXEMPT and user.is_demo)
 
 
+def session_second_factor(request: HttpRequest, user: User) -> bool:
+    """Whether this web session proved the second factor (or the demo exemption applies)."""
+    return user_exempt(user) or bool(request.user.is_verified())  # type: ignore[union-attr]
+
+
 def needs_otp_verification(request: HttpRequest, actor: Actor) -> bool:
-    if not role_requires_otp(actor.role) or user_exempt(actor.user):
-        return False
-    return not request.user.is_verified()  # type: ignore[union-attr]
+    return role_requires_otp(actor.role) and not actor.second_factor
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

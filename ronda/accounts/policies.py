@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from ronda.accounts.models import User
+from ronda.accounts.models import ApiToken, Membership, User
 from ronda.core.tenancy import Actor
 
 
@@ -14,3 +16,23 @@ def visible_users(actor: Actor | None) -> QuerySet[User]:
     if not can_manage_users(actor):
         return User.objects.none()
     return User.objects.all()
+
+
+def _users_in_scope(actor: Actor) -> QuerySet[User]:
+    """Admins: every user. Whoever may read the audit trail of a unit: the users who act in it."""
+    if actor.is_admin:
+        return User.objects.all()
+    from ronda.core.policies import can_view_audit
+
+    if not can_view_audit(actor) or not actor.scope_path:
+        return User.objects.none()
+    return User.objects.filter(memberships__org_unit__path__startswith=actor.scope_path).distinct()
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
+    return {
+        "accounts.user": _users_in_scope,
+        "accounts.membership": lambda actor: Membership.objects.filter(user__in=_users_in_scope(actor)),
+        "accounts.apitoken": lambda actor: ApiToken.objects.filter(user__in=_users_in_scope(actor)),
+    }

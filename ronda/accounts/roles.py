@@ -17,8 +17,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
 
 
-# Roles whose work shows children's personal data: they must use two-factor authentication.
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.DEFENDER, Role.PROTECTION_OFFICER, Role.SUPERVISOR})
+# Roles that can read any child's personal data: they must use two-factor authentication, on the
+# web and through the API, and ``Actor.may_read_personal_data`` refuses them personal records until
+# the second factor is verified. The coordinator is here because they keep the children's council
+# member list (first names, age bands, communities).
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEFENDER, Role.PROTECTION_OFFICER, Role.SUPERVISOR})
 
 # Roles that never write anything.
 READ_ONLY_ROLES = frozenset({Role.ANALYST})

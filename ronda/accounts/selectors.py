@@ -101,3 +101,14 @@ def token_for_key(raw: str) -> ApiToken | None:
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     return token
+
+
+def own_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first (what "my API tokens" lists)."""
+    from django.utils import timezone
+
+    return list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+            "-created_at", "-id"
+        )[:200]
+    )

@@ -64,7 +64,7 @@ def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        _revoke_all_tokens(user)
     audit.record_update(actor=actor, target=user, org_unit=None, before=before)
     return user
 
@@ -80,7 +80,7 @@ def reset_otp(*, actor: Actor, user: User) -> int:
     if not policies.can_manage_users(actor):
         raise PermissionDenied
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke_all_tokens(user)
     audit.record(actor=actor, action=AuditAction.OTP_RESET, target=user, org_unit=None)
     return removed
 
@@ -165,6 +165,47 @@ def record_membership_switch(*, actor: Actor, membership: Membership) -> None:
 @transaction.atomic
 def record_auth_event(*, actor: Actor, action: AuditAction) -> None:
     audit.record(actor=actor, action=action, target=actor.user, org_unit=actor.org_unit)
+
+
+@transaction.atomic
+def record_failed_sign_in(*, username: str, ip_address: str | None) -> None:
+    """A failed sign-in to an existing account enters the audit trail, where its supervisors see it.
+
+    Attempts on names that match no account are counted by throttling only: what was typed there
+    is not kept (it is often a password typed into the wrong box).
+    """
+    user = User.objects.filter(username__iexact=username.strip()).first()
+    if user is None:
+        return
+    membership = (
+        Membership.objects.active().filter(user=user, org_unit__isnull=False).select_related("org_unit").first()
+    )
+    audit.record(
+        actor=None,
+        actor_username="anonymous",
+        action=AuditAction.LOGIN_FAILED,
+        target=user,
+        org_unit=membership.org_unit if membership is not None else None,
+        ip_address=ip_address,
+    )
+
+
+def _revoke_all_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def record_password_set(*, actor: Actor, action: AuditAction) -> int:
+    """After a password change or reset: every API token of the user stops working, audited.
+
+    Called inside the transaction that saved the new password, so a thief holding a bearer token
+    is out the moment the victim changes or resets the password. Returns how many were revoked.
+    """
+    revoked = _revoke_all_tokens(actor.user)
+    audit.record(
+        actor=actor, action=action, target=actor.user, org_unit=actor.org_unit, changes={"tokens_revoked": revoked}
+    )
+    return revoked
 
 
 @transaction.atomic

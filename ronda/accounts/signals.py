@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from ronda.accounts import selectors, services
+from ronda.accounts.middleware import mark_session_start
 from ronda.accounts.models import User
 from ronda.core.http import client_ip
 from ronda.core.models import AuditAction
@@ -26,6 +27,8 @@ def _actor(request: HttpRequest | None, user: User) -> Any:
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        mark_session_start(request)
     services.record_auth_event(actor=_actor(request, user), action=AuditAction.LOGIN)
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from ronda.accounts import views
 
@@ -11,12 +11,7 @@ urlpatterns = [
     path("contrasena/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "contrasena/recuperar/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -36,6 +31,7 @@ urlpatterns = [
     ),
     path("verificacion/", views.otp_view, name="otp"),
     path("rol/", views.switch_membership, name="switch_membership"),
+    path("tokens/", views.token_list, name="token_list"),
     path("usuarios/", views.user_list, name="user_list"),
     path("usuarios/nuevo/", views.user_create, name="user_create"),
     path("usuarios/<int:pk>/", views.user_detail, name="user_detail"),

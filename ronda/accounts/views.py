@@ -3,25 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ronda.accounts import otp, policies, services
+from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.forms import LoginForm, MembershipForm, OTPForm, UserCreateForm
-from ronda.accounts.middleware import SESSION_KEY
+from ronda.accounts.lockout import lockout_response
+from ronda.accounts.middleware import SESSION_ENDED_KEY, SESSION_KEY
+from ronda.accounts.models import ApiToken
+from ronda.core.http import client_ip
+from ronda.core.idempotency import once_per_submission
 from ronda.core.models import AuditAction
 from ronda.core.tenancy import actor_for, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import actor_required, get_actor, id_param
 
 
 class LoginView(auth_views.LoginView):
@@ -29,15 +36,70 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.session.pop(SESSION_ENDED_KEY, False):
+            messages.info(
+                request,
+                _("Your session ended %(hours)d hours after you signed in. Please sign in again.")
+                % {"hours": settings.RONDA_SESSION_MAX_HOURS},
+            )
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        verdict = throttle.sign_in_verdict(request, username)
+        if not verdict.allowed:
+            return lockout_response(request, verdict)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        throttle.record_sign_in_success(self.request, form.get_user().get_username(), response)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        username = self.request.POST.get("username", "")
+        if username.strip() and self.request.POST.get("password"):
+            throttle.record_sign_in_failure(self.request, username)
+            services.record_failed_sign_in(username=username, ip_address=client_ip(self.request))
+        return super().form_invalid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        verdict = throttle.reset_verdict(self.request, email)
+        if not verdict.allowed:
+            return lockout_response(self.request, verdict, template="accounts/reset_throttled.html")
+        throttle.record_reset_request(self.request, email)
+        return super().form_valid(form)
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.record_auth_event(actor=get_actor(self.request), action=AuditAction.PASSWORD_CHANGE)
+        # The new password and the revocation of every API token land together, or neither does.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            revoked = services.record_password_set(actor=get_actor(self.request), action=AuditAction.PASSWORD_CHANGE)
         messages.success(self.request, _("Your password was changed."))
+        if revoked:
+            messages.info(
+                self.request,
+                ngettext(
+                    "Your API token was revoked: issue a new one for your applications.",
+                    "Your %(count)d API tokens were revoked: issue new ones for your applications.",
+                    revoked,
+                )
+                % {"count": revoked},
+            )
         return response
 
 
@@ -46,8 +108,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.record_auth_event(actor=actor_for(form.user, None), action=AuditAction.PASSWORD_RESET)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.record_password_set(actor=actor_for(form.user, None), action=AuditAction.PASSWORD_RESET)
         return response
 
 
@@ -110,6 +173,21 @@ def switch_membership(request: HttpRequest) -> HttpResponseBase:
     return redirect("core:home")
 
 
+@require_http_methods(["GET", "POST"])
+@actor_required()
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens (name, created, last used, expiry), each one revocable."""
+    actor = get_actor(request)
+    if request.method == "POST":
+        token = get_object_or_404_scoped(
+            ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True), pk=id_param(request.POST.get("token"))
+        )
+        services.revoke_api_token(actor=actor, token=token)
+        messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
+        return redirect("accounts:token_list")
+    return render(request, "accounts/token_list.html", {"tokens": selectors.own_tokens(actor.user)})
+
+
 # --- User management (administrators) -------------------------------------------------
 @actor_required(policies.can_manage_users)
 def user_list(request: HttpRequest) -> HttpResponse:
@@ -126,6 +204,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_users)
+@once_per_submission
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = UserCreateForm(request.POST or None)

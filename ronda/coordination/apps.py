@@ -6,3 +6,10 @@ class CoordinationConfig(AppConfig):
     name = "ronda.coordination"
     label = "coordination"
     verbose_name = _("Coordination body")
+
+    def ready(self) -> None:
+        from ronda.coordination import policies
+        from ronda.core import audit_readers
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -9,7 +9,7 @@ Answering the anonymous questionnaire is decided by being a member of the body, 
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -181,3 +181,25 @@ def can_answer_round(actor: Actor | None, round_: QuestionnaireRound) -> bool:
 
 def can_view_results(actor: Actor | None, round_: QuestionnaireRound) -> bool:
     return can_view_body_business(actor) and visible_rounds(actor).filter(pk=round_.pk).exists()
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
+    from ronda.coordination import models as m
+
+    return {
+        "coordination.coordinationbody": visible_bodies,
+        "coordination.bodymember": visible_members,
+        "coordination.commission": visible_commissions,
+        "coordination.meeting": visible_meetings,
+        "coordination.agendaitem": lambda a: m.AgendaItem.objects.filter(meeting__in=visible_meetings(a)),
+        "coordination.attendance": lambda a: m.Attendance.objects.filter(meeting__in=visible_meetings(a)),
+        "coordination.agreement": visible_agreements,
+        "coordination.agreementnote": lambda a: m.AgreementNote.objects.filter(agreement__in=visible_agreements(a)),
+        "coordination.questionnaireround": visible_rounds,
+        # Answers are anonymous and never audited; who answered is seen by who sees the round.
+        "coordination.questionnaireresponse": lambda a: m.QuestionnaireResponse.objects.none(),
+        "coordination.questionnairereceipt": lambda a: m.QuestionnaireReceipt.objects.filter(
+            round__in=visible_rounds(a)
+        ),
+    }

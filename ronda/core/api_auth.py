@@ -27,17 +27,16 @@ class BearerToken(HttpBearer):
             membership is None or str(membership.pk) != request.META[MEMBERSHIP_HEADER]
         ):
             return None
-        # A token without the second factor cannot act in a role that sees children's data.
-        if (
-            membership is not None
-            and role_requires_otp(membership.role)
-            and not api_token.otp_verified
-            and not user_exempt(user)
-        ):
+        second_factor = bool(api_token.otp_verified) or user_exempt(user)
+        # A token without the second factor cannot act in a role that sees children's data at all
+        # (and Actor.may_read_personal_data refuses it personal records in any case).
+        if membership is not None and role_requires_otp(membership.role) and not second_factor:
             membership = None
         services.touch_api_token(api_token)
         request.user = user
-        request.actor = actor_for(user, membership, client_ip(request))  # type: ignore[attr-defined]
+        request.actor = actor_for(  # type: ignore[attr-defined]
+            user, membership, client_ip(request), second_factor=second_factor
+        )
         request.memberships = memberships  # type: ignore[attr-defined]
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import hmac
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 from ronda.core.models import AccessEvent, AuditAction, AuditEvent
@@ -17,9 +20,44 @@ if TYPE_CHECKING:
     from ronda.territory.models import OrgUnit
 
 
+REDACTED = "[redacted]"
+
+
+class Redacted:
+    """A personal value in a snapshot: compares by a keyed digest, is written to the trail as ``[redacted]``.
+
+    So the trail records *that* a child's name or a member's phone changed, never what it was.
+    """
+
+    __slots__ = ("digest",)
+
+    def __init__(self, value: Any) -> None:
+        key = settings.SECRET_KEY.encode("utf-8")
+        self.digest = hmac.new(key, repr(value).encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Redacted) and hmac.compare_digest(self.digest, other.digest)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+
+def redacted_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The fields a model declares personal (``AUDIT_REDACTED``): never written to the trail."""
+    return frozenset(getattr(model, "AUDIT_REDACTED", ()))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Redacted):
+        return REDACTED
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # One notation per instant (UTC): the same time written in another zone is not a change.
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
@@ -38,7 +76,15 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
         if fields is not None
         else [f.attname for f in instance._meta.concrete_fields if f.attname not in {"created_at", "updated_at"}]
     )
-    return {name: _jsonable(getattr(instance, name)) for name in names}
+    hidden = redacted_fields(instance)
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(instance, name)
+        if name in hidden:
+            values[name] = Redacted(value) if value not in (None, "") else None
+        else:
+            values[name] = _jsonable(value)
+    return values
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -65,12 +111,16 @@ def build_event(
     org_unit: OrgUnit | None,
     changes: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    actor_username: str | None = None,
 ) -> AuditEvent:
-    """An unsaved event, for services that write many at once with ``bulk_create``."""
+    """An unsaved event, for services that write many at once with ``bulk_create``.
+
+    ``actor_username`` names who acted when there is no actor (e.g. "anonymous" for a failed sign-in).
+    """
     user = actor.user if actor is not None else None
     return AuditEvent(
         actor=user,
-        actor_username=user.get_username() if user is not None else "system",
+        actor_username=actor_username or (user.get_username() if user is not None else "system"),
         actor_role=actor.role if actor is not None and actor.role else "",
         action=action,
         org_unit=org_unit,
@@ -89,10 +139,17 @@ def record(
     org_unit: OrgUnit | None,
     changes: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    actor_username: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. ``actor`` None means the system itself (demo loader, migrations)."""
     event = build_event(
-        actor=actor, action=action, target=target, org_unit=org_unit, changes=changes, ip_address=ip_address
+        actor=actor,
+        action=action,
+        target=target,
+        org_unit=org_unit,
+        changes=changes,
+        ip_address=ip_address,
+        actor_username=actor_username,
     )
     event.save()
     return event

@@ -2,7 +2,9 @@
 
 Both tables are append-only. The model refuses updates and deletes, the queryset refuses
 bulk updates and deletes, and on PostgreSQL a trigger refuses them at the database too
-(see migration 0002). Nothing in the application can edit or delete an audit row.
+(see migration 0002). Nothing in the application code can edit or delete an audit row; at the
+database, the trigger binds every role except a superuser and the tables' owner, so production
+runs the application as a role that owns nothing (``manage.py grant_app_role``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     IMPORT = "import", _("Imported")
     LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Signed out")
     PASSWORD_CHANGE = "password_change", _("Password changed")
     PASSWORD_RESET = "password_reset", _("Password reset")
@@ -153,3 +156,18 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} read {self.target_repr}"
+
+
+class SubmittedForm(models.Model):
+    """A form submission already handled: a second POST of the same form token is not applied again.
+
+    The unique key makes the guard hold under concurrent double clicks too (the database refuses
+    the second insert, or makes it wait for the first to commit). Rows are pruned after a day.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key[:12]

@@ -25,6 +25,9 @@ class Actor:
     user: User
     membership: Membership | None
     ip_address: str | None = field(default=None, compare=False)
+    # True when this request proved the second factor: a verified web session, or an API token
+    # issued after a valid TOTP code (or a demo user where the demo exemption is on).
+    second_factor: bool = field(default=False, compare=False)
 
     @property
     def role(self) -> str | None:
@@ -64,6 +67,18 @@ class Actor:
 
         return self.role in READ_ONLY_ROLES
 
+    @property
+    def may_read_personal_data(self) -> bool:
+        """The one rule for children's personal data: a role that reads it, with a verified second factor.
+
+        Every policy that returns a child's personal record asks this (on top of its own role and
+        scope checks). The sign-in middleware asks the same table (``PERSONAL_DATA_ROLES``) to
+        send those roles through the second factor on the web.
+        """
+        from ronda.accounts.roles import PERSONAL_DATA_ROLES
+
+        return self.role in PERSONAL_DATA_ROLES and self.second_factor
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
@@ -81,10 +96,12 @@ class Actor:
 M = TypeVar("M", bound="Model")
 
 
-def actor_for(user: User, membership: Membership | None, ip_address: str | None = None) -> Actor:
+def actor_for(
+    user: User, membership: Membership | None, ip_address: str | None = None, *, second_factor: bool = False
+) -> Actor:
     if membership is not None and membership.user_id != user.pk:
         raise ValueError("membership belongs to another user")
-    return Actor(user=user, membership=membership, ip_address=ip_address)
+    return Actor(user=user, membership=membership, ip_address=ip_address, second_factor=second_factor)
 
 
 def get_object_or_404_scoped(queryset: QuerySet[M], **lookup: object) -> M:

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from ronda.accounts.roles import Role
 from ronda.coordination.selectors import overdue_agreements_for
-from ronda.core import policies
+from ronda.core import audit_readers, policies
+from ronda.core.forms import date_in_range
 from ronda.core.models import AuditAction
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory import policies as territory_policies
@@ -52,12 +53,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.role in (Role.COORDINATOR, Role.AREA_FOCAL, Role.ADMIN):
         context["overdue_agreements"] = overdue_agreements_for(actor)
     if policies.can_view_audit(actor):
-        context["recent_events"] = policies.visible_audit_events(actor)[:8]
+        context["recent_events"] = audit_readers.present(actor, policies.visible_audit_events(actor)[:8])
     if actor.role == Role.DEFENDER:
         context["institutions"] = territory_policies.visible_institutions(actor).filter(is_active=True)[:8]
     return render(request, "core/home.html", context)
 
 
+def _date(value: str) -> dt.date | None:
+    """A YYYY-MM-DD date between 1900 and 2100, or None (also for 2026-13-01, which parse_date
+    raises on, and 9999-12-31, whose next day overflows)."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        return None
+    return day if day is not None and date_in_range(day) else None
+
+
+@require_safe
 @never_cache
 @actor_required(policies.can_view_audit)
 def audit_trail(request: HttpRequest) -> HttpResponse:
@@ -76,7 +88,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         events = events.filter(actor_username__icontains=filters["actor"])
     if filters["object"]:
         term = filters["object"]
-        condition = Q(target_repr__icontains=term) | Q(target_type__icontains=term)
+        # Names are searched only among the objects of modules open to the actor: otherwise counting
+        # the matches would reveal names the trail itself hides.
+        by_name = Q(target_repr__icontains=term)
+        if not actor.is_admin:
+            by_name &= Q(target_type__in=audit_readers.readable_types(actor))
+        condition = by_name | Q(target_type__icontains=term)
         if id_param(term) is not None:
             condition |= Q(target_id=term)
         events = events.filter(condition)
@@ -84,8 +101,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         events = events.filter(action=filters["action"])
     errors = []
     tz = timezone.get_current_timezone()
-    date_from = parse_date(filters["date_from"]) if filters["date_from"] else None
-    date_to = parse_date(filters["date_to"]) if filters["date_to"] else None
+    date_from = _date(filters["date_from"]) if filters["date_from"] else None
+    date_to = _date(filters["date_to"]) if filters["date_to"] else None
     if filters["date_from"] and date_from is None:
         errors.append("date_from")
     if filters["date_to"] and date_to is None:
@@ -101,6 +118,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "page": page,
+        "rows": audit_readers.present(actor, page.object_list),
         "filters": filters,
         "errors": errors,
         "actions": AuditAction.choices,

@@ -6,3 +6,10 @@ class CouncilConfig(AppConfig):
     name = "ronda.council"
     label = "council"
     verbose_name = _("Children's council")
+
+    def ready(self) -> None:
+        from ronda.core import audit_readers
+        from ronda.council import policies
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

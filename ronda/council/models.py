@@ -48,6 +48,9 @@ class CouncilMember(VersionedModel):
     (not in ``__str__``, not in the audit trail, not in the API).
     """
 
+    # A child's name never enters the audit trail (it records that it changed, not what it was).
+    AUDIT_REDACTED = ("first_name",)
+
     council = models.ForeignKey(
         ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
     )

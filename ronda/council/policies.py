@@ -91,7 +91,8 @@ def can_manage_any_council(actor: Actor | None) -> bool:
 
 # --- Members (children's first names) --------------------------------------------------
 def can_view_members(actor: Actor | None) -> bool:
-    return actor is not None and actor.role in COUNCIL_MANAGERS
+    """Personal data of children: a council manager, and only with a verified second factor."""
+    return actor is not None and actor.role in COUNCIL_MANAGERS and actor.may_read_personal_data
 
 
 def can_view_members_of(actor: Actor | None, council: ChildrenCouncil) -> bool:
@@ -136,3 +137,14 @@ def councils_for_requests(actor: Actor | None) -> QuerySet[ChildrenCouncil]:
 
 def can_manage_request(actor: Actor | None, council_request: CouncilRequest) -> bool:
     return can_manage_council(actor, council_request.council)
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
+    return {
+        "council.childrencouncil": visible_councils,
+        "council.councilmember": visible_members,
+        "council.councilsession": visible_sessions,
+        "council.councilrequest": visible_requests,
+        "council.accountabilitysession": visible_accountability_sessions,
+    }

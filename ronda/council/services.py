@@ -38,7 +38,6 @@ from ronda.council.models import (
 from ronda.territory.models import Area, Level, OrgUnit
 
 # A child's first name never enters the audit trail; the trail only says that it changed.
-REDACTED = "[redacted]"
 MAX_TEXT = 5000
 MAX_ATTENDEES = 1000
 MAX_RESPONSE_DAYS = 365
@@ -57,6 +56,12 @@ def _raise_if(errors: dict[str, str]) -> None:
 
 def _require_manager(actor: Actor | None, council: ChildrenCouncil) -> None:
     if actor is not None and not policies.can_manage_council(actor, council):
+        raise PermissionDenied
+
+
+def _require_member_manager(actor: Actor | None, council: ChildrenCouncil) -> None:
+    """Members are children's personal data: a manager with a verified second factor."""
+    if actor is not None and not (policies.can_manage_council(actor, council) and actor.may_read_personal_data):
         raise PermissionDenied
 
 
@@ -143,7 +148,16 @@ def update_council(
 # --- Members --------------------------------------------------------------------------
 MEMBER_EDITABLE = ("first_name", "age_band", "community", "guardian_consent_on", "joined_on", "left_on")
 # What the audit trail keeps of a member: everything but the first name.
-MEMBER_AUDITED = ("council_id", "age_band", "community_id", "guardian_consent_on", "joined_on", "left_on", "version")
+MEMBER_AUDITED = (
+    "council_id",
+    "first_name",
+    "age_band",
+    "community_id",
+    "guardian_consent_on",
+    "joined_on",
+    "left_on",
+    "version",
+)
 
 
 def _member_errors(council: ChildrenCouncil, values: dict[str, Any]) -> dict[str, str]:
@@ -193,7 +207,7 @@ def add_member(
     joined_on: dt.date | None,
     left_on: dt.date | None = None,
 ) -> CouncilMember:
-    _require_manager(actor, council)
+    _require_member_manager(actor, council)
     values: dict[str, Any] = {
         "first_name": first_name,
         "age_band": age_band,
@@ -205,7 +219,6 @@ def add_member(
     _raise_if(_member_errors(council, values))
     member = CouncilMember.objects.create(council=council, **values)
     changes = audit.diff({}, _member_state(member))
-    changes["first_name"] = [None, REDACTED]
     audit.record(actor=actor, action=AuditAction.CREATE, target=member, org_unit=council.org_unit, changes=changes)
     return member
 
@@ -215,13 +228,12 @@ def update_member(
     *, actor: Actor | None, member: CouncilMember, expected_version: int | None, **fields: Any
 ) -> CouncilMember:
     council = member.council
-    _require_manager(actor, council)
+    _require_member_manager(actor, council)
     unknown = set(fields) - set(MEMBER_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     locked = lock_for_update(member, expected_version)
     before = _member_state(locked)
-    old_name = locked.first_name
     values = {name: fields.get(name, getattr(locked, name)) for name in MEMBER_EDITABLE}
     _raise_if(_member_errors(council, values))
     for name, value in values.items():
@@ -229,8 +241,6 @@ def update_member(
     locked.version += 1
     locked.save()
     changes = audit.diff(before, _member_state(locked))
-    if locked.first_name != old_name:
-        changes["first_name"] = [REDACTED, REDACTED]
     audit.record(actor=actor, action=AuditAction.UPDATE, target=locked, org_unit=council.org_unit, changes=changes)
     return locked
 
@@ -239,9 +249,8 @@ def update_member(
 def remove_member(*, actor: Actor | None, member: CouncilMember) -> None:
     """Erase a member's record (recorded by mistake, or consent withdrawn). The trail keeps no name."""
     council = member.council
-    _require_manager(actor, council)
+    _require_member_manager(actor, council)
     changes = audit.diff(_member_state(member), {})
-    changes["first_name"] = [REDACTED, None]
     audit.record(actor=actor, action=AuditAction.DELETE, target=member, org_unit=council.org_unit, changes=changes)
     member.delete()
 

@@ -6,3 +6,10 @@ class PlanningConfig(AppConfig):
     name = "ronda.planning"
     label = "planning"
     verbose_name = _("Local plan")
+
+    def ready(self) -> None:
+        from ronda.core import audit_readers
+        from ronda.planning import policies
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -159,3 +159,25 @@ def can_record_progress(actor: Actor, measure: Measure) -> bool:
         and actor.area_id == measure.responsible_area_id
         and actor.covers(plan.org_unit)
     )
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
+    from ronda.planning import models as m
+
+    return {
+        "planning.situationanalysis": visible_analyses,
+        "planning.finding": lambda a: m.Finding.objects.filter(analysis__in=visible_analyses(a)),
+        "planning.workshop": lambda a: m.Workshop.objects.filter(analysis__in=visible_analyses(a)),
+        "planning.improvementopportunity": visible_opportunities,
+        "planning.localplan": visible_plans,
+        "planning.strategicline": lambda a: m.StrategicLine.objects.filter(plan__in=visible_plans(a)),
+        "planning.objective": lambda a: m.Objective.objects.filter(line__plan__in=visible_plans(a)),
+        "planning.measure": visible_measures,
+        "planning.measurebudget": lambda a: m.MeasureBudget.objects.filter(measure__in=visible_measures(a)),
+        "planning.measureindicator": visible_indicators,
+        "planning.milestone": visible_milestones,
+        "planning.progressupdate": visible_updates,
+        "planning.evidence": visible_evidence,
+        "planning.planchange": lambda a: m.PlanChange.objects.filter(plan__in=visible_plans(a)),
+    }

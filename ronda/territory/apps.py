@@ -6,3 +6,10 @@ class TerritoryConfig(AppConfig):
     name = "ronda.territory"
     label = "territory"
     verbose_name = _("Territory")
+
+    def ready(self) -> None:
+        from ronda.core import audit_readers
+        from ronda.territory import policies
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from ronda.accounts.roles import Role
 from ronda.core.tenancy import Actor
-from ronda.territory.models import Area, Institution, Level, OrgUnit
+from ronda.territory.models import Area, Institution, InstitutionService, Level, OrgUnit
 
 
 def visible_org_units(actor: Actor | None) -> QuerySet[OrgUnit]:
@@ -101,3 +103,15 @@ def can_edit_institution(actor: Actor, institution: Institution) -> bool:
     if actor.is_admin:
         return True
     return actor.has_role(Role.COORDINATOR) and actor.covers(institution.org_unit)
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
+    return {
+        "territory.orgunit": visible_org_units,
+        "territory.area": visible_areas,
+        "territory.institution": visible_institutions,
+        "territory.institutionservice": lambda actor: InstitutionService.objects.filter(
+            institution__in=visible_institutions(actor)
+        ),
+    }

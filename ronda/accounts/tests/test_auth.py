@@ -42,7 +42,7 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_message(client: Cl
 
 
 def test_repeated_failures_are_throttled(client: Client, world: World) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.RONDA_SIGNIN_PAIR_LIMIT):
         client.post(reverse("accounts:login"), {"username": "coordinator.home", "password": "wrong-password-1"})
     # Even the right password is refused while the lockout lasts.
     response = client.post(reverse("accounts:login"), {"username": "coordinator.home", "password": PASSWORD})
@@ -52,7 +52,7 @@ def test_repeated_failures_are_throttled(client: Client, world: World) -> None:
 
 
 def test_api_token_throttled_too(client: Client, world: World) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.RONDA_SIGNIN_PAIR_LIMIT):
         client.post(
             "/api/v1/auth/token",
             {"username": "coordinator.home", "password": "wrong-password-1"},
@@ -190,8 +190,9 @@ def test_otp_next_cannot_redirect_off_site(client: Client, world: World) -> None
 
 @override_settings(RONDA_DEMO_OTP_EXEMPT=False)
 def test_roles_without_personal_data_need_no_totp(client: Client, world: World) -> None:
-    client.force_login(world.home["coordinator"])
-    assert client.get(reverse("territory:institution_list")).status_code == 200
+    for role in ("secretariat", "area_focal", "analyst"):
+        client.force_login(world.home[role])
+        assert client.get(reverse("territory:institution_list")).status_code == 200, role
 
 
 @override_settings(RONDA_DEMO_OTP_EXEMPT=True)
@@ -237,19 +238,19 @@ def test_user_without_membership_sees_nothing(client: Client, db: None) -> None:
 def test_token_issue_and_use(client: Client, world: World) -> None:
     response = client.post(
         "/api/v1/auth/token",
-        {"username": "coordinator.home", "password": PASSWORD},
+        {"username": "secretariat.home", "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    stored = ApiToken.objects.get(user=world.home["coordinator"])
+    stored = ApiToken.objects.get(user=world.home["secretariat"])
     assert token not in stored.key_hash  # only the hash is kept
     me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert me.status_code == 200
     body = me.json()
-    assert body["username"] == "coordinator.home"
-    assert body["memberships"][0]["role"] == "coordinator"
-    assert body["memberships"][0]["role_label"] == "Coordinador/a"
+    assert body["username"] == "secretariat.home"
+    assert body["memberships"][0]["role"] == "secretariat"
+    assert body["memberships"][0]["role_label"] == "Secretaría técnica"
 
 
 def test_bad_credentials_401_json(client: Client, world: World) -> None:
@@ -294,14 +295,14 @@ def test_expired_and_revoked_tokens_refused(client: Client, world: World) -> Non
     from django.utils import timezone
 
     response = client.post(
-        "/api/v1/auth/token", {"username": "coordinator.home", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token", {"username": "analyst.home", "password": PASSWORD}, content_type="application/json"
     )
     token = response.json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert client.delete("/api/v1/auth/token", **auth).status_code == 204
     assert client.get("/api/v1/me", **auth).status_code == 401
     response = client.post(
-        "/api/v1/auth/token", {"username": "coordinator.home", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token", {"username": "analyst.home", "password": PASSWORD}, content_type="application/json"
     )
     token2 = response.json()["token"]
     ApiToken.objects.filter(revoked_at__isnull=True).update(expires_at=timezone.now())

@@ -20,6 +20,7 @@ from ronda.coordination.forms import AgreementForm, AgreementStatusForm, NoteFor
 from ronda.coordination.models import Agreement, AgreementStatus
 from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory.models import Area
@@ -75,6 +76,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def agreement_create(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """Agreements are adopted in a meeting: they are created from its page."""
     actor = get_actor(request)
@@ -194,6 +196,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @actor_required(policies.can_view_agreements)
+@once_per_submission
 def agreement_note(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     agreement = _follow_up_target(request, pk)

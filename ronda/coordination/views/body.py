@@ -19,6 +19,7 @@ from ronda.coordination.forms import BodyForm, CommissionForm, MemberForm
 from ronda.coordination.models import AgreementStatus, BodyMember, Commission, Meeting
 from ronda.coordination.views.common import apply_errors, body_context, resolve_body
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.territory.models import Level
@@ -69,6 +70,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def body_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     unit = actor.org_unit
@@ -170,6 +172,7 @@ def _member_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def member_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
@@ -221,6 +224,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Commissions -----------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def commission_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)

@@ -20,6 +20,7 @@ from ronda.coordination.forms import AgendaItemForm, ApproveMinutesForm, Attenda
 from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
 from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 
@@ -92,6 +93,7 @@ def _meeting_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def meeting_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
@@ -193,6 +195,7 @@ def _agenda_response(request: HttpRequest, meeting: Meeting, form: AgendaItemFor
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
+@once_per_submission
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = _visible_meeting(request, pk, manage=True)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def actor(world: World, role: str, where: str = "home") -> Actor:
     user = getattr(world, where)[role]
-    return actor_for(user, active_memberships(user)[0])
+    return actor_for(user, active_memberships(user)[0], second_factor=True)
 
 
 def snapshot_request(pk: int) -> tuple[object, ...]:

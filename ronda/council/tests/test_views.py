@@ -721,7 +721,7 @@ def test_home_overdue_partial(client: Client, world: World, council: ChildrenCou
 
     def render(role: str) -> str:
         user = world.home[role]
-        return template.render({"actor": actor_for(user, active_memberships(user)[0])}, request)
+        return template.render({"actor": actor_for(user, active_memberships(user)[0], second_factor=True)}, request)
 
     assert "Luces" in render("coordinator")
     assert "Luces" in render("area_focal")

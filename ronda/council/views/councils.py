@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.council import policies, selectors, services
@@ -85,6 +86,7 @@ def _council_index(request: HttpRequest, actor: Actor, councils: QuerySet[Childr
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
+@once_per_submission
 def council_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     own = own_municipality(actor)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.council import policies, selectors, services
@@ -104,6 +105,7 @@ def _form_view(
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_view_members)
+@once_per_submission
 def member_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.council import policies, selectors, services
@@ -222,6 +223,7 @@ def _form_view(
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
+@once_per_submission
 def request_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.council import policies, services
@@ -139,6 +140,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
+@once_per_submission
 def session_create(request: HttpRequest) -> HttpResponse:
     return _create_view(request, SESSIONS)
 
@@ -156,6 +158,7 @@ def accountability_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
+@once_per_submission
 def accountability_create(request: HttpRequest) -> HttpResponse:
     return _create_view(request, ACCOUNTABILITY)
 

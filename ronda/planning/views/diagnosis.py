@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from ronda.core.choices import GoalArea, Horizon
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.planning import policies, services
@@ -37,6 +38,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_plans)
+@once_per_submission
 def analysis_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = AnalysisForm(request.POST or None)
@@ -142,6 +144,7 @@ def _editable_analysis(request: HttpRequest, pk: int) -> tuple[Actor, SituationA
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, analysis = _editable_analysis(request, pk)
     form = FindingForm(request.POST or None, initial={"goal_area": request.GET.get("area")})
@@ -159,6 +162,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, analysis = _editable_analysis(request, pk)
     form = WorkshopForm(request.POST or None)
@@ -176,6 +180,7 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, analysis = _editable_analysis(request, pk)
     form = OpportunityForm(request.POST or None)

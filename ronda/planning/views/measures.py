@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ronda.accounts.roles import Role
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.planning import policies, selectors, services
@@ -133,6 +134,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_use_planning)
+@once_per_submission
 def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The focal point's phone form: a number, a few words, a photo or a PDF."""
     actor = get_actor(request)
@@ -198,6 +200,7 @@ def _measure_child_form(request: HttpRequest, measure: Measure, form: Any, title
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, measure = _editable_measure(request, pk)
     form = IndicatorForm(request.POST or None)
@@ -249,6 +252,7 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, measure = _editable_measure(request, pk)
     form = MilestoneForm(request.POST or None)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from ronda.accounts.roles import Role
 from ronda.core.errors import ConflictError
+from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.planning import policies, selectors, services
@@ -66,6 +67,7 @@ def _analyses_for(actor: Any, plan: LocalPlan | None) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_plans)
+@once_per_submission
 def plan_create(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = PlanForm(request.POST or None)
@@ -219,6 +221,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def line_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, plan = _editable_plan(request, pk)
     form = LineForm(request.POST or None)
@@ -243,6 +246,7 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     line = get_object_or_404_scoped(
@@ -269,6 +273,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_read_plans)
+@once_per_submission
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, plan = _editable_plan(request, pk)
     initial = {
