@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ronda.core.fields import PathField
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -106,7 +108,7 @@ class AuditEvent(AppendOnlyModel):
         db_constraint=False,
         related_name="+",
     )
-    org_unit_path = models.CharField(_("org unit path"), max_length=255, blank=True, db_index=True)
+    org_unit_path = PathField(_("org unit path"), max_length=255, blank=True)
     target_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)
     target_repr = models.CharField(_("object"), max_length=255, blank=True)
@@ -120,6 +122,8 @@ class AuditEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_idx"),
+            # A supervisor's trail: the subtree range, and its counts by date from the index alone.
+            models.Index(fields=["org_unit_path", "created_at"], name="audit_path_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +144,7 @@ class AccessEvent(AppendOnlyModel):
     )
     actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
     actor_role = models.CharField(_("actor role"), max_length=32, blank=True)
-    org_unit_path = models.CharField(_("org unit path"), max_length=255, blank=True, db_index=True)
+    org_unit_path = PathField(_("org unit path"), max_length=255, blank=True)
     target_type = models.CharField(_("object type"), max_length=100, db_index=True)
     target_id = models.CharField(_("object id"), max_length=64)
     target_repr = models.CharField(_("object"), max_length=255, blank=True)
@@ -152,7 +156,10 @@ class AccessEvent(AppendOnlyModel):
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="access_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="access_target_idx"),
+            models.Index(fields=["org_unit_path", "created_at"], name="access_path_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} read {self.target_repr}"
