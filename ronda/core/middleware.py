@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy
@@ -101,3 +104,36 @@ class RefuseNulMiddleware:
     def _localised(request: HttpRequest, respond: Callable[[HttpRequest], HttpResponse]) -> HttpResponse:
         # This middleware runs first: answer in the person's language as every other response does.
         return SpanishFirstLocaleMiddleware(respond)(request)
+
+
+logger = logging.getLogger("ronda.errors")
+
+
+class DevelopmentNotFoundMiddleware:
+    """Under DEBUG (``make run``), a missing or refused page shows Ronda's own 404 page too.
+
+    Django answers ``Http404`` with its yellow debug page when DEBUG is on, listing every URL
+    pattern: not what a person trying Ronda should see, and not what production shows. This
+    answers as production does (``errors_views.not_found``: the layout, a way home; JSON under
+    /api/) and writes the debug details to the console instead. Off without DEBUG, where Django
+    already uses ``handler404``. Last in MIDDLEWARE, so the page knows who is signed in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG:
+            # No pattern matches: Django raises Resolver404 before any view or process_exception runs.
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None) or get_urlconf())
+            except Resolver404:
+                logger.info("Not found (no URL pattern matches): %s", request.path)
+                return errors_views.not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not settings.DEBUG or not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        logger.info("%s on %s: %s", type(exception).__name__, request.path, exception or "(no message)")
+        return errors_views.not_found(request, exception)

@@ -12,18 +12,26 @@ anonymously.
 "Home" users act where the object lives; "away" users hold the same role elsewhere and
 must get 404 (the object does not exist for them). A denied write must leave the
 database untouched: pass ``state`` (a callable returning a comparable snapshot).
+
+Each matrix records the route it exercised; a full run fails for any route and method that no
+matrix exercised and that ``EXEMPT_ROUTES`` does not declare (conftest.py, docs/architecture.md §5).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.views.generic.edit import ProcessFormView
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja.operation import PathView
 
 from ronda.accounts.middleware import SESSION_KEY
 from ronda.accounts.models import Membership, User
@@ -161,12 +169,15 @@ def request_as(
     data: dict[str, Any] | None = None,
     api: bool = False,
     token: str | None = None,
+    multipart: bool = False,
 ) -> Any:
     kwargs: dict[str, Any] = {}
     if api:
         if token:
             kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        if data is not None:
+        if data is not None and multipart:
+            kwargs["data"] = data  # the test client encodes a dict as multipart/form-data, files included
+        elif data is not None:
             kwargs["data"] = json.dumps(data)
             kwargs["content_type"] = "application/json"
     elif data is not None:
@@ -182,6 +193,7 @@ def check_access_matrix(
     method: str = "get",
     data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None,
     api: bool = False,
+    multipart: bool = False,
     away: int | dict[str, int] = 404,
     anonymous: int | None = None,
     state: Callable[[], Any] | None = None,
@@ -193,11 +205,14 @@ def check_access_matrix(
     redirect to the sign-in page (302) on the web and 401 on the API unless told otherwise.
     ``data`` may be a callable, evaluated before each attempt (e.g. to send the current version).
     When ``state`` is given, every response with a status >= 400 must leave it unchanged.
+    ``multipart=True`` sends an API request's ``data`` as a form with files (upload endpoints).
+    Each call records the route it exercised, for the route-coverage check (see EXEMPT_ROUTES).
     """
     missing = set(Role.values) - set(expected)
     if missing:
         raise AssertionError(f"access matrix does not say what these roles get: {sorted(missing)}")
     target = url(world) if callable(url) else url
+    record_route(target, method)
     failures: list[str] = []
 
     def attempt(label: str, user: User | None, wanted: int) -> None:
@@ -210,7 +225,7 @@ def check_access_matrix(
                 login(client, user)
         before = state() if state is not None else None
         payload = data(world) if callable(data) else data
-        response = request_as(client, method, target, data=payload, api=api, token=token)
+        response = request_as(client, method, target, data=payload, api=api, token=token, multipart=multipart)
         if response.status_code != wanted:
             failures.append(f"{label}: expected {wanted}, got {response.status_code}")
         if state is not None and (wanted >= 400 or user is None) and state() != before:
@@ -224,3 +239,149 @@ def check_access_matrix(
     attempt("anonymous", None, anonymous if anonymous is not None else (401 if api else 302))
     if failures:
         raise AssertionError(f"{method.upper()} {target}:\n  " + "\n  ".join(failures))
+
+
+# --- Route coverage ------------------------------------------------------------------------------
+#
+# Every route and method must be exercised by an access matrix or be declared exempt here, with the
+# reason. A route is "METHOD name": the URL name with its namespace for pages
+# ("POST territory:unit_edit"), the method and path template for API operations
+# ("GET /api/v1/org-units/{unit_id}"). A key without a method exempts every method of the route.
+# The check runs at the end of a full `make test` (see conftest.py); `route_coverage_problems()`
+# says what it would report.
+EXEMPT_ROUTES: dict[str, str] = {
+    "core:healthz": "public liveness probe for the load balancer; answers no data",
+    "accounts:login": "public sign-in page",
+    "accounts:logout": "signs out whoever sends it; there is nothing to refuse",
+    "accounts:otp": "second-factor step of signing in, for a signed-in user without a verified device",
+    "accounts:password_reset": "public: asking for a reset link",
+    "accounts:password_reset_done": "public confirmation page",
+    "accounts:password_reset_confirm": "public: opened from the emailed link (token in the address)",
+    "accounts:password_reset_complete": "public confirmation page",
+    "accountability:public_index": "public accountability pages, open to everyone by design",
+    "accountability:public_plan": "public accountability pages, open to everyone by design",
+    "accountability:public_children": "public accountability pages, open to everyone by design",
+    "set_language": "Django's language switch: public, stores only a cookie",
+    "api:api-root": "ninja's root of the API: no data",
+    "api:openapi-json": "the schema: guarded by docs_guard, tested in accounts/tests/test_security_findings.py",
+    "api:openapi-view": "the interactive docs: guarded by docs_guard, tested beside the schema",
+    "^api/": "catch-all: any other path under /api/ answers a JSON 404",
+    "POST /api/v1/auth/token": "public: exchanging a password (and second factor) for a token",
+}
+
+# Attempts made through check_access_matrix in this process, as "METHOD route".
+EXERCISED_ROUTES: set[str] = set()
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+_FORM_ATTRIBUTES = frozenset({"POST", "FILES", "method"})
+
+
+def _path_view(callback: Callable[..., Any]) -> PathView | None:
+    """ninja mounts one closure per path; the PathView it closes over holds the operations."""
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            contents = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(contents, PathView):
+            return contents
+    return None
+
+
+def _api_template(route: str) -> str:
+    return "/" + _CONVERTER.sub(r"{\1}", route)
+
+
+def view_methods(callback: Callable[..., Any]) -> set[str]:
+    """The methods a page view accepts (HEAD and OPTIONS left out: they follow GET and need no matrix).
+
+    - ``require_http_methods`` and its shorthands (``require_GET``, ``require_POST``, ``require_safe``)
+      at any depth of the ``functools.wraps`` chain: exactly those methods (intersected if stacked).
+    - A class-based view: the methods of ``http_method_names`` it implements (a form view's PUT, which
+      only calls its POST, is not counted apart).
+    - Any other function view: GET, plus POST if its own code reads ``request.POST``, ``request.FILES``
+      or ``request.method`` (a form). A read-only view answers a POST as it answers a GET, so the GET
+      matrix covers it; a form view should say ``require_http_methods`` anyway.
+    """
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        names = {m for m in view_class.http_method_names if m not in ("head", "options") and hasattr(view_class, m)}
+        if getattr(view_class, "put", None) is ProcessFormView.put:
+            names.discard("put")  # a form view's PUT only calls its POST
+        return {m.upper() for m in names}
+    declared: set[str] | None = None
+    func: Any = callback
+    innermost = callback
+    while func is not None:
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = func.__closure__[code.co_freevars.index("request_method_list")]
+            methods = {m.upper() for m in cell.cell_contents} - {"HEAD", "OPTIONS"}
+            declared = methods if declared is None else declared & methods
+        innermost = func
+        func = getattr(func, "__wrapped__", None)
+    if declared is not None:
+        return declared
+    code = getattr(innermost, "__code__", None)
+    if code is not None and _FORM_ATTRIBUTES & set(code.co_names):
+        return {"GET", "POST"}
+    return {"GET"}
+
+
+def _walk(patterns: Iterable[Any], prefix: str = "", namespace: tuple[str, ...] = ()) -> Iterable[tuple[str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + ((pattern.namespace,) if pattern.namespace else ())
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            # Joined as Django joins ResolverMatch.route: an inner regex loses its leading "^".
+            route = (prefix + str(pattern.pattern).removeprefix("^")) if prefix else str(pattern.pattern)
+            name = ":".join((*namespace, pattern.name)) if pattern.name else route
+            yield name, (route, pattern.callback)
+
+
+def all_routes(urlconf: str | None = None) -> set[str]:
+    """Every route and method the URLconf serves, as "METHOD route"."""
+    routes: set[str] = set()
+    for name, (route, callback) in _walk(get_resolver(urlconf).url_patterns):
+        path_view = _path_view(callback)
+        if path_view is not None:
+            routes.update(f"{m} {_api_template(route)}" for op in path_view.operations for m in op.methods)
+        else:
+            routes.update(f"{m} {name}" for m in view_methods(callback))
+    return routes
+
+
+def route_of(url: str, method: str, urlconf: str | None = None) -> str | None:
+    """The route ("METHOD name") a request to ``url`` reaches, or None if no pattern matches."""
+    try:
+        match = resolve(urlsplit(url).path, urlconf)
+    except Resolver404:
+        return None
+    if _path_view(match.func) is not None:
+        return f"{method.upper()} {_api_template(match.route)}"
+    return f"{method.upper()} {match.view_name if match.url_name else match.route}"
+
+
+def record_route(url: str, method: str) -> None:
+    route = route_of(url, method)
+    if route is not None:
+        EXERCISED_ROUTES.add(route)
+
+
+def _exempt(route: str, exempt: dict[str, str]) -> bool:
+    _method, _sep, name = route.partition(" ")
+    return route in exempt or name in exempt
+
+
+def route_coverage_problems(
+    exercised: Iterable[str], *, exempt: dict[str, str] | None = None, urlconf: str | None = None
+) -> list[str]:
+    """What the route check reports: routes no matrix exercised, and exemptions that name no route."""
+    exempt = EXEMPT_ROUTES if exempt is None else exempt
+    routes = all_routes(urlconf)
+    done = set(exercised)
+    problems = [f"no access matrix: {r}" for r in sorted(routes - done) if not _exempt(r, exempt)]
+    names = {r.partition(" ")[2] for r in routes}
+    problems += [f"exempt but no such route: {key}" for key in sorted(exempt) if key not in routes and key not in names]
+    return problems
