@@ -146,6 +146,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ronda.core.middleware.DevelopmentNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "ronda.urls"
@@ -247,6 +248,8 @@ OTP_TOTP_ISSUER = "Ronda"
 # Production refuses demo users entirely, so this can never weaken a real deployment.
 RONDA_DEMO_OTP_EXEMPT = env_bool("RONDA_DEMO_OTP_EXEMPT", not PRODUCTION)
 RONDA_API_TOKEN_DAYS = env_int("RONDA_API_TOKEN_DAYS", 30)
+# Longest break-glass grant an administrator may open to read children's personal data.
+RONDA_BREAK_GLASS_MAX_MINUTES = env_int("RONDA_BREAK_GLASS_MAX_MINUTES", 240)
 # The OpenAPI schema and interactive docs (/api/v1/openapi.json, /api/v1/docs) without signing in:
 # on in development, off in production (then a session or a bearer token is needed).
 RONDA_API_DOCS_PUBLIC = env_bool("RONDA_API_DOCS_PUBLIC", not PRODUCTION)

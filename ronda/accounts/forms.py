@@ -65,3 +65,34 @@ class MembershipForm(forms.Form):
         if unit is None:
             raise forms.ValidationError(_("No unit with code %(code)s."), params={"code": code})
         return unit
+
+
+BREAK_GLASS_MINUTES = [
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (60, _("1 hour")),
+    (120, _("2 hours")),
+    (240, _("4 hours")),
+]
+
+
+class BreakGlassForm(forms.Form):
+    org_unit_code = forms.CharField(
+        label=_("Unit code"),
+        max_length=50,
+        help_text=_("The municipality (or community) whose children's records you need, e.g. EC-1101."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Why you need it and for which case. The municipality's supervisors will read it."),
+    )
+    minutes = forms.TypedChoiceField(label=_("For how long"), choices=BREAK_GLASS_MINUTES, coerce=int, initial=30)
+
+    def clean_org_unit_code(self) -> OrgUnit:
+        code = self.cleaned_data.get("org_unit_code", "").strip()
+        unit = OrgUnit.objects.filter(code=code, is_active=True).first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit with code %(code)s."), params={"code": code})
+        return unit

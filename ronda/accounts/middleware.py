@@ -54,6 +54,7 @@ class ActiveMembershipMiddleware:
                 chosen,
                 client_ip(request),
                 second_factor=session_second_factor(request, user),  # type: ignore[arg-type]
+                break_glass_paths=selectors.open_break_glass_paths(user) if chosen and chosen.role == "admin" else (),  # type: ignore[arg-type]
             )
             request.actor = actor  # type: ignore[attr-defined]
             if needs_otp_verification(request, actor) and not request.path.startswith(OTP_EXEMPT_PREFIXES):

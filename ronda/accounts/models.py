@@ -16,7 +16,11 @@ from ronda.core.models import TimeStampedModel
 
 class User(AbstractUser):
     # Contact data never enters the audit trail (it records that it changed, not what it was).
-    AUDIT_REDACTED = ("email",)
+    PERSONAL_FIELDS = ("email",)
+    NOT_PERSONAL = {
+        "first_name": "staff names: who acted is what the audit trail is for",
+        "last_name": "staff names: who acted is what the audit trail is for",
+    }
     # Demo users exist only on demo installations: production refuses to start while any exists.
     is_demo = models.BooleanField(_("demo user"), default=False)
 
@@ -137,6 +141,8 @@ class ThrottleEvent(models.Model):
         SIGN_IN_FAILURE = "signin", _("Failed sign-in")
         RESET_REQUEST = "reset", _("Password reset request")
 
+    NOT_PERSONAL = {"ip_address": "kept a day for throttling, never shown"}
+
     kind = models.CharField(max_length=8, choices=Kind.choices)
     account_key = models.CharField(max_length=64)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -150,3 +156,37 @@ class ThrottleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassGrant(models.Model):
+    """An administrator's time-boxed, stated reason to read children's personal data in one unit.
+
+    Administrators configure Ronda; they do not read children's records. When they must (a
+    supervisor is unreachable and a child's safety depends on it, a court order, a data-subject
+    request), they open a grant: a reason, a unit, at most ``RONDA_BREAK_GLASS_MAX_MINUTES``.
+    Opening and closing it are audited, every read during it is logged with ``break_glass``, and
+    the supervisors of that unit see it. A grant is never edited: it ends by expiry or by closing.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("administrator"), on_delete=models.PROTECT, related_name="+")
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.org_unit} · {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.ended_at is None and self.started_at <= now < self.expires_at

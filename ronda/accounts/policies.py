@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ronda.accounts.models import ApiToken, Membership, User
+from ronda.accounts.models import ApiToken, BreakGlassGrant, Membership, User
 from ronda.core.tenancy import Actor
 
 
@@ -35,4 +35,21 @@ def audit_readers() -> dict[str, Any]:
         "accounts.user": _users_in_scope,
         "accounts.membership": lambda actor: Membership.objects.filter(user__in=_users_in_scope(actor)),
         "accounts.apitoken": lambda actor: ApiToken.objects.filter(user__in=_users_in_scope(actor)),
+        "accounts.breakglassgrant": _grants_in_scope,
     }
+
+
+def can_break_glass(actor: Actor | None) -> bool:
+    """Only administrators open break-glass access (with the second factor, checked by the service)."""
+    return actor is not None and actor.is_admin
+
+
+def _grants_in_scope(actor: Actor) -> QuerySet[BreakGlassGrant]:
+    """Administrators see every grant; whoever reads a unit's audit trail sees the grants in it."""
+    if actor.is_admin:
+        return BreakGlassGrant.objects.all()
+    from ronda.core.policies import can_view_audit
+
+    if not can_view_audit(actor) or not actor.scope_path:
+        return BreakGlassGrant.objects.none()
+    return BreakGlassGrant.objects.filter(org_unit__path__startswith=actor.scope_path)

@@ -112,3 +112,36 @@ def own_tokens(user: User) -> list[ApiToken]:
             "-created_at", "-id"
         )[:200]
     )
+
+
+def open_break_glass_paths(user: User) -> tuple[str, ...]:
+    """The org-unit paths of the user's break-glass grants open right now (one query)."""
+    from django.utils import timezone
+
+    from ronda.accounts.models import BreakGlassGrant
+
+    now = timezone.now()
+    return tuple(
+        BreakGlassGrant.objects.filter(user=user, ended_at__isnull=True, started_at__lte=now, expires_at__gt=now)
+        .order_by("id")
+        .values_list("org_unit__path", flat=True)
+    )
+
+
+def break_glass_seen_by(actor: Any, days: int = 30) -> list[Any]:
+    """Break-glass grants in the actor's subtree in the last ``days`` (what supervisors are shown)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ronda.accounts.models import BreakGlassGrant
+
+    scope = actor.scope_path
+    if scope is None:
+        return []
+    grants = BreakGlassGrant.objects.select_related("user", "org_unit").filter(
+        started_at__gte=timezone.now() - dt.timedelta(days=days)
+    )
+    if scope:
+        grants = grants.filter(org_unit__path__startswith=scope)
+    return list(grants.order_by("-started_at")[:20])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
@@ -12,18 +13,18 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts import policies
-from ronda.accounts.models import ApiToken, Membership, User, default_token_expiry, hash_token
+from ronda.accounts.models import ApiToken, BreakGlassGrant, Membership, User, default_token_expiry, hash_token
 from ronda.accounts.roles import ROLE_LEVELS, Role
 from ronda.core import audit
 from ronda.core.models import AuditAction
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.territory.models import Area, Institution, OrgUnit
 
 
 @transaction.atomic
 def create_user(
     *,
-    actor: Actor | None,
+    actor: Acting,
     username: str,
     password: str | None,
     first_name: str = "",
@@ -31,7 +32,7 @@ def create_user(
     email: str = "",
     is_demo: bool = False,
 ) -> User:
-    if actor is not None and not policies.can_manage_users(actor):
+    if is_person(actor) and not policies.can_manage_users(actor):
         raise PermissionDenied
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
@@ -116,14 +117,14 @@ def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, in
 @transaction.atomic
 def add_membership(
     *,
-    actor: Actor | None,
+    actor: Acting,
     user: User,
     role: str,
     org_unit: OrgUnit | None,
     area: Area | None = None,
     institution: Institution | None = None,
 ) -> Membership:
-    if actor is not None and not policies.can_manage_users(actor):
+    if is_person(actor) and not policies.can_manage_users(actor):
         raise PermissionDenied
     _check_membership(role, org_unit, area, institution)
     existing = Membership.objects.filter(user=user, role=role, org_unit=org_unit, area=area).first()
@@ -256,3 +257,53 @@ def confirm_otp_enrollment(*, actor: Actor, device: TOTPDevice, code: str) -> bo
     device.save(update_fields=["confirmed"])
     audit.record(actor=actor, action=AuditAction.OTP_ENROLL, target=actor.user, org_unit=actor.org_unit)
     return True
+
+
+# --- Break-glass ------------------------------------------------------------------------
+MIN_BREAK_GLASS_REASON = 20
+
+
+@transaction.atomic
+def start_break_glass(*, actor: Actor, org_unit: OrgUnit, reason: str, minutes: int) -> BreakGlassGrant:
+    """An administrator opens time-boxed access to children's personal data in ``org_unit``.
+
+    Needs the second factor, a reason a supervisor can judge (at least 20 characters) and at most
+    ``RONDA_BREAK_GLASS_MAX_MINUTES``. Audited with the unit, so its supervisors see it.
+    """
+    if not (actor.is_admin and actor.second_factor):
+        raise PermissionDenied
+    from django.conf import settings
+
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if len(reason) < MIN_BREAK_GLASS_REASON:
+        errors["reason"] = _("Explain why in at least %(count)d characters: the supervisors will read it.") % {
+            "count": MIN_BREAK_GLASS_REASON
+        }
+    if not 1 <= minutes <= settings.RONDA_BREAK_GLASS_MAX_MINUTES:
+        errors["minutes"] = _("Choose between 1 and %(max)d minutes.") % {"max": settings.RONDA_BREAK_GLASS_MAX_MINUTES}
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor.user,
+        org_unit=org_unit,
+        reason=reason,
+        started_at=now,
+        expires_at=now + datetime.timedelta(minutes=minutes),
+    )
+    audit.record_create(actor=actor, target=grant, org_unit=org_unit)
+    return grant
+
+
+@transaction.atomic
+def end_break_glass(*, actor: Actor, grant: BreakGlassGrant) -> BreakGlassGrant:
+    if grant.user_id != actor.user.pk:
+        raise PermissionDenied
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.ended_at is None:
+        before = audit.snapshot(locked, ("ended_at",))
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
+        audit.record_update(actor=actor, target=locked, org_unit=locked.org_unit, before=before)
+    return locked

@@ -123,15 +123,17 @@ def sign_in_verdict(request: HttpRequest, username: str) -> Verdict:
     return Verdict(False, wait) if wait > 0 else ALLOWED
 
 
-def record_sign_in_failure(request: HttpRequest, username: str) -> None:
+def _count(request: HttpRequest, kind: str, identifier: str) -> None:
+    """Count one event, and forget those older than a day (so the table stays small)."""
     now = timezone.now()
     ThrottleEvent.objects.filter(created_at__lt=now - KEEP).delete()
     ThrottleEvent.objects.create(
-        kind=ThrottleEvent.Kind.SIGN_IN_FAILURE,
-        account_key=account_key(username),
-        ip_address=client_ip(request),
-        created_at=now,
+        kind=kind, account_key=account_key(identifier), ip_address=client_ip(request), created_at=now
     )
+
+
+def record_sign_in_failure(request: HttpRequest, username: str) -> None:
+    _count(request, ThrottleEvent.Kind.SIGN_IN_FAILURE, username)
 
 
 def record_sign_in_success(request: HttpRequest, username: str, response: HttpResponse | None = None) -> None:
@@ -186,8 +188,4 @@ def reset_verdict(request: HttpRequest, email: str) -> Verdict:
 
 
 def record_reset_request(request: HttpRequest, email: str) -> None:
-    now = timezone.now()
-    ThrottleEvent.objects.filter(created_at__lt=now - KEEP).delete()
-    ThrottleEvent.objects.create(
-        kind=ThrottleEvent.Kind.RESET_REQUEST, account_key=account_key(email), ip_address=client_ip(request)
-    )
+    _count(request, ThrottleEvent.Kind.RESET_REQUEST, email)

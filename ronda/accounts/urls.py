@@ -32,6 +32,7 @@ urlpatterns = [
     path("verificacion/", views.otp_view, name="otp"),
     path("rol/", views.switch_membership, name="switch_membership"),
     path("tokens/", views.token_list, name="token_list"),
+    path("acceso-excepcional/", views.break_glass, name="break_glass"),
     path("usuarios/", views.user_list, name="user_list"),
     path("usuarios/nuevo/", views.user_create, name="user_create"),
     path("usuarios/<int:pk>/", views.user_detail, name="user_detail"),

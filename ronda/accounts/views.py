@@ -12,6 +12,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,15 +22,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts import otp, policies, selectors, services, throttle
-from ronda.accounts.forms import LoginForm, MembershipForm, OTPForm, UserCreateForm
+from ronda.accounts.forms import BreakGlassForm, LoginForm, MembershipForm, OTPForm, UserCreateForm
 from ronda.accounts.lockout import lockout_response
 from ronda.accounts.middleware import SESSION_ENDED_KEY, SESSION_KEY
-from ronda.accounts.models import ApiToken
+from ronda.accounts.models import ApiToken, BreakGlassGrant
 from ronda.core.http import client_ip
 from ronda.core.idempotency import once_per_submission
 from ronda.core.models import AuditAction
 from ronda.core.tenancy import actor_for, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor, id_param
+from ronda.core.views_helpers import actor_required, get_actor, id_param, service_errors_on
 
 
 class LoginView(auth_views.LoginView):
@@ -186,6 +188,43 @@ def token_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
         return redirect("accounts:token_list")
     return render(request, "accounts/token_list.html", {"tokens": selectors.own_tokens(actor.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_break_glass)
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """An administrator opens (or closes) time-boxed access to children's personal data."""
+    actor = get_actor(request)
+    form = BreakGlassForm(request.POST or None) if request.POST.get("action") != "end" else BreakGlassForm()
+    if request.method == "POST" and request.POST.get("action") == "end":
+        grant = get_object_or_404_scoped(
+            BreakGlassGrant.objects.filter(user=actor.user), pk=id_param(request.POST.get("grant"))
+        )
+        services.end_break_glass(actor=actor, grant=grant)
+        messages.success(request, _("Break-glass access closed."))
+        return redirect("accounts:break_glass")
+    if request.method == "POST" and form.is_valid():
+        with service_errors_on(form):
+            grant = services.start_break_glass(
+                actor=actor,
+                org_unit=form.cleaned_data["org_unit_code"],
+                reason=form.cleaned_data["reason"],
+                minutes=form.cleaned_data["minutes"],
+            )
+            messages.warning(
+                request,
+                _(
+                    "Break-glass access open in %(unit)s until %(time)s. "
+                    "Every record you read is logged and shown to its supervisors."
+                )
+                % {
+                    "unit": grant.org_unit.name,
+                    "time": date_format(timezone.localtime(grant.expires_at), "TIME_FORMAT"),
+                },
+            )
+            return redirect("accounts:break_glass")
+    grants = BreakGlassGrant.objects.filter(user=actor.user).select_related("org_unit").order_by("-started_at")[:20]
+    return render(request, "accounts/break_glass.html", {"form": form, "grants": grants})
 
 
 # --- User management (administrators) -------------------------------------------------

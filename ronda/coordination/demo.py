@@ -34,6 +34,7 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
+from ronda.core.tenancy import SYSTEM
 from ronda.territory.models import Area, Institution, OrgUnit
 
 P, T = MemberLevel.POLITICAL, MemberLevel.TECHNICAL
@@ -214,7 +215,7 @@ def _members(body: CoordinationBody, place: Place, since: datetime.date) -> list
         user = User.objects.filter(username=username).first() if username else None
         created.append(
             services.add_member(
-                actor=None,
+                actor=SYSTEM,
                 body=body,
                 full_name=name,
                 area=area,
@@ -231,7 +232,7 @@ def _members(body: CoordinationBody, place: Place, since: datetime.date) -> list
     name, area_name, level, position = place.former
     if area_name in areas:
         services.add_member(
-            actor=None,
+            actor=SYSTEM,
             body=body,
             full_name=name,
             area=areas[area_name],
@@ -263,7 +264,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
     for index, (days_ago, kind, mode, protection) in enumerate(MEETINGS):
         day = today - datetime.timedelta(days=days_ago)
         meeting = services.schedule_meeting(
-            actor=None,
+            actor=SYSTEM,
             body=body,
             kind=kind,
             mode=mode,
@@ -276,7 +277,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
         for n, title in enumerate(AGENDAS[index]):
             presenter = members[(index + n) % len(members)]
             services.add_agenda_item(
-                actor=None, meeting=meeting, title=title, presenter=presenter, minutes_allotted=15 + 5 * (n % 3)
+                actor=SYSTEM, meeting=meeting, title=title, presenter=presenter, minutes_allotted=15 + 5 * (n % 3)
             )
         statuses: dict[int, str] = {}
         for n, attendee in enumerate(members):
@@ -288,8 +289,10 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
                 if cycle == 4
                 else AttendanceStatus.PRESENT
             )
-        meeting = services.record_attendance(actor=None, meeting=meeting, expected_version=None, statuses=statuses)
-        meeting = services.save_minutes(actor=None, meeting=meeting, expected_version=None, minutes_text=MINUTES[index])
+        meeting = services.record_attendance(actor=SYSTEM, meeting=meeting, expected_version=None, statuses=statuses)
+        meeting = services.save_minutes(
+            actor=SYSTEM, meeting=meeting, expected_version=None, minutes_text=MINUTES[index]
+        )
         for text, area_name, with_member, due_in, outcome in AGREEMENTS[index]:
             area = Area.objects.filter(org_unit=body.org_unit, name=area_name).first()
             member = by_area.get(area_name) if with_member else None
@@ -300,7 +303,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
             if outcome == "overdue" and due >= today:
                 due = today - datetime.timedelta(days=3)
             agreement = services.create_agreement(
-                actor=None,
+                actor=SYSTEM,
                 body=body,
                 meeting=meeting,
                 text=text,
@@ -312,7 +315,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
             )
             if author is not None and outcome in {"overdue", "late"}:
                 services.add_agreement_note(
-                    actor=None,
+                    actor=SYSTEM,
                     agreement=agreement,
                     author=author,
                     text="Se pidió al área un informe de avance y una nueva fecha de entrega."
@@ -320,10 +323,10 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
                     else "Cumplido con retraso: el área explicó que faltaba personal.",
                 )
         if held:
-            services.approve_minutes(actor=None, meeting=held[-1], expected_version=None, approved_at=meeting)
+            services.approve_minutes(actor=SYSTEM, meeting=held[-1], expected_version=None, approved_at=meeting)
         held.append(meeting)
     upcoming = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         kind=MeetingKind.ORDINARY,
         mode=MeetingMode.IN_PERSON,
@@ -331,7 +334,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
         place=place.hall,
     )
     for n, title in enumerate(("Aprobación del acta anterior", "Resultados del cuestionario", "Informe semestral")):
-        services.add_agenda_item(actor=None, meeting=upcoming, title=title, presenter=members[n], minutes_allotted=20)
+        services.add_agenda_item(actor=SYSTEM, meeting=upcoming, title=title, presenter=members[n], minutes_allotted=20)
 
 
 def _paper_answers(body: CoordinationBody, round_: QuestionnaireRound, members: list[BodyMember], count: int) -> None:
@@ -342,7 +345,7 @@ def _paper_answers(body: CoordinationBody, round_: QuestionnaireRound, members: 
         for k, area_id in enumerate(area_ids):
             if (k + n) % 3:  # nobody rates every area
                 likert[f"area_{area_id}"] = 2 + (k + n) % 4
-        services.record_paper_response(actor=None, round_=round_, member=member, likert=likert, comments=comments)
+        services.record_paper_response(actor=SYSTEM, round_=round_, member=member, likert=likert, comments=comments)
 
 
 def _questionnaire(body: CoordinationBody, members: list[BodyMember]) -> None:
@@ -350,16 +353,16 @@ def _questionnaire(body: CoordinationBody, members: list[BodyMember]) -> None:
     (results appear only once a round is closed)."""
     today = timezone.localdate()
     last_year = services.open_round(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         title=f"Funcionamiento de la mesa {today.year - 1}",
         opened_on=today - datetime.timedelta(days=380),
         closes_on=today - datetime.timedelta(days=340),
     )
     _paper_answers(body, last_year, members, len(PAPER_ANSWERS))
-    services.close_round(actor=None, round_=last_year, expected_version=None)
+    services.close_round(actor=SYSTEM, round_=last_year, expected_version=None)
     round_ = services.open_round(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         title=f"Funcionamiento de la mesa {today.year}",
         opened_on=today - datetime.timedelta(days=20),
@@ -374,7 +377,7 @@ def _load(place: Place) -> CoordinationBody | None:
         return None
     today = timezone.localdate()
     body = services.create_body(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         name=place.body_name,
         established_on=today - datetime.timedelta(days=3 * 365),
@@ -384,14 +387,14 @@ def _load(place: Place) -> CoordinationBody | None:
     members = _members(body, place, today - datetime.timedelta(days=2 * 365))
     commissions = [
         services.create_commission(
-            actor=None,
+            actor=SYSTEM,
             body=body,
             name="Comisión de Educación, Cultura y Deporte",
             purpose="Permanencia escolar, cultura y recreación.",
             members=[m for m in members if m.area and m.area.name in {"Educación", "Cultura", "Deportes y Recreación"}],
         ),
         services.create_commission(
-            actor=None,
+            actor=SYSTEM,
             body=body,
             name="Comisión de Protección",
             purpose="Prevención de la violencia y coordinación con la Junta de Protección.",

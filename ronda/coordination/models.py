@@ -38,7 +38,8 @@ class MemberLevel(models.TextChoices):
 
 class BodyMember(VersionedModel):
     # Contact data never enters the audit trail (it records that it changed, not what it was).
-    AUDIT_REDACTED = ("email", "phone")
+    PERSONAL_FIELDS = ("email", "phone")
+    NOT_PERSONAL = {"full_name": "members of an official body, named in its minutes"}
     body = models.ForeignKey(CoordinationBody, verbose_name=_("body"), on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=200)
     area = models.ForeignKey(

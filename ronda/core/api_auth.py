@@ -34,8 +34,11 @@ class BearerToken(HttpBearer):
             membership = None
         services.touch_api_token(api_token)
         request.user = user
+        break_glass = (
+            selectors.open_break_glass_paths(user) if membership is not None and membership.role == "admin" else ()
+        )
         request.actor = actor_for(  # type: ignore[attr-defined]
-            user, membership, client_ip(request), second_factor=second_factor
+            user, membership, client_ip(request), second_factor=second_factor, break_glass_paths=break_glass
         )
         request.memberships = memberships  # type: ignore[attr-defined]
         request.api_token = api_token  # type: ignore[attr-defined]

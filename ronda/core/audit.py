@@ -16,7 +16,7 @@ from django.db import models
 from ronda.core.models import AccessEvent, AuditAction, AuditEvent
 
 if TYPE_CHECKING:
-    from ronda.core.tenancy import Actor
+    from ronda.core.tenancy import Acting, Actor
     from ronda.territory.models import OrgUnit
 
 
@@ -46,8 +46,8 @@ class Redacted:
 
 
 def redacted_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
-    """The fields a model declares personal (``AUDIT_REDACTED``): never written to the trail."""
-    return frozenset(getattr(model, "AUDIT_REDACTED", ()))
+    """The fields a model declares personal (``PERSONAL_FIELDS``): never written to the trail."""
+    return frozenset(getattr(model, "PERSONAL_FIELDS", ()))
 
 
 def _jsonable(value: Any) -> Any:
@@ -105,7 +105,7 @@ def _target_fields(target: models.Model | None) -> dict[str, str]:
 
 def build_event(
     *,
-    actor: Actor | None,
+    actor: Acting | None,
     action: AuditAction | str,
     target: models.Model | None,
     org_unit: OrgUnit | None,
@@ -133,7 +133,7 @@ def build_event(
 
 def record(
     *,
-    actor: Actor | None,
+    actor: Acting | None,
     action: AuditAction | str,
     target: models.Model | None,
     org_unit: OrgUnit | None,
@@ -155,7 +155,7 @@ def record(
     return event
 
 
-def record_create(*, actor: Actor | None, target: models.Model, org_unit: OrgUnit | None) -> AuditEvent:
+def record_create(*, actor: Acting | None, target: models.Model, org_unit: OrgUnit | None) -> AuditEvent:
     return record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -166,7 +166,7 @@ def record_create(*, actor: Actor | None, target: models.Model, org_unit: OrgUni
 
 
 def record_update(
-    *, actor: Actor | None, target: models.Model, org_unit: OrgUnit | None, before: dict[str, Any]
+    *, actor: Acting | None, target: models.Model, org_unit: OrgUnit | None, before: dict[str, Any]
 ) -> AuditEvent | None:
     """Record an update; nothing is written when no field changed."""
     changes = diff(before, snapshot(target, before.keys()))
@@ -175,7 +175,7 @@ def record_update(
     return record(actor=actor, action=AuditAction.UPDATE, target=target, org_unit=org_unit, changes=changes)
 
 
-def record_delete(*, actor: Actor | None, target: models.Model, org_unit: OrgUnit | None) -> AuditEvent:
+def record_delete(*, actor: Acting | None, target: models.Model, org_unit: OrgUnit | None) -> AuditEvent:
     return record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -191,16 +191,44 @@ def record_access(
     target: models.Model,
     org_unit: OrgUnit | None,
     purpose: str = "",
-    break_glass: bool = False,
+    break_glass: bool | None = None,
 ) -> AccessEvent:
-    """Log one read of a child's personal record."""
+    """Log one read of a child's personal record (an administrator's reads are break-glass reads)."""
     return AccessEvent.objects.create(
         actor=actor.user,
         actor_username=actor.user.get_username(),
         actor_role=actor.role or "",
         org_unit_path=org_unit.path if org_unit is not None else "",
         purpose=purpose[:255],
-        break_glass=break_glass,
+        break_glass=actor.is_admin if break_glass is None else break_glass,
         ip_address=actor.ip_address,
         **_target_fields(target),
     )
+
+
+def record_accesses(
+    *,
+    actor: Actor,
+    targets: Iterable[models.Model],
+    org_unit: OrgUnit | None,
+    purpose: str,
+) -> int:
+    """Log a read of each personal record shown (a list page writes one event per record, in bulk).
+
+    An administrator can only get here inside a break-glass grant, so their reads are flagged.
+    """
+    events = [
+        AccessEvent(
+            actor=actor.user,
+            actor_username=actor.user.get_username(),
+            actor_role=actor.role or "",
+            org_unit_path=org_unit.path if org_unit is not None else "",
+            purpose=purpose[:255],
+            break_glass=actor.is_admin,
+            ip_address=actor.ip_address,
+            **_target_fields(target),
+        )
+        for target in targets
+    ]
+    AccessEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)

@@ -11,6 +11,7 @@ from django.db import transaction
 from ronda.accounts import services as account_services
 from ronda.accounts.models import Membership, User
 from ronda.accounts.roles import Role
+from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit
 
@@ -212,7 +213,7 @@ def _unit(code: str, name: str, level: int, parent: OrgUnit | None) -> OrgUnit:
     existing = OrgUnit.objects.filter(code=code).first()
     if existing is not None:
         return existing
-    return territory_services.create_org_unit(actor=None, code=code, name=name, level=level, parent=parent)
+    return territory_services.create_org_unit(actor=SYSTEM, code=code, name=name, level=level, parent=parent)
 
 
 def _tree() -> None:
@@ -244,7 +245,7 @@ def _areas() -> None:
         muni = OrgUnit.objects.get(code=code)
         for kind, name in AREAS:
             if not Area.objects.filter(org_unit=muni, name=name).exists():
-                territory_services.create_area(actor=None, org_unit=muni, kind=kind, name=name)
+                territory_services.create_area(actor=SYSTEM, org_unit=muni, kind=kind, name=name)
 
 
 def _institutions() -> None:
@@ -252,7 +253,7 @@ def _institutions() -> None:
         if Institution.objects.filter(name=name).exists():
             continue
         territory_services.create_institution(
-            actor=None,
+            actor=SYSTEM,
             seat=OrgUnit.objects.get(code=seat_code),
             jurisdiction=list(OrgUnit.objects.filter(code__in=jurisdiction)),
             services=service_names,
@@ -267,7 +268,7 @@ def _membership(user: User, role: str, unit_code: str | None, area_name: str | N
     unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
     area = Area.objects.get(org_unit=unit, name=area_name) if area_name else None
     if not Membership.objects.filter(user=user, role=role, org_unit=unit, area=area).exists():
-        account_services.add_membership(actor=None, user=user, role=role, org_unit=unit, area=area)
+        account_services.add_membership(actor=SYSTEM, user=user, role=role, org_unit=unit, area=area)
 
 
 def _users() -> list[str]:
@@ -276,7 +277,7 @@ def _users() -> list[str]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_services.create_user(
-                actor=None,
+                actor=SYSTEM,
                 username=username,
                 password=settings.RONDA_DEMO_PASSWORD,
                 first_name=first,

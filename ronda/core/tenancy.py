@@ -8,7 +8,7 @@ allowed actions from it and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -28,6 +28,12 @@ class Actor:
     # True when this request proved the second factor: a verified web session, or an API token
     # issued after a valid TOTP code (or a demo user where the demo exemption is on).
     second_factor: bool = field(default=False, compare=False)
+    # Administrators only: the org-unit paths of their open break-glass grants (accounts.BreakGlassGrant).
+    break_glass_paths: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def is_system(self) -> bool:
+        return False
 
     @property
     def role(self) -> str | None:
@@ -79,6 +85,29 @@ class Actor:
 
         return self.role in PERSONAL_DATA_ROLES and self.second_factor
 
+    def may_read_personal_data_at(self, path: str | None) -> bool:
+        """``may_read_personal_data`` for a record at ``path``: inside the actor's subtree, and for an
+        administrator only inside an open break-glass grant (administrators have no blanket access)."""
+        if not self.may_read_personal_data or path is None:
+            return False
+        if self.is_admin:
+            return any(path.startswith(prefix) for prefix in self.break_glass_paths)
+        return self.covers_path(path)
+
+    @property
+    def personal_data_scopes(self) -> tuple[str, ...] | None:
+        """Path prefixes where this actor may read personal data (None: nowhere)."""
+        if not self.may_read_personal_data:
+            return None
+        if self.is_admin:
+            return self.break_glass_paths or None
+        scope = self.scope_path
+        return (scope,) if scope is not None else None
+
+    @property
+    def in_break_glass(self) -> bool:
+        return self.is_admin and bool(self.break_glass_paths)
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
@@ -93,15 +122,76 @@ class Actor:
         return unit is not None and self.covers_path(unit.path)
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """Ronda itself acting, with no person behind it: the demo loader, a data migration, a job
+    that belongs to nobody. Services skip their policy checks for it, and only for it: they used
+    to take ``actor=None`` for this, which a forgotten argument also produced. Passing None to a
+    service is now a type error (and fails at ``actor.is_system``). The audit trail records it
+    as "system".
+    """
+
+    reason: str = "system"
+    user: None = None
+    membership: None = None
+    ip_address: None = None
+    second_factor: bool = False
+    break_glass_paths: tuple[str, ...] = ()
+
+    @property
+    def is_system(self) -> bool:
+        return True
+
+    @property
+    def role(self) -> None:
+        return None
+
+    @property
+    def is_admin(self) -> bool:
+        return False
+
+    @property
+    def org_unit(self) -> None:
+        return None
+
+
+SYSTEM = SystemActor()
+# Who a service acts for: a person (Actor) or Ronda itself (SYSTEM), never None.
+Acting = Actor | SystemActor
+
+
+def is_person(actor: Acting) -> TypeGuard[Actor]:
+    """True for a person's Actor (whose policies a service must check), False for SYSTEM.
+
+    Anything else, a forgotten ``None`` above all, raises: it must never pass as the system.
+    """
+    if isinstance(actor, Actor):
+        return True
+    if isinstance(actor, SystemActor):
+        return False
+    raise TypeError("a service needs an actor: a person's Actor, or SYSTEM for Ronda itself (never None)")
+
+
 M = TypeVar("M", bound="Model")
 
 
 def actor_for(
-    user: User, membership: Membership | None, ip_address: str | None = None, *, second_factor: bool = False
+    user: User,
+    membership: Membership | None,
+    ip_address: str | None = None,
+    *,
+    second_factor: bool = False,
+    break_glass_paths: tuple[str, ...] = (),
 ) -> Actor:
     if membership is not None and membership.user_id != user.pk:
         raise ValueError("membership belongs to another user")
-    return Actor(user=user, membership=membership, ip_address=ip_address, second_factor=second_factor)
+    return Actor(
+        user=user,
+        membership=membership,
+        ip_address=ip_address,
+        second_factor=second_factor,
+        break_glass_paths=break_glass_paths,
+    )
 
 
 def get_object_or_404_scoped(queryset: QuerySet[M], **lookup: object) -> M:

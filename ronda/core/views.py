@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from ronda.accounts.roles import Role
+from ronda.accounts.selectors import break_glass_seen_by
 from ronda.coordination.selectors import overdue_agreements_for
 from ronda.core import audit_readers, policies
 from ronda.core.forms import date_in_range
@@ -54,6 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["overdue_agreements"] = overdue_agreements_for(actor)
     if policies.can_view_audit(actor):
         context["recent_events"] = audit_readers.present(actor, policies.visible_audit_events(actor)[:8])
+    if actor.role == Role.SUPERVISOR:
+        context["break_glass"] = break_glass_seen_by(actor)
     if actor.role == Role.DEFENDER:
         context["institutions"] = territory_policies.visible_institutions(actor).filter(is_active=True)[:8]
     return render(request, "core/home.html", context)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ronda.core.choices import GoalArea
+from ronda.core.tenancy import SYSTEM
 from ronda.council import services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
 from ronda.territory.models import Area, Level, OrgUnit
@@ -470,7 +471,7 @@ def _council(spec: DemoCouncil, municipality: OrgUnit) -> ChildrenCouncil:
     if existing is not None:
         return existing
     return services.create_council(
-        actor=None,
+        actor=SYSTEM,
         org_unit=municipality,
         name=spec.name,
         established_on=_date(spec.established_days_ago),
@@ -484,7 +485,7 @@ def _members(spec: DemoCouncil, council: ChildrenCouncil) -> None:
     for first_name, age_band, suffix, joined, left in spec.members:
         community = OrgUnit.objects.filter(code=f"{spec.code}-{suffix}", level=Level.COMMUNITY).first()
         services.add_member(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             first_name=first_name,
             age_band=age_band,
@@ -499,7 +500,7 @@ def _sessions(spec: DemoCouncil, council: ChildrenCouncil) -> list[CouncilSessio
     if not council.sessions.exists():
         for days, place, topics, attendees in spec.sessions:
             services.record_session(
-                actor=None, council=council, held_on=_date(days), place=place, topics=topics, attendees=attendees
+                actor=SYSTEM, council=council, held_on=_date(days), place=place, topics=topics, attendees=attendees
             )
     return list(council.sessions.order_by("held_on", "id"))
 
@@ -511,7 +512,7 @@ def _requests(spec: DemoCouncil, council: ChildrenCouncil, sessions: list[Counci
         area = Area.objects.get(org_unit=council.org_unit, name=item.area)
         session = sessions[item.session] if item.session is not None and item.session < len(sessions) else None
         created = services.create_request(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             kind=item.kind,
             title=item.title,
@@ -532,7 +533,7 @@ def _requests(spec: DemoCouncil, council: ChildrenCouncil, sessions: list[Counci
                 steps.append((RequestStatus.IMPLEMENTED, None, _days_ago(item.implemented_days_ago)))
         for status, answer, on in steps:
             created = services.transition_request(
-                actor=None, council_request=created, expected_version=None, status=status, answer=answer, on=on
+                actor=SYSTEM, council_request=created, expected_version=None, status=status, answer=answer, on=on
             )
 
 
@@ -541,7 +542,7 @@ def _accountability(spec: DemoCouncil, council: ChildrenCouncil) -> None:
         return
     for days, summary, questions, attendees in spec.accountability:
         services.record_accountability_session(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             held_on=_date(days),
             summary=summary,

@@ -49,7 +49,8 @@ class CouncilMember(VersionedModel):
     """
 
     # A child's name never enters the audit trail (it records that it changed, not what it was).
-    AUDIT_REDACTED = ("first_name",)
+    PERSONAL_FIELDS = ("first_name",)
+    NOT_PERSONAL = {"guardian_consent_on": "a date: it identifies nobody"}
 
     council = models.ForeignKey(
         ChildrenCouncil, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"

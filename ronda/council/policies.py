@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ronda.accounts.roles import Role
-from ronda.core.tenancy import Actor
+from ronda.core import audit
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.council.models import (
     AccountabilitySession,
     ChildrenCouncil,
@@ -90,19 +92,67 @@ def can_manage_any_council(actor: Actor | None) -> bool:
 
 
 # --- Members (children's first names) --------------------------------------------------
+# A child's personal record: a council manager with a verified second factor, inside their own
+# municipality; an administrator only inside an open break-glass grant. Every read is logged,
+# one access event per member shown, by the functions below (never by the caller).
+MEMBER_LIST_PURPOSE = "council member list"
+MEMBER_RECORD_PURPOSE = "council member record"
+
+
 def can_view_members(actor: Actor | None) -> bool:
     """Personal data of children: a council manager, and only with a verified second factor."""
-    return actor is not None and actor.role in COUNCIL_MANAGERS and actor.may_read_personal_data
+    if actor is None or actor.role not in COUNCIL_MANAGERS or not actor.may_read_personal_data:
+        return False
+    return not actor.is_admin or actor.in_break_glass
 
 
 def can_view_members_of(actor: Actor | None, council: ChildrenCouncil) -> bool:
-    return can_view_members(actor) and actor is not None and actor.covers(council.org_unit)
+    return can_view_members(actor) and actor is not None and actor.may_read_personal_data_at(council.org_unit.path)
 
 
 def visible_members(actor: Actor | None) -> QuerySet[CouncilMember]:
-    if not can_view_members(actor):
+    """The members this actor may read (not logged: for counts and guards; show them through
+    ``list_members`` or ``get_member``, which log the read)."""
+    if actor is None or not can_view_members(actor):
         return CouncilMember.objects.none()
-    return _scoped(CouncilMember.objects.select_related("council__org_unit", "community"), actor, "council__org_unit")
+    scopes = actor.personal_data_scopes
+    if not scopes:
+        return CouncilMember.objects.none()
+    condition = Q()
+    for prefix in scopes:
+        condition |= Q(council__org_unit__path__startswith=prefix)
+    return CouncilMember.objects.select_related("council__org_unit", "community").filter(condition)
+
+
+def list_members(
+    actor: Actor, council: ChildrenCouncil, *, current_on: Any = None, former: bool = False
+) -> list[CouncilMember]:
+    """The members of ``council`` the actor may read, as shown; one access event per member."""
+    if not can_view_members_of(actor, council):
+        return []
+    members = visible_members(actor).filter(council=council)
+    if current_on is not None:
+        current = Q(left_on__isnull=True) | Q(left_on__gte=current_on)
+        members = members.exclude(current) if former else members.filter(current)
+    shown = list(members.order_by("first_name", "id"))
+    audit.record_accesses(actor=actor, targets=shown, org_unit=council.org_unit, purpose=MEMBER_LIST_PURPOSE)
+    return shown
+
+
+def get_member(actor: Actor, pk: object) -> CouncilMember:
+    """One member's record, or 404 for missing and forbidden alike; the read is logged after the check."""
+    member = get_object_or_404_scoped(visible_members(actor), pk=pk)
+    audit.record_access(actor=actor, target=member, org_unit=member.council.org_unit, purpose=MEMBER_RECORD_PURPOSE)
+    return member
+
+
+def get_member_for_edit(actor: Actor, pk: object) -> CouncilMember:
+    """``get_member`` for a manager who may change it (404 otherwise, before anything is logged)."""
+    member = get_object_or_404_scoped(visible_members(actor), pk=pk)
+    if not can_manage_council(actor, member.council):
+        raise Http404
+    audit.record_access(actor=actor, target=member, org_unit=member.council.org_unit, purpose=MEMBER_RECORD_PURPOSE)
+    return member
 
 
 # --- Requests and proposals ------------------------------------------------------------

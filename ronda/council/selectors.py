@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from ronda.core import audit
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.tenancy import Actor
 from ronda.council import name_variants, policies
 from ronda.council.models import (
     ANSWERED_REQUEST_STATUSES,
@@ -227,21 +226,6 @@ def council_summaries(councils: Iterable[ChildrenCouncil]) -> list[CouncilSummar
             )
         )
     return rows
-
-
-def members_for(actor: Actor, council: ChildrenCouncil) -> QuerySet[CouncilMember]:
-    """The member list (children's first names) of ``council``: logged as a read of personal data."""
-    members = policies.visible_members(actor).filter(council=council)
-    audit.record_access(actor=actor, target=council, org_unit=council.org_unit, purpose="council member list")
-    return members
-
-
-def member_for_edit(actor: Actor, pk: int) -> CouncilMember:
-    """One member's record (404 if not visible): logged as a read of personal data."""
-    member = get_object_or_404_scoped(policies.visible_members(actor), pk=pk)
-    council = member.council
-    audit.record_access(actor=actor, target=member, org_unit=council.org_unit, purpose="council member record")
-    return member
 
 
 # --- Writing for children ------------------------------------------------------------------

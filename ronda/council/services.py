@@ -19,7 +19,7 @@ from ronda.core import audit
 from ronda.core.choices import GoalArea
 from ronda.core.models import AuditAction
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.council import policies
 from ronda.council.models import (
     ANSWERED_REQUEST_STATUSES,
@@ -54,14 +54,16 @@ def _raise_if(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _require_manager(actor: Actor | None, council: ChildrenCouncil) -> None:
-    if actor is not None and not policies.can_manage_council(actor, council):
+def _require_manager(actor: Acting, council: ChildrenCouncil) -> None:
+    if is_person(actor) and not policies.can_manage_council(actor, council):
         raise PermissionDenied
 
 
-def _require_member_manager(actor: Actor | None, council: ChildrenCouncil) -> None:
+def _require_member_manager(actor: Acting, council: ChildrenCouncil) -> None:
     """Members are children's personal data: a manager with a verified second factor."""
-    if actor is not None and not (policies.can_manage_council(actor, council) and actor.may_read_personal_data):
+    if is_person(actor) and not (
+        policies.can_manage_council(actor, council) and actor.may_read_personal_data_at(council.org_unit.path)
+    ):
         raise PermissionDenied
 
 
@@ -105,13 +107,13 @@ def _council_errors(fields: dict[str, Any]) -> dict[str, str]:
 @transaction.atomic
 def create_council(
     *,
-    actor: Actor | None,
+    actor: Acting,
     org_unit: OrgUnit,
     name: str,
     established_on: dt.date | None = None,
     response_days: int = DEFAULT_RESPONSE_DAYS,
 ) -> ChildrenCouncil:
-    if actor is not None and not policies.can_create_council(actor, org_unit):
+    if is_person(actor) and not policies.can_create_council(actor, org_unit):
         raise PermissionDenied
     fields: dict[str, Any] = {"name": name, "established_on": established_on, "response_days": response_days}
     errors = _council_errors(fields)
@@ -127,7 +129,7 @@ def create_council(
 
 @transaction.atomic
 def update_council(
-    *, actor: Actor | None, council: ChildrenCouncil, expected_version: int | None, **fields: Any
+    *, actor: Acting, council: ChildrenCouncil, expected_version: int | None, **fields: Any
 ) -> ChildrenCouncil:
     _require_manager(actor, council)
     unknown = set(fields) - set(COUNCIL_EDITABLE)
@@ -198,7 +200,7 @@ def _member_state(member: CouncilMember) -> dict[str, Any]:
 @transaction.atomic
 def add_member(
     *,
-    actor: Actor | None,
+    actor: Acting,
     council: ChildrenCouncil,
     first_name: str,
     age_band: str,
@@ -225,7 +227,7 @@ def add_member(
 
 @transaction.atomic
 def update_member(
-    *, actor: Actor | None, member: CouncilMember, expected_version: int | None, **fields: Any
+    *, actor: Acting, member: CouncilMember, expected_version: int | None, **fields: Any
 ) -> CouncilMember:
     council = member.council
     _require_member_manager(actor, council)
@@ -246,7 +248,7 @@ def update_member(
 
 
 @transaction.atomic
-def remove_member(*, actor: Actor | None, member: CouncilMember) -> None:
+def remove_member(*, actor: Acting, member: CouncilMember) -> None:
     """Erase a member's record (recorded by mistake, or consent withdrawn). The trail keeps no name."""
     council = member.council
     _require_member_manager(actor, council)
@@ -274,7 +276,7 @@ def _session_errors(values: dict[str, Any]) -> dict[str, str]:
 @transaction.atomic
 def record_session(
     *,
-    actor: Actor | None,
+    actor: Acting,
     council: ChildrenCouncil,
     held_on: dt.date | None,
     topics: str,
@@ -291,7 +293,7 @@ def record_session(
 
 @transaction.atomic
 def update_session(
-    *, actor: Actor | None, session: CouncilSession, expected_version: int | None, **fields: Any
+    *, actor: Acting, session: CouncilSession, expected_version: int | None, **fields: Any
 ) -> CouncilSession:
     council = session.council
     _require_manager(actor, council)
@@ -380,7 +382,7 @@ def default_due_on(council: ChildrenCouncil, received_on: dt.date) -> dt.date:
 @transaction.atomic
 def create_request(
     *,
-    actor: Actor | None,
+    actor: Acting,
     council: ChildrenCouncil,
     title: str,
     description: str,
@@ -416,7 +418,7 @@ def create_request(
 
 @transaction.atomic
 def update_request(
-    *, actor: Actor | None, council_request: CouncilRequest, expected_version: int | None, **fields: Any
+    *, actor: Acting, council_request: CouncilRequest, expected_version: int | None, **fields: Any
 ) -> CouncilRequest:
     council = council_request.council
     _require_manager(actor, council)
@@ -457,7 +459,7 @@ def _status_label(value: str) -> str:
 @transaction.atomic
 def transition_request(
     *,
-    actor: Actor | None,
+    actor: Acting,
     council_request: CouncilRequest,
     expected_version: int | None,
     status: str,
@@ -540,7 +542,7 @@ def _accountability_errors(values: dict[str, Any]) -> dict[str, str]:
 @transaction.atomic
 def record_accountability_session(
     *,
-    actor: Actor | None,
+    actor: Acting,
     council: ChildrenCouncil,
     held_on: dt.date | None,
     summary: str,
@@ -562,7 +564,7 @@ def record_accountability_session(
 
 @transaction.atomic
 def update_accountability_session(
-    *, actor: Actor | None, session: AccountabilitySession, expected_version: int | None, **fields: Any
+    *, actor: Acting, session: AccountabilitySession, expected_version: int | None, **fields: Any
 ) -> AccountabilitySession:
     council = session.council
     _require_manager(actor, council)

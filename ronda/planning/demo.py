@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from ronda.core.tenancy import SYSTEM
 from ronda.planning import services
 from ronda.planning.demo_content import (
     CHANGES,
@@ -103,7 +104,7 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
         return existing
     start = dt.date(year, 1, 1)
     analysis = services.create_analysis(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         title=title,
         period_start=start,
@@ -115,10 +116,10 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
         ),
     )
     for goal_area, text in FINDINGS:
-        services.add_finding(actor=None, analysis=analysis, goal_area=goal_area, text=_text(text, canton))
+        services.add_finding(actor=SYSTEM, analysis=analysis, goal_area=goal_area, text=_text(text, canton))
     for title_, days, adults, c05, c611, c1217, notes in WORKSHOPS:
         services.add_workshop(
-            actor=None,
+            actor=SYSTEM,
             analysis=analysis,
             held_on=start + dt.timedelta(days=days),
             title=_text(title_, canton),
@@ -130,7 +131,7 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
         )
     for title_, goal_area, criticality, horizon, description in OPPORTUNITIES:
         services.create_opportunity(
-            actor=None,
+            actor=SYSTEM,
             analysis=analysis,
             title=_text(title_, canton),
             goal_area=goal_area,
@@ -170,7 +171,7 @@ def _history(measure: Measure, now: int, activities: list[str], evidence: bool, 
             text = f"Medida concluida. {text}"
         files = [ContentFile(tiny_png(), name=f"evidencia-{measure.code.lower()}.png")] if last and evidence else []
         services.record_progress(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             expected_version=None,  # the loader is the only writer
             percent=value,
@@ -185,7 +186,7 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
     first_year = today.year - 1
     title = f"Plan Local de Infancia y Adolescencia de {canton['c']} {first_year}–{first_year + 3}"
     plan = services.create_plan(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         title=title,
         period_start=dt.date(first_year, 1, 1),
@@ -195,9 +196,9 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
     )
     objectives = []
     for line_title, goal_area, objective_titles in LINES:
-        line = services.create_line(actor=None, plan=plan, title=_text(line_title, canton), goal_area=goal_area)
+        line = services.create_line(actor=SYSTEM, plan=plan, title=_text(line_title, canton), goal_area=goal_area)
         objectives.append(
-            [services.create_objective(actor=None, line=line, title=_text(t, canton)) for t in objective_titles]
+            [services.create_objective(actor=SYSTEM, line=line, title=_text(t, canton)) for t in objective_titles]
         )
     areas = {a.name: a for a in Area.objects.filter(org_unit=unit)}
     opportunities = list(analysis.opportunities.order_by("id"))
@@ -209,7 +210,7 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
         end_date = _month_end(first_year + end[0], end[1])
         rate = Decimal("0.6") if row[11] == "delayed" else Decimal("0.92")
         measure = services.create_measure(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             objective=objectives[li][oi],
             code=code,
@@ -227,7 +228,7 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
         )
         name, unit_label, baseline, target = ind
         services.add_indicator(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             name=name,
             unit=unit_label,
@@ -236,12 +237,14 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
             target=Decimal(target),
         )
         kickoff = min(start_date + dt.timedelta(days=90), end_date)
-        services.add_milestone(actor=None, measure=measure, title="Arranque y planificación operativa", due_on=kickoff)
-        services.add_milestone(actor=None, measure=measure, title="Cierre y evaluación de la medida", due_on=end_date)
+        services.add_milestone(
+            actor=SYSTEM, measure=measure, title="Arranque y planificación operativa", due_on=kickoff
+        )
+        services.add_milestone(actor=SYSTEM, measure=measure, title="Cierre y evaluación de la medida", due_on=end_date)
         created.append((measure, row))
 
     plan = services.change_plan_status(
-        actor=None,
+        actor=SYSTEM,
         plan=plan,
         expected_version=None,
         status=PlanStatus.APPROVED,
@@ -259,15 +262,15 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
             value = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * Decimal(now) / 100
             indicator = measure.indicators.get()
             services.record_indicator_value(
-                actor=None, indicator=indicator, latest_value=_amount(value), latest_on=last
+                actor=SYSTEM, indicator=indicator, latest_value=_amount(value), latest_on=last
             )
             for milestone in measure.milestones.filter(due_on__lte=today):
                 if milestone.title.startswith("Arranque") or now >= 100:
                     done = min(milestone.due_on + dt.timedelta(days=5), today)
-                    services.complete_milestone(actor=None, milestone=milestone, done_on=done)
+                    services.complete_milestone(actor=SYSTEM, milestone=milestone, done_on=done)
         if status_override:
             services.update_measure(
-                actor=None, measure=measure, expected_version=measure.version, status=status_override
+                actor=SYSTEM, measure=measure, expected_version=measure.version, status=status_override
             )
     _changes(plan, today)
     return plan
@@ -293,11 +296,11 @@ def _changes(plan: LocalPlan, today: dt.date) -> None:
                 services.BudgetLine(b.year, raised if b.year == today.year else b.planned, b.executed) for b in lines
             ]
             services.update_measure(
-                actor=None, measure=measure, expected_version=measure.version, budgets=lines, change=change
+                actor=SYSTEM, measure=measure, expected_version=measure.version, budgets=lines, change=change
             )
         else:
             services.update_measure(
-                actor=None,
+                actor=SYSTEM,
                 measure=measure,
                 expected_version=measure.version,
                 status=MeasureStatus.CANCELLED,

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from ronda.accounts.roles import Role
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.planning.models import (
     Evidence,
     ImprovementOpportunity,
@@ -59,6 +60,11 @@ def can_read_plans(actor: Actor | None) -> bool:
 
 def can_create_plans(actor: Actor | None) -> bool:
     return actor is not None and actor.scope_path is not None and actor.role in PLAN_MANAGERS
+
+
+def can_manage_plans(actor: Actor | None) -> bool:
+    """The module-level check of every page that shapes a plan (the object check follows in ``get_*_for_edit``)."""
+    return can_create_plans(actor)
 
 
 def can_manage_in(actor: Actor, unit: OrgUnit | None) -> bool:
@@ -181,3 +187,37 @@ def audit_readers() -> dict[str, Any]:
         "planning.evidence": visible_evidence,
         "planning.planchange": lambda a: m.PlanChange.objects.filter(plan__in=visible_plans(a)),
     }
+
+
+# --- One call per object: 404 for missing and forbidden alike (decision 0015) ---------------
+def get_measure(actor: Actor, pk: object) -> Measure:
+    return get_object_or_404_scoped(visible_measures(actor), pk=pk)
+
+
+def get_measure_for_edit(actor: Actor, pk: object) -> Measure:
+    """A measure the actor may shape (its fields, indicators, milestones); 404 otherwise."""
+    measure = get_measure(actor, pk)
+    if not can_edit_measure(actor, measure):
+        raise Http404
+    return measure
+
+
+def get_measure_for_progress(actor: Actor, pk: object) -> Measure:
+    measure = get_measure(actor, pk)
+    if not can_record_progress(actor, measure):
+        raise Http404
+    return measure
+
+
+def get_indicator_for_edit(actor: Actor, pk: object) -> MeasureIndicator:
+    indicator = get_object_or_404_scoped(visible_indicators(actor), pk=pk)
+    if not can_edit_measure(actor, indicator.measure):
+        raise Http404
+    return indicator
+
+
+def get_milestone_for_edit(actor: Actor, pk: object) -> Milestone:
+    milestone = get_object_or_404_scoped(visible_milestones(actor), pk=pk)
+    if not can_edit_measure(actor, milestone.measure):
+        raise Http404
+    return milestone

@@ -2,8 +2,8 @@
 
 Subtree queries use a materialised path: every unit stores the ids of its ancestors and
 itself, each as a fixed-width segment (``00000001.00000042.``). "Everything under X" is
-``path LIKE 'X.path%'``: an index range scan on PostgreSQL (varchar_pattern_ops); SQLite scans
-the index, which is fine at one municipality's scale.
+``path__startswith=X.path``, which a ``PathField`` compiles to the index range
+``X.path <= path < X.path'`` on both databases (``ronda/core/fields.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ronda.core.fields import PathField
 from ronda.core.models import VersionedModel
-from ronda.territory.lookups import PathStartsWith
 
 PATH_SEGMENT_WIDTH = 8
 
@@ -54,7 +54,7 @@ class OrgUnit(VersionedModel):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     # Materialised path of ids, filled in by the service right after insert.
-    path = models.CharField(_("path"), max_length=255, blank=True, db_index=False)
+    path = PathField(_("path"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     geometry = models.JSONField(_("GeoJSON geometry"), null=True, blank=True)
     # {"female": {"0-5": 120, "6-11": 98, ...}, "male": {...}} — used as denominators for rates.
@@ -67,9 +67,8 @@ class OrgUnit(VersionedModel):
         verbose_name_plural = _("org units")
         ordering = ["path"]
         indexes = [
-            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' under any collation;
-            # other databases ignore the operator class.
-            models.Index(fields=["path"], name="orgunit_path_idx", opclasses=["varchar_pattern_ops"]),
+            # In byte order, one plain btree serves the subtree range and ORDER BY path.
+            models.Index(fields=["path"], name="orgunit_path_idx"),
             models.Index(fields=["parent", "name"], name="orgunit_parent_name_idx"),
         ]
         constraints = [
@@ -119,10 +118,6 @@ class AreaKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Subtree filters (``path__startswith``, also through joins) run as an index range: see lookups.py.
-OrgUnit._meta.get_field("path").register_lookup(PathStartsWith, lookup_name="startswith")
-
-
 class Area(VersionedModel):
     """An area of a municipal government (infancia, salud, educación …)."""
 
@@ -158,6 +153,12 @@ class InstitutionKind(models.TextChoices):
 
 class Institution(VersionedModel):
     """An allied body outside the municipality: the referral directory."""
+
+    NOT_PERSONAL = {
+        "address": "an institution's public contact (the referral directory)",
+        "phone": "an institution's public contact (the referral directory)",
+        "email": "an institution's public contact (the referral directory)",
+    }
 
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)

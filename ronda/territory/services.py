@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ronda.core import audit
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.territory import policies
 from ronda.territory.models import Area, Institution, InstitutionService, Level, OrgUnit, path_segment
 
@@ -45,7 +45,7 @@ def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
 @transaction.atomic
 def create_org_unit(
     *,
-    actor: Actor | None,
+    actor: Acting,
     code: str,
     name: str,
     level: int,
@@ -54,7 +54,7 @@ def create_org_unit(
     child_population: dict[str, Any] | None = None,
 ) -> OrgUnit:
     """Create a unit. ``actor`` None is the system (demo loader); people are checked by policy."""
-    if actor is not None and not policies.can_create_child(actor, parent, level):
+    if is_person(actor) and not policies.can_create_child(actor, parent, level):
         raise PermissionDenied
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -101,8 +101,8 @@ AREA_EDITABLE = ("kind", "name", "is_active")
 
 
 @transaction.atomic
-def create_area(*, actor: Actor | None, org_unit: OrgUnit, kind: str, name: str) -> Area:
-    if actor is not None and not policies.can_edit_areas_of(actor, org_unit):
+def create_area(*, actor: Acting, org_unit: OrgUnit, kind: str, name: str) -> Area:
+    if is_person(actor) and not policies.can_edit_areas_of(actor, org_unit):
         raise PermissionDenied
     if org_unit.level != Level.MUNICIPALITY:
         raise ValidationError({"org_unit": _("Areas belong to a municipality.")})
@@ -157,13 +157,13 @@ def _set_services(institution: Institution, names: Iterable[str]) -> None:
 @transaction.atomic
 def create_institution(
     *,
-    actor: Actor | None,
+    actor: Acting,
     seat: OrgUnit,
     jurisdiction: Iterable[OrgUnit] = (),
     services: Iterable[str] = (),
     **fields: Any,
 ) -> Institution:
-    if actor is not None and not policies.can_create_institution(actor, seat):
+    if is_person(actor) and not policies.can_create_institution(actor, seat):
         raise PermissionDenied
     institution = Institution(org_unit=seat, **{k: v for k, v in fields.items() if k in INSTITUTION_EDITABLE})
     institution.full_clean()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from ronda.accountability import documents, selectors
 from ronda.accountability.selectors import PeriodError, ReportKind
 from ronda.coordination.models import Agreement, AgreementStatus, CoordinationBody
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, check_access_matrix
 from ronda.council.models import ChildrenCouncil, CouncilMember, CouncilRequest, RequestStatus
 from ronda.planning.models import LocalPlan, Measure, PlanStatus
@@ -29,22 +30,22 @@ YEAR = 2026
 def make_plan(world: World, *, approve: bool = True) -> LocalPlan:
     unit = world.municipality
     plan = plan_services.create_plan(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         title="PLIA de prueba",
         period_start=dt.date(2025, 1, 1),
         period_end=dt.date(2028, 12, 31),
     )
     education = Area.objects.create(org_unit=unit, kind=AreaKind.EDUCATION, name="Educación")
-    line = plan_services.create_line(actor=None, plan=plan, title="Línea uno", goal_area="services")
-    objective = plan_services.create_objective(actor=None, line=line, title="Objetivo uno")
+    line = plan_services.create_line(actor=SYSTEM, plan=plan, title="Línea uno", goal_area="services")
+    objective = plan_services.create_objective(actor=SYSTEM, line=line, title="Objetivo uno")
     created = []
     for code, area, planned, executed, percent in [
         ("M-1", world.area, Decimal("300"), Decimal("150"), 40),
         ("M-2", education, Decimal("100"), Decimal("100"), 80),
     ]:
         measure = measure_services.create_measure(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             objective=objective,
             code=code,
@@ -58,7 +59,7 @@ def make_plan(world: World, *, approve: bool = True) -> LocalPlan:
         created.append((measure, percent))
     if approve:
         plan = plan_services.change_plan_status(
-            actor=None,
+            actor=SYSTEM,
             plan=LocalPlan.objects.get(pk=plan.pk),
             expected_version=None,
             status=PlanStatus.APPROVED,
@@ -68,7 +69,7 @@ def make_plan(world: World, *, approve: bool = True) -> LocalPlan:
         )
         for measure, percent in created:
             progress_services.record_progress(
-                actor=None,
+                actor=SYSTEM,
                 measure=Measure.objects.get(pk=measure.pk),
                 expected_version=None,
                 percent=percent,

@@ -15,7 +15,7 @@ from ronda.accountability import documents, selectors
 from ronda.accountability.selectors import ReportKind
 from ronda.accountability.tests.test_accountability import YEAR, make_plan
 from ronda.accounts.selectors import active_memberships
-from ronda.core.tenancy import actor_for
+from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.core.testing import World, login
 from ronda.planning.models import Measure, PlanChange
 from ronda.planning.services import measures as measure_services
@@ -49,7 +49,7 @@ def _report_with_injections(world: World) -> bytes:
         measure = Measure.objects.get(pk=measure.pk)
         what, why, approved_by = THROUGH_SERVICE
         measure_services.update_measure(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             expected_version=measure.version,
             change=ChangeRecord(what=what, why=why, approved_by=approved_by),

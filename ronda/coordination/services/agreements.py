@@ -23,7 +23,7 @@ from ronda.coordination.models import (
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.territory.models import Area
 
 NOTE_MAX_LENGTH = 4000
@@ -62,7 +62,7 @@ def _settle_completion(agreement: Agreement, completed_on: datetime.date | None)
 @transaction.atomic
 def create_agreement(
     *,
-    actor: Actor | None,
+    actor: Acting,
     body: CoordinationBody,
     text: str,
     due_date: datetime.date,
@@ -72,7 +72,7 @@ def create_agreement(
     status: str = AgreementStatus.PENDING,
     completed_on: datetime.date | None = None,
 ) -> Agreement:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     agreement = Agreement(
         body=body,
@@ -92,14 +92,12 @@ def create_agreement(
 
 
 @transaction.atomic
-def update_agreement(
-    *, actor: Actor | None, agreement: Agreement, expected_version: int | None, **fields: Any
-) -> Agreement:
+def update_agreement(*, actor: Acting, agreement: Agreement, expected_version: int | None, **fields: Any) -> Agreement:
     """The coordinator edits everything; the owner area's focal point only status and fulfilment date."""
     unknown = set(fields) - set(AGREEMENT_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    if actor is not None:
+    if is_person(actor):
         if set(fields) <= FOLLOW_UP_FIELDS:
             require(policies.can_follow_up_agreement(actor, agreement))
         else:
@@ -119,11 +117,9 @@ def update_agreement(
 
 
 @transaction.atomic
-def add_agreement_note(
-    *, actor: Actor | None, agreement: Agreement, text: str, author: User | None = None
-) -> AgreementNote:
+def add_agreement_note(*, actor: Acting, agreement: Agreement, text: str, author: User | None = None) -> AgreementNote:
     """A follow-up note. ``author`` is only for system imports (actor None) of historical notes."""
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_follow_up_agreement(actor, agreement))
         author = actor.user
     if author is None:

@@ -22,7 +22,7 @@ from ronda.coordination.services.common import full_clean, require, strip_string
 from ronda.core import audit
 from ronda.core.models import AuditAction
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.territory.models import Institution, Level, OrgUnit
 
 # --- The body ----------------------------------------------------------------------------
@@ -32,13 +32,13 @@ BODY_EDITABLE = ("name", "established_on", "safeguarding_protocol")
 @transaction.atomic
 def create_body(
     *,
-    actor: Actor | None,
+    actor: Acting,
     org_unit: OrgUnit,
     name: str,
     established_on: datetime.date | None = None,
     safeguarding_protocol: str = "",
 ) -> CoordinationBody:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_create_body(actor, org_unit))
     if org_unit.level != Level.MUNICIPALITY:
         raise ValidationError({"org_unit": _("A coordination body belongs to a municipality.")})
@@ -58,9 +58,9 @@ def create_body(
 
 @transaction.atomic
 def update_body(
-    *, actor: Actor | None, body: CoordinationBody, expected_version: int | None, **fields: Any
+    *, actor: Acting, body: CoordinationBody, expected_version: int | None, **fields: Any
 ) -> CoordinationBody:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     locked = lock_for_update(body, expected_version)
     before = audit.snapshot(locked, BODY_EDITABLE)
@@ -123,8 +123,8 @@ def _validate_member(member: BodyMember) -> None:
 
 
 @transaction.atomic
-def add_member(*, actor: Actor | None, body: CoordinationBody, **fields: Any) -> BodyMember:
-    if actor is not None:
+def add_member(*, actor: Acting, body: CoordinationBody, **fields: Any) -> BodyMember:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     unknown = set(fields) - set(MEMBER_EDITABLE)
     if unknown:
@@ -138,10 +138,8 @@ def add_member(*, actor: Actor | None, body: CoordinationBody, **fields: Any) ->
 
 
 @transaction.atomic
-def update_member(
-    *, actor: Actor | None, member: BodyMember, expected_version: int | None, **fields: Any
-) -> BodyMember:
-    if actor is not None:
+def update_member(*, actor: Acting, member: BodyMember, expected_version: int | None, **fields: Any) -> BodyMember:
+    if is_person(actor):
         require(policies.can_manage_body(actor, member.body))
     unknown = set(fields) - set(MEMBER_EDITABLE)
     if unknown:
@@ -178,9 +176,9 @@ def _validate_commission(commission: Commission, members: list[BodyMember]) -> N
 
 @transaction.atomic
 def create_commission(
-    *, actor: Actor | None, body: CoordinationBody, name: str, purpose: str = "", members: Iterable[BodyMember] = ()
+    *, actor: Acting, body: CoordinationBody, name: str, purpose: str = "", members: Iterable[BodyMember] = ()
 ) -> Commission:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     chosen = list(members)
     commission = Commission(body=body, name=name.strip(), purpose=purpose.strip())
@@ -201,14 +199,14 @@ def create_commission(
 @transaction.atomic
 def update_commission(
     *,
-    actor: Actor | None,
+    actor: Acting,
     commission: Commission,
     expected_version: int | None,
     name: str,
     purpose: str,
     members: Iterable[BodyMember],
 ) -> Commission:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, commission.body))
     chosen = list(members)
     locked = lock_for_update(commission, expected_version)

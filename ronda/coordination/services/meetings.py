@@ -29,7 +29,7 @@ from ronda.coordination.services.common import full_clean, require, strip_string
 from ronda.core import audit
 from ronda.core.models import AuditAction
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 
 # --- Meetings ----------------------------------------------------------------------------
 MEETING_EDITABLE = ("kind", "mode", "scheduled_at", "place", "link", "commission", "status")
@@ -56,7 +56,7 @@ def _refuse_if_approved(meeting: Meeting) -> None:
 @transaction.atomic
 def schedule_meeting(
     *,
-    actor: Actor | None,
+    actor: Acting,
     body: CoordinationBody,
     kind: str,
     mode: str,
@@ -66,7 +66,7 @@ def schedule_meeting(
     commission: Commission | None = None,
     status: str = MeetingStatus.SCHEDULED,
 ) -> Meeting:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     meeting = Meeting(
         body=body,
@@ -86,8 +86,8 @@ def schedule_meeting(
 
 
 @transaction.atomic
-def update_meeting(*, actor: Actor | None, meeting: Meeting, expected_version: int | None, **fields: Any) -> Meeting:
-    if actor is not None:
+def update_meeting(*, actor: Acting, meeting: Meeting, expected_version: int | None, **fields: Any) -> Meeting:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     unknown = set(fields) - set(MEETING_EDITABLE)
     if unknown:
@@ -115,13 +115,13 @@ def update_meeting(*, actor: Actor | None, meeting: Meeting, expected_version: i
 @transaction.atomic
 def add_agenda_item(
     *,
-    actor: Actor | None,
+    actor: Acting,
     meeting: Meeting,
     title: str,
     presenter: BodyMember | None = None,
     minutes_allotted: int = 10,
 ) -> AgendaItem:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     locked = lock_for_update(meeting, None)
     _refuse_if_approved(locked)
@@ -140,9 +140,9 @@ def add_agenda_item(
 
 
 @transaction.atomic
-def remove_agenda_item(*, actor: Actor | None, item: AgendaItem) -> None:
+def remove_agenda_item(*, actor: Acting, item: AgendaItem) -> None:
     meeting = item.meeting
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     _refuse_if_approved(lock_for_update(meeting, None))
     audit.record_delete(actor=actor, target=item, org_unit=meeting.body.org_unit)
@@ -155,10 +155,10 @@ def _attendance_state(meeting: Meeting) -> dict[str, str]:
 
 @transaction.atomic
 def record_attendance(
-    *, actor: Actor | None, meeting: Meeting, expected_version: int | None, statuses: Mapping[int, str]
+    *, actor: Acting, meeting: Meeting, expected_version: int | None, statuses: Mapping[int, str]
 ) -> Meeting:
     """Set the attendance of the listed members (member id -> present/absent/excused)."""
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     locked = lock_for_update(meeting, expected_version)
     _refuse_if_approved(locked)
@@ -184,9 +184,9 @@ def record_attendance(
 
 
 @transaction.atomic
-def save_minutes(*, actor: Actor | None, meeting: Meeting, expected_version: int | None, minutes_text: str) -> Meeting:
+def save_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | None, minutes_text: str) -> Meeting:
     """Write the minutes as a draft. Writing them records the meeting as held."""
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     locked = lock_for_update(meeting, expected_version)
     _refuse_if_approved(locked)
@@ -208,11 +208,9 @@ def save_minutes(*, actor: Actor | None, meeting: Meeting, expected_version: int
 
 
 @transaction.atomic
-def approve_minutes(
-    *, actor: Actor | None, meeting: Meeting, expected_version: int | None, approved_at: Meeting
-) -> Meeting:
+def approve_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | None, approved_at: Meeting) -> Meeting:
     """Minutes are approved at a LATER meeting of the same body, which is recorded."""
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     locked = lock_for_update(meeting, expected_version)
     if locked.minutes_status != MinutesStatus.DRAFT:

@@ -24,20 +24,20 @@ from ronda.coordination.services.common import full_clean, require
 from ronda.core import audit
 from ronda.core.models import AuditAction
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, Actor, is_person
 
 
 # --- Questionnaire -----------------------------------------------------------------------
 @transaction.atomic
 def open_round(
     *,
-    actor: Actor | None,
+    actor: Acting,
     body: CoordinationBody,
     title: str,
     opened_on: datetime.date | None = None,
     closes_on: datetime.date | None = None,
 ) -> QuestionnaireRound:
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, body))
     CoordinationBody.objects.select_for_update().get(pk=body.pk)  # one open round at a time, even when racing
     if QuestionnaireRound.objects.filter(body=body, is_closed=False).exists():
@@ -54,8 +54,8 @@ def open_round(
 
 
 @transaction.atomic
-def close_round(*, actor: Actor | None, round_: QuestionnaireRound, expected_version: int | None) -> QuestionnaireRound:
-    if actor is not None:
+def close_round(*, actor: Acting, round_: QuestionnaireRound, expected_version: int | None) -> QuestionnaireRound:
+    if is_person(actor):
         require(policies.can_manage_body(actor, round_.body))
     locked = lock_for_update(round_, expected_version)
     before = audit.snapshot(locked, ("is_closed",))
@@ -128,7 +128,7 @@ def submit_questionnaire(
 @transaction.atomic
 def record_paper_response(
     *,
-    actor: Actor | None,
+    actor: Acting,
     round_: QuestionnaireRound,
     member: BodyMember,
     likert: dict[str, Any],
@@ -137,7 +137,7 @@ def record_paper_response(
     """Transcribe a questionnaire a member filled in on paper (members without a Ronda user, or
     rounds held before Ronda). The coordinator marks the member as having answered; the answers
     are stored exactly as anonymously as those given on screen, and are not audited either."""
-    if actor is not None:
+    if is_person(actor):
         require(policies.can_manage_body(actor, round_.body))
     locked = lock_for_update(round_, None)
     if member.body_id != locked.body_id:

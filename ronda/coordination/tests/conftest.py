@@ -17,6 +17,7 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind
@@ -61,11 +62,11 @@ def build_coordination(world: World) -> Coordination:
     now = timezone.now()
     since = today - datetime.timedelta(days=400)
     education = territory_services.create_area(
-        actor=None, org_unit=world.municipality, kind=AreaKind.EDUCATION, name="Educación"
+        actor=SYSTEM, org_unit=world.municipality, kind=AreaKind.EDUCATION, name="Educación"
     )
-    body = services.create_body(actor=None, org_unit=world.municipality, name="Mesa técnica de A")
+    body = services.create_body(actor=SYSTEM, org_unit=world.municipality, name="Mesa técnica de A")
     focal_member = services.add_member(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         full_name="Fabiola Salud",
         area=world.area,
@@ -75,7 +76,7 @@ def build_coordination(world: World) -> Coordination:
         user=world.home["area_focal"],
     )
     coordinator_member = services.add_member(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         full_name="Carlos Coordinador",
         area=education,
@@ -86,7 +87,7 @@ def build_coordination(world: World) -> Coordination:
     )
     paper_members = [
         services.add_member(
-            actor=None,
+            actor=SYSTEM,
             body=body,
             full_name=f"Persona {n}",
             area=education if n % 2 else world.area,
@@ -97,7 +98,7 @@ def build_coordination(world: World) -> Coordination:
         for n in range(1, 5)
     ]
     meeting = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         kind="ordinary",
         mode="in_person",
@@ -105,9 +106,9 @@ def build_coordination(world: World) -> Coordination:
         place="Sala del concejo",
     )
     for title in ("Bienvenida", "Seguimiento de acuerdos", "Varios"):
-        services.add_agenda_item(actor=None, meeting=meeting, title=title, presenter=focal_member)
+        services.add_agenda_item(actor=SYSTEM, meeting=meeting, title=title, presenter=focal_member)
     later_meeting = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         kind="urgent",
         mode="virtual",
@@ -115,7 +116,7 @@ def build_coordination(world: World) -> Coordination:
         link="https://meet.example.org/mesa",
     )
     agreement = services.create_agreement(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         meeting=meeting,
         text="Campaña de vacunación en escuelas",
@@ -123,7 +124,7 @@ def build_coordination(world: World) -> Coordination:
         due_date=today + datetime.timedelta(days=30),
     )
     education_agreement = services.create_agreement(
-        actor=None,
+        actor=SYSTEM,
         body=body,
         meeting=meeting,
         text="Censo de deserción escolar",
@@ -131,10 +132,10 @@ def build_coordination(world: World) -> Coordination:
         owner_member=coordinator_member,
         due_date=today + datetime.timedelta(days=60),
     )
-    round_ = services.open_round(actor=None, body=body, title="Cuestionario 2026")
-    other_body = services.create_body(actor=None, org_unit=world.other_municipality, name="Mesa de B")
+    round_ = services.open_round(actor=SYSTEM, body=body, title="Cuestionario 2026")
+    other_body = services.create_body(actor=SYSTEM, org_unit=world.other_municipality, name="Mesa de B")
     other_member = services.add_member(
-        actor=None,
+        actor=SYSTEM,
         body=other_body,
         full_name="Berta",
         area=world.other_area,
@@ -143,7 +144,7 @@ def build_coordination(world: World) -> Coordination:
         start_date=since,
     )
     other_meeting = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=other_body,
         kind="ordinary",
         mode="in_person",
@@ -151,7 +152,7 @@ def build_coordination(world: World) -> Coordination:
         place="Sala B",
     )
     other_agreement = services.create_agreement(
-        actor=None,
+        actor=SYSTEM,
         body=other_body,
         meeting=other_meeting,
         text="Acuerdo de B",

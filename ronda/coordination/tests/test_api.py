@@ -14,6 +14,7 @@ from ronda.coordination import services
 from ronda.coordination.models import Agreement, AgreementNote, Meeting
 from ronda.coordination.tests.conftest import READ, Coordination, expect
 from ronda.coordination.tests.test_views import db_state
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_agreement_note_matrix(world: World, co: Coordination) -> None:
 # --- Behaviour -------------------------------------------------------------------------
 def test_meeting_detail_has_agenda_and_attendance(world: World, co: Coordination, client: Client) -> None:
     services.record_attendance(
-        actor=None, meeting=co.meeting, expected_version=None, statuses={co.focal_member.pk: "present"}
+        actor=SYSTEM, meeting=co.meeting, expected_version=None, statuses={co.focal_member.pk: "present"}
     )
     data = call(client, "get", f"{BASE}/meetings/{co.meeting.pk}", world.home["coordinator"]).json()
     assert [i["title"] for i in data["agenda"]] == ["Bienvenida", "Seguimiento de acuerdos", "Varios"]

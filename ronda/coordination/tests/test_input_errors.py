@@ -12,6 +12,7 @@ from django.urls import reverse
 from ronda.coordination import services
 from ronda.coordination.models import AgendaItem, Agreement, Commission, Meeting
 from ronda.coordination.tests.conftest import Coordination
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, api_token, login
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,9 @@ def api(client: Client, world: World, method: str, url: str, body: dict[str, Any
 
 
 def approve(co: Coordination) -> None:
-    services.save_minutes(actor=None, meeting=co.meeting, expected_version=None, minutes_text="Acta de la reunión")
+    services.save_minutes(actor=SYSTEM, meeting=co.meeting, expected_version=None, minutes_text="Acta de la reunión")
     co.meeting.refresh_from_db()
-    services.approve_minutes(actor=None, meeting=co.meeting, expected_version=None, approved_at=co.later_meeting)
+    services.approve_minutes(actor=SYSTEM, meeting=co.meeting, expected_version=None, approved_at=co.later_meeting)
 
 
 @pytest.mark.parametrize("htmx", [False, True])

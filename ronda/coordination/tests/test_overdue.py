@@ -18,7 +18,7 @@ from ronda.coordination import services
 from ronda.coordination.models import Agreement
 from ronda.coordination.selectors import overdue_agreements_for
 from ronda.coordination.tests.conftest import Coordination
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.core.testing import World, login
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def test_an_agreement_becomes_overdue_the_day_after_its_due_date(world: World, c
 
 
 def test_fulfilled_or_cancelled_agreements_are_never_overdue(world: World, co: Coordination) -> None:
-    services.update_agreement(actor=None, agreement=co.agreement, expected_version=1, status="done")
-    services.update_agreement(actor=None, agreement=co.education_agreement, expected_version=1, status="cancelled")
+    services.update_agreement(actor=SYSTEM, agreement=co.agreement, expected_version=1, status="done")
+    services.update_agreement(actor=SYSTEM, agreement=co.education_agreement, expected_version=1, status="cancelled")
     with time_machine.travel(later(365), tick=False):
         assert not Agreement.objects.filter(body=co.body).overdue().exists()
         assert overdue_agreements_for(actor(world, "coordinator")) == []
@@ -56,9 +56,11 @@ def test_fulfilled_or_cancelled_agreements_are_never_overdue(world: World, co: C
 
 def test_late_fulfilment_is_not_on_time(world: World, co: Coordination) -> None:
     with time_machine.travel(later(40), tick=False):
-        late = services.update_agreement(actor=None, agreement=co.agreement, expected_version=1, status="done")
+        late = services.update_agreement(actor=SYSTEM, agreement=co.agreement, expected_version=1, status="done")
         assert late.completed_on > late.due_date and not late.fulfilled_on_time
-    on_time = services.update_agreement(actor=None, agreement=co.education_agreement, expected_version=1, status="done")
+    on_time = services.update_agreement(
+        actor=SYSTEM, agreement=co.education_agreement, expected_version=1, status="done"
+    )
     assert on_time.fulfilled_on_time
 
 
@@ -66,14 +68,14 @@ def test_overdue_selector_respects_scope_and_limit(world: World, co: Coordinatio
     today = timezone.localdate()
     for n in range(6):
         services.create_agreement(
-            actor=None,
+            actor=SYSTEM,
             body=co.body,
             text=f"Atrasado {n}",
             owner_area=co.education,
             due_date=today - datetime.timedelta(days=10 - n),
         )
     services.create_agreement(
-        actor=None,
+        actor=SYSTEM,
         body=co.body,
         text="Salud atrasado",
         owner_area=world.area,
@@ -115,7 +117,7 @@ def test_list_filters_by_area_and_status(world: World, co: Coordination) -> None
     url = reverse("coordination:agreement_list")
     by_area = client.get(url, {"area": co.education.pk}).content.decode()
     assert "Censo de deserción escolar" in by_area and "Campaña de vacunación" not in by_area
-    services.update_agreement(actor=None, agreement=co.agreement, expected_version=1, status="in_progress")
+    services.update_agreement(actor=SYSTEM, agreement=co.agreement, expected_version=1, status="in_progress")
     by_status = client.get(url, {"status": "in_progress"}, HTTP_HX_REQUEST="true")
     html = by_status.content.decode()
     assert "Campaña de vacunación" in html and "Censo" not in html and "<html" not in html  # htmx partial
@@ -154,7 +156,7 @@ def test_lists_do_not_grow_queries_with_rows(world: World, co: Coordination) -> 
     today = timezone.localdate()
     for n in range(8):
         member = services.add_member(
-            actor=None,
+            actor=SYSTEM,
             body=co.body,
             full_name=f"Miembro {n}",
             area=co.education,
@@ -163,7 +165,7 @@ def test_lists_do_not_grow_queries_with_rows(world: World, co: Coordination) -> 
             start_date=today - datetime.timedelta(days=30),
         )
         meeting = services.schedule_meeting(
-            actor=None,
+            actor=SYSTEM,
             body=co.body,
             kind="ordinary",
             mode="in_person",
@@ -171,7 +173,7 @@ def test_lists_do_not_grow_queries_with_rows(world: World, co: Coordination) -> 
             scheduled_at=timezone.now() - datetime.timedelta(days=2, hours=n),
         )
         services.create_agreement(
-            actor=None,
+            actor=SYSTEM,
             body=co.body,
             meeting=co.meeting,
             text=f"Acuerdo {n}",
@@ -179,10 +181,10 @@ def test_lists_do_not_grow_queries_with_rows(world: World, co: Coordination) -> 
             owner_member=member,
             due_date=today - datetime.timedelta(days=n + 1),
         )
-        services.add_agreement_note(actor=None, agreement=co.agreement, text="nota", author=world.home["coordinator"])
+        services.add_agreement_note(actor=SYSTEM, agreement=co.agreement, text="nota", author=world.home["coordinator"])
         services.record_attendance(
-            actor=None, meeting=co.meeting, expected_version=None, statuses={member.pk: "present"}
+            actor=SYSTEM, meeting=co.meeting, expected_version=None, statuses={member.pk: "present"}
         )
-        services.add_agenda_item(actor=None, meeting=meeting, title="Punto", presenter=member)
+        services.add_agenda_item(actor=SYSTEM, meeting=meeting, title="Punto", presenter=member)
     after = [_queries(client, url) for url in urls]
     assert after == before, list(zip(urls, before, after, strict=True))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ronda.coordination import pdf, selectors, services
 from ronda.coordination.models import Meeting
 from ronda.coordination.tests.conftest import Coordination
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, login
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def held(co: Coordination) -> Meeting:
     services.record_attendance(
-        actor=None,
+        actor=SYSTEM,
         meeting=co.meeting,
         expected_version=None,
         statuses={co.focal_member.pk: "present", co.coordinator_member.pk: "excused", co.paper_members[0].pk: "absent"},
     )
     services.save_minutes(
-        actor=None, meeting=co.meeting, expected_version=None, minutes_text="Se revisó la campaña de vacunación."
+        actor=SYSTEM, meeting=co.meeting, expected_version=None, minutes_text="Se revisó la campaña de vacunación."
     )
     return selectors.meeting_record(Meeting.objects.all()).get(pk=co.meeting.pk)
 
@@ -69,7 +70,7 @@ def test_pdf_download(world: World, co: Coordination, held: Meeting) -> None:
 
 
 def test_approved_minutes_say_where(co: Coordination, held: Meeting) -> None:
-    services.approve_minutes(actor=None, meeting=held, expected_version=None, approved_at=co.later_meeting)
+    services.approve_minutes(actor=SYSTEM, meeting=held, expected_version=None, approved_at=co.later_meeting)
     meeting = selectors.meeting_record(Meeting.objects.all()).get(pk=co.meeting.pk)
     context = pdf.minutes_context(meeting)
     assert not context["is_draft"] and context["approved_at"] == co.later_meeting
@@ -78,7 +79,7 @@ def test_approved_minutes_say_where(co: Coordination, held: Meeting) -> None:
 
 def test_pdf_of_a_meeting_without_anything(co: Coordination) -> None:
     empty = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=co.body,
         kind="extraordinary",
         mode="virtual",

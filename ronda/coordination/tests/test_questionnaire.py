@@ -15,7 +15,7 @@ from ronda.coordination.models import BodyMember, QuestionnaireReceipt, Question
 from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.coordination.tests.conftest import Coordination, likert
 from ronda.core.models import AuditEvent
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.core.testing import World, login
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_only_members_answer_open_rounds(world: World, co: Coordination) -> None
     for role in ("analyst", "admin", "supervisor"):
         with pytest.raises(PermissionDenied):
             services.submit_questionnaire(actor=actor(world, role), round_=co.round, likert=likert(), comments={})
-    closed = services.close_round(actor=None, round_=co.round, expected_version=1)
+    closed = services.close_round(actor=SYSTEM, round_=co.round, expected_version=1)
     with pytest.raises(ValidationError):
         services.submit_questionnaire(actor=actor(world, "coordinator"), round_=closed, likert=likert(), comments={})
     assert not QuestionnaireResponse.objects.exists()
@@ -117,14 +117,14 @@ def test_paper_responses(world: World, co: Coordination) -> None:
     event = AuditEvent.objects.get(target_type="coordination.questionnairereceipt", target_id=str(receipt.pk))
     assert event.changes["source"] == [None, "paper"]
     with pytest.raises(ValidationError):
-        services.record_paper_response(actor=None, round_=co.round, member=member, likert=likert(), comments={})
+        services.record_paper_response(actor=SYSTEM, round_=co.round, member=member, likert=likert(), comments={})
     with pytest.raises(PermissionDenied):
         services.record_paper_response(
             actor=actor(world, "analyst"), round_=co.round, member=co.paper_members[1], likert=likert(), comments={}
         )
     with pytest.raises(ValidationError):
         services.record_paper_response(
-            actor=None,
+            actor=SYSTEM,
             round_=co.round,
             member=BodyMember.objects.get(body=co.other_body),
             likert=likert(),
@@ -134,21 +134,21 @@ def test_paper_responses(world: World, co: Coordination) -> None:
 
 def test_one_open_round_at_a_time(co: Coordination) -> None:
     with pytest.raises(ValidationError):
-        services.open_round(actor=None, body=co.body, title="Otra")
+        services.open_round(actor=SYSTEM, body=co.body, title="Otra")
 
 
 def _answer(co: Coordination, n: int, values: list[int], comment: str = "") -> None:
     answers = dict(zip(ITEM_KEYS, values, strict=True))
     comments = {"methodology": comment} if comment else {}
     services.record_paper_response(
-        actor=None, round_=co.round, member=co.paper_members[n], likert=answers, comments=comments
+        actor=SYSTEM, round_=co.round, member=co.paper_members[n], likert=answers, comments=comments
     )
 
 
 def test_results_hidden_below_three_answers(world: World, co: Coordination) -> None:
     _answer(co, 0, [5] * 10, "Zeta comentario")
     _answer(co, 1, [1] * 10)
-    co.round = services.close_round(actor=None, round_=co.round, expected_version=None)
+    co.round = services.close_round(actor=SYSTEM, round_=co.round, expected_version=None)
     results = selectors.questionnaire_results(co.round)
     assert results == {"answers": 2, "enough": False, "closed": True, "visible": False}
     client = login(Client(), world.home["coordinator"])
@@ -163,7 +163,7 @@ def test_results_from_three_answers(world: World, co: Coordination) -> None:
     _answer(co, 0, [5] * 10, "Zeta: enviar la agenda antes")
     _answer(co, 1, [1] * 10, "Alfa: empezar puntuales")
     _answer(co, 2, [3] * 9 + [4])
-    co.round = services.close_round(actor=None, round_=co.round, expected_version=None)
+    co.round = services.close_round(actor=SYSTEM, round_=co.round, expected_version=None)
     results = selectors.questionnaire_results(co.round)
     assert results["answers"] == 3 and results["visible"]
     methodology = next(s for s in results["sections"] if s["key"] == "methodology")
@@ -187,7 +187,7 @@ def test_open_round_shows_no_results_even_with_enough_answers(world: World, co: 
     client = login(Client(), world.home["coordinator"])
     page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
     assert "Comentario visible solo al cerrar" not in page and "<meter" not in page
-    services.close_round(actor=None, round_=co.round, expected_version=None)
+    services.close_round(actor=SYSTEM, round_=co.round, expected_version=None)
     page = client.get(reverse("coordination:round_detail", args=[co.round.pk])).content.decode()
     assert "Comentario visible solo al cerrar" in page and "<meter" in page
 

@@ -24,7 +24,7 @@ from ronda.coordination.models import (
 from ronda.coordination.tests.conftest import Coordination
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.core.testing import World
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_create_body_policy_and_level(world: World) -> None:
     with pytest.raises(PermissionDenied):
         services.create_body(actor=actor(world, "coordinator", away=True), org_unit=world.municipality, name="Mesa")
     with pytest.raises(ValidationError):
-        services.create_body(actor=None, org_unit=world.community, name="Mesa")
+        services.create_body(actor=SYSTEM, org_unit=world.community, name="Mesa")
     assert not CoordinationBody.objects.exists()
 
 
@@ -72,34 +72,34 @@ def test_member_validation_nothing_saved(world: World, co: Coordination) -> None
     before = (BodyMember.objects.count(), AuditEvent.objects.count())
     base = {"full_name": "X", "level": "technical", "position": "P", "start_date": timezone.localdate()}
     with translation.override("en"), pytest.raises(ValidationError) as exc:
-        services.add_member(actor=None, body=co.body, area=world.other_area, **base)
+        services.add_member(actor=SYSTEM, body=co.body, area=world.other_area, **base)
     assert exc.value.message_dict["area"] == ["Choose an area of this municipality."]
     with pytest.raises(ValidationError) as exc:
-        services.add_member(actor=None, body=co.body, **base)  # neither area nor institution
+        services.add_member(actor=SYSTEM, body=co.body, **base)  # neither area nor institution
     assert "area" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.add_member(
-            actor=None,
+            actor=SYSTEM,
             body=co.body,
             area=world.area,
             **{**base, "end_date": base["start_date"] - datetime.timedelta(days=1)},
         )
     assert "end_date" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:  # a user from another country cannot be linked
-        services.add_member(actor=None, body=co.body, area=world.area, user=world.away["analyst"], **base)
+        services.add_member(actor=SYSTEM, body=co.body, area=world.area, user=world.away["analyst"], **base)
     assert "user" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:  # one member per user
-        services.add_member(actor=None, body=co.body, area=world.area, user=world.home["coordinator"], **base)
+        services.add_member(actor=SYSTEM, body=co.body, area=world.area, user=world.home["coordinator"], **base)
     assert "user" in exc.value.message_dict
     assert (BodyMember.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_member_institution_must_serve_municipality(world: World, co: Coordination) -> None:
     base = {"full_name": "X", "level": "technical", "position": "P", "start_date": timezone.localdate()}
-    member = services.add_member(actor=None, body=co.body, institution=world.institution, **base)
+    member = services.add_member(actor=SYSTEM, body=co.body, institution=world.institution, **base)
     assert member.institution == world.institution
     with pytest.raises(ValidationError) as exc:
-        services.add_member(actor=None, body=co.body, institution=world.other_institution, **base)
+        services.add_member(actor=SYSTEM, body=co.body, institution=world.other_institution, **base)
     assert "institution" in exc.value.message_dict
 
 
@@ -118,14 +118,14 @@ def test_update_member_conflict_and_audit(world: World, co: Coordination) -> Non
 
 
 def test_commission_unique_name_and_members_of_body(world: World, co: Coordination) -> None:
-    commission = services.create_commission(actor=None, body=co.body, name="Protección", members=[co.focal_member])
+    commission = services.create_commission(actor=SYSTEM, body=co.body, name="Protección", members=[co.focal_member])
     assert events(commission)[0].changes["members"] == [None, [co.focal_member.pk]]
     with pytest.raises(ValidationError):
-        services.create_commission(actor=None, body=co.body, name="protección")
+        services.create_commission(actor=SYSTEM, body=co.body, name="protección")
     other_member = BodyMember.objects.get(body=co.other_body)
     with pytest.raises(ValidationError):
         services.update_commission(
-            actor=None, commission=commission, expected_version=1, name="P", purpose="", members=[other_member]
+            actor=SYSTEM, commission=commission, expected_version=1, name="P", purpose="", members=[other_member]
         )
 
 
@@ -133,14 +133,14 @@ def test_commission_unique_name_and_members_of_body(world: World, co: Coordinati
 def test_meeting_needs_place_or_link(world: World, co: Coordination) -> None:
     when = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        services.schedule_meeting(actor=None, body=co.body, kind="ordinary", mode="in_person", scheduled_at=when)
+        services.schedule_meeting(actor=SYSTEM, body=co.body, kind="ordinary", mode="in_person", scheduled_at=when)
     assert "place" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.schedule_meeting(actor=None, body=co.body, kind="urgent", mode="virtual", scheduled_at=when)
+        services.schedule_meeting(actor=SYSTEM, body=co.body, kind="urgent", mode="virtual", scheduled_at=when)
     assert "link" in exc.value.message_dict
     with pytest.raises(ValidationError):
         services.schedule_meeting(
-            actor=None, body=co.body, kind="weekly", mode="virtual", scheduled_at=when, link="https://x.org"
+            actor=SYSTEM, body=co.body, kind="weekly", mode="virtual", scheduled_at=when, link="https://x.org"
         )
     assert Meeting.objects.filter(body=co.body).count() == 2
 
@@ -184,9 +184,9 @@ def test_attendance_recorded_with_diff(world: World, co: Coordination) -> None:
     }
     other = BodyMember.objects.get(body=co.other_body)
     with pytest.raises(ValidationError):
-        services.record_attendance(actor=None, meeting=co.meeting, expected_version=2, statuses={other.pk: "present"})
+        services.record_attendance(actor=SYSTEM, meeting=co.meeting, expected_version=2, statuses={other.pk: "present"})
     with pytest.raises(ConflictError):
-        services.record_attendance(actor=None, meeting=co.meeting, expected_version=1, statuses={})
+        services.record_attendance(actor=SYSTEM, meeting=co.meeting, expected_version=1, statuses={})
 
 
 def test_minutes_draft_then_approved_at_a_later_meeting(world: World, co: Coordination) -> None:
@@ -198,7 +198,7 @@ def test_minutes_draft_then_approved_at_a_later_meeting(world: World, co: Coordi
         with pytest.raises(ValidationError):
             services.approve_minutes(actor=coordinator, meeting=meeting, expected_version=2, approved_at=wrong)
     future = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=co.body,
         kind="ordinary",
         mode="virtual",
@@ -229,7 +229,7 @@ def test_minutes_draft_then_approved_at_a_later_meeting(world: World, co: Coordi
 
 def test_minutes_only_after_the_meeting(world: World, co: Coordination) -> None:
     future = services.schedule_meeting(
-        actor=None,
+        actor=SYSTEM,
         body=co.body,
         kind="ordinary",
         mode="in_person",
@@ -237,9 +237,9 @@ def test_minutes_only_after_the_meeting(world: World, co: Coordination) -> None:
         scheduled_at=timezone.now() + datetime.timedelta(hours=2),
     )
     with pytest.raises(ValidationError):
-        services.save_minutes(actor=None, meeting=future, expected_version=1, minutes_text="Adelantado")
+        services.save_minutes(actor=SYSTEM, meeting=future, expected_version=1, minutes_text="Adelantado")
     with pytest.raises(ValidationError):
-        services.save_minutes(actor=None, meeting=co.meeting, expected_version=1, minutes_text="   ")
+        services.save_minutes(actor=SYSTEM, meeting=co.meeting, expected_version=1, minutes_text="   ")
 
 
 # --- Agreements ------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_agreement_without_owner_is_refused_and_nothing_saved(world: World, co: 
     assert exc.value.message_dict == {"owner_area": ["Give the agreement an owner: an area, a member or both."]}
     assert (Agreement.objects.count(), AuditEvent.objects.count()) == before
     with pytest.raises(ValidationError):  # removing the only owner is refused too
-        services.update_agreement(actor=None, agreement=co.agreement, expected_version=1, owner_area=None)
+        services.update_agreement(actor=SYSTEM, agreement=co.agreement, expected_version=1, owner_area=None)
     assert Agreement.objects.get(pk=co.agreement.pk).owner_area == world.area
 
 
@@ -264,14 +264,14 @@ def test_agreement_owners_belong_to_the_body(world: World, co: Coordination) -> 
     other_member = BodyMember.objects.get(body=co.other_body)
     due = timezone.localdate()
     with pytest.raises(ValidationError) as exc:
-        services.create_agreement(actor=None, body=co.body, text="x", due_date=due, owner_area=world.other_area)
+        services.create_agreement(actor=SYSTEM, body=co.body, text="x", due_date=due, owner_area=world.other_area)
     assert "owner_area" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.create_agreement(actor=None, body=co.body, text="x", due_date=due, owner_member=other_member)
+        services.create_agreement(actor=SYSTEM, body=co.body, text="x", due_date=due, owner_member=other_member)
     assert "owner_member" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.create_agreement(
-            actor=None, body=co.body, text="x", due_date=due, owner_area=world.area, meeting=co.other_meeting
+            actor=SYSTEM, body=co.body, text="x", due_date=due, owner_area=world.area, meeting=co.other_meeting
         )
     assert "meeting" in exc.value.message_dict
 
@@ -321,14 +321,14 @@ def test_focal_point_changes_only_status_of_own_area(world: World, co: Coordinat
 def test_completion_date_follows_status(world: World, co: Coordination) -> None:
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     done = services.update_agreement(
-        actor=None, agreement=co.agreement, expected_version=1, status="done", completed_on=yesterday
+        actor=SYSTEM, agreement=co.agreement, expected_version=1, status="done", completed_on=yesterday
     )
     assert done.completed_on == yesterday and done.fulfilled_on_time
-    reopened = services.update_agreement(actor=None, agreement=done, expected_version=2, status="in_progress")
+    reopened = services.update_agreement(actor=SYSTEM, agreement=done, expected_version=2, status="in_progress")
     assert reopened.completed_on is None
     with pytest.raises(ValidationError) as exc:
         services.update_agreement(
-            actor=None,
+            actor=SYSTEM,
             agreement=reopened,
             expected_version=3,
             status=AgreementStatus.DONE,

@@ -28,6 +28,7 @@ from ronda.coordination.models import (
 from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.coordination.tests.conftest import READ, Coordination, expect
 from ronda.core.models import AuditEvent
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_commission_create_matrix(world: World, co: Coordination) -> None:
 
 
 def test_commission_edit_matrix(world: World, co: Coordination) -> None:
-    commission = services.create_commission(actor=None, body=co.body, name="Protección")
+    commission = services.create_commission(actor=SYSTEM, body=co.body, name="Protección")
     url = reverse("coordination:commission_edit", args=[commission.pk])
     check_access_matrix(world, url=url, expected=MANAGERS_GET)
     check_access_matrix(
@@ -273,7 +274,7 @@ def test_minutes_edit_matrix(world: World, co: Coordination) -> None:
 
 
 def test_minutes_approve_matrix(world: World, co: Coordination) -> None:
-    services.save_minutes(actor=None, meeting=co.meeting, expected_version=None, minutes_text="Acta")
+    services.save_minutes(actor=SYSTEM, meeting=co.meeting, expected_version=None, minutes_text="Acta")
     check_access_matrix(
         world,
         url=reverse("coordination:minutes_approve", args=[co.meeting.pk]),
@@ -401,7 +402,7 @@ def test_round_list_matrix(world: World, co: Coordination) -> None:
 
 
 def test_round_open_matrix(world: World, co: Coordination) -> None:
-    services.close_round(actor=None, round_=co.round, expected_version=None)
+    services.close_round(actor=SYSTEM, round_=co.round, expected_version=None)
     check_access_matrix(
         world,
         url=mesa("round_open", co),
@@ -443,7 +444,7 @@ def test_round_answer_matrix(world: World, co: Coordination) -> None:
 
 # --- Behaviour of the pages ------------------------------------------------------------
 def test_stale_edit_is_a_form_error_not_an_overwrite(world: World, co: Coordination) -> None:
-    services.update_agreement(actor=None, agreement=co.agreement, expected_version=1, status="in_progress")
+    services.update_agreement(actor=SYSTEM, agreement=co.agreement, expected_version=1, status="in_progress")
     client = login(Client(), world.home["coordinator"])
     response = client.post(
         reverse("coordination:agreement_edit", args=[co.agreement.pk]),

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ronda.core import audit
 from ronda.core.models import AccessEvent, AuditEvent, ImmutableRowError
-from ronda.core.tenancy import actor_for
+from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.core.testing import World, check_access_matrix, login
 from ronda.territory import services as territory_services
 
@@ -44,7 +44,7 @@ def test_failed_write_leaves_no_event(world: World) -> None:
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(world: World) -> None:
-    event = audit.record(actor=None, action="create", target=world.community, org_unit=world.community)
+    event = audit.record(actor=SYSTEM, action="create", target=world.community, org_unit=world.community)
     event.target_repr = "tampered"
     with pytest.raises(ImmutableRowError):
         event.save()
@@ -61,7 +61,7 @@ def test_audit_rows_cannot_be_changed_or_deleted(world: World) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only")
 def test_postgresql_trigger_refuses_raw_update(world: World) -> None:
-    event = audit.record(actor=None, action="create", target=world.community, org_unit=world.community)
+    event = audit.record(actor=SYSTEM, action="create", target=world.community, org_unit=world.community)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET target_repr = 'x' WHERE id = %s", [event.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -93,9 +93,9 @@ def test_audit_screen_matrix(world: World) -> None:
 
 
 def test_supervisor_sees_only_own_municipality(client: Client, world: World) -> None:
-    audit.record(actor=None, action="create", target=world.community, org_unit=world.community)
-    audit.record(actor=None, action="create", target=world.other_community, org_unit=world.other_community)
-    audit.record(actor=None, action="login", target=None, org_unit=None)
+    audit.record(actor=SYSTEM, action="create", target=world.community, org_unit=world.community)
+    audit.record(actor=SYSTEM, action="create", target=world.other_community, org_unit=world.other_community)
+    audit.record(actor=SYSTEM, action="login", target=None, org_unit=None)
     login(client, world.home["supervisor"])
     events = list(client.get(reverse("core:audit")).context["page"])
     assert [e.target_repr for e in events if e.action == "create"] == ["Comunidad A"]
@@ -105,7 +105,7 @@ def test_supervisor_sees_only_own_municipality(client: Client, world: World) -> 
 def test_audit_search_filters(client: Client, world: World) -> None:
     coordinator = actor_of(world.home["coordinator"])
     territory_services.update_org_unit(actor=coordinator, unit=world.community, expected_version=1, name="Buscada")
-    audit.record(actor=None, action="create", target=world.municipality, org_unit=world.municipality)
+    audit.record(actor=SYSTEM, action="create", target=world.municipality, org_unit=world.municipality)
     login(client, world.home["admin"])
     url = reverse("core:audit")
     by_actor = client.get(url, {"actor": "coordinator"}).context["page"]

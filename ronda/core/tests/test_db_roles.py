@@ -30,7 +30,7 @@ from ronda.core.management.commands.grant_app_role import (
     grant_app_role,
 )
 from ronda.core.models import AccessEvent, AuditEvent
-from ronda.core.tenancy import actor_for
+from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.core.testing import World
 from ronda.territory import services as territory_services
 from ronda.territory.models import OrgUnit
@@ -110,7 +110,7 @@ def app_role(make_role: Callable[..., str]) -> str:
 
 @on_postgresql
 def test_app_role_can_append_and_read_the_audit_trail_but_not_tamper_with_it(world: World, app_role: str) -> None:
-    earlier = audit.record(actor=None, action="create", target=world.community, org_unit=world.community)
+    earlier = audit.record(actor=SYSTEM, action="create", target=world.community, org_unit=world.community)
     done = grant_app_role(app_role)
     assert any("core_auditevent" in statement and statement.startswith("GRANT SELECT, INSERT ON") for statement in done)
     supervisor = actor_for(world.home["supervisor"], world.home["supervisor"].memberships.get())
@@ -120,7 +120,7 @@ def test_app_role_can_append_and_read_the_audit_trail_but_not_tamper_with_it(wor
     with acting_as(app_role):
         assert run("SELECT current_user")[0][0] == app_role
         # Appending and reading still work, through the ORM as the application does it.
-        event = audit.record(actor=None, action="create", target=world.municipality, org_unit=world.municipality)
+        event = audit.record(actor=SYSTEM, action="create", target=world.municipality, org_unit=world.municipality)
         access = audit.record_access(actor=supervisor, target=world.community, org_unit=world.community, purpose="x")
         assert AuditEvent.objects.filter(pk__in=[earlier.pk, event.pk]).count() == 2
         assert AccessEvent.objects.filter(pk=access.pk).exists()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World
 from ronda.council import services
 from ronda.council.models import (
@@ -34,12 +35,12 @@ def noon(day: dt.date) -> dt.datetime:
 
 @pytest.fixture
 def council(world: World) -> ChildrenCouncil:
-    return services.create_council(actor=None, org_unit=world.municipality, name="Consejo de Niñez A")
+    return services.create_council(actor=SYSTEM, org_unit=world.municipality, name="Consejo de Niñez A")
 
 
 @pytest.fixture
 def other_council(world: World) -> ChildrenCouncil:
-    return services.create_council(actor=None, org_unit=world.other_municipality, name="Consejo de Niñez B")
+    return services.create_council(actor=SYSTEM, org_unit=world.other_municipality, name="Consejo de Niñez B")
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def education(world: World) -> Area:
 def members(world: World, council: ChildrenCouncil) -> list[CouncilMember]:
     return [
         services.add_member(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             first_name=name,
             age_band=CouncilAgeBand.AGE_10_12 if i == 0 else CouncilAgeBand.AGE_13_15,
@@ -72,7 +73,12 @@ def member(members: list[CouncilMember]) -> CouncilMember:
 @pytest.fixture
 def session(council: ChildrenCouncil) -> CouncilSession:
     return services.record_session(
-        actor=None, council=council, held_on=days_ago(10), place="Casa comunal", topics="Parques y juegos", attendees=8
+        actor=SYSTEM,
+        council=council,
+        held_on=days_ago(10),
+        place="Casa comunal",
+        topics="Parques y juegos",
+        attendees=8,
     )
 
 
@@ -80,7 +86,7 @@ def session(council: ChildrenCouncil) -> CouncilSession:
 def council_request(world: World, council: ChildrenCouncil, session: CouncilSession) -> CouncilRequest:
     """Routed to the home area (Salud): the home focal point sees it."""
     return services.create_request(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         title="Agua en las canchas",
         description="Pedimos bebederos de agua en las canchas del parque.",
@@ -94,7 +100,7 @@ def council_request(world: World, council: ChildrenCouncil, session: CouncilSess
 def hidden_request(council: ChildrenCouncil, education: Area) -> CouncilRequest:
     """Routed to another area: the home focal point must not see it."""
     return services.create_request(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         title="Más libros en la biblioteca",
         description="Queremos más libros de aventuras.",
@@ -106,7 +112,7 @@ def hidden_request(council: ChildrenCouncil, education: Area) -> CouncilRequest:
 @pytest.fixture
 def accountability(council: ChildrenCouncil) -> AccountabilitySession:
     return services.record_accountability_session(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         held_on=days_ago(3),
         summary="La mesa informó sobre los bebederos.",

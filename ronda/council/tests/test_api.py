@@ -8,6 +8,7 @@ from django.test import Client
 
 from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, api_token, check_access_matrix
 from ronda.council import services
 from ronda.council.models import ChildrenCouncil, CouncilMember, CouncilRequest
@@ -112,10 +113,15 @@ def test_list_filters_and_scope(
     hidden_request: CouncilRequest,
 ) -> None:
     late = services.create_request(
-        actor=None, council=council, title="Atrasado", description="D", routed_area=world.area, received_on=days_ago(40)
+        actor=SYSTEM,
+        council=council,
+        title="Atrasado",
+        description="D",
+        routed_area=world.area,
+        received_on=days_ago(40),
     )
     services.create_request(
-        actor=None, council=other_council, title="Otro país", description="D", received_on=days_ago(40)
+        actor=SYSTEM, council=other_council, title="Otro país", description="D", received_on=days_ago(40)
     )
     headers = auth(world.home["coordinator"])
 

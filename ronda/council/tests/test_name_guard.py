@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World
 from ronda.council import name_variants, selectors, services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def with_member(world: World, council: ChildrenCouncil, first_name: str) -> ChildrenCouncil:
     services.add_member(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         first_name=first_name,
         age_band=CouncilAgeBand.AGE_10_12,

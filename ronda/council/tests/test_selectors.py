@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ronda.accounts.selectors import active_memberships
 from ronda.core.models import AccessEvent
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.core.testing import World
-from ronda.council import selectors, services
+from ronda.council import policies, selectors, services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand, CouncilMember, CouncilRequest, RequestStatus
 from ronda.council.tests.conftest import MEMBER_NAMES, days_ago, noon
 from ronda.territory.models import Area
@@ -28,7 +28,7 @@ def actor(world: World, role: str, where: str = "home") -> Actor:
 
 def make(council: ChildrenCouncil, area: Area | None, received: int, **kwargs: object) -> CouncilRequest:
     return services.create_request(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         title=str(kwargs.pop("title", "Pedido")),
         description="Texto del pedido.",
@@ -40,7 +40,7 @@ def make(council: ChildrenCouncil, area: Area | None, received: int, **kwargs: o
 
 def answer(req: CouncilRequest, status: str, on: int, text: str = "Sí, lo haremos.") -> CouncilRequest:
     return services.transition_request(
-        actor=None, council_request=req, expected_version=None, status=status, answer=text, on=days_ago(on)
+        actor=SYSTEM, council_request=req, expected_version=None, status=status, answer=text, on=days_ago(on)
     )
 
 
@@ -81,7 +81,7 @@ def test_answered_requests_public(
     rejected = answer(make(council, world.area, received=40, title="Rechazado"), "rejected", on=5)
     implemented = answer(make(council, world.area, received=90, title="Hecho"), "accepted", on=80)
     implemented = services.transition_request(
-        actor=None, council_request=implemented, expected_version=None, status="implemented", on=days_ago(30)
+        actor=SYSTEM, council_request=implemented, expected_version=None, status="implemented", on=days_ago(30)
     )
     answer(make(other_council, world.other_area, received=40, title="Otro país"), "accepted", on=20)
 
@@ -126,7 +126,7 @@ def test_request_stats(world: World, council: ChildrenCouncil) -> None:
 def test_members_by_age_band_and_summaries(
     world: World, council: ChildrenCouncil, other_council: ChildrenCouncil, members: list[CouncilMember]
 ) -> None:
-    services.update_member(actor=None, member=members[1], expected_version=None, left_on=days_ago(1))
+    services.update_member(actor=SYSTEM, member=members[1], expected_version=None, left_on=days_ago(1))
     bands = selectors.members_by_age_band(council)
     assert bands == [(str(label), n) for (_, label), n in zip(CouncilAgeBand.choices, [0, 1, 0, 0], strict=True)]
     make(council, world.area, received=50)
@@ -139,14 +139,19 @@ def test_members_by_age_band_and_summaries(
     assert (away.members, away.open, away.on_time_percent) == (0, 0, None)
 
 
-def test_member_list_read_is_logged(world: World, council: ChildrenCouncil, members: list[CouncilMember]) -> None:
+def test_member_list_read_is_logged_once_per_child_shown(
+    world: World, council: ChildrenCouncil, members: list[CouncilMember]
+) -> None:
     coordinator = actor(world, "coordinator")
-    names = sorted(m.first_name for m in selectors.members_for(coordinator, council))
-    assert names == sorted(MEMBER_NAMES)
-    event = AccessEvent.objects.get()
-    assert event.actor_username == "coordinator.home"
-    assert event.target_type == "council.childrencouncil" and event.purpose == "council member list"
-    assert list(selectors.members_for(actor(world, "analyst"), council)) == []
+    shown = policies.list_members(coordinator, council)
+    assert sorted(m.first_name for m in shown) == sorted(MEMBER_NAMES)
+    events = AccessEvent.objects.all()
+    assert sorted(int(e.target_id) for e in events) == sorted(m.pk for m in shown)
+    assert {(e.actor_username, e.target_type, e.purpose, e.break_glass) for e in events} == {
+        ("coordinator.home", "council.councilmember", "council member list", False)
+    }
+    assert policies.list_members(actor(world, "analyst"), council) == []
+    assert AccessEvent.objects.count() == len(shown)  # a refused read logs nothing
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,7 @@ def test_mentions_member_name(
 
 def test_mentions_compound_names(world: World, council: ChildrenCouncil) -> None:
     services.add_member(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         first_name="María José",
         age_band="13-15",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ronda.accounts.selectors import active_memberships
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.core.testing import World
 from ronda.council import services
 from ronda.council.models import (
@@ -61,10 +61,10 @@ def test_create_council_audited(world: World) -> None:
 
 def test_one_council_per_municipality_and_only_municipalities(world: World, council: ChildrenCouncil) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.create_council(actor=None, org_unit=world.municipality, name="Otro")
+        services.create_council(actor=SYSTEM, org_unit=world.municipality, name="Otro")
     assert "org_unit" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.create_council(actor=None, org_unit=world.community, name="Consejo comunal")
+        services.create_council(actor=SYSTEM, org_unit=world.community, name="Consejo comunal")
     assert "org_unit" in exc.value.message_dict
     assert ChildrenCouncil.objects.count() == 1
 
@@ -137,7 +137,7 @@ def test_member_validation_writes_nothing(
 ) -> None:
     audit_before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.add_member(actor=None, council=council, **member_kwargs(world, **overrides))
+        services.add_member(actor=SYSTEM, council=council, **member_kwargs(world, **overrides))
     assert field in exc.value.message_dict
     assert not CouncilMember.objects.exists()
     assert AuditEvent.objects.count() == audit_before
@@ -146,7 +146,7 @@ def test_member_validation_writes_nothing(
 def test_member_community_must_be_a_community_of_the_council(world: World, council: ChildrenCouncil) -> None:
     for wrong in (world.municipality, world.other_community):
         with pytest.raises(ValidationError) as exc:
-            services.add_member(actor=None, council=council, **member_kwargs(world, community=wrong))
+            services.add_member(actor=SYSTEM, council=council, **member_kwargs(world, community=wrong))
         assert "Municipio A" in exc.value.message_dict["community"][0]
     assert not CouncilMember.objects.exists()
 
@@ -187,10 +187,10 @@ def test_remove_member_audited_without_name(world: World, member: CouncilMember)
 # --- Sessions ------------------------------------------------------------------------------
 def test_session_validation(world: World, council: ChildrenCouncil) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.record_session(actor=None, council=council, held_on=days_ago(-1), topics="", attendees=-1)
+        services.record_session(actor=SYSTEM, council=council, held_on=days_ago(-1), topics="", attendees=-1)
     assert set(exc.value.message_dict) == {"held_on", "topics", "attendees"}
     assert not CouncilSession.objects.exists()
-    session = services.record_session(actor=None, council=council, held_on=days_ago(1), topics=" Parques ")
+    session = services.record_session(actor=SYSTEM, council=council, held_on=days_ago(1), topics=" Parques ")
     assert session.topics == "Parques"
     assert events(session)[0].action == "create"
 
@@ -213,12 +213,12 @@ def test_due_date_defaults_to_response_days(world: World, council: ChildrenCounc
     assert created.due_on == received + dt.timedelta(days=30)
     assert created.status == RequestStatus.RECEIVED
     assert events(created)[0].changes["due_on"] == [None, created.due_on.isoformat()]
-    services.update_council(actor=None, council=council, expected_version=None, response_days=10)
+    services.update_council(actor=SYSTEM, council=council, expected_version=None, response_days=10)
     council.refresh_from_db()
-    second = services.create_request(actor=None, council=council, title="T2", description="D", received_on=received)
+    second = services.create_request(actor=SYSTEM, council=council, title="T2", description="D", received_on=received)
     assert second.due_on == received + dt.timedelta(days=10)
     given = services.create_request(
-        actor=None, council=council, title="T3", description="D", received_on=received, due_on=days_ago(-90)
+        actor=SYSTEM, council=council, title="T3", description="D", received_on=received, due_on=days_ago(-90)
     )
     assert given.due_on == days_ago(-90)
 
@@ -242,7 +242,7 @@ def test_request_validation_writes_nothing(
     values.update(overrides)
     audit_before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.create_request(actor=None, council=council, **values)  # type: ignore[arg-type]
+        services.create_request(actor=SYSTEM, council=council, **values)  # type: ignore[arg-type]
     assert field in exc.value.message_dict
     assert not CouncilRequest.objects.exists()
     assert AuditEvent.objects.count() == audit_before
@@ -251,10 +251,10 @@ def test_request_validation_writes_nothing(
 def test_request_area_and_session_must_belong_to_the_council(
     world: World, council: ChildrenCouncil, other_council: ChildrenCouncil
 ) -> None:
-    foreign_session = services.record_session(actor=None, council=other_council, held_on=days_ago(2), topics="X")
+    foreign_session = services.record_session(actor=SYSTEM, council=other_council, held_on=days_ago(2), topics="X")
     with pytest.raises(ValidationError) as exc:
         services.create_request(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             title="T",
             description="D",
@@ -266,17 +266,17 @@ def test_request_area_and_session_must_belong_to_the_council(
     inactive = Area.objects.create(org_unit=world.municipality, kind=AreaKind.OTHER, name="Antigua", is_active=False)
     with pytest.raises(ValidationError) as exc:
         services.create_request(
-            actor=None, council=council, title="T", description="D", received_on=days_ago(1), routed_area=inactive
+            actor=SYSTEM, council=council, title="T", description="D", received_on=days_ago(1), routed_area=inactive
         )
     assert "routed_area" in exc.value.message_dict
     assert not CouncilRequest.objects.exists()
 
 
 def test_request_cannot_be_received_before_its_session(world: World, council: ChildrenCouncil) -> None:
-    session = services.record_session(actor=None, council=council, held_on=days_ago(2), topics="X")
+    session = services.record_session(actor=SYSTEM, council=council, held_on=days_ago(2), topics="X")
     with pytest.raises(ValidationError) as exc:
         services.create_request(
-            actor=None, council=council, title="T", description="D", received_on=days_ago(5), session=session
+            actor=SYSTEM, council=council, title="T", description="D", received_on=days_ago(5), session=session
         )
     assert "received_on" in exc.value.message_dict
 
@@ -306,7 +306,7 @@ def test_every_allowed_transition_and_only_those(world: World, council: Children
     for source in RequestStatus.values:
         for target in RequestStatus.values:
             req = services.create_request(
-                actor=None,
+                actor=SYSTEM,
                 council=council,
                 title=f"{source}>{target}",
                 description="D",
@@ -323,19 +323,19 @@ def test_every_allowed_transition_and_only_those(world: World, council: Children
             }[RequestStatus(source)]
             for step in path:
                 req = services.transition_request(
-                    actor=None, council_request=req, expected_version=None, status=step, answer="Sí."
+                    actor=SYSTEM, council_request=req, expected_version=None, status=step, answer="Sí."
                 )
             before = snapshot_request(req.pk)
             if target in REQUEST_TRANSITIONS[source]:
                 moved = services.transition_request(
-                    actor=None, council_request=req, expected_version=req.version, status=target, answer="Sí."
+                    actor=SYSTEM, council_request=req, expected_version=req.version, status=target, answer="Sí."
                 )
                 assert moved.status == target
                 assert moved.version == req.version + 1
             else:
                 with pytest.raises(ValidationError) as exc:
                     services.transition_request(
-                        actor=None, council_request=req, expected_version=req.version, status=target, answer="Sí."
+                        actor=SYSTEM, council_request=req, expected_version=req.version, status=target, answer="Sí."
                     )
                 assert "status" in exc.value.message_dict
                 assert snapshot_request(req.pk) == before
@@ -344,13 +344,13 @@ def test_every_allowed_transition_and_only_those(world: World, council: Children
 def test_invalid_transition_message_names_the_statuses(world: World, council_request: CouncilRequest) -> None:
     with pytest.raises(ValidationError) as exc:
         services.transition_request(
-            actor=None, council_request=council_request, expected_version=1, status=RequestStatus.IMPLEMENTED
+            actor=SYSTEM, council_request=council_request, expected_version=1, status=RequestStatus.IMPLEMENTED
         )
     message = exc.value.message_dict["status"][0]
     for status in (RequestStatus.RECEIVED, RequestStatus.IMPLEMENTED, RequestStatus.UNDER_STUDY):
         assert str(status.label) in message
     with pytest.raises(ValidationError) as exc:
-        services.transition_request(actor=None, council_request=council_request, expected_version=1, status="lost")
+        services.transition_request(actor=SYSTEM, council_request=council_request, expected_version=1, status="lost")
     assert "status" in exc.value.message_dict
 
 
@@ -359,7 +359,7 @@ def test_answer_required_to_answer(world: World, council_request: CouncilRequest
     audit_before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.transition_request(
-            actor=None, council_request=council_request, expected_version=1, status="accepted", answer="   "
+            actor=SYSTEM, council_request=council_request, expected_version=1, status="accepted", answer="   "
         )
     assert "answer" in exc.value.message_dict
     assert snapshot_request(council_request.pk) == before
@@ -397,31 +397,41 @@ def test_answer_date_checks(world: World, council_request: CouncilRequest) -> No
     for on in (days_ago(-1), days_ago(30)):  # future; before it was received
         with pytest.raises(ValidationError) as exc:
             services.transition_request(
-                actor=None, council_request=council_request, expected_version=1, status="accepted", answer="Sí.", on=on
+                actor=SYSTEM,
+                council_request=council_request,
+                expected_version=1,
+                status="accepted",
+                answer="Sí.",
+                on=on,
             )
         assert "on" in exc.value.message_dict
     answered = services.transition_request(
-        actor=None, council_request=council_request, expected_version=1, status="accepted", answer="Sí.", on=days_ago(2)
+        actor=SYSTEM,
+        council_request=council_request,
+        expected_version=1,
+        status="accepted",
+        answer="Sí.",
+        on=days_ago(2),
     )
     with pytest.raises(ValidationError) as exc:
         services.transition_request(
-            actor=None, council_request=answered, expected_version=2, status="implemented", on=days_ago(4)
+            actor=SYSTEM, council_request=answered, expected_version=2, status="implemented", on=days_ago(4)
         )
     assert "on" in exc.value.message_dict
 
 
 def test_unrouted_request_must_be_routed_before_moving(world: World, council: ChildrenCouncil) -> None:
-    req = services.create_request(actor=None, council=council, title="T", description="D", received_on=days_ago(1))
+    req = services.create_request(actor=SYSTEM, council=council, title="T", description="D", received_on=days_ago(1))
     with pytest.raises(ValidationError) as exc:
-        services.transition_request(actor=None, council_request=req, expected_version=1, status="under_study")
+        services.transition_request(actor=SYSTEM, council_request=req, expected_version=1, status="under_study")
     assert "routed_area" in exc.value.message_dict
 
 
 def test_transition_conflict(world: World, council_request: CouncilRequest) -> None:
-    services.transition_request(actor=None, council_request=council_request, expected_version=1, status="under_study")
+    services.transition_request(actor=SYSTEM, council_request=council_request, expected_version=1, status="under_study")
     with pytest.raises(ConflictError):
         services.transition_request(
-            actor=None, council_request=council_request, expected_version=1, status="rejected", answer="No."
+            actor=SYSTEM, council_request=council_request, expected_version=1, status="rejected", answer="No."
         )
     assert CouncilRequest.objects.get(pk=council_request.pk).status == "under_study"
 
@@ -429,7 +439,7 @@ def test_transition_conflict(world: World, council_request: CouncilRequest) -> N
 def test_answered_on_time_and_late(world: World, council: ChildrenCouncil) -> None:
     def answered(received: int, on: int) -> CouncilRequest:
         req = services.create_request(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             title="T",
             description="D",
@@ -437,7 +447,7 @@ def test_answered_on_time_and_late(world: World, council: ChildrenCouncil) -> No
             received_on=days_ago(received),
         )
         return services.transition_request(
-            actor=None, council_request=req, expected_version=1, status="accepted", answer="Sí.", on=days_ago(on)
+            actor=SYSTEM, council_request=req, expected_version=1, status="accepted", answer="Sí.", on=days_ago(on)
         )
 
     assert answered(received=40, on=10).answered_on_time  # due 10 days ago: answered on the day
@@ -466,21 +476,21 @@ def test_update_request(world: World, council_request: CouncilRequest, education
 
 def test_answered_requests_keep_their_dates_and_answer(world: World, council_request: CouncilRequest) -> None:
     answered = services.transition_request(
-        actor=None, council_request=council_request, expected_version=1, status="accepted", answer="Sí."
+        actor=SYSTEM, council_request=council_request, expected_version=1, status="accepted", answer="Sí."
     )
     with pytest.raises(ValidationError) as exc:
         services.update_request(
-            actor=None, council_request=answered, expected_version=2, due_on=days_ago(-100), answer=""
+            actor=SYSTEM, council_request=answered, expected_version=2, due_on=days_ago(-100), answer=""
         )
     assert set(exc.value.message_dict) == {"due_on", "answer"}
-    fixed = services.update_request(actor=None, council_request=answered, expected_version=2, answer="¡Sí!")
+    fixed = services.update_request(actor=SYSTEM, council_request=answered, expected_version=2, answer="¡Sí!")
     assert fixed.answer == "¡Sí!"
 
 
 def test_overdue_with_time_machine(world: World, council: ChildrenCouncil) -> None:
     today = timezone.localdate()
     req = services.create_request(
-        actor=None, council=council, title="T", description="D", routed_area=world.area, received_on=today
+        actor=SYSTEM, council=council, title="T", description="D", routed_area=world.area, received_on=today
     )
     assert not req.is_overdue
     with time_machine.travel(noon(today + dt.timedelta(days=30))):
@@ -491,7 +501,7 @@ def test_overdue_with_time_machine(world: World, council: ChildrenCouncil) -> No
         assert fresh.is_overdue
         assert list(CouncilRequest.objects.overdue()) == [fresh]
         late = services.transition_request(
-            actor=None, council_request=fresh, expected_version=1, status="rejected", answer="No, lo sentimos."
+            actor=SYSTEM, council_request=fresh, expected_version=1, status="rejected", answer="No, lo sentimos."
         )
         assert not late.is_overdue and not late.answered_on_time
         assert not CouncilRequest.objects.overdue().exists()

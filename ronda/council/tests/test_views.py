@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ronda.accounts.roles import Role
 from ronda.core.models import AccessEvent, AuditEvent
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, check_access_matrix, login
 from ronda.council import services
 from ronda.council.forms import CHILD_FRIENDLY_HELP
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.django_db
 ROLES = list(Role.values)
 NONE = {r: 404 for r in ROLES}
 MANAGERS = dict(NONE, admin=200, coordinator=200)
+# Children's records: the coordinator only; the admin needs a break-glass grant (test_personal_access.py).
+MEMBER_READERS = dict(NONE, coordinator=200)
 READERS = dict(NONE, admin=200, coordinator=200, secretariat=200, analyst=200)
 REQUEST_READERS = dict(READERS, area_focal=200)
 
@@ -57,7 +60,7 @@ def test_overview_shows_counts_and_overdue(
     client: Client, world: World, council: ChildrenCouncil, members: Any
 ) -> None:
     late = services.create_request(
-        actor=None,
+        actor=SYSTEM,
         council=council,
         title="Luces en el camino",
         description="Está oscuro.",
@@ -156,12 +159,12 @@ def test_council_edit_conflict(client: Client, world: World, council: ChildrenCo
 
 # --- Members ---------------------------------------------------------------------------------
 def test_member_list_matrix(world: World, council: ChildrenCouncil, members: Any) -> None:
-    check_access_matrix(world, url=council_url("member_list", council), expected=MANAGERS)
+    check_access_matrix(world, url=council_url("member_list", council), expected=MEMBER_READERS)
 
 
 def test_member_list_without_council_param(world: World, council: ChildrenCouncil) -> None:
-    # The coordinator gets their council; the admin is sent to choose one; nobody else gets in.
-    expected = dict(NONE, admin=302, coordinator=200)
+    # The coordinator gets their council; nobody else gets in (the admin needs break-glass).
+    expected = dict(NONE, coordinator=200)
     check_access_matrix(world, url=reverse("council:member_list"), expected=expected, away={"coordinator": 302})
 
 
@@ -170,11 +173,13 @@ def test_member_list_shows_names_and_logs_access(client: Client, world: World, m
     response = client.get(reverse("council:member_list"))
     html = response.content.decode()
     assert all(name in html for name in MEMBER_NAMES)
-    assert AccessEvent.objects.filter(actor_username="coordinator.home", purpose="council member list").count() == 1
+    # One access event per child shown.
+    events = AccessEvent.objects.filter(actor_username="coordinator.home", purpose="council member list")
+    assert sorted(int(e.target_id) for e in events) == sorted(m.pk for m in members)
 
 
 def test_member_list_filters_former(client: Client, world: World, members: list[CouncilMember]) -> None:
-    services.update_member(actor=None, member=members[1], expected_version=None, left_on=days_ago(2))
+    services.update_member(actor=SYSTEM, member=members[1], expected_version=None, left_on=days_ago(2))
     login(client, world.home["coordinator"])
     url = reverse("council:member_list")
     assert list(client.get(url).context["members"]) == [members[0]]
@@ -196,16 +201,16 @@ def member_data(world: World, **overrides: Any) -> dict[str, Any]:
 
 
 def test_member_create_matrix(world: World, council: ChildrenCouncil) -> None:
-    check_access_matrix(world, url=council_url("member_create", council), expected=MANAGERS)
+    check_access_matrix(world, url=council_url("member_create", council), expected=MEMBER_READERS)
     check_access_matrix(
         world,
         url=council_url("member_create", council),
         method="post",
         data=member_data,
-        expected=dict(NONE, admin=302, coordinator=302),
+        expected=dict(NONE, coordinator=302),
         state=lambda: (CouncilMember.objects.count(), audit_count()),
     )
-    assert CouncilMember.objects.filter(council=council, first_name="Yahaira").count() == 2
+    assert CouncilMember.objects.filter(council=council, first_name="Yahaira").count() == 1
 
 
 def test_member_create_rejects_community_of_another_municipality(
@@ -230,7 +235,7 @@ def test_member_create_consent_after_joining_is_an_error(
 
 def test_member_edit_matrix(world: World, member: CouncilMember) -> None:
     url = reverse("council:member_edit", args=[member.pk])
-    check_access_matrix(world, url=url, expected=MANAGERS)
+    check_access_matrix(world, url=url, expected=MEMBER_READERS)
     check_access_matrix(
         world,
         url=url,
@@ -241,7 +246,7 @@ def test_member_edit_matrix(world: World, member: CouncilMember) -> None:
             left_on=days_ago(1).isoformat(),
             version=CouncilMember.objects.get(pk=member.pk).version,
         ),
-        expected=dict(NONE, admin=302, coordinator=302),
+        expected=dict(NONE, coordinator=302),
         state=lambda: (CouncilMember.objects.values_list("left_on", "version").get(pk=member.pk), audit_count()),
     )
     assert CouncilMember.objects.get(pk=member.pk).left_on == days_ago(1)
@@ -258,13 +263,13 @@ def test_member_edit_conflict(client: Client, world: World, member: CouncilMembe
 
 def test_member_delete_matrix(world: World, member: CouncilMember) -> None:
     url = reverse("council:member_delete", args=[member.pk])
-    check_access_matrix(world, url=url, expected=MANAGERS)
-    # The admin (first in the matrix) erases the record; for everyone after it no longer exists.
+    check_access_matrix(world, url=url, expected=MEMBER_READERS)
+    # The coordinator erases the record; for everyone after it no longer exists.
     check_access_matrix(
         world,
         url=url,
         method="post",
-        expected=dict(NONE, admin=302),
+        expected=dict(NONE, coordinator=302),
         state=lambda: (CouncilMember.objects.count(), audit_count()),
     )
     assert not CouncilMember.objects.filter(pk=member.pk).exists()
@@ -368,9 +373,16 @@ def test_request_list_filters(
     hidden_request: CouncilRequest,
 ) -> None:
     late = services.create_request(
-        actor=None, council=council, title="Atrasado", description="D", routed_area=world.area, received_on=days_ago(40)
+        actor=SYSTEM,
+        council=council,
+        title="Atrasado",
+        description="D",
+        routed_area=world.area,
+        received_on=days_ago(40),
     )
-    services.transition_request(actor=None, council_request=hidden_request, expected_version=None, status="under_study")
+    services.transition_request(
+        actor=SYSTEM, council_request=hidden_request, expected_version=None, status="under_study"
+    )
     login(client, world.home["coordinator"])
     url = reverse("council:request_list")
 
@@ -390,7 +402,12 @@ def test_request_list_filters(
 
 def test_request_list_overdue_badge_and_htmx_partial(client: Client, world: World, council: ChildrenCouncil) -> None:
     services.create_request(
-        actor=None, council=council, title="Atrasado", description="D", routed_area=world.area, received_on=days_ago(40)
+        actor=SYSTEM,
+        council=council,
+        title="Atrasado",
+        description="D",
+        routed_area=world.area,
+        received_on=days_ago(40),
     )
     login(client, world.home["coordinator"])
     page = client.get(reverse("council:request_list"))
@@ -407,7 +424,7 @@ def test_request_list_query_count_is_flat(
 ) -> None:
     for i in range(12):
         services.create_request(
-            actor=None,
+            actor=SYSTEM,
             council=council,
             title=f"Pedido {i}",
             description="D",
@@ -571,7 +588,7 @@ def test_transition_warns_about_member_names_in_the_answer(
 def test_detail_flags_long_sentences(client: Client, world: World, council_request: CouncilRequest) -> None:
     long_answer = " ".join(["palabra"] * 30) + "."
     services.transition_request(
-        actor=None, council_request=council_request, expected_version=None, status="accepted", answer=long_answer
+        actor=SYSTEM, council_request=council_request, expected_version=None, status="accepted", answer=long_answer
     )
     login(client, world.home["coordinator"])
     response = client.get(reverse("council:request_detail", args=[council_request.pk]))
@@ -642,7 +659,7 @@ def full_council(
     accountability: AccountabilitySession,
 ) -> ChildrenCouncil:
     services.transition_request(
-        actor=None, council_request=council_request, expected_version=None, status="accepted", answer="¡Sí!"
+        actor=SYSTEM, council_request=council_request, expected_version=None, status="accepted", answer="¡Sí!"
     )
     return council
 
@@ -714,7 +731,7 @@ def test_home_overdue_partial(client: Client, world: World, council: ChildrenCou
     from ronda.core.tenancy import actor_for
 
     services.create_request(
-        actor=None, council=council, title="Luces", description="D", routed_area=world.area, received_on=days_ago(45)
+        actor=SYSTEM, council=council, title="Luces", description="D", routed_area=world.area, received_on=days_ago(45)
     )
     template = engines["django"].from_string('{% include "council/partials/home_overdue.html" %}')
     request = RequestFactory().get("/")
@@ -727,7 +744,7 @@ def test_home_overdue_partial(client: Client, world: World, council: ChildrenCou
     assert "Luces" in render("area_focal")
     assert render("defender").strip() == ""
     services.create_request(
-        actor=None, council=council, title="Nuevo", description="D", routed_area=world.area, received_on=days_ago(1)
+        actor=SYSTEM, council=council, title="Nuevo", description="D", routed_area=world.area, received_on=days_ago(1)
     )
     assert "Nuevo" not in render("coordinator")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,31 +43,22 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if not policies.can_view_members_of(actor, council):
         raise Http404
     show = request.GET.get("ver", "activos")
-    members = selectors.members_for(actor, council)
     today = timezone.localdate()
-    current = Q(left_on__isnull=True) | Q(left_on__gte=today)
-    if show == "anteriores":
-        members = members.exclude(current)
-    elif show != "todos":
+    if show not in ("anteriores", "todos"):
         show = "activos"
-        members = members.filter(current)
+    members = policies.list_members(
+        actor, council, current_on=None if show == "todos" else today, former=show == "anteriores"
+    )
     context = council_context(actor, council, "members")
     context.update(
         {
-            "members": members.order_by("first_name", "id"),
+            "members": members,
             "show": show,
             "age_bands": selectors.members_by_age_band(council),
             "today": today,
         }
     )
     return render(request, "council/member_list.html", context)
-
-
-def _member_or_404(actor: Actor, pk: int) -> CouncilMember:
-    member = selectors.member_for_edit(actor, pk)
-    if not policies.can_manage_council(actor, member.council):
-        raise Http404
-    return member
 
 
 def _form_view(
@@ -118,7 +109,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @actor_required(policies.can_view_members)
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    member = _member_or_404(actor, pk)
+    member = policies.get_member_for_edit(actor, pk)
     return _form_view(request, actor, member.council, member)
 
 
@@ -126,7 +117,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @actor_required(policies.can_view_members)
 def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    member = _member_or_404(actor, pk)
+    member = policies.get_member_for_edit(actor, pk)
     council = member.council
     if request.method == "POST":
         services.remove_member(actor=actor, member=member)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting
 from ronda.planning.models import LocalPlan, Measure, PlanChange, PlanStatus
 
 
@@ -78,7 +78,7 @@ def check_change(errors: Errors, plan: LocalPlan, change: ChangeRecord | None) -
 
 def record_change(
     *,
-    actor: Actor | None,
+    actor: Acting,
     plan: LocalPlan,
     measure: Measure | None,
     change: ChangeRecord | None,
@@ -94,7 +94,7 @@ def record_change(
         what=change.what.strip() or summary,
         why=change.why.strip(),
         approved_by=change.approved_by.strip()[:255],
-        recorded_by=actor.user if actor is not None else None,
+        recorded_by=actor.user,
     )
     audit.record_create(actor=actor, target=row, org_unit=plan.org_unit)
     return row

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.choices import GoalArea, Horizon
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
 from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, SituationAnalysis, Workshop
 from ronda.planning.services.common import Errors
@@ -33,14 +33,14 @@ def _check_analysis(errors: Errors, title: str, start: dt.date | None, end: dt.d
 @transaction.atomic
 def create_analysis(
     *,
-    actor: Actor | None,
+    actor: Acting,
     org_unit: OrgUnit,
     title: str,
     period_start: dt.date,
     period_end: dt.date,
     summary: str = "",
 ) -> SituationAnalysis:
-    if actor is not None and not policies.can_manage_in(actor, org_unit):
+    if is_person(actor) and not policies.can_manage_in(actor, org_unit):
         raise PermissionDenied
     errors = Errors()
     if org_unit.level != Level.MUNICIPALITY:
@@ -61,7 +61,7 @@ def create_analysis(
 @transaction.atomic
 def update_analysis(
     *,
-    actor: Actor | None,
+    actor: Acting,
     analysis: SituationAnalysis,
     expected_version: int | None,
     title: str,
@@ -69,7 +69,7 @@ def update_analysis(
     period_end: dt.date,
     summary: str = "",
 ) -> SituationAnalysis:
-    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = Errors()
     _check_analysis(errors, title, period_start, period_end)
@@ -85,8 +85,8 @@ def update_analysis(
 
 
 @transaction.atomic
-def add_finding(*, actor: Actor | None, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
-    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+def add_finding(*, actor: Acting, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = Errors()
     if goal_area not in GoalArea.values:
@@ -102,7 +102,7 @@ def add_finding(*, actor: Actor | None, analysis: SituationAnalysis, goal_area: 
 @transaction.atomic
 def add_workshop(
     *,
-    actor: Actor | None,
+    actor: Acting,
     analysis: SituationAnalysis,
     held_on: dt.date,
     title: str,
@@ -112,7 +112,7 @@ def add_workshop(
     children_12_17: int = 0,
     notes: str = "",
 ) -> Workshop:
-    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = Errors()
     if not title.strip():
@@ -148,7 +148,7 @@ def _check_opportunity(errors: Errors, title: str, goal_area: str, criticality: 
 @transaction.atomic
 def create_opportunity(
     *,
-    actor: Actor | None,
+    actor: Acting,
     analysis: SituationAnalysis,
     title: str,
     goal_area: str,
@@ -156,7 +156,7 @@ def create_opportunity(
     horizon: str,
     description: str = "",
 ) -> ImprovementOpportunity:
-    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = Errors()
     _check_opportunity(errors, title, goal_area, criticality, horizon)
@@ -176,7 +176,7 @@ def create_opportunity(
 @transaction.atomic
 def update_opportunity(
     *,
-    actor: Actor | None,
+    actor: Acting,
     opportunity: ImprovementOpportunity,
     expected_version: int | None,
     title: str,
@@ -186,7 +186,7 @@ def update_opportunity(
     description: str = "",
 ) -> ImprovementOpportunity:
     analysis = opportunity.analysis
-    if actor is not None and not policies.can_edit_analysis(actor, analysis):
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = Errors()
     _check_opportunity(errors, title, goal_area, criticality, horizon)

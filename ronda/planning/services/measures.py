@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.choices import Horizon
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
 from ronda.planning.models import (
     ImprovementOpportunity,
@@ -190,7 +190,7 @@ def _plan_change_labels(before: dict[str, Any], after: dict[str, Any]) -> list[s
 @transaction.atomic
 def create_measure(
     *,
-    actor: Actor | None,
+    actor: Acting,
     plan: LocalPlan,
     objective: Objective,
     title: str,
@@ -207,7 +207,7 @@ def create_measure(
     budgets: Iterable[BudgetLine] = (),
     change: ChangeRecord | None = None,
 ) -> Measure:
-    if actor is not None and not policies.can_edit_plan(actor, plan):
+    if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
     check_open(plan)
     errors = Errors()
@@ -264,7 +264,7 @@ def create_measure(
 @transaction.atomic
 def update_measure(
     *,
-    actor: Actor | None,
+    actor: Acting,
     measure: Measure,
     expected_version: int | None,
     change: ChangeRecord | None = None,
@@ -279,7 +279,7 @@ def update_measure(
     end_date, status and source_opportunity; missing ones keep their value.
     """
     plan = measure.plan
-    if actor is not None and not policies.can_edit_measure(actor, measure):
+    if is_person(actor) and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied
     allowed = {"objective", "code", "title", "description", "responsible_area", "horizon", "start_date"}
     allowed |= {"end_date", "status", "source_opportunity"}

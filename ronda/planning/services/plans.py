@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.choices import GoalArea
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
 from ronda.planning.models import (
     LocalPlan,
@@ -72,7 +72,7 @@ def _check_plan(
 @transaction.atomic
 def create_plan(
     *,
-    actor: Actor | None,
+    actor: Acting,
     org_unit: OrgUnit,
     title: str,
     period_start: dt.date,
@@ -80,7 +80,7 @@ def create_plan(
     weighting: str = Weighting.BUDGET,
     situation_analysis: SituationAnalysis | None = None,
 ) -> LocalPlan:
-    if actor is not None and not policies.can_manage_in(actor, org_unit):
+    if is_person(actor) and not policies.can_manage_in(actor, org_unit):
         raise PermissionDenied
     errors = Errors()
     if org_unit.level != Level.MUNICIPALITY:
@@ -110,7 +110,7 @@ def create_plan(
 @transaction.atomic
 def update_plan(
     *,
-    actor: Actor | None,
+    actor: Acting,
     plan: LocalPlan,
     expected_version: int | None,
     title: str,
@@ -120,7 +120,7 @@ def update_plan(
     situation_analysis: SituationAnalysis | None = None,
     change: ChangeRecord | None = None,
 ) -> LocalPlan:
-    if actor is not None and not policies.can_edit_plan(actor, plan):
+    if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
     locked = lock_for_update(plan, expected_version)
     check_open(locked)
@@ -168,7 +168,7 @@ def update_plan(
 @transaction.atomic
 def change_plan_status(
     *,
-    actor: Actor | None,
+    actor: Acting,
     plan: LocalPlan,
     expected_version: int | None,
     status: str,
@@ -177,7 +177,7 @@ def change_plan_status(
     approval_reference: str = "",
 ) -> LocalPlan:
     """Move the plan one step forward; approving it records who approved it, when, and the record."""
-    if actor is not None and not policies.can_change_plan_status(actor, plan):
+    if is_person(actor) and not policies.can_change_plan_status(actor, plan):
         raise PermissionDenied
     locked = lock_for_update(plan, expected_version)
     errors = Errors()
@@ -214,14 +214,14 @@ def _next_order(queryset: object) -> int:
 @transaction.atomic
 def create_line(
     *,
-    actor: Actor | None,
+    actor: Acting,
     plan: LocalPlan,
     title: str,
     goal_area: str,
     order: int | None = None,
     change: ChangeRecord | None = None,
 ) -> StrategicLine:
-    if actor is not None and not policies.can_edit_plan(actor, plan):
+    if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
     check_open(plan)
     errors = Errors()
@@ -251,14 +251,14 @@ def create_line(
 @transaction.atomic
 def create_objective(
     *,
-    actor: Actor | None,
+    actor: Acting,
     line: StrategicLine,
     title: str,
     order: int | None = None,
     change: ChangeRecord | None = None,
 ) -> Objective:
     plan = line.plan
-    if actor is not None and not policies.can_edit_plan(actor, plan):
+    if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
     check_open(plan)
     errors = Errors()
@@ -284,7 +284,7 @@ def create_objective(
 @transaction.atomic
 def add_indicator(
     *,
-    actor: Actor | None,
+    actor: Acting,
     measure: Measure,
     name: str,
     unit: str = "",
@@ -294,7 +294,7 @@ def add_indicator(
     change: ChangeRecord | None = None,
 ) -> MeasureIndicator:
     plan = measure.plan
-    if actor is not None and not policies.can_edit_measure(actor, measure):
+    if is_person(actor) and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied
     check_open(plan)
     errors = Errors()
@@ -325,11 +325,11 @@ def add_indicator(
 
 @transaction.atomic
 def record_indicator_value(
-    *, actor: Actor | None, indicator: MeasureIndicator, latest_value: Decimal, latest_on: dt.date
+    *, actor: Acting, indicator: MeasureIndicator, latest_value: Decimal, latest_on: dt.date
 ) -> MeasureIndicator:
     """Monitoring data, not a change of the plan: no change record needed."""
     plan = indicator.measure.plan
-    if actor is not None and not policies.can_edit_measure(actor, indicator.measure):
+    if is_person(actor) and not policies.can_edit_measure(actor, indicator.measure):
         raise PermissionDenied
     check_open(plan)
     if latest_on > timezone.localdate():
@@ -344,10 +344,10 @@ def record_indicator_value(
 
 @transaction.atomic
 def add_milestone(
-    *, actor: Actor | None, measure: Measure, title: str, due_on: dt.date, change: ChangeRecord | None = None
+    *, actor: Acting, measure: Measure, title: str, due_on: dt.date, change: ChangeRecord | None = None
 ) -> Milestone:
     plan = measure.plan
-    if actor is not None and not policies.can_edit_measure(actor, measure):
+    if is_person(actor) and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied
     check_open(plan)
     errors = Errors()
@@ -369,9 +369,9 @@ def add_milestone(
 
 
 @transaction.atomic
-def complete_milestone(*, actor: Actor | None, milestone: Milestone, done_on: dt.date) -> Milestone:
+def complete_milestone(*, actor: Acting, milestone: Milestone, done_on: dt.date) -> Milestone:
     plan = milestone.measure.plan
-    if actor is not None and not policies.can_edit_measure(actor, milestone.measure):
+    if is_person(actor) and not policies.can_edit_measure(actor, milestone.measure):
         raise PermissionDenied
     check_open(plan)
     if done_on > timezone.localdate():

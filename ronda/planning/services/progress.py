@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ronda.core import audit
 from ronda.core.services import lock_for_update
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
 from ronda.planning.models import Evidence, Measure, MeasureStatus, PlanStatus, ProgressUpdate
 from ronda.planning.services.common import Errors, as_decimal
@@ -117,7 +117,7 @@ def _next_status(current: str, percent: Decimal) -> str:
 @transaction.atomic
 def record_progress(
     *,
-    actor: Actor | None,
+    actor: Acting,
     measure: Measure,
     expected_version: int | None,
     percent: Decimal | int | str,
@@ -129,7 +129,7 @@ def record_progress(
 
     A report dated before the measure's latest one (a late report) joins the history only.
     """
-    if actor is not None and not policies.can_record_progress(actor, measure):
+    if is_person(actor) and not policies.can_record_progress(actor, measure):
         raise PermissionDenied
     plan = measure.plan
     today = timezone.localdate()
@@ -165,7 +165,7 @@ def record_progress(
         reported_on=reported_on,
         percent=value,
         justification=justification.strip(),
-        author=actor.user if actor is not None else None,
+        author=actor.user,
     )
     audit.record_create(actor=actor, target=update, org_unit=plan.org_unit)
     stored: list[Evidence] = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World
 from ronda.planning import services
 from ronda.planning.models import LocalPlan, Measure, PlanStatus, SituationAnalysis
@@ -27,14 +28,14 @@ PERIOD = (dt.date(2025, 1, 1), dt.date(2028, 12, 31))
 def build_plan(unit, area: Area, other_area: Area, *, approve: bool = True, prefix: str = "") -> LocalPlan:
     """A plan with one line, one objective and two measures: one of ``area``, one of ``other_area``."""
     analysis = services.create_analysis(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         title=f"{prefix}Diagnóstico",
         period_start=dt.date(2024, 1, 1),
         period_end=dt.date(2024, 12, 31),
     )
     opportunity = services.create_opportunity(
-        actor=None,
+        actor=SYSTEM,
         analysis=analysis,
         title=f"{prefix}Control de niño sano",
         goal_area="services",
@@ -42,18 +43,18 @@ def build_plan(unit, area: Area, other_area: Area, *, approve: bool = True, pref
         horizon="short",
     )
     plan = services.create_plan(
-        actor=None,
+        actor=SYSTEM,
         org_unit=unit,
         title=f"{prefix}Plan local",
         period_start=PERIOD[0],
         period_end=PERIOD[1],
         situation_analysis=analysis,
     )
-    line = services.create_line(actor=None, plan=plan, title="Servicios esenciales", goal_area="services")
-    objective = services.create_objective(actor=None, line=line, title="Mejorar la salud infantil")
+    line = services.create_line(actor=SYSTEM, plan=plan, title="Servicios esenciales", goal_area="services")
+    objective = services.create_objective(actor=SYSTEM, line=line, title="Mejorar la salud infantil")
     for code, measure_area, amount in (("M-1", area, "1000"), ("M-2", other_area, "3000")):
         services.create_measure(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             objective=objective,
             code=code,
@@ -67,7 +68,7 @@ def build_plan(unit, area: Area, other_area: Area, *, approve: bool = True, pref
         )
     if approve:
         services.change_plan_status(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             expected_version=None,
             status=PlanStatus.APPROVED,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, check_access_matrix
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -46,7 +47,7 @@ LIST_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200, "area_focal
 @pytest.fixture
 def objs(world: World, plan: LocalPlan, measure: Measure, other_area_measure: Measure) -> dict[str, Any]:
     update = services.record_progress(
-        actor=None,
+        actor=SYSTEM,
         measure=measure,
         expected_version=None,
         percent=20,
@@ -54,7 +55,7 @@ def objs(world: World, plan: LocalPlan, measure: Measure, other_area_measure: Me
         files=[SimpleUploadedFile("foto.png", tiny_png())],
     )
     other_update = services.record_progress(
-        actor=None,
+        actor=SYSTEM,
         measure=other_area_measure,
         expected_version=None,
         percent=20,
@@ -73,13 +74,13 @@ def objs(world: World, plan: LocalPlan, measure: Measure, other_area_measure: Me
         "evidence": update.evidence.get(),
         "other_evidence": other_update.evidence.get(),
         "indicator": services.add_indicator(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             name="Cobertura",
             change=services.ChangeRecord(why="x", approved_by="y"),
         ),
         "milestone": services.add_milestone(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             title="Arranque",
             due_on=dt.date(2025, 4, 1),

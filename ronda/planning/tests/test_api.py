@@ -11,6 +11,7 @@ from django.test import Client
 
 from ronda.accounts.roles import Role
 from ronda.core.models import AuditAction, AuditEvent
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, api_token, check_access_matrix
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -61,7 +62,7 @@ def test_measure_detail_and_updates_matrix(world: World, plan: LocalPlan, key: s
 
 def test_evidence_matrix(world: World, measure: Measure) -> None:
     update = services.record_progress(
-        actor=None,
+        actor=SYSTEM,
         measure=measure,
         expected_version=None,
         percent=5,
@@ -120,7 +121,7 @@ def test_create_update_matrix_refused_writes_nothing(world: World, plan: LocalPl
 
 def test_plan_detail_has_the_tree_with_rolled_up_progress(client: Client, world: World, plan: LocalPlan) -> None:
     measure = plan.measures.get(code="M-1")
-    services.record_progress(actor=None, measure=measure, expected_version=None, percent=40, justification="x")
+    services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=40, justification="x")
     body = call(client, world, "analyst", "get", f"/api/v1/planning/plans/{plan.pk}").json()
     assert body["progress"] == 10.0 and body["status"] == "approved"
     line = body["lines"][0]
@@ -209,7 +210,7 @@ def test_create_update_validates_and_conflicts(client: Client, world: World, mea
 
 def test_evidence_listed_and_downloaded_through_the_api(client: Client, world: World, measure: Measure) -> None:
     services.record_progress(
-        actor=None,
+        actor=SYSTEM,
         measure=measure,
         expected_version=None,
         percent=5,

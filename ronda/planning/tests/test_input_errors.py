@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, api_token, login
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -70,7 +71,7 @@ def test_a_workshop_with_more_participants_than_the_database_holds_is_a_form_err
 def test_the_workshop_service_refuses_counts_beyond_its_bound(analysis: SituationAnalysis) -> None:
     with pytest.raises(ValidationError) as refused:
         services.add_workshop(
-            actor=None, analysis=analysis, held_on=dt.date(2024, 5, 1), title="Taller", children_6_11=10**20
+            actor=SYSTEM, analysis=analysis, held_on=dt.date(2024, 5, 1), title="Taller", children_6_11=10**20
         )
     assert "children_6_11" in refused.value.message_dict
     assert not Workshop.objects.exists()

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
-from ronda.core.tenancy import actor_for
+from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.core.testing import World
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -199,15 +199,15 @@ def test_no_progress_on_a_draft_plan_nor_a_cancelled_measure(world: World, educa
     draft = build_plan(world.municipality, world.area, education, approve=False, prefix="Borrador ")
     measure = draft.measures.get(code="M-1")
     with pytest.raises(ValidationError) as exc:
-        services.record_progress(actor=None, measure=measure, expected_version=None, percent=10, justification="x")
+        services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=10, justification="x")
     assert "__all__" in exc.value.message_dict
 
 
 def test_late_report_joins_history_without_replacing_current_progress(world: World, measure: Measure) -> None:
     with time_machine.travel(dt.datetime(2026, 5, 10, 12, tzinfo=dt.UTC)):
-        services.record_progress(actor=None, measure=measure, expected_version=None, percent=50, justification="Mayo")
+        services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=50, justification="Mayo")
         services.record_progress(
-            actor=None,
+            actor=SYSTEM,
             measure=measure,
             expected_version=None,
             percent=40,
@@ -216,7 +216,7 @@ def test_late_report_joins_history_without_replacing_current_progress(world: Wor
         )
         with pytest.raises(ValidationError):
             services.record_progress(
-                actor=None,
+                actor=SYSTEM,
                 measure=measure,
                 expected_version=None,
                 percent=40,
@@ -229,7 +229,7 @@ def test_late_report_joins_history_without_replacing_current_progress(world: Wor
 
 
 def test_reaching_100_completes_the_measure(world: World, measure: Measure) -> None:
-    services.record_progress(actor=None, measure=measure, expected_version=None, percent=100, justification="Hecho")
+    services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=100, justification="Hecho")
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.COMPLETED
 
@@ -342,7 +342,7 @@ def test_update_measure_conflict_and_read_only_roles(world: World, plan: LocalPl
 def test_responsible_area_must_be_of_the_municipality(world: World, plan: LocalPlan) -> None:
     with pytest.raises(ValidationError) as exc:
         services.create_measure(
-            actor=None,
+            actor=SYSTEM,
             change=services.ChangeRecord(why="x", approved_by="y"),
             **_measure_kwargs(plan, world, responsible_area=world.other_area),
         )
@@ -427,13 +427,13 @@ def test_weighting_change_after_approval_is_recorded(world: World, plan: LocalPl
 
 def test_evaluated_plan_is_closed(world: World, plan: LocalPlan) -> None:
     for status in (PlanStatus.IN_EXECUTION, PlanStatus.EVALUATED):
-        plan = services.change_plan_status(actor=None, plan=plan, expected_version=None, status=status)
+        plan = services.change_plan_status(actor=SYSTEM, plan=plan, expected_version=None, status=status)
     objective = plan.lines.get().objectives.get()
     with pytest.raises(PermissionDenied):
         services.create_measure(actor=actor(world, "coordinator"), **_measure_kwargs(plan, world, objective=objective))
     measure = plan.measures.get(code="M-1")
     with pytest.raises(ValidationError):
-        services.record_progress(actor=None, measure=measure, expected_version=None, percent=5, justification="x")
+        services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=5, justification="x")
 
 
 # --- Diagnosis --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ronda.core.tenancy import SYSTEM
 from ronda.core.testing import World, login
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
@@ -109,7 +110,7 @@ def test_out_of_range_percent_is_a_form_error(world: World, measure: Measure) ->
 
 def _evidence(measure: Measure, name: str, content: bytes) -> Evidence:
     update = services.record_progress(
-        actor=None,
+        actor=SYSTEM,
         measure=measure,
         expected_version=None,
         percent=10,
@@ -139,9 +140,9 @@ def test_evidence_is_served_only_through_the_policy_with_headers(world: World, m
 
 def test_plan_page_shows_tree_budgets_changes_and_filters(world: World, plan: LocalPlan, education: Area) -> None:
     measure = plan.measures.get(code="M-1")
-    services.record_progress(actor=None, measure=measure, expected_version=None, percent=40, justification="x")
+    services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=40, justification="x")
     services.update_measure(
-        actor=None,
+        actor=SYSTEM,
         measure=Measure.objects.get(pk=measure.pk),
         expected_version=None,
         title="Control de niño sano en parroquias rurales",
@@ -177,7 +178,7 @@ def test_plan_page_shows_tree_budgets_changes_and_filters(world: World, plan: Lo
 def test_equal_weighting_uses_the_mean(world: World, plan: LocalPlan) -> None:
     LocalPlan.objects.filter(pk=plan.pk).update(weighting="equal")
     measure = plan.measures.get(code="M-1")
-    services.record_progress(actor=None, measure=measure, expected_version=None, percent=40, justification="x")
+    services.record_progress(actor=SYSTEM, measure=measure, expected_version=None, percent=40, justification="x")
     response = as_user(world, "coordinator").get(reverse("planning:plan_detail", args=[plan.pk]))
     assert response.context["overview"].progress == Decimal("20.00")
 
@@ -226,7 +227,12 @@ def test_draft_plan_measure_edit_needs_no_change_record(world: World, education:
 
 def test_prioritisation_is_a_real_table(world: World, analysis) -> None:
     services.create_opportunity(
-        actor=None, analysis=analysis, title="Parques seguros", goal_area="family", criticality="medium", horizon="long"
+        actor=SYSTEM,
+        analysis=analysis,
+        title="Parques seguros",
+        goal_area="family",
+        criticality="medium",
+        horizon="long",
     )
     response = as_user(world, "analyst").get(reverse("planning:prioritisation", args=[analysis.pk]))
     html = response.content.decode()
@@ -260,17 +266,17 @@ def test_my_measures_lists_only_the_focal_points_area(world: World, plan: LocalP
 
 def _big_plan(world: World, education: Area, measures: int, updates: int) -> LocalPlan:
     plan = services.create_plan(
-        actor=None,
+        actor=SYSTEM,
         org_unit=world.municipality,
         title="Plan grande",
         period_start=dt.date(2025, 1, 1),
         period_end=dt.date(2028, 12, 31),
     )
-    lines = [services.create_line(actor=None, plan=plan, title=f"Línea {i}", goal_area="services") for i in range(4)]
-    objectives = [services.create_objective(actor=None, line=line, title=f"Objetivo {line.order}") for line in lines]
+    lines = [services.create_line(actor=SYSTEM, plan=plan, title=f"Línea {i}", goal_area="services") for i in range(4)]
+    objectives = [services.create_objective(actor=SYSTEM, line=line, title=f"Objetivo {line.order}") for line in lines]
     add_measures(plan, objectives, world.area, education, 0, measures)
     plan = services.change_plan_status(
-        actor=None,
+        actor=SYSTEM,
         plan=plan,
         expected_version=None,
         status="approved",
@@ -281,7 +287,7 @@ def _big_plan(world: World, education: Area, measures: int, updates: int) -> Loc
     for measure in plan.measures.select_related("plan__org_unit"):
         for month in range(1, updates + 1):
             services.record_progress(
-                actor=None,
+                actor=SYSTEM,
                 measure=measure,
                 expected_version=None,
                 percent=month * 5,
@@ -295,7 +301,7 @@ def add_measures(plan, objectives, area, education, start: int, count: int) -> N
     change = services.ChangeRecord(why="Ampliación", approved_by="Concejo")
     for i in range(start, start + count):
         services.create_measure(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             objective=objectives[i % len(objectives)],
             code=f"M-{i:02d}",
@@ -350,7 +356,7 @@ def test_other_areas_of_the_municipality_are_not_the_focal_points(world: World, 
     culture = Area.objects.create(org_unit=world.municipality, kind=AreaKind.CULTURE, name="Cultura")
     measure = plan.measures.get(code="M-2")
     services.update_measure(
-        actor=None,
+        actor=SYSTEM,
         measure=measure,
         expected_version=None,
         responsible_area=culture,

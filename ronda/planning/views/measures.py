@@ -80,10 +80,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editable_measure(request: HttpRequest, pk: int) -> tuple[Any, Measure]:
     actor = get_actor(request)
-    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=pk)
-    if not policies.can_edit_measure(actor, measure):
-        raise Http404
-    return actor, measure
+    return actor, policies.get_measure_for_edit(actor, pk)
 
 
 def _measure_initial(measure: Measure) -> dict[str, Any]:
@@ -105,7 +102,7 @@ def _measure_initial(measure: Measure) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor, measure = _editable_measure(request, pk)
     form = MeasureForm(request.POST or None, plan=measure.plan, initial=_measure_initial(measure))
@@ -199,7 +196,7 @@ def _measure_child_form(request: HttpRequest, measure: Measure, form: Any, title
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, measure = _editable_measure(request, pk)
@@ -227,13 +224,11 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    indicator = get_object_or_404_scoped(policies.visible_indicators(actor), pk=pk)
+    indicator = policies.get_indicator_for_edit(actor, pk)
     measure = indicator.measure
-    if not policies.can_edit_measure(actor, measure):
-        raise Http404
     form = IndicatorValueForm(
         request.POST or None,
         initial={"latest_value": indicator.latest_value, "latest_on": indicator.latest_on or timezone.localdate()},
@@ -251,7 +246,7 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor, measure = _editable_measure(request, pk)
@@ -272,13 +267,11 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    milestone = get_object_or_404_scoped(policies.visible_milestones(actor), pk=pk)
+    milestone = policies.get_milestone_for_edit(actor, pk)
     measure = milestone.measure
-    if not policies.can_edit_measure(actor, measure):
-        raise Http404
     form = MilestoneDoneForm(request.POST or None, initial={"done_on": milestone.done_on or timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
