@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ronda.coordination.contracts import AgreementFigures, agreement_figures
 from ronda.coordination.models import (
-    Agreement,
-    AgreementStatus,
     Attendance,
     AttendanceStatus,
     Meeting,
@@ -92,43 +91,7 @@ def report_period(plan: LocalPlan, kind: str, year: int | None = None, semester:
 
 
 # --- Coordination body -------------------------------------------------------------------
-@dataclass(frozen=True)
-class AgreementStats:
-    due: int
-    fulfilled_on_time: int
-    fulfilled_late: int
-    open_overdue: int
-    open_not_due: int
-    cancelled: int
-
-    @property
-    def on_time_percent(self) -> int | None:
-        return round(100 * self.fulfilled_on_time / self.due) if self.due else None
-
-
-def agreement_stats(org_unit: OrgUnit, start: dt.date, end: dt.date, today: dt.date | None = None) -> AgreementStats:
-    """Agreements of the municipality's body that fell due in the period, and how they ended."""
-    today = today or timezone.localdate()
-    row = Agreement.objects.filter(body__org_unit=org_unit, due_date__gte=start, due_date__lte=end).aggregate(
-        due=Count("id"),
-        on_time=Count("id", filter=Q(status=AgreementStatus.DONE, completed_on__lte=F("due_date"))),
-        late=Count("id", filter=Q(status=AgreementStatus.DONE) & ~Q(completed_on__lte=F("due_date"))),
-        overdue=Count(
-            "id", filter=Q(status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS], due_date__lt=today)
-        ),
-        not_due=Count(
-            "id", filter=Q(status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS], due_date__gte=today)
-        ),
-        cancelled=Count("id", filter=Q(status=AgreementStatus.CANCELLED)),
-    )
-    return AgreementStats(
-        due=row["due"],
-        fulfilled_on_time=row["on_time"],
-        fulfilled_late=row["late"],
-        open_overdue=row["overdue"],
-        open_not_due=row["not_due"],
-        cancelled=row["cancelled"],
-    )
+# Agreements are read through the coordination body's published contract (coordination.contracts).
 
 
 @dataclass(frozen=True)
@@ -202,7 +165,7 @@ class ReportData:
     budget_by_area: list[BudgetRow]
     budget_by_year: list[BudgetRow]
     budget_total: BudgetRow
-    agreements: AgreementStats
+    agreements: AgreementFigures
     body: BodyActivity
     council: CouncilActivity
     changes: list[PlanChange]
@@ -251,7 +214,7 @@ def report_data(plan: LocalPlan, kind: str, year: int | None = None, semester: i
         budget_by_area=by_area,
         budget_by_year=by_year,
         budget_total=total,
-        agreements=agreement_stats(plan.org_unit, period.start, period.end),
+        agreements=agreement_figures(plan.org_unit, period.start, period.end),
         body=body_activity(plan.org_unit, period.start, period.end),
         council=council_activity(plan.org_unit, period.start, period.end),
         changes=changes,

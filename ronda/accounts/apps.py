@@ -12,7 +12,10 @@ class AccountsConfig(AppConfig):
             policies,
             signals,  # noqa: F401  (login and logout enter the audit trail)
         )
-        from ronda.core import audit_readers
+        from ronda.accounts.models import AccountsAction
+        from ronda.core import audit_actions, audit_readers
+
+        audit_actions.register(AccountsAction)
 
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

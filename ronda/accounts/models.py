@@ -158,6 +158,13 @@ class ThrottleEvent(models.Model):
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class AccountsAction(models.TextChoices):
+    """Audit actions this app writes besides the kernel's (registered in ``AccountsConfig.ready``)."""
+
+    BREAK_GLASS_OPEN = "break_glass_open", _("Break-glass access opened")
+    BREAK_GLASS_CLOSE = "break_glass_close", _("Break-glass access closed")
+
+
 class BreakGlassGrant(models.Model):
     """An administrator's time-boxed, stated reason to read children's personal data in one unit.
 

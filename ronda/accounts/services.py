@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts import policies
-from ronda.accounts.models import ApiToken, BreakGlassGrant, Membership, User, default_token_expiry, hash_token
+from ronda.accounts.models import (
+    AccountsAction,
+    ApiToken,
+    BreakGlassGrant,
+    Membership,
+    User,
+    default_token_expiry,
+    hash_token,
+)
 from ronda.accounts.roles import ROLE_LEVELS, Role
 from ronda.core import audit
 from ronda.core.models import AuditAction
@@ -292,7 +300,13 @@ def start_break_glass(*, actor: Actor, org_unit: OrgUnit, reason: str, minutes: 
         started_at=now,
         expires_at=now + datetime.timedelta(minutes=minutes),
     )
-    audit.record_create(actor=actor, target=grant, org_unit=org_unit)
+    audit.record(
+        actor=actor,
+        action=AccountsAction.BREAK_GLASS_OPEN,
+        target=grant,
+        org_unit=org_unit,
+        changes=audit.diff({}, audit.snapshot(grant, ("org_unit_id", "reason", "started_at", "expires_at"))),
+    )
     return grant
 
 
@@ -305,5 +319,11 @@ def end_break_glass(*, actor: Actor, grant: BreakGlassGrant) -> BreakGlassGrant:
         before = audit.snapshot(locked, ("ended_at",))
         locked.ended_at = timezone.now()
         locked.save(update_fields=["ended_at"])
-        audit.record_update(actor=actor, target=locked, org_unit=locked.org_unit, before=before)
+        audit.record(
+            actor=actor,
+            action=AccountsAction.BREAK_GLASS_CLOSE,
+            target=locked,
+            org_unit=locked.org_unit,
+            changes=audit.diff(before, audit.snapshot(locked, ("ended_at",))),
+        )
     return locked

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from ronda.coordination.services import linkable_users
 from ronda.core.forms import BoundedDateField, BoundedDateTimeField, IdModelChoiceField, IdModelMultipleChoiceField
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Institution
+from ronda.territory.selectors import institutions_serving
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -75,14 +75,8 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = body.org_unit
         self.fields["area"].queryset = _areas_of(body)  # type: ignore[attr-defined]
-        self.fields["institution"].queryset = (  # type: ignore[attr-defined]
-            Institution.objects.filter(is_active=True)
-            .filter(Q(org_unit__path__startswith=unit.path) | Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk]))
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["institution"].queryset = institutions_serving(body.org_unit, active_only=True)  # type: ignore[attr-defined]
         self.fields["user"].queryset = linkable_users(body)  # type: ignore[attr-defined]
         self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"  # type: ignore[attr-defined]
 

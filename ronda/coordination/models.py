@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -208,13 +208,23 @@ class AgreementStatus(models.TextChoices):
 
 OPEN_AGREEMENT_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
 
+# The one definition of each state of an agreement, for queries (the properties below say the same
+# of one row). Other domains read the figures through ronda.coordination.contracts.
+IS_OPEN = Q(status__in=OPEN_AGREEMENT_STATUSES)
+FULFILLED_ON_TIME = Q(status=AgreementStatus.DONE, completed_on__lte=F("due_date"))
+FULFILLED_LATE = Q(status=AgreementStatus.DONE) & ~Q(completed_on__lte=F("due_date"))
+
+
+def is_overdue_on(today: datetime.date) -> Q:
+    return IS_OPEN & Q(due_date__lt=today)
+
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def open(self) -> AgreementQuerySet:
-        return self.filter(status__in=OPEN_AGREEMENT_STATUSES)
+        return self.filter(IS_OPEN)
 
     def overdue(self, today: datetime.date | None = None) -> AgreementQuerySet:
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(is_overdue_on(today or timezone.localdate()))
 
 
 class Agreement(VersionedModel):

@@ -98,7 +98,8 @@ class AuditEvent(AppendOnlyModel):
     )
     actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
     actor_role = models.CharField(_("actor role"), max_length=32, blank=True)
-    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    # Plain text: each app registers the actions it writes (core.audit_actions), no core migration.
+    action = models.CharField(_("action"), max_length=32, db_index=True)
     org_unit = models.ForeignKey(
         "territory.OrgUnit",
         verbose_name=_("org unit"),
@@ -128,6 +129,11 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_repr}"
+
+    def get_action_display(self) -> str:
+        from ronda.core import audit_actions
+
+        return audit_actions.label(self.action)
 
 
 class AccessEvent(AppendOnlyModel):

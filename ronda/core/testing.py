@@ -197,6 +197,7 @@ def check_access_matrix(
     away: int | dict[str, int] = 404,
     anonymous: int | None = None,
     state: Callable[[], Any] | None = None,
+    personal: bool = False,
 ) -> None:
     """Check one URL for every role at home, every role away, and anonymous.
 
@@ -207,6 +208,9 @@ def check_access_matrix(
     When ``state`` is given, every response with a status >= 400 must leave it unchanged.
     ``multipart=True`` sends an API request's ``data`` as a form with files (upload endpoints).
     Each call records the route it exercised, for the route-coverage check (see EXEMPT_ROUTES).
+    ``personal=True`` says the route shows children's personal records: every answer of 200 must
+    have written at least one access event for that user, and no refused answer may write one
+    (decision 0015: the read is logged by the policy call, after the check).
     """
     missing = set(Role.values) - set(expected)
     if missing:
@@ -224,10 +228,17 @@ def check_access_matrix(
             else:
                 login(client, user)
         before = state() if state is not None else None
+        reads = _access_events(user) if personal else 0
         payload = data(world) if callable(data) else data
         response = request_as(client, method, target, data=payload, api=api, token=token, multipart=multipart)
         if response.status_code != wanted:
             failures.append(f"{label}: expected {wanted}, got {response.status_code}")
+        if personal and user is not None:
+            logged = _access_events(user) - reads
+            if response.status_code == 200 and logged == 0:
+                failures.append(f"{label}: read a personal record without an access event")
+            if response.status_code >= 400 and logged:
+                failures.append(f"{label}: a refused request wrote {logged} access event(s)")
         if state is not None and (wanted >= 400 or user is None) and state() != before:
             failures.append(f"{label}: a refused request changed the database")
 
@@ -239,6 +250,12 @@ def check_access_matrix(
     attempt("anonymous", None, anonymous if anonymous is not None else (401 if api else 302))
     if failures:
         raise AssertionError(f"{method.upper()} {target}:\n  " + "\n  ".join(failures))
+
+
+def _access_events(user: User | None) -> int:
+    from ronda.core.models import AccessEvent
+
+    return AccessEvent.objects.filter(actor=user).count() if user is not None else 0
 
 
 # --- Route coverage ------------------------------------------------------------------------------

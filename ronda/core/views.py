@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_safe
 from ronda.accounts.roles import Role
 from ronda.accounts.selectors import break_glass_seen_by
 from ronda.coordination.selectors import overdue_agreements_for
-from ronda.core import audit_readers, policies
+from ronda.core import audit_actions, audit_readers, policies
 from ronda.core.forms import date_in_range
-from ronda.core.models import AuditAction
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level
@@ -100,7 +99,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         if id_param(term) is not None:
             condition |= Q(target_id=term)
         events = events.filter(condition)
-    if log == "changes" and filters["action"] in AuditAction.values:
+    if log == "changes" and audit_actions.known(filters["action"]):
         events = events.filter(action=filters["action"])
     errors = []
     tz = timezone.get_current_timezone()
@@ -124,7 +123,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         "rows": audit_readers.present(actor, page.object_list),
         "filters": filters,
         "errors": errors,
-        "actions": AuditAction.choices,
+        "actions": audit_actions.choices(),
         "query": query.urlencode(),
         "log": log,
     }

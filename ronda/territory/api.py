@@ -83,8 +83,9 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
             anchor_path = get_object_or_404_scoped(
                 policies.visible_org_units(actor).only("id", "path"), pk=filters.within
             ).path
-        # The anchor lies inside the actor's scope, so its subtree is all visible: one prefix filter.
-        units = OrgUnit.objects.filter(path__startswith=anchor_path)
+        # Still through the policy (never a queryset rebuilt beside it): the anchor's range narrows
+        # the actor's own range, and both are the same index range scan.
+        units = units.filter(path__startswith=anchor_path)
     if filters.parent is not None:
         units = units.filter(parent_id=filters.parent)
     if filters.level is not None:

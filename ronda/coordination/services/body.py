@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ronda.accounts.models import Membership, User
@@ -23,7 +22,8 @@ from ronda.core import audit
 from ronda.core.models import AuditAction
 from ronda.core.services import lock_for_update
 from ronda.core.tenancy import Acting, is_person
-from ronda.territory.models import Institution, Level, OrgUnit
+from ronda.territory.models import Level, OrgUnit
+from ronda.territory.selectors import institution_serves
 
 # --- The body ----------------------------------------------------------------------------
 BODY_EDITABLE = ("name", "established_on", "safeguarding_protocol")
@@ -102,13 +102,8 @@ def _validate_member(member: BodyMember) -> None:
     errors: dict[str, str] = {}
     if member.area is not None and member.area.org_unit_id != body.org_unit_id:
         errors["area"] = _("Choose an area of this municipality.")
-    if member.institution is not None:
-        unit = body.org_unit
-        serves = Institution.objects.filter(pk=member.institution.pk).filter(
-            Q(org_unit__path__startswith=unit.path) | Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk])
-        )
-        if not serves.exists():
-            errors["institution"] = _("Choose an institution that serves this municipality.")
+    if member.institution is not None and not institution_serves(member.institution, body.org_unit):
+        errors["institution"] = _("Choose an institution that serves this municipality.")
     if member.area is None and member.institution is None:
         errors["area"] = _("Say which area or institution the member represents.")
     if member.end_date is not None and member.end_date < member.start_date:

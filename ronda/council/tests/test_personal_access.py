@@ -63,7 +63,7 @@ def test_break_glass_opens_one_unit_for_a_while_and_every_read_is_flagged(
         assert again.get(reverse("council:member_list"), {"consejo": council.pk}).status_code == 404
     grants = BreakGlassGrant.objects.filter(org_unit=world.municipality)
     assert grants.count() == 1
-    assert AuditEvent.objects.filter(target_type="accounts.breakglassgrant", action="create").count() == 2
+    assert AuditEvent.objects.filter(target_type="accounts.breakglassgrant", action="break_glass_open").count() == 2
 
 
 def test_the_supervisors_of_the_unit_see_the_access_and_its_reason(world: World) -> None:
@@ -84,6 +84,8 @@ def test_closing_ends_it_at_once(world: World, council: ChildrenCouncil, members
     assert client.get(reverse("council:member_list"), {"consejo": council.pk}).status_code == 404
     grant.refresh_from_db()
     assert grant.ended_at is not None
+    closed = AuditEvent.objects.get(target_type="accounts.breakglassgrant", action="break_glass_close")
+    assert closed.org_unit_path == world.municipality.path
 
 
 @pytest.mark.parametrize(

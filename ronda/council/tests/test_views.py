@@ -159,7 +159,7 @@ def test_council_edit_conflict(client: Client, world: World, council: ChildrenCo
 
 # --- Members ---------------------------------------------------------------------------------
 def test_member_list_matrix(world: World, council: ChildrenCouncil, members: Any) -> None:
-    check_access_matrix(world, url=council_url("member_list", council), expected=MEMBER_READERS)
+    check_access_matrix(world, url=council_url("member_list", council), expected=MEMBER_READERS, personal=True)
 
 
 def test_member_list_without_council_param(world: World, council: ChildrenCouncil) -> None:
@@ -235,7 +235,7 @@ def test_member_create_consent_after_joining_is_an_error(
 
 def test_member_edit_matrix(world: World, member: CouncilMember) -> None:
     url = reverse("council:member_edit", args=[member.pk])
-    check_access_matrix(world, url=url, expected=MEMBER_READERS)
+    check_access_matrix(world, url=url, expected=MEMBER_READERS, personal=True)
     check_access_matrix(
         world,
         url=url,
@@ -263,7 +263,7 @@ def test_member_edit_conflict(client: Client, world: World, member: CouncilMembe
 
 def test_member_delete_matrix(world: World, member: CouncilMember) -> None:
     url = reverse("council:member_delete", args=[member.pk])
-    check_access_matrix(world, url=url, expected=MEMBER_READERS)
+    check_access_matrix(world, url=url, expected=MEMBER_READERS, personal=True)
     # The coordinator erases the record; for everyone after it no longer exists.
     check_access_matrix(
         world,

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
@@ -38,6 +37,7 @@ from ronda.planning.services.common import (
     summary_of,
 )
 from ronda.territory.models import Area, Institution
+from ronda.territory.selectors import institutions_serving
 
 # What the plan *says*: changing any of these after approval is a plan change (needs a record).
 PLAN_FIELDS = (
@@ -64,14 +64,7 @@ class BudgetLine:
 
 def institutions_for(plan: LocalPlan) -> Any:
     """Institutions that may co-own a measure: seated in the municipality or serving it."""
-    unit = plan.org_unit
-    return (
-        Institution.objects.filter(
-            Q(org_unit__path__startswith=unit.path) | Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk])
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return institutions_serving(plan.org_unit)
 
 
 def _check_measure(
