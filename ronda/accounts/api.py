@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from ronda.accounts import otp, selectors, services, throttle
+from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.lockout import lockout_response
 from ronda.accounts.models import ApiToken, User
 from ronda.core.api_schemas import READ_ERRORS, Id, MessageOut, StrictSchema, ValidationErrorOut
 from ronda.core.http import client_ip
-from ronda.core.tenancy import actor_for, get_object_or_404_scoped
+from ronda.core.tenancy import actor_for
 
 router = Router(tags=["accounts"])
 
@@ -137,7 +137,7 @@ def list_tokens(request: HttpRequest) -> Any:
             "otp_verified": t.otp_verified,
             "current": t.pk == current,
         }
-        for t in selectors.own_tokens(request.user)  # type: ignore[arg-type]
+        for t in selectors.own_tokens(request.actor)  # type: ignore[attr-defined]
     ]
 
 
@@ -148,7 +148,7 @@ def list_tokens(request: HttpRequest) -> Any:
 )
 def revoke_own_token(request: HttpRequest, token_id: Id) -> Any:
     actor = request.actor  # type: ignore[attr-defined]
-    token = get_object_or_404_scoped(ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True), pk=token_id)
+    token = policies.get_own_token(actor, token_id)
     services.revoke_api_token(actor=actor, token=token)
     return Status(204, None)
 

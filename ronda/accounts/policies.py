@@ -53,3 +53,22 @@ def _grants_in_scope(actor: Actor) -> QuerySet[BreakGlassGrant]:
     if not can_view_audit(actor) or not actor.scope_path:
         return BreakGlassGrant.objects.none()
     return BreakGlassGrant.objects.filter(org_unit__path__startswith=actor.scope_path)
+
+
+# --- The signed-in user's own credentials and grants (one definition for pages and API) -----
+def visible_own_tokens(actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's API tokens that still work (revoked and expired ones are not theirs to manage)."""
+    from django.utils import timezone
+
+    return ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def get_own_token(actor: Actor, pk: object) -> ApiToken:
+    """One of the actor's working tokens; 404 for anybody else's, a revoked or an unknown one."""
+    from ronda.core.tenancy import get_object_or_404_scoped
+
+    return get_object_or_404_scoped(visible_own_tokens(actor), pk=pk)
+
+
+def own_break_glass_grants(actor: Actor) -> QuerySet[BreakGlassGrant]:
+    return BreakGlassGrant.objects.filter(user=actor.user).select_related("org_unit")

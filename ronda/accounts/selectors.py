@@ -103,15 +103,11 @@ def token_for_key(raw: str) -> ApiToken | None:
     return token
 
 
-def own_tokens(user: User) -> list[ApiToken]:
-    """The user's tokens that still work, newest first (what "my API tokens" lists)."""
-    from django.utils import timezone
+def own_tokens(actor: Any) -> list[ApiToken]:
+    """The actor's tokens that still work, newest first (what "my API tokens" lists)."""
+    from ronda.accounts.policies import visible_own_tokens
 
-    return list(
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
-            "-created_at", "-id"
-        )[:200]
-    )
+    return list(visible_own_tokens(actor).order_by("-created_at", "-id")[:200])
 
 
 def open_break_glass_paths(user: User) -> tuple[str, ...]:

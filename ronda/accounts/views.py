@@ -25,7 +25,6 @@ from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.forms import BreakGlassForm, LoginForm, MembershipForm, OTPForm, UserCreateForm
 from ronda.accounts.lockout import lockout_response
 from ronda.accounts.middleware import SESSION_ENDED_KEY, SESSION_KEY
-from ronda.accounts.models import ApiToken, BreakGlassGrant
 from ronda.core.http import client_ip
 from ronda.core.idempotency import once_per_submission
 from ronda.core.models import AuditAction
@@ -181,13 +180,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     """The signed-in user's API tokens (name, created, last used, expiry), each one revocable."""
     actor = get_actor(request)
     if request.method == "POST":
-        token = get_object_or_404_scoped(
-            ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True), pk=id_param(request.POST.get("token"))
-        )
+        token = policies.get_own_token(actor, id_param(request.POST.get("token")))
         services.revoke_api_token(actor=actor, token=token)
         messages.success(request, _("Token %(prefix)s… revoked: it no longer works.") % {"prefix": token.prefix})
         return redirect("accounts:token_list")
-    return render(request, "accounts/token_list.html", {"tokens": selectors.own_tokens(actor.user)})
+    return render(request, "accounts/token_list.html", {"tokens": selectors.own_tokens(actor)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,9 +194,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     actor = get_actor(request)
     form = BreakGlassForm(request.POST or None) if request.POST.get("action") != "end" else BreakGlassForm()
     if request.method == "POST" and request.POST.get("action") == "end":
-        grant = get_object_or_404_scoped(
-            BreakGlassGrant.objects.filter(user=actor.user), pk=id_param(request.POST.get("grant"))
-        )
+        grant = get_object_or_404_scoped(policies.own_break_glass_grants(actor), pk=id_param(request.POST.get("grant")))
         services.end_break_glass(actor=actor, grant=grant)
         messages.success(request, _("Break-glass access closed."))
         return redirect("accounts:break_glass")
@@ -223,7 +218,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("accounts:break_glass")
-    grants = BreakGlassGrant.objects.filter(user=actor.user).select_related("org_unit").order_by("-started_at")[:20]
+    grants = policies.own_break_glass_grants(actor).order_by("-started_at")[:20]
     return render(request, "accounts/break_glass.html", {"form": form, "grants": grants})
 
 
