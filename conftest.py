@@ -1,6 +1,6 @@
 """Shared pytest fixtures, and the route-coverage check that ends a full run.
 
-Every call of ``check_access_matrix`` records the route it exercised (ronda.core.testing). When
+Every call of ``check_access_matrix`` records the route it exercised (ronda.testing). When
 the whole suite ran (no paths, no ``-k``/``-m``, nothing deselected, not stopped early), the
 session compares the routes exercised against every route and method of the URLconf, minus
 ``EXEMPT_ROUTES``, and fails the run listing what no matrix covers. Under pytest-xdist each worker
@@ -14,8 +14,8 @@ import os
 
 import pytest
 
-from ronda.core import testing
-from ronda.core.testing import World, build_world
+from ronda import testing
+from ronda.testing import World, build_world
 
 ROUTES_KEY = "ronda_routes"
 PARTIAL_KEY = "ronda_partial"
@@ -100,5 +100,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(problem, red=True)
     terminalreporter.write_line(
         f"{len(problems)} problem(s). Add a check_access_matrix test for each route and method, or declare the "
-        "route in EXEMPT_ROUTES (ronda/core/testing.py) with the reason."
+        "route in EXEMPT_ROUTES (ronda/testing.py) with the reason."
     )

@@ -349,7 +349,7 @@ def generate(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
     from ronda.accounts.models import ApiToken, Membership, User, hash_token
-    from ronda.accounts.roles import Role
+    from ronda.core.roles import Role
     from ronda.territory.models import Area, OrgUnit
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -329,8 +329,8 @@ def generate(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
     from ronda.accounts.models import Membership
-    from ronda.accounts.roles import Role
     from ronda.coordination import models as co
+    from ronda.core.roles import Role
     from ronda.council import models as cm
     from ronda.planning import demo_content
     from ronda.planning import models as pm

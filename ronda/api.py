@@ -20,9 +20,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from ronda.accounts.api import router as accounts_router
+from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
 from ronda.coordination.api import router as coordination_router
-from ronda.core.api_auth import BearerToken
 from ronda.core.errors import ConflictError
 from ronda.core.forms import date_range_message
 from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul

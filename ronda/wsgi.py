@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ronda.settings")
 
 application = get_wsgi_application()
 
-from ronda.core.checks import assert_production_safe  # noqa: E402
+from ronda.accounts.checks import assert_production_safe  # noqa: E402
 
 assert_production_safe()

@@ -8,9 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from ronda.accounts import (
+        from ronda.accounts import (  # noqa: F401  (checks registers the production checks; signals audit sign-in)
+            checks,
             policies,
-            signals,  # noqa: F401  (login and logout enter the audit trail)
+            signals,
         )
         from ronda.accounts.models import AccountsAction
         from ronda.core import audit_actions, audit_readers

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from ronda.accounts.roles import Role
+from ronda.core.roles import Role
 from ronda.territory.models import Area, Institution, OrgUnit
 
 

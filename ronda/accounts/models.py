@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ronda.accounts.roles import Role
 from ronda.core.models import TimeStampedModel
+from ronda.core.roles import Role
 
 
 class User(AbstractUser):

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts.models import User
-from ronda.accounts.roles import PERSONAL_DATA_ROLES
+from ronda.core.roles import PERSONAL_DATA_ROLES
 from ronda.core.tenancy import Actor
 
 

@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import Model
 
 from ronda.accounts.models import ApiToken, Membership, User, hash_token
-from ronda.accounts.roles import ROLE_PRIORITY
 from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledValues, instance
+from ronda.core.roles import ROLE_PRIORITY
 from ronda.territory.models import Area, Institution, OrgUnit
 
 # What an Actor needs of a membership and the units it points to (never an org unit's geometry).

@@ -22,9 +22,9 @@ from ronda.accounts.models import (
     default_token_expiry,
     hash_token,
 )
-from ronda.accounts.roles import ROLE_LEVELS, Role
 from ronda.core import audit
 from ronda.core.models import AuditAction
+from ronda.core.roles import ROLE_LEVELS, Role
 from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.territory.models import Area, Institution, OrgUnit
 

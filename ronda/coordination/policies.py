@@ -14,7 +14,6 @@ from typing import Any, cast
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ronda.accounts.roles import Role
 from ronda.coordination.models import (
     Agreement,
     AgreementQuerySet,
@@ -24,6 +23,7 @@ from ronda.coordination.models import (
     Meeting,
     QuestionnaireRound,
 )
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.territory.models import Level, OrgUnit
 

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from ronda.core import audit_actions, checks  # noqa: F401  (checks registers the production checks)
+        from ronda.core import audit_actions
         from ronda.core.models import AuditAction
 
         audit_actions.register(AuditAction)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ronda.accounts.roles import Role
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 
 ALL_ROLES = tuple(Role.values)

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ronda.accounts import services as account_services
 from ronda.accounts.models import Membership, User
-from ronda.accounts.roles import Role
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit

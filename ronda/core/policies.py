@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AccessEvent, AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 
 

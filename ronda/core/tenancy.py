@@ -41,7 +41,7 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        from ronda.accounts.roles import Role
+        from ronda.core.roles import Role
 
         return self.role == Role.ADMIN
 
@@ -69,7 +69,7 @@ class Actor:
 
     @property
     def is_read_only(self) -> bool:
-        from ronda.accounts.roles import READ_ONLY_ROLES
+        from ronda.core.roles import READ_ONLY_ROLES
 
         return self.role in READ_ONLY_ROLES
 
@@ -81,7 +81,7 @@ class Actor:
         scope checks). The sign-in middleware asks the same table (``PERSONAL_DATA_ROLES``) to
         send those roles through the second factor on the web.
         """
-        from ronda.accounts.roles import PERSONAL_DATA_ROLES
+        from ronda.core.roles import PERSONAL_DATA_ROLES
 
         return self.role in PERSONAL_DATA_ROLES and self.second_factor
 

@@ -12,11 +12,11 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from ronda.accounts.roles import Role
 from ronda.accounts.selectors import break_glass_seen_by
 from ronda.coordination.selectors import overdue_agreements_for
 from ronda.core import audit_actions, audit_readers, policies
 from ronda.core.forms import date_in_range
+from ronda.core.roles import Role
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level

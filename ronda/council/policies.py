@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ronda.accounts.roles import Role
 from ronda.core import audit
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.council.models import (
     AccountabilitySession,

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from ronda.accounts.roles import Role
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.planning.models import (
     Evidence,

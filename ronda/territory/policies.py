@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ronda.accounts.roles import Role
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.territory.models import Area, Institution, InstitutionService, Level, OrgUnit
 

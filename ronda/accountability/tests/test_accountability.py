@@ -13,7 +13,6 @@ from ronda.accountability import documents, selectors
 from ronda.accountability.selectors import PeriodError, ReportKind
 from ronda.coordination.models import Agreement, AgreementStatus, CoordinationBody
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, check_access_matrix
 from ronda.council.models import ChildrenCouncil, CouncilMember, CouncilRequest, RequestStatus
 from ronda.planning.models import LocalPlan, Measure, PlanStatus
 from ronda.planning.services import measures as measure_services
@@ -21,6 +20,7 @@ from ronda.planning.services import plans as plan_services
 from ronda.planning.services import progress as progress_services
 from ronda.planning.services.measures import BudgetLine
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,7 @@ def test_report_list_matrix(world: World) -> None:
 
 
 def test_bad_period_is_a_clear_error(client: Client, world: World) -> None:
-    from ronda.core.testing import login
+    from ronda.testing import login
 
     plan = make_plan(world)
     login(client, world.home["coordinator"])
@@ -252,7 +252,7 @@ def test_public_page_hides_draft_plans_and_unknown_places(client: Client, world:
 
 
 def test_report_list_is_scoped(client: Client, world: World) -> None:
-    from ronda.core.testing import login
+    from ronda.testing import login
 
     plan = make_plan(world)
     login(client, world.away["coordinator"])
@@ -262,7 +262,7 @@ def test_report_list_is_scoped(client: Client, world: World) -> None:
 
 
 def test_public_page_is_private_for_signed_in_visitors(client: Client, world: World) -> None:
-    from ronda.core.testing import login
+    from ronda.testing import login
 
     make_plan(world)
     login(client, world.home["defender"])

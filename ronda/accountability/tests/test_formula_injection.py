@@ -16,11 +16,11 @@ from ronda.accountability.selectors import ReportKind
 from ronda.accountability.tests.test_accountability import YEAR, make_plan
 from ronda.accounts.selectors import active_memberships
 from ronda.core.tenancy import SYSTEM, actor_for
-from ronda.core.testing import World, login
 from ronda.planning.models import Measure, PlanChange
 from ronda.planning.services import measures as measure_services
 from ronda.planning.services import progress as progress_services
 from ronda.planning.services.common import ChangeRecord
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 
 from ronda.accounts.models import ApiToken, User
-from ronda.accounts.roles import Role
 from ronda.accounts.selectors import active_memberships
 from ronda.core.models import AuditEvent
-from ronda.core.testing import PASSWORD, World, api_token, check_access_matrix
+from ronda.core.roles import Role
+from ronda.testing import PASSWORD, World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

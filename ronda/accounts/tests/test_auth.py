@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts.models import ApiToken, Membership
 from ronda.core.models import AuditEvent
-from ronda.core.testing import PASSWORD, World, login, make_user
+from ronda.testing import PASSWORD, World, login, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -325,7 +325,7 @@ def test_token_for_personal_data_role_needs_totp(client: Client, world: World) -
 def test_membership_header_selects_or_refuses(client: Client, world: World) -> None:
     user = world.home["coordinator"]
     second = Membership.objects.create(user=user, role="analyst", org_unit=world.other_municipality)
-    from ronda.core.testing import api_token
+    from ronda.testing import api_token
 
     token = api_token(user)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

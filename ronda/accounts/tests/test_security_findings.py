@@ -14,14 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts.models import ApiToken, ThrottleEvent
-from ronda.accounts.roles import PERSONAL_DATA_ROLES, Role
 from ronda.accounts.selectors import active_memberships
 from ronda.accounts.services import issue_api_token
 from ronda.core.models import AuditEvent
+from ronda.core.roles import PERSONAL_DATA_ROLES, Role
 from ronda.core.tenancy import actor_for
-from ronda.core.testing import PASSWORD, World, api_token, login
 from ronda.council import policies as council_policies
 from ronda.council.models import ChildrenCouncil, CouncilMember
+from ronda.testing import PASSWORD, World, api_token, login
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts.models import ApiToken, Membership, User
 from ronda.core.models import AuditAction, AuditEvent
-from ronda.core.testing import World, api_token, check_access_matrix, login
+from ronda.testing import World, api_token, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

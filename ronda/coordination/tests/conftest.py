@@ -18,9 +18,9 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World
 
 ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
 NO_ACCESS = ("area_focal", "defender", "protection_officer", "supervisor")

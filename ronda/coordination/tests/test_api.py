@@ -15,7 +15,7 @@ from ronda.coordination.models import Agreement, AgreementNote, Meeting
 from ronda.coordination.tests.conftest import READ, Coordination, expect
 from ronda.coordination.tests.test_views import db_state
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, api_token, check_access_matrix
+from ronda.testing import World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ronda.coordination.contracts import agreement_figures
 from ronda.coordination.models import Agreement, AgreementStatus
 from ronda.coordination.tests.conftest import build_coordination
-from ronda.core.testing import World
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from ronda.coordination.models import (
 )
 from ronda.core import demo as core_demo
 from ronda.core.models import AuditEvent
-from ronda.core.testing import login
+from ronda.testing import login
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from ronda.coordination import services
 from ronda.coordination.models import AgendaItem, Agreement, Commission, Meeting
 from ronda.coordination.tests.conftest import Coordination
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, api_token, login
+from ronda.testing import World, api_token, login
 
 pytestmark = pytest.mark.django_db
 

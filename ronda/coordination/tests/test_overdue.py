@@ -19,7 +19,7 @@ from ronda.coordination.models import Agreement
 from ronda.coordination.selectors import overdue_agreements_for
 from ronda.coordination.tests.conftest import Coordination
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from ronda.coordination import pdf, selectors, services
 from ronda.coordination.models import Meeting
 from ronda.coordination.tests.conftest import Coordination
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

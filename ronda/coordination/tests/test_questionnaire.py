@@ -16,7 +16,7 @@ from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.coordination.tests.conftest import Coordination, likert
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from ronda.coordination.tests.conftest import Coordination
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
-from ronda.core.testing import World
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

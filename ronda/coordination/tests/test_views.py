@@ -29,7 +29,7 @@ from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.coordination.tests.conftest import READ, Coordination, expect
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, check_access_matrix, login
+from ronda.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from ronda.core import audit
 from ronda.core.models import AccessEvent, AuditEvent, ImmutableRowError
 from ronda.core.tenancy import SYSTEM, actor_for
-from ronda.core.testing import World, check_access_matrix, login
 from ronda.territory import services as territory_services
+from ronda.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

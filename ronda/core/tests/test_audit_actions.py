@@ -10,7 +10,7 @@ from django.urls import reverse
 from ronda.core import audit, audit_actions
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from ronda.coordination import services as coordination
 from ronda.core import audit_readers
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import actor_for
-from ronda.core.testing import World, login
 from ronda.council import services as council
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

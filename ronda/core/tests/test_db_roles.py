@@ -31,9 +31,9 @@ from ronda.core.management.commands.grant_app_role import (
 )
 from ronda.core.models import AccessEvent, AuditEvent
 from ronda.core.tenancy import SYSTEM, actor_for
-from ronda.core.testing import World
 from ronda.territory import services as territory_services
 from ronda.territory.models import OrgUnit
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

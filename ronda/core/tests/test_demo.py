@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from ronda.accounts.models import Membership, User
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
+from ronda.core.roles import Role
 from ronda.territory.models import Institution, Level, OrgUnit
 
 pytestmark = pytest.mark.django_db

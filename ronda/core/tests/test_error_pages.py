@@ -10,7 +10,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_unknown_page_without_slash_still_redirects_under_debug(client: Client, 
 
 @override_settings(DEBUG=True)
 def test_api_under_debug_still_answers_json(client: Client, world: World) -> None:
-    from ronda.core.testing import api_token
+    from ronda.testing import api_token
 
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(world.home['admin'])}"}
     for path in ("/api/v1/no-existe", "/api/v1/org-units/999999"):

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ronda.coordination.models import AgreementNote
 from ronda.coordination.tests.conftest import build_coordination
 from ronda.core.models import SubmittedForm
-from ronda.core.testing import World, login
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ronda.core.models import AuditEvent
-from ronda.core.testing import PASSWORD, World, api_token, login
+from ronda.testing import PASSWORD, World, api_token, login
 
 pytestmark = pytest.mark.django_db
 

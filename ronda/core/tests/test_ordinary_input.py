@@ -22,9 +22,9 @@ from ronda.core.forms import (
     IdModelChoiceField,
     IdModelMultipleChoiceField,
 )
-from ronda.core.testing import World, api_token
 from ronda.core.views_helpers import apply_errors
 from ronda.territory.models import OrgUnit
+from ronda.testing import World, api_token
 
 pytestmark = pytest.mark.django_db
 

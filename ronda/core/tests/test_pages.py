@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ronda.core.models import AuditEvent
-from ronda.core.testing import World, api_token, check_access_matrix, login
 from ronda.core.views_helpers import id_param
+from ronda.testing import World, api_token, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

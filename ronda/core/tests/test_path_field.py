@@ -13,8 +13,8 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from ronda.core.fields import PathField, _upper_bound
 from ronda.core.models import AccessEvent, AuditEvent
-from ronda.core.testing import make_unit
 from ronda.territory.models import Level, OrgUnit
+from ronda.testing import make_unit
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 

@@ -10,10 +10,10 @@ from django.db.models import QuerySet
 
 from ronda.accounts import selectors
 from ronda.accounts.models import ApiToken, Membership, User
-from ronda.accounts.roles import Role
 from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledValues, instance
-from ronda.core.testing import World, api_token, make_user
+from ronda.core.roles import Role
 from ronda.territory.models import OrgUnit
+from ronda.testing import World, api_token, make_user
 
 pytestmark = pytest.mark.django_db
 

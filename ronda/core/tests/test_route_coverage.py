@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from ronda.accounts.roles import Role
+from ronda import testing
 from ronda.accounts.views import PasswordChangeView
-from ronda.core import testing
-from ronda.core.testing import (
+from ronda.core.roles import Role
+from ronda.core.views_helpers import actor_required
+from ronda.territory import views as territory_views
+from ronda.testing import (
     EXEMPT_ROUTES,
     World,
     all_routes,
@@ -25,8 +27,6 @@ from ronda.core.testing import (
     route_of,
     view_methods,
 )
-from ronda.core.views_helpers import actor_required
-from ronda.territory import views as territory_views
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World
 from ronda.territory import services
 from ronda.territory.models import AreaKind
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

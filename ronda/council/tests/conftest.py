@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World
 from ronda.council import services
 from ronda.council.models import (
     AccountabilitySession,
@@ -19,6 +18,7 @@ from ronda.council.models import (
     CouncilSession,
 )
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World
 
 # Distinctive first names, so a test can assert they appear nowhere else.
 MEMBER_NAMES = ("Xiomara", "Brayan")

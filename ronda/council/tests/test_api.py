@@ -6,13 +6,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, api_token, check_access_matrix
 from ronda.council import services
 from ronda.council.models import ChildrenCouncil, CouncilMember, CouncilRequest
 from ronda.council.tests.conftest import MEMBER_NAMES, days_ago
+from ronda.testing import World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from ronda.accounts.models import User
 from ronda.core.demo import load_demo as load_core_demo
-from ronda.core.testing import login
 from ronda.council import selectors
 from ronda.council.demo import COUNCILS
 from ronda.council.demo import load_demo as load_council_demo
@@ -19,6 +18,7 @@ from ronda.council.models import (
     RequestStatus,
 )
 from ronda.territory.models import Level
+from ronda.testing import login
 
 pytestmark = pytest.mark.django_db
 

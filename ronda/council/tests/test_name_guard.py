@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World
 from ronda.council import name_variants, selectors, services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand
 from ronda.council.tests.conftest import days_ago
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from ronda.accounts.models import BreakGlassGrant
 from ronda.accounts.selectors import active_memberships
 from ronda.core.models import AccessEvent, AuditEvent
 from ronda.core.tenancy import actor_for
-from ronda.core.testing import World, login
 from ronda.council import policies
 from ronda.council.models import ChildrenCouncil, CouncilMember
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 from ronda.accounts.selectors import active_memberships
 from ronda.core.models import AccessEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
-from ronda.core.testing import World
 from ronda.council import policies, selectors, services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand, CouncilMember, CouncilRequest, RequestStatus
 from ronda.council.tests.conftest import MEMBER_NAMES, days_ago, noon
 from ronda.territory.models import Area
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

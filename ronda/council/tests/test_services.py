@@ -11,7 +11,6 @@ from ronda.accounts.selectors import active_memberships
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
-from ronda.core.testing import World
 from ronda.council import services
 from ronda.council.models import (
     REQUEST_TRANSITIONS,
@@ -24,6 +23,7 @@ from ronda.council.models import (
 )
 from ronda.council.tests.conftest import days_ago, noon
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AccessEvent, AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, check_access_matrix, login
 from ronda.council import services
 from ronda.council.forms import CHILD_FRIENDLY_HELP
 from ronda.council.models import (
@@ -23,6 +22,7 @@ from ronda.council.models import (
     CouncilSession,
 )
 from ronda.council.tests.conftest import MEMBER_NAMES, days_ago
+from ronda.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

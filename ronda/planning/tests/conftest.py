@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World
 from ronda.planning import services
 from ronda.planning.models import LocalPlan, Measure, PlanStatus, SituationAnalysis
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, check_access_matrix
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import (
@@ -31,6 +30,7 @@ from ronda.planning.models import (
     StrategicLine,
     Workshop,
 )
+from ronda.testing import World, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
-from ronda.core.testing import World, check_access_matrix
+from ronda.core.roles import Role
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import Evidence, LocalPlan, Measure, ProgressUpdate
+from ronda.testing import World, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

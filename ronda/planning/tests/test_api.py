@@ -9,13 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditAction, AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, api_token, check_access_matrix
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import LocalPlan, Measure, PlanChange, ProgressUpdate
+from ronda.testing import World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

@@ -81,7 +81,7 @@ def test_demo_pages_render_for_coordinator_and_focal_point(client) -> None:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from ronda.core.testing import login
+    from ronda.testing import login
 
     load_core_demo()
     load_demo()

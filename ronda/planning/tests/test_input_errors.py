@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, api_token, login
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import LocalPlan, Measure, PlanChange, ProgressUpdate, SituationAnalysis, Workshop
 from ronda.planning.tests.conftest import build_plan
 from ronda.territory.models import Area
+from ronda.testing import World, api_token, login
 
 pytestmark = pytest.mark.django_db
 

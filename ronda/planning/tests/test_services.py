@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, actor_for
-from ronda.core.testing import World
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import (
@@ -28,6 +27,7 @@ from ronda.planning.models import (
     ProgressUpdate,
 )
 from ronda.planning.tests.conftest import build_plan
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ronda.core.tenancy import SYSTEM
-from ronda.core.testing import World, login
 from ronda.planning import services
 from ronda.planning.demo import tiny_png
 from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressUpdate
 from ronda.territory.models import Area, AreaKind
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

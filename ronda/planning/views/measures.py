@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ronda.accounts.roles import Role
 from ronda.core.errors import ConflictError
 from ronda.core.idempotency import once_per_submission
+from ronda.core.roles import Role
 from ronda.core.tenancy import get_object_or_404_scoped
 from ronda.core.views_helpers import actor_required, get_actor
 from ronda.planning import policies, selectors, services

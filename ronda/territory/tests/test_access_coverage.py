@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ronda.accounts.roles import Role
 from ronda.core.models import AuditEvent
-from ronda.core.testing import World, check_access_matrix
+from ronda.core.roles import Role
 from ronda.territory.models import Area, Institution, OrgUnit
+from ronda.testing import World, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

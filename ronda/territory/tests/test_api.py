@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ronda.core.testing import World, api_token, check_access_matrix
+from ronda.testing import World, api_token, check_access_matrix
 
 pytestmark = pytest.mark.django_db
 

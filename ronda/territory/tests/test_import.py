@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import actor_for
-from ronda.core.testing import World, login
 from ronda.territory.importers import Status, import_org_units
 from ronda.territory.models import Level, OrgUnit
+from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ronda.accounts.roles import Role
 from ronda.accounts.selectors import active_memberships
 from ronda.core.models import AuditEvent
+from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, actor_for
-from ronda.core.testing import World, login, make_user
 from ronda.territory.importers import ImportReport, Status, import_org_units
 from ronda.territory.models import OrgUnit
+from ronda.testing import World, login, make_user
 
 pytestmark = pytest.mark.django_db
 

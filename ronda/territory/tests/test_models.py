@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ronda.accounts.models import Membership
-from ronda.core.testing import World, make_unit
 from ronda.territory.models import Level, OrgUnit
+from ronda.testing import World, make_unit
 
 pytestmark = pytest.mark.django_db
 

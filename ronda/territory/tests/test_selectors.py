@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ronda.core.testing import World
 from ronda.territory.models import Institution, InstitutionKind
 from ronda.territory.selectors import institution_serves, institutions_serving
+from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 

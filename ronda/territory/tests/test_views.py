@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from ronda.core.models import AuditEvent
-from ronda.core.testing import World, check_access_matrix, login
 from ronda.territory.models import Area, Institution, OrgUnit
+from ronda.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
 

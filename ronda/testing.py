@@ -35,9 +35,9 @@ from ninja.operation import PathView
 
 from ronda.accounts.middleware import SESSION_KEY
 from ronda.accounts.models import Membership, User
-from ronda.accounts.roles import PERSONAL_DATA_ROLES, Role
 from ronda.accounts.selectors import active_memberships
 from ronda.accounts.services import issue_api_token
+from ronda.core.roles import PERSONAL_DATA_ROLES, Role
 from ronda.core.tenancy import actor_for
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit, path_segment
 
