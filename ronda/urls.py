@@ -2,10 +2,17 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from ronda.api import api
+from ronda.core import urls as core_urls
 from ronda.core.errors_views import not_found
+from ronda.portal import urls as portal_urls
+
+# The site's own pages share the namespace `core`: the portal's home page (`core:home`, the name every
+# template, redirect and test uses) and the kernel's health check and audit trail (`core:healthz`,
+# `core:audit`). The kernel's URLconf knows nothing of the portal; they meet only here.
+site = ([*portal_urls.urlpatterns, *core_urls.urlpatterns], "core")
 
 urlpatterns = [
-    path("", include("ronda.core.urls")),
+    path("", include(site)),
     path("cuentas/", include("ronda.accounts.urls")),
     path("territorio/", include("ronda.territory.urls")),
     path("mesa/", include("ronda.coordination.urls")),

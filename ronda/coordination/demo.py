@@ -3,7 +3,7 @@
 Idempotent: a municipality that already has a body is left alone. Dates are relative to today,
 so the demo always shows a year of work: six meetings (minutes approved at the next one, the
 latest still in draft), agreements fulfilled on time, late, overdue and still open, and one
-questionnaire round. Needs ``ronda.core.demo.load_demo()`` first (areas, institutions, users).
+questionnaire round. Needs ``ronda.portal.demo.load_demo()`` first (areas, institutions, users).
 
 The questionnaire answers are honest about where they come from: they are transcriptions of
 paper questionnaires (``services.record_paper_response``) of members who have no Ronda user.

@@ -5,7 +5,6 @@ from ronda.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("salud", views.healthz, name="healthz"),
     path("auditoria/", views.audit_trail, name="audit"),
 ]

@@ -12,53 +12,15 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from ronda.accounts.selectors import break_glass_seen_by
-from ronda.coordination.selectors import overdue_agreements_for
 from ronda.core import audit_actions, audit_readers, policies
 from ronda.core.forms import date_in_range
-from ronda.core.roles import Role
 from ronda.core.views_helpers import actor_required, get_actor, id_param
-from ronda.territory import policies as territory_policies
-from ronda.territory.models import Level
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe; touches no database (also the benchmark's floor)."""
     return JsonResponse({"status": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html")
-    actor = getattr(request, "actor", None)
-    if actor is None or actor.membership is None:
-        return render(request, "core/no_membership.html")
-    units = territory_policies.visible_org_units(actor)
-    if actor.org_unit is not None:
-        units = units.exclude(pk=actor.org_unit.pk)  # count what lies below, not the unit itself
-    counts = {
-        "regions": units.filter(level=Level.REGION).count(),
-        "municipalities": units.filter(level=Level.MUNICIPALITY).count(),
-        "communities": units.filter(level=Level.COMMUNITY).count(),
-    }
-    context: dict[str, Any] = {
-        "counts": counts,
-        "institutions_count": territory_policies.visible_institutions(actor).count(),
-        "areas": territory_policies.visible_areas(actor).filter(is_active=True)[:20],
-        "role_template": f"core/home/{actor.role}.html",
-        "can_import": territory_policies.can_import_org_units(actor),
-        "can_audit": policies.can_view_audit(actor),
-    }
-    if actor.role in (Role.COORDINATOR, Role.AREA_FOCAL, Role.ADMIN):
-        context["overdue_agreements"] = overdue_agreements_for(actor)
-    if policies.can_view_audit(actor):
-        context["recent_events"] = audit_readers.present(actor, policies.visible_audit_events(actor)[:8])
-    if actor.role == Role.SUPERVISOR:
-        context["break_glass"] = break_glass_seen_by(actor)
-    if actor.role == Role.DEFENDER:
-        context["institutions"] = territory_policies.visible_institutions(actor).filter(is_active=True)[:8]
-    return render(request, "core/home.html", context)
 
 
 def _date(value: str) -> dt.date | None:

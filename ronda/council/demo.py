@@ -1,6 +1,6 @@
 """Demo data of the children's council for Loja (EC-1101) and San José (CR-101).
 
-Run after ``ronda.core.demo.load_demo()`` (it needs the municipalities, communities and areas).
+Run after ``ronda.portal.demo.load_demo()`` (it needs the municipalities, communities and areas).
 Idempotent: each part (members, sessions, requests, accountability) is loaded only while the
 council has none of it. Dates are relative to today, so the demo always looks current.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from ronda.core.choices import GoalArea
 from ronda.core.tenancy import SYSTEM
 from ronda.council import services
 from ronda.council.models import ChildrenCouncil, CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
+from ronda.planning.choices import GoalArea
 from ronda.territory.models import Area, Level, OrgUnit
 
 A = CouncilAgeBand

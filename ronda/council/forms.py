@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ronda.core.choices import GoalArea
 from ronda.core.forms import BoundedDateField, IdModelChoiceField
 from ronda.council.models import CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
+from ronda.planning.choices import GoalArea
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, OrgUnit
 

@@ -310,7 +310,7 @@ def _changes(plan: LocalPlan, today: dt.date) -> None:
 
 @transaction.atomic
 def load_demo() -> None:
-    """Diagnosis and approved plan for Loja and San José; call after ``ronda.core.demo.load_demo()``."""
+    """Diagnosis and approved plan for Loja and San José; call after ``ronda.portal.demo.load_demo()``."""
     if getattr(settings, "PRODUCTION", False):
         raise RuntimeError("demo data is refused in production")
     today = timezone.localdate()

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ronda.core.choices import GoalArea, Horizon
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, IdModelMultipleChoiceField
+from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import (
     Criticality,
     ImprovementOpportunity,

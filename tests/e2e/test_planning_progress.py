@@ -18,7 +18,7 @@ JUSTIFICATION = "Brigada móvil en Motupe y Capulí: 52 controles de niño sano 
 def demo(transactional_db: None, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("demo", verbosity=0)
-    # `demo` loads the plans through ronda.core.demo; calling the planning loader again is a no-op
+    # `demo` loads the plans through ronda.portal.demo; calling the planning loader again is a no-op
     # (it is idempotent) and keeps this test independent of that hook.
     from ronda.planning.demo import load_demo
 

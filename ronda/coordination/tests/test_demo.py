@@ -21,8 +21,8 @@ from ronda.coordination.models import (
     MinutesStatus,
     QuestionnaireResponse,
 )
-from ronda.core import demo as core_demo
 from ronda.core.models import AuditEvent
+from ronda.portal import demo as core_demo
 from ronda.testing import login
 
 pytestmark = pytest.mark.django_db

@@ -6,27 +6,11 @@ from django.urls import reverse
 
 from ronda.core.models import AuditEvent
 from ronda.core.views_helpers import id_param
-from ronda.testing import World, api_token, check_access_matrix, login
+from ronda.testing import World, api_token, login
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
-
-
-def test_home_for_every_role(world: World) -> None:
-    # The home page exists for everyone (anonymous users get the landing page).
-    check_access_matrix(world, url="/", expected={r: 200 for r in ROLES}, away=200, anonymous=200)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_home_is_tailored_and_navigation_follows_role(client: Client, world: World, role: str) -> None:
-    login(client, world.home[role])
-    response = client.get("/")
-    assert response.templates[0].name == "core/home.html"
-    assert f"core/home/{role}.html" in [t.name for t in response.templates]
-    nav = [item["url"] for item in response.context["nav_items"]]
-    assert (reverse("core:audit") in nav) == (role in {"admin", "supervisor"})
-    assert (reverse("accounts:user_list") in nav) == (role == "admin")
+# The home page, the landing page and the navigation are the portal's: ronda/portal/tests/.
 
 
 def test_spanish_by_default_and_english_switch(client: Client, world: World) -> None:
@@ -37,12 +21,6 @@ def test_spanish_by_default_and_english_switch(client: Client, world: World) -> 
     assert response.status_code == 302
     english = client.get("/").content.decode()
     assert '<html lang="en">' in english and "Hello" in english
-
-
-def test_landing_for_anonymous(client: Client) -> None:
-    response = client.get("/")
-    assert response.status_code == 200
-    assert reverse("accounts:login") in response.content.decode()
 
 
 def test_healthz_touches_no_database(client: Client, django_assert_num_queries) -> None:

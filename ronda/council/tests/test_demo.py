@@ -5,7 +5,6 @@ from django.test import Client
 from django.urls import reverse
 
 from ronda.accounts.models import User
-from ronda.core.demo import load_demo as load_core_demo
 from ronda.council import selectors
 from ronda.council.demo import COUNCILS
 from ronda.council.demo import load_demo as load_council_demo
@@ -17,6 +16,7 @@ from ronda.council.models import (
     CouncilSession,
     RequestStatus,
 )
+from ronda.portal.demo import load_demo as load_core_demo
 from ronda.territory.models import Level
 from ronda.testing import login
 

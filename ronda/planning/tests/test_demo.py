@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from ronda.core.demo import load_demo as load_core_demo
 from ronda.planning.demo import load_demo
 from ronda.planning.models import (
     Evidence,
@@ -16,6 +15,7 @@ from ronda.planning.models import (
     SituationAnalysis,
     Workshop,
 )
+from ronda.portal.demo import load_demo as load_core_demo
 
 pytestmark = pytest.mark.django_db
 

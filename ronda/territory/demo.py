@@ -1,16 +1,14 @@
-"""Demo data: Costa Rica, Ecuador (Loja and its 24 communities) and Mexico (Tlaxcala).
+"""Demo territory: Costa Rica, Ecuador (Loja and its 24 communities) and Mexico (Tlaxcala), the
+municipal areas of six municipalities and the referral directory.
 
-Idempotent: every object is looked up by its code or username first. Refused in production.
+Idempotent: every unit is looked up by its code, every area and institution by its name, before it
+is created through the services with ``actor=SYSTEM``. Called by ``ronda.portal.demo.load_demo``
+(``manage.py demo``), which refuses to run in production and runs every app's loader in one
+transaction, in ``INSTALLED_APPS`` order.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import transaction
-
-from ronda.accounts import services as account_services
-from ronda.accounts.models import Membership, User
-from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit
@@ -186,27 +184,7 @@ INSTITUTIONS = [
     ),
 ]
 
-# username, first name, last name, role, unit code, area name
-USERS = [
-    ("admin", "Ana", "Administradora", Role.ADMIN, None, None),
-    ("secretaria.cr", "Silvia", "Mora", Role.SECRETARIAT, "CR", None),
-    ("coord.loja", "Carmen", "Jaramillo", Role.COORDINATOR, "EC-1101", None),
-    ("focal.loja", "Fernando", "Ochoa", Role.AREA_FOCAL, "EC-1101", "Salud"),
-    ("defensor.motupe", "Diego", "Cueva", Role.DEFENDER, "EC-1101-01", None),
-    ("supervisor.loja", "Sofía", "Valarezo", Role.SUPERVISOR, "EC-1101", None),
-    ("proteccion.tlaxcala", "Patricia", "Hernández", Role.PROTECTION_OFFICER, "MX-29-033", None),
-    ("analista.cr", "Andrés", "Solano", Role.ANALYST, "CR", None),
-    ("coord.sanjose", "Laura", "Vargas", Role.COORDINATOR, "CR-101", None),
-    # One person, two hats: shows how a user switches the role they act in.
-    ("tecnico.loja", "Tomás", "Ríos", Role.ANALYST, "EC", None),
-]
-EXTRA_MEMBERSHIPS = [("tecnico.loja", Role.COORDINATOR, "EC-1101", None)]
-
 AREA_MUNICIPALITIES = ["EC-1101", "CR-101", "CR-102", "CR-103", "MX-29-033", "MX-29-005"]
-
-
-class DemoRefused(Exception):
-    pass
 
 
 def _unit(code: str, name: str, level: int, parent: OrgUnit | None) -> OrgUnit:
@@ -264,48 +242,7 @@ def _institutions() -> None:
         )
 
 
-def _membership(user: User, role: str, unit_code: str | None, area_name: str | None) -> None:
-    unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
-    area = Area.objects.get(org_unit=unit, name=area_name) if area_name else None
-    if not Membership.objects.filter(user=user, role=role, org_unit=unit, area=area).exists():
-        account_services.add_membership(actor=SYSTEM, user=user, role=role, org_unit=unit, area=area)
-
-
-def _users() -> list[str]:
-    created = []
-    for username, first, last, role, unit_code, area_name in USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = account_services.create_user(
-                actor=SYSTEM,
-                username=username,
-                password=settings.RONDA_DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                email=f"{username}@demo.ronda.invalid",
-                is_demo=True,
-            )
-            created.append(username)
-        _membership(user, role, unit_code, area_name)
-    for username, role, unit_code, area_name in EXTRA_MEMBERSHIPS:
-        _membership(User.objects.get(username=username), role, unit_code, area_name)
-    return created
-
-
-@transaction.atomic
-def load_demo() -> list[str]:
-    if getattr(settings, "PRODUCTION", False):
-        raise DemoRefused("demo data is refused in production")
+def load_demo() -> None:
     _tree()
     _areas()
     _institutions()
-    created = _users()
-    # The planning cycle of Loja and San José (issue #3).
-    from ronda.coordination.demo import load_demo as load_coordination
-    from ronda.council.demo import load_demo as load_council
-    from ronda.planning.demo import load_demo as load_planning
-
-    load_planning()
-    load_coordination()
-    load_council()
-    return created

@@ -1,4 +1,11 @@
-"""Vocabularies shared by several domains."""
+"""Vocabularies of the planning cycle that planning owns and publishes.
+
+``GoalArea`` is the frame of the local plan (findings, opportunities and measures are tagged with
+it); other domains may tag their records with the same vocabulary (the children's council tags a
+request with the goal area of the plan it may feed) and import it from here, a published module
+like ``contracts``, ``selectors`` and ``policies`` (see the import contracts in ``.importlinter``).
+These used to live in ``core/choices.py``: the kernel knows no domain vocabulary.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +24,8 @@ class GoalArea(models.TextChoices):
 
 
 class Horizon(models.TextChoices):
+    """When an improvement opportunity or a measure is expected to bear fruit."""
+
     SHORT = "short", _("Short term")
     MEDIUM = "medium", _("Medium term")
     LONG = "long", _("Long term")
-
-
-class ChildAgeBand(models.TextChoices):
-    AGE_0_5 = "0-5", _("0 to 5 years")
-    AGE_6_11 = "6-11", _("6 to 11 years")
-    AGE_12_17 = "12-17", _("12 to 17 years")

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from ronda.accounts.models import Membership, User
 from ronda.core.models import AuditEvent
 from ronda.core.roles import Role
+from ronda.portal import demo, registry
+from ronda.portal.tests.fake_domain import demo as fake_demo
 from ronda.territory.models import Institution, Level, OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +55,48 @@ def test_demo_is_complete_and_idempotent() -> None:
         assert membership.user.check_password("ronda-demo-2026")
     assert Membership.objects.get(user__username="focal.loja").area.name == "Salud"
     assert OrgUnit.objects.get(code="EC-1101-01").name == "Motupe"
+
+
+def test_the_command_lists_the_logins_and_says_when_there_is_nothing_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo")
+    first = capsys.readouterr().out
+    assert "Demo data loaded (10 users created)." in first
+    assert "coord.loja" in first and "ronda-demo-2026" in first
+    call_command("demo")
+    assert "Demo data already present: nothing to do." in capsys.readouterr().out
+
+
+@override_settings(PRODUCTION=True)
+def test_refused_in_production_before_writing_anything() -> None:
+    with pytest.raises(demo.DemoRefused):
+        demo.load_demo()
+    assert not OrgUnit.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_every_apps_loader_runs_in_order_in_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new app's ``demo.load_demo`` runs after the others, inside the same transaction: when one
+    loader fails, the data of those before it is rolled back too."""
+    contributions = registry.collect(["ronda.territory", "ronda.portal.tests.fake_domain"])
+
+    def failing() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(
+        registry,
+        "_installed",
+        [registry.Contributions(demo_loaders=(*contributions.demo_loaders, ("ronda.failing", failing)))],
+    )
+    fake_demo.CALLS.clear()
+    with pytest.raises(RuntimeError, match="boom"):
+        demo.load_demo()
+    assert fake_demo.CALLS == ["fake_domain"]  # ran, after the territory
+    # The territory, loaded first and committed by nobody, is rolled back with the failure (the
+    # test's own transaction is still open: only load_demo's atomic block can have undone it).
+    assert not OrgUnit.objects.exists()
+
+
+def test_the_logins_each_loader_created_are_returned(monkeypatch: pytest.MonkeyPatch) -> None:
+    contributions = registry.collect(["ronda.territory", "ronda.accounts", "ronda.portal.tests.fake_domain"])
+    monkeypatch.setattr(registry, "_installed", [contributions])
+    created = demo.load_demo()
+    assert created[-1] == "fake.login" and "coord.loja" in created and len(created) == 11

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ronda.core.demo import USERS, DemoRefused, load_demo
+from ronda.accounts.demo import USERS
+from ronda.portal.demo import DemoRefused, load_demo
 
 
 class Command(BaseCommand):
