@@ -21,12 +21,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The web server and a background-job worker together (manage.py serve); Ctrl+C stops both.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py demo
 	@echo ""
 	@echo "Ronda: http://$(HOST):$(PORT)/   (Ctrl+C para detener)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py serve $(HOST):$(PORT)
 
 # SQLite by default; set DATABASE_URL=postgres://… to run the same suite on PostgreSQL.
 # In parallel, one worker per core (JOBS=1 for a single process); the browser tests share one
@@ -53,6 +55,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy ronda
+	$(BIN)/lint-imports --no-cache
 	RONDA_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	RONDA_ENV=test $(BIN)/python manage.py check
 	$(BIN)/python scripts/check_messages.py

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ronda.core",
     "ronda.territory",
     "ronda.accounts",
@@ -126,6 +128,7 @@ INSTALLED_APPS = [
     "ronda.planning",
     "ronda.council",
     "ronda.accountability",
+    "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]
 
 MIDDLEWARE = [
@@ -164,7 +167,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ronda.core.context_processors.ronda",
+                "ronda.portal.context_processors.ronda",
             ],
         },
     }
@@ -197,7 +200,28 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every web and job worker on every machine (decision 0016): a table in the
+# database by default (`manage.py createcachetable`, run by `make run` and the deploy; the test
+# runner creates it itself), or Redis with RONDA_CACHE_URL=redis://host:6379/0 (pip install '.[redis]').
+RONDA_CACHE_URL = env_str("RONDA_CACHE_URL", "")
+if RONDA_CACHE_URL:
+    if not RONDA_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("RONDA_CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RONDA_CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ronda_cache"}}
+
+# --- Background jobs (decision 0016) ----------------------------------------------------
+# django-tasks with its database backend: a job is a row in the database, and any number of
+# `manage.py db_worker` processes, on any machine, claim rows with SELECT … FOR UPDATE SKIP LOCKED.
+# `make run` starts one beside the web server. RONDA_TASKS_IMMEDIATE runs each job at once inside
+# the commit that enqueues it (the default in tests, so they need no worker).
+if env_bool("RONDA_TASKS_IMMEDIATE", RONDA_ENV == "test"):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# What rebuilds a job's actor from the ids it carries (ronda.core.jobs; core imports no app).
+RONDA_JOB_ACTOR_LOADER = "ronda.accounts.jobs.actor_for_job"
 
 # --- Accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -313,8 +337,41 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "ronda" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded and generated files (evidence, reports) go through Django's storage API: MEDIA_ROOT on
+# local disk by default, or S3-compatible object storage with RONDA_STORAGE=s3 (pip install '.[s3]').
+# Either way they are private: views stream them, or redirect to a URL signed for
+# RONDA_SIGNED_URL_SECONDS (ronda.core.files.private_file_response).
+RONDA_STORAGE = env_str("RONDA_STORAGE", "local")
+RONDA_SIGNED_URL_SECONDS = env_int("RONDA_SIGNED_URL_SECONDS", 60)
+if RONDA_STORAGE == "local":
+    _media_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif RONDA_STORAGE == "s3":
+    if not env_str("RONDA_S3_BUCKET"):
+        raise ImproperlyConfigured("RONDA_STORAGE=s3 needs RONDA_S3_BUCKET")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("RONDA_S3_BUCKET"),
+            "endpoint_url": env_str("RONDA_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, Garage …; empty: AWS
+            "region_name": env_str("RONDA_S3_REGION") or None,
+            # Empty: boto3 finds credentials itself (AWS_* variables, an instance role).
+            "access_key": env_str("RONDA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("RONDA_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("RONDA_S3_PREFIX", ""),
+            "addressing_style": env_str("RONDA_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
+            "signature_version": "s3v4",
+            # Private objects, reached only through URLs signed per download; never overwritten.
+            "querystring_auth": True,
+            "querystring_expire": RONDA_SIGNED_URL_SECONDS,
+            "default_acl": None,
+            "file_overwrite": False,
+            "custom_domain": None,
+        },
+    }
+else:
+    raise ImproperlyConfigured("RONDA_STORAGE must be local or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or RONDA_ENV == "test"

@@ -6,3 +6,10 @@ class AccountabilityConfig(AppConfig):
     name = "ronda.accountability"
     label = "accountability"
     verbose_name = _("Reports and public accountability")
+
+    def ready(self) -> None:
+        from ronda.accountability import policies
+        from ronda.core import audit_readers
+
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -10,9 +10,13 @@ urlpatterns = [
     path("publico/<str:code>/ninos/", views.public_plan_children, name="public_children"),
     path("informes/", views.report_list, name="report_list"),
     path("informes/planes/<int:plan_id>/", views.report_plan, name="report_plan"),
+    # Only the spreadsheet is made in the request; the PDF is asked for (report_request) and made by a job.
     re_path(
-        r"^informes/planes/(?P<plan_id>[0-9]+)/informe\.(?P<fmt>pdf|xlsx)$",
+        r"^informes/planes/(?P<plan_id>[0-9]+)/informe\.(?P<fmt>xlsx)$",
         views.report_download,
         name="report_download",
     ),
+    path("informes/planes/<int:plan_id>/pedir/", views.report_request, name="report_request"),
+    path("informes/generados/<int:pk>/", views.report_status, name="report_status"),
+    path("informes/generados/<int:pk>/informe.pdf", views.report_file, name="report_file"),
 ]

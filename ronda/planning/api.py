@@ -9,15 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from ronda.core.api_schemas import READ_ERRORS, MessageOut
 from ronda.core.api_utils import reject_unknown_query
-from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.files import private_file_response
+from ronda.core.views_helpers import ApiRequest
 from ronda.planning import policies, selectors, services
-from ronda.planning.models import Evidence, ImprovementOpportunity, LocalPlan, Measure, Objective, ProgressUpdate
+from ronda.planning.models import LocalPlan, Measure, ProgressUpdate
 from ronda.planning.schemas import (
     MeasureFilters,
     MeasureOut,
@@ -31,7 +33,6 @@ from ronda.planning.schemas import (
     ProgressUpdateOut,
     UpdatePage,
 )
-from ronda.territory.models import Area
 
 router = Router(tags=["planning"])
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
@@ -144,11 +145,11 @@ def _update_out(update: ProgressUpdate) -> dict[str, Any]:
 
 # --- Plans -------------------------------------------------------------------------------
 @router.get("/plans", response={200: PlanPage, **READ_ERRORS}, summary="Local plans you can see")
-def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
+def list_plans(request: ApiRequest, filters: Query[PlanFilters]) -> Any:
     reject_unknown_query(request, PlanFilters)
-    if not policies.can_read_plans(request.actor):  # type: ignore[attr-defined]
+    if not policies.can_read_plans(request.actor):
         raise Http404
-    plans = policies.visible_plans(request.actor).order_by("org_unit__name", "-period_start")  # type: ignore[attr-defined]
+    plans = policies.visible_plans(request.actor).order_by("org_unit__name", "-period_start")
     if filters.municipality is not None:
         plans = plans.filter(org_unit_id=filters.municipality)
     if filters.status:
@@ -163,8 +164,8 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     response={200: PlanDetailOut, **READ_ERRORS},
     summary="One plan: lines > objectives > measures with rolled-up progress, budgets and changes",
 )
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
-    plan = get_object_or_404_scoped(policies.visible_plans(request.actor), pk=plan_id)  # type: ignore[attr-defined]
+def get_plan(request: ApiRequest, plan_id: int) -> Any:
+    plan = policies.get_plan(request.actor, plan_id)
     overview = selectors.plan_overview(plan)
     data = _plan_out(plan)
     data["progress"] = _num(overview.progress)
@@ -210,20 +211,18 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
 
 
 # --- Measures ------------------------------------------------------------------------------
-def _measure_detail_qs(request: HttpRequest) -> Any:
-    return (
-        policies.visible_measures(request.actor)  # type: ignore[attr-defined]
-        .select_related("source_opportunity")
-        .prefetch_related("budgets", "indicators", "milestones", "co_areas", "co_institutions")
+def _measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    return measures.select_related("source_opportunity").prefetch_related(
+        "budgets", "indicators", "milestones", "co_areas", "co_institutions"
     )
 
 
 @router.get("/measures", response={200: MeasurePage, **READ_ERRORS}, summary="Measures you can see, filtered")
-def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> Any:
+def list_measures(request: ApiRequest, filters: Query[MeasureFilters]) -> Any:
     reject_unknown_query(request, MeasureFilters)
-    if not policies.can_use_planning(request.actor):  # type: ignore[attr-defined]
+    if not policies.can_use_planning(request.actor):
         raise Http404
-    measures = policies.visible_measures(request.actor).prefetch_related("budgets").order_by("plan_id", "code", "id")  # type: ignore[attr-defined]
+    measures = policies.visible_measures(request.actor).prefetch_related("budgets").order_by("plan_id", "code", "id")
     if filters.plan is not None:
         measures = measures.filter(plan_id=filters.plan)
     if filters.area is not None:
@@ -241,14 +240,15 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> Any:
 
 
 @router.get("/measures/{int:measure_id}", response={200: MeasureOut, **READ_ERRORS}, summary="One measure")
-def get_measure(request: HttpRequest, measure_id: int) -> Any:
-    return _measure_out(get_object_or_404_scoped(_measure_detail_qs(request), pk=measure_id))
+def get_measure(request: ApiRequest, measure_id: int) -> Any:
+    return _measure_out(policies.get_measure(request.actor, measure_id, shape=_measure_detail))
 
 
-def _resolve(model: Any, pk: int | None, field: str, **scope: Any) -> Any:
+def _resolve(choices: QuerySet[Model], pk: int | None, field: str) -> Any:
+    """The object ``pk`` names among what the policy allows there; 422 on the field otherwise."""
     if pk is None:
         return None
-    found = model.objects.filter(pk=pk, **scope).first()
+    found = choices.filter(pk=pk).first()
     if found is None:
         raise ValidationError({field: _("Not one of the allowed values.")})
     return found
@@ -265,11 +265,9 @@ NOT_NULL_ON_PATCH = (
     response={200: MeasureOut, **WRITE_ERRORS},
     summary="Change a measure (send its version; an approved plan needs a change record)",
 )
-def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
-    actor = request.actor  # type: ignore[attr-defined]
-    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=measure_id)
-    if not policies.can_edit_measure(actor, measure):
-        raise Http404
+def update_measure(request: ApiRequest, measure_id: int, payload: MeasureUpdateIn) -> Any:
+    actor = request.actor
+    measure = policies.get_measure_for_edit(actor, measure_id)
     plan = measure.plan
     sent = payload.model_fields_set
     # As in the other PATCH endpoints: null clears what may be empty and is refused elsewhere.
@@ -281,21 +279,18 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdate
         if name in sent and getattr(payload, name) is not None:
             fields[name] = getattr(payload, name)
     if payload.objective_id is not None:
-        fields["objective"] = _resolve(Objective, payload.objective_id, "objective_id", line__plan=plan)
+        fields["objective"] = _resolve(policies.objectives_of(plan), payload.objective_id, "objective_id")
     if payload.responsible_area_id is not None:
         fields["responsible_area"] = _resolve(
-            Area, payload.responsible_area_id, "responsible_area_id", org_unit_id=plan.org_unit_id
+            policies.areas_of(plan), payload.responsible_area_id, "responsible_area_id"
         )
     if "source_opportunity_id" in sent:
         fields["source_opportunity"] = _resolve(
-            ImprovementOpportunity,
-            payload.source_opportunity_id,
-            "source_opportunity_id",
-            analysis__org_unit_id=plan.org_unit_id,
+            policies.opportunities_for(plan), payload.source_opportunity_id, "source_opportunity_id"
         )
     co_areas = None
     if payload.co_area_ids is not None:
-        co_areas = list(Area.objects.filter(pk__in=payload.co_area_ids, org_unit_id=plan.org_unit_id))
+        co_areas = list(policies.areas_of(plan).filter(pk__in=payload.co_area_ids))
         if len(co_areas) != len(set(payload.co_area_ids)):
             raise ValidationError({"co_area_ids": _("Not one of the allowed values.")})
     co_institutions = None
@@ -321,7 +316,7 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdate
         budgets=budgets,
         **fields,
     )
-    return _measure_out(get_object_or_404_scoped(_measure_detail_qs(request), pk=measure_id))
+    return _measure_out(policies.get_measure(actor, measure_id, shape=_measure_detail))
 
 
 # --- Progress updates ------------------------------------------------------------------------
@@ -330,11 +325,12 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdate
     response={200: UpdatePage, **READ_ERRORS},
     summary="Progress history of a measure, newest first",
 )
-def list_updates(request: HttpRequest, measure_id: int, filters: Query[PageFilters]) -> Any:
+def list_updates(request: ApiRequest, measure_id: int, filters: Query[PageFilters]) -> Any:
     reject_unknown_query(request, PageFilters)
-    measure = get_object_or_404_scoped(policies.visible_measures(request.actor), pk=measure_id)  # type: ignore[attr-defined]
+    measure = policies.get_measure(request.actor, measure_id)
     updates = (
-        ProgressUpdate.objects.filter(measure=measure)
+        policies.visible_updates(request.actor)
+        .filter(measure=measure)
         .select_related("author")
         .prefetch_related("evidence")
         .order_by("-reported_on", "-id")
@@ -349,15 +345,13 @@ def list_updates(request: HttpRequest, measure_id: int, filters: Query[PageFilte
     response={201: ProgressUpdateOut, **WRITE_ERRORS},
     summary="Record progress (JSON, without files; with files: `/updates/with-evidence`)",
 )
-def create_update(request: HttpRequest, measure_id: int, payload: ProgressIn) -> Any:
+def create_update(request: ApiRequest, measure_id: int, payload: ProgressIn) -> Any:
     return _record_progress(request, measure_id, payload, files=[])
 
 
-def _record_progress(request: HttpRequest, measure_id: int, payload: ProgressIn, files: list[UploadedFile]) -> Any:
-    actor = request.actor  # type: ignore[attr-defined]
-    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=measure_id)
-    if not policies.can_record_progress(actor, measure):
-        raise Http404
+def _record_progress(request: ApiRequest, measure_id: int, payload: ProgressIn, files: list[UploadedFile]) -> Any:
+    actor = request.actor
+    measure = policies.get_measure_for_progress(actor, measure_id)
     update = services.record_progress(
         actor=actor,
         measure=measure,
@@ -382,7 +376,7 @@ def _record_progress(request: HttpRequest, measure_id: int, payload: ProgressIn,
     ),
 )
 def create_update_with_evidence(
-    request: HttpRequest, measure_id: int, payload: Form[ProgressIn], evidence: File[list[UploadedFile]]
+    request: ApiRequest, measure_id: int, payload: Form[ProgressIn], evidence: File[list[UploadedFile]]
 ) -> Any:
     return _record_progress(request, measure_id, payload, files=evidence)
 
@@ -392,14 +386,6 @@ def create_update_with_evidence(
     response={200: None, **READ_ERRORS},
     summary="Download one evidence file (same policy as its measure)",
 )
-def download_evidence(request: HttpRequest, evidence_id: int) -> Any:
-    evidence: Evidence = get_object_or_404_scoped(policies.visible_evidence(request.actor), pk=evidence_id)  # type: ignore[attr-defined]
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+def download_evidence(request: ApiRequest, evidence_id: int) -> Any:
+    evidence = policies.get_evidence(request.actor, evidence_id)
+    return private_file_response(request, evidence.file, evidence.original_name, content_type=evidence.content_type)

@@ -215,11 +215,14 @@ def test_bad_period_is_a_clear_error(client: Client, world: World) -> None:
 
     plan = make_plan(world)
     login(client, world.home["coordinator"])
-    response = client.get(
-        reverse("accountability:report_download", args=[plan.pk, "pdf"]), {"kind": "annual", "year": "1999"}
+    # Asking for the PDF (a job) and downloading the spreadsheet (in the request) check the period alike.
+    pdf = client.post(reverse("accountability:report_request", args=[plan.pk]), {"kind": "annual", "year": "1999"})
+    xlsx = client.get(
+        reverse("accountability:report_download", args=[plan.pk, "xlsx"]), {"kind": "annual", "year": "1999"}
     )
-    assert response.status_code == 400
-    assert "año" in response.content.decode().lower() or response.context["error"]
+    for response in (pdf, xlsx):
+        assert response.status_code == 400
+        assert "año" in response.content.decode().lower() or response.context["error"]
 
 
 def test_public_page_shows_plan_and_answers_without_child_names(client: Client, world: World) -> None:

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.services import lock_for_update
+from ronda.core.files import save_in_transaction
+from ronda.core.services import VersionedUpdate
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
-from ronda.planning.models import Evidence, Measure, MeasureStatus, PlanStatus, ProgressUpdate
+from ronda.planning.models import Evidence, Measure, MeasureStatus, PlanningAction, PlanStatus, ProgressUpdate
 from ronda.planning.services.common import Errors, as_decimal
 
 MAX_EVIDENCE_FILES = 10
@@ -157,8 +158,8 @@ def record_progress(
     assert value is not None
     value = value.quantize(Decimal("0.01"))
 
-    locked = lock_for_update(measure, expected_version)
-    before = audit.snapshot(locked, ("progress", "progress_justification", "progress_updated_on", "status"))
+    measure_update = VersionedUpdate(measure, expected_version)
+    locked = measure_update.instance
     update = ProgressUpdate.objects.create(
         measure=locked,
         plan_id=locked.plan_id,
@@ -168,40 +169,36 @@ def record_progress(
         author=actor.user,
     )
     audit.record_create(actor=actor, target=update, org_unit=plan.org_unit)
-    stored: list[Evidence] = []
-    try:
-        for item in checked:
-            evidence = Evidence(
-                update=update,
-                original_name=item.name,
-                content_type=item.content_type,
-                size=item.size,
-                uploaded_at=timezone.now(),
-            )
-            evidence.file.save("evidencia", File(item.upload), save=False)
-            stored.append(evidence)
-            evidence.save()
-            # The stored file name stays out of the trail: it is random and says nothing.
-            audit.record(
-                actor=actor,
-                action=audit.AuditAction.CREATE,
-                target=evidence,
-                org_unit=plan.org_unit,
-                changes=audit.diff(
-                    {}, audit.snapshot(evidence, ("update_id", "original_name", "content_type", "size"))
-                ),
-            )
-        if locked.progress_updated_on is None or reported_on >= locked.progress_updated_on:
-            locked.progress = value
-            locked.progress_justification = update.justification
-            locked.progress_updated_on = reported_on
-            locked.status = _next_status(locked.status, value)
-        locked.version += 1
-        locked.save()
-        audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
-    except BaseException:
-        # The rows roll back with the transaction; the files on disk must go too.
-        for evidence in stored:
-            evidence.file.delete(save=False)
-        raise
+    for item in checked:
+        evidence = Evidence(
+            update=update,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            uploaded_at=timezone.now(),
+        )
+        # Stored now, and removed again if this transaction (or the caller's) rolls back: the rows
+        # and their files are kept or dropped together (core.files, decision 0016).
+        save_in_transaction(evidence.file, "evidencia", File(item.upload))
+        evidence.save()
+        # The stored file name stays out of the trail: it is random and says nothing.
+        audit.record(
+            actor=actor,
+            action=audit.AuditAction.CREATE,
+            target=evidence,
+            org_unit=plan.org_unit,
+            changes=audit.diff({}, audit.snapshot(evidence, ("update_id", "original_name", "content_type", "size"))),
+        )
+    if locked.progress_updated_on is None or reported_on >= locked.progress_updated_on:
+        measure_update.apply(
+            {
+                "progress": value,
+                "progress_justification": update.justification,
+                "progress_updated_on": reported_on,
+                "status": _next_status(locked.status, value),
+            }
+        )
+    # A late report joins the history only, but the version still moves on: a progress form opened
+    # before it must not be saved over it.
+    measure_update.save(actor=actor, org_unit=plan.org_unit, action=PlanningAction.PROGRESS_RECORDED, touch=True)
     return update

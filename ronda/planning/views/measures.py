@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ronda.core.errors import ConflictError
+from ronda.core.files import private_file_response
 from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.planning import policies, selectors, services
 from ronda.planning.forms import (
     IndicatorForm,
@@ -27,13 +26,13 @@ from ronda.planning.forms import (
     ProgressForm,
 )
 from ronda.planning.models import Measure, MeasureStatus, PlanStatus
-from ronda.planning.views.common import apply_errors, paginate
+from ronda.planning.views.common import paginate
 
 OPEN_PLANS = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
 
 
 @actor_required(policies.can_use_planning)
-def my_measures(request: HttpRequest) -> HttpResponse:
+def my_measures(request: ActorRequest) -> HttpResponse:
     """The focal point's landing: the measures of their area in plans under way."""
     actor = get_actor(request)
     measures = (
@@ -52,15 +51,15 @@ def my_measures(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": MeasureStatus.choices,
         "is_focal": actor.has_role(Role.AREA_FOCAL),
-        "can_record": actor.has_role(Role.AREA_FOCAL, Role.COORDINATOR, Role.ADMIN),
+        "can_record": policies.can_record_some_progress(actor),
     }
     return render(request, "planning/my_measures.html", context)
 
 
 @actor_required(policies.can_use_planning)
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    measure = selectors.measure_detail(policies.visible_measures(actor), pk)
+    measure = policies.get_measure(actor, pk, shape=selectors.measure_detail)
     budgets = {b.year: b for b in measure.budgets.all()}
     years = selectors.plan_years(measure.plan)
     context = {
@@ -76,11 +75,6 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "planning/measure_detail.html", context)
-
-
-def _editable_measure(request: HttpRequest, pk: int) -> tuple[Any, Measure]:
-    actor = get_actor(request)
-    return actor, policies.get_measure_for_edit(actor, pk)
 
 
 def _measure_initial(measure: Measure) -> dict[str, Any]:
@@ -103,12 +97,13 @@ def _measure_initial(measure: Measure) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, measure = _editable_measure(request, pk)
+def measure_edit(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    measure = policies.get_measure_for_edit(actor, pk)
     form = MeasureForm(request.POST or None, plan=measure.plan, initial=_measure_initial(measure))
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_measure(
                 actor=actor,
                 measure=measure,
@@ -119,25 +114,18 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 budgets=form.budgets(),
                 **form.measure_fields(),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("planning:measure_detail", pk=measure.pk)
     return render(request, "planning/measure_form.html", {"form": form, "plan": measure.plan, "measure": measure})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_use_planning)
+@actor_required(policies.can_record_some_progress)
 @once_per_submission
-def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_create(request: ActorRequest, pk: int) -> HttpResponse:
     """The focal point's phone form: a number, a few words, a photo or a PDF."""
     actor = get_actor(request)
-    measure = get_object_or_404_scoped(policies.visible_measures(actor), pk=pk)
-    if not policies.can_record_progress(actor, measure):
-        raise Http404
+    measure = policies.get_measure_for_progress(actor, pk)
     form = ProgressForm(
         request.POST or None,
         request.FILES or None,
@@ -145,7 +133,7 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.record_progress(
                 actor=actor,
                 measure=measure,
@@ -154,11 +142,6 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
                 justification=data["justification"],
                 files=form.files_to_attach(),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, _("Progress recorded: %(percent)s %%.") % {"percent": f"{data['percent'].normalize():f}"}
             )
@@ -169,25 +152,18 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @actor_required(policies.can_use_planning)
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: ActorRequest, pk: int) -> HttpResponseBase:
     """Evidence is never a public URL: the same policy as its measure decides who gets the file."""
     actor = get_actor(request)
-    evidence = get_object_or_404_scoped(policies.visible_evidence(actor), pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
+    evidence = policies.get_evidence(actor, pk)
     # Photos open in the browser; PDFs download (a PDF viewer is a larger attack surface).
     inline = evidence.content_type.startswith("image/") and request.GET.get("descargar") is None
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+    return private_file_response(
+        request, evidence.file, evidence.original_name, content_type=evidence.content_type, inline=inline
     )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
-def _measure_child_form(request: HttpRequest, measure: Measure, form: Any, title: str) -> HttpResponse:
+def _measure_child_form(request: ActorRequest, measure: Measure, form: Any, title: str) -> HttpResponse:
     return render(
         request,
         "planning/measure_child_form.html",
@@ -198,13 +174,14 @@ def _measure_child_form(request: HttpRequest, measure: Measure, form: Any, title
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
 @once_per_submission
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, measure = _editable_measure(request, pk)
+def indicator_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    measure = policies.get_measure_for_edit(actor, pk)
     form = IndicatorForm(request.POST or None)
     form.setup_change(measure.plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.add_indicator(
                 actor=actor,
                 measure=measure,
@@ -215,9 +192,6 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
                 target=data["target"],
                 change=form.change_record(),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Indicator added."))
             return redirect("planning:measure_detail", pk=measure.pk)
     return _measure_child_form(request, measure, form, _("New indicator"))
@@ -225,7 +199,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
-def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_value(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     indicator = policies.get_indicator_for_edit(actor, pk)
     measure = indicator.measure
@@ -234,11 +208,8 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"latest_value": indicator.latest_value, "latest_on": indicator.latest_on or timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.record_indicator_value(actor=actor, indicator=indicator, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Value recorded."))
             return redirect("planning:measure_detail", pk=measure.pk)
     title = _("Latest value of %(name)s") % {"name": indicator.name}
@@ -248,19 +219,17 @@ def indicator_value(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
 @once_per_submission
-def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, measure = _editable_measure(request, pk)
+def milestone_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    measure = policies.get_measure_for_edit(actor, pk)
     form = MilestoneForm(request.POST or None)
     form.setup_change(measure.plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.add_milestone(
                 actor=actor, measure=measure, title=data["title"], due_on=data["due_on"], change=form.change_record()
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Milestone added."))
             return redirect("planning:measure_detail", pk=measure.pk)
     return _measure_child_form(request, measure, form, _("New milestone"))
@@ -268,17 +237,14 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
-def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_done(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     milestone = policies.get_milestone_for_edit(actor, pk)
     measure = milestone.measure
     form = MilestoneDoneForm(request.POST or None, initial={"done_on": milestone.done_on or timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.complete_milestone(actor=actor, milestone=milestone, done_on=form.cleaned_data["done_on"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Milestone marked as done."))
             return redirect("planning:measure_detail", pk=measure.pk)
     title = _("Milestone done: %(title)s") % {"title": milestone.title}
