@@ -1,7 +1,9 @@
 """Small SVG charts drawn on the server: the same markup serves the page and the PDF.
 
 Each chart carries a <title> and an aria-label, and the figures are always in a table next
-to it, so nobody depends on the picture alone.
+to it, so nobody depends on the picture alone. ``line_progress`` and ``budget_by_area`` draw the
+values planning publishes (``planning.contracts``); ``progress_bars`` and ``planned_vs_executed``
+draw any rows.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+
+from ronda.planning.contracts import BudgetFigure, PlanProgress
 
 BRAND = "#0b5563"
 ACCENT = "#a3470d"
@@ -93,3 +97,23 @@ def planned_vs_executed(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def line_progress(progress: PlanProgress, *, title: str, width: int = 640) -> str:
+    """The progress of each strategic line of a plan."""
+    return progress_bars([(line.line.title, line.progress) for line in progress.lines], title=title, width=width)
+
+
+def budget_by_area(
+    rows: Sequence[BudgetFigure], *, title: str, planned_label: str, executed_label: str, width: int = 640
+) -> str:
+    """Planned and executed by area; empty (no chart at all) when there is no amount to draw."""
+    if not rows:
+        return ""
+    return planned_vs_executed(
+        [(row.label, row.planned, row.executed) for row in rows],
+        title=title,
+        planned_label=planned_label,
+        executed_label=executed_label,
+        width=width,
+    )

@@ -1,35 +1,57 @@
 """Read models for the plan reports and the public accountability page.
 
-They combine the planning, coordination and council selectors for one municipality and one
-period. Nothing here writes; callers pass a plan they fetched through the planning policies
-(reports) or a municipality whose approved plan is public by nature (public page).
+They combine what planning, the coordination body and the children's council publish
+(``<domain>.contracts``: values, defined once) for one municipality and one period; accountability
+imports no other domain's models, querysets or selectors (``tests/test_reads_only_contracts.py``).
+Nothing here writes and nothing here decides who may read: callers pass a plan they fetched
+through the planning policies (reports) or a municipality whose approved plan is public by nature
+(public page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ronda.coordination.contracts import AgreementFigures, agreement_figures
-from ronda.coordination.models import (
-    Attendance,
-    AttendanceStatus,
-    Meeting,
-    MeetingStatus,
-    MinutesStatus,
+from ronda.coordination import contracts as coordination
+from ronda.coordination.contracts import AgreementFigures, BodyActivity
+from ronda.council import contracts as council
+from ronda.council.contracts import CouncilActivity, PublicAnswer
+from ronda.planning import contracts as planning
+from ronda.planning.contracts import (
+    BudgetFigure,
+    IndicatorProgress,
+    PlanChangeFacts,
+    PlanFacts,
+    PlanProgress,
+    PlanRef,
 )
-from ronda.council.models import ChildrenCouncil, CouncilSession
-from ronda.council.selectors import RequestStats, request_stats
-from ronda.planning.models import LocalPlan, MeasureIndicator, PlanChange, PlanStatus
-from ronda.planning.selectors import BudgetRow, PlanOverview, plan_overview
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory import selectors as territory
 
-ZERO = Decimal("0")
+if TYPE_CHECKING:
+    from ronda.territory.models import OrgUnit
+
+__all__ = [
+    "AgreementFigures",
+    "BodyActivity",
+    "CouncilActivity",
+    "Period",
+    "PeriodError",
+    "PublicPage",
+    "ReportData",
+    "ReportKind",
+    "current_public_plan",
+    "public_municipalities",
+    "public_municipality",
+    "public_page",
+    "report_data",
+    "report_period",
+    "report_years",
+]
 
 
 class ReportKind:
@@ -60,7 +82,17 @@ class PeriodError(ValueError):
     pass
 
 
-def report_period(plan: LocalPlan, kind: str, year: int | None = None, semester: int | None = None) -> Period:
+class _PlanPeriod(Protocol):
+    """What a period needs of a plan: a ``PlanFacts``, or the plan model itself."""
+
+    @property
+    def period_start(self) -> dt.date: ...
+
+    @property
+    def period_end(self) -> dt.date: ...
+
+
+def report_period(plan: _PlanPeriod, kind: str, year: int | None = None, semester: int | None = None) -> Period:
     """The dates a report covers, clipped to the plan's period."""
     if kind == ReportKind.MIDTERM:
         # The first half of the plan: a 2025–2028 plan reports on 2025-01-01 .. 2026-12-31.
@@ -90,85 +122,28 @@ def report_period(plan: LocalPlan, kind: str, year: int | None = None, semester:
     return Period(max(start, plan.period_start), min(end, plan.period_end), label)
 
 
-# --- Coordination body -------------------------------------------------------------------
-# Agreements are read through the coordination body's published contract (coordination.contracts).
-
-
-@dataclass(frozen=True)
-class BodyActivity:
-    meetings_held: int
-    ordinary: int
-    extraordinary: int
-    urgent: int
-    minutes_approved: int
-    attendance_rate: int | None
-
-
-def body_activity(org_unit: OrgUnit, start: dt.date, end: dt.date) -> BodyActivity:
-    tz = timezone.get_current_timezone()
-    held = Meeting.objects.filter(
-        body__org_unit=org_unit,
-        status=MeetingStatus.HELD,
-        scheduled_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        scheduled_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-    counts = held.aggregate(
-        total=Count("id"),
-        ordinary=Count("id", filter=Q(kind="ordinary")),
-        extraordinary=Count("id", filter=Q(kind="extraordinary")),
-        urgent=Count("id", filter=Q(kind="urgent")),
-        approved=Count("id", filter=Q(minutes_status=MinutesStatus.APPROVED)),
-    )
-    attendance = Attendance.objects.filter(meeting__in=held).aggregate(
-        total=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
-    )
-    rate = round(100 * attendance["present"] / attendance["total"]) if attendance["total"] else None
-    return BodyActivity(
-        meetings_held=counts["total"],
-        ordinary=counts["ordinary"],
-        extraordinary=counts["extraordinary"],
-        urgent=counts["urgent"],
-        minutes_approved=counts["approved"],
-        attendance_rate=rate,
-    )
-
-
-# --- Children's council -------------------------------------------------------------------
-@dataclass(frozen=True)
-class CouncilActivity:
-    exists: bool
-    sessions: int = 0
-    accountability_sessions: int = 0
-    requests: RequestStats | None = None
-
-
-def council_activity(org_unit: OrgUnit, start: dt.date, end: dt.date) -> CouncilActivity:
-    council = ChildrenCouncil.objects.filter(org_unit=org_unit).first()
-    if council is None:
-        return CouncilActivity(exists=False)
-    return CouncilActivity(
-        exists=True,
-        sessions=CouncilSession.objects.filter(council=council, held_on__range=(start, end)).count(),
-        accountability_sessions=council.accountability_sessions.filter(held_on__range=(start, end)).count(),
-        requests=request_stats(council, start, end),
-    )
+def report_years(plan: _PlanPeriod) -> list[int]:
+    """The years a report of ``plan`` can be asked for."""
+    return list(range(plan.period_start.year, plan.period_end.year + 1))
 
 
 # --- The report ------------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class ReportData:
-    plan: LocalPlan
+    """Everything a report shows, as values: the page, the PDF and the XLSX read only this."""
+
+    plan: PlanFacts
     kind: str
     period: Period
-    overview: PlanOverview
-    indicators: list[MeasureIndicator]
-    budget_by_area: list[BudgetRow]
-    budget_by_year: list[BudgetRow]
-    budget_total: BudgetRow
+    overview: PlanProgress
+    indicators: tuple[IndicatorProgress, ...]
+    budget_by_area: tuple[BudgetFigure, ...]
+    budget_by_year: tuple[BudgetFigure, ...]
+    budget_total: BudgetFigure
     agreements: AgreementFigures
     body: BodyActivity
     council: CouncilActivity
-    changes: list[PlanChange]
+    changes: tuple[PlanChangeFacts, ...]
     generated_on: dt.date = field(default_factory=timezone.localdate)
 
     @property
@@ -176,71 +151,65 @@ class ReportData:
         return str(ReportKind.LABELS[self.kind])
 
 
-def _budget_in_years(overview: PlanOverview, years: list[int]) -> tuple[list[BudgetRow], list[BudgetRow], BudgetRow]:
-    by_area: dict[int, BudgetRow] = {}
-    by_year = {year: BudgetRow(year, str(year)) for year in years}
-    total = BudgetRow("total", str(_("Total")))
-    for row in overview.measures():
-        area = row.measure.responsible_area
-        target = by_area.setdefault(area.pk, BudgetRow(area.pk, area.name))
-        for year, budget in row.budgets_by_year.items():
-            if year not in by_year:
-                continue
-            for bucket in (target, by_year[year], total):
-                bucket.planned += budget.planned
-                bucket.executed += budget.executed
-    areas = sorted((b for b in by_area.values() if b.planned or b.executed), key=lambda b: b.label)
-    return areas, list(by_year.values()), total
-
-
-def report_data(plan: LocalPlan, kind: str, year: int | None = None, semester: int | None = None) -> ReportData:
-    period = report_period(plan, kind, year, semester)
-    overview = plan_overview(plan)
-    by_area, by_year, total = _budget_in_years(overview, period.years)
-    indicators = list(
-        MeasureIndicator.objects.filter(measure__plan=plan)
-        .select_related("measure")
-        .order_by("measure__code", "measure__id", "id")
-    )
-    changes = list(
-        PlanChange.objects.filter(plan=plan, changed_on__range=(period.start, period.end)).select_related("measure")
-    )
+def report_data(plan: PlanRef, kind: str, year: int | None = None, semester: int | None = None) -> ReportData:
+    """The report of ``plan`` (fetched by the caller through ``planning.policies``, or its
+    ``PlanFacts``) for a period; raises ``PeriodError`` for a period outside the plan."""
+    facts = planning.plan_facts(plan)
+    period = report_period(facts, kind, year, semester)
+    overview = planning.plan_progress(facts)
+    budget = planning.budget_in_years(overview, period.years)
+    unit = facts.org_unit
     return ReportData(
-        plan=plan,
+        plan=facts,
         kind=kind,
         period=period,
         overview=overview,
-        indicators=indicators,
-        budget_by_area=by_area,
-        budget_by_year=by_year,
-        budget_total=total,
-        agreements=agreement_figures(plan.org_unit, period.start, period.end),
-        body=body_activity(plan.org_unit, period.start, period.end),
-        council=council_activity(plan.org_unit, period.start, period.end),
-        changes=changes,
+        indicators=planning.indicator_progress(facts),
+        budget_by_area=budget.by_area,
+        budget_by_year=budget.by_year,
+        budget_total=budget.total,
+        agreements=coordination.agreement_figures(unit, period.start, period.end),
+        body=coordination.body_activity(unit, period.start, period.end),
+        council=council.council_activity(unit, period.start, period.end),
+        changes=planning.plan_changes(facts, period.start, period.end),
     )
 
 
 # --- Public page ------------------------------------------------------------------------------
 def public_municipality(code: str) -> OrgUnit | None:
-    return (
-        OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True)
-        .select_related("parent")
-        .defer("geometry", "parent__geometry")  # map shapes can weigh megabytes; the page shows names
-        .first()
-    )
+    return territory.municipality_by_code(code)
 
 
-def current_public_plan(org_unit: OrgUnit) -> LocalPlan | None:
+def current_public_plan(org_unit: territory.UnitKey) -> PlanFacts | None:
     """The plan the public sees: the latest one that was approved (never a draft)."""
-    return (
-        LocalPlan.objects.filter(org_unit=org_unit)
-        .exclude(status=PlanStatus.DRAFT)
-        .order_by("-period_start", "-id")
-        .first()
-    )
+    return planning.published_plan(org_unit)
 
 
 def public_municipalities() -> list[OrgUnit]:
-    ids = LocalPlan.objects.exclude(status=PlanStatus.DRAFT).values("org_unit_id")
-    return list(OrgUnit.objects.filter(pk__in=ids, is_active=True).select_related("parent").order_by("name"))
+    """The active municipalities with a plan that is no longer a draft, by name."""
+    return territory.active_units(planning.published_plan_units())
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """What ``/publico/<code>/`` and its children's version show: no personal data at all."""
+
+    unit: OrgUnit
+    plan: PlanFacts | None
+    overview: PlanProgress | None
+    answers: list[PublicAnswer]
+
+
+PUBLIC_ANSWERS = 30
+
+
+def public_page(unit: OrgUnit) -> PublicPage:
+    """The public accountability page of municipality ``unit``: its latest approved plan with
+    progress and budget, and the answers of its children's council."""
+    plan = current_public_plan(unit)
+    return PublicPage(
+        unit=unit,
+        plan=plan,
+        overview=planning.plan_progress(plan) if plan is not None else None,
+        answers=council.public_answers(unit, limit=PUBLIC_ANSWERS),
+    )

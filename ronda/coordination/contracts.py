@@ -1,8 +1,25 @@
 """What the coordination body publishes to other domains: facts, as values, defined once.
 
 Accountability reports (and the social management dashboard and certification to come) read
-agreements through these, never through the models: "due", "fulfilled on time" and "overdue"
-mean the same everywhere.
+the coordination body through these, never through the models: "due", "fulfilled on time" and
+"overdue" mean the same everywhere (the single ``Q`` definitions of ``coordination.models``).
+
+Scoping: every function takes a unit (``territory.selectors.UnitKey``: an ``OrgUnit`` or a
+``UnitRef``). ``body_facts`` answers for that municipality's body; the figures
+(``agreement_figures``, ``body_activity``) sum over the unit's subtree: a municipality's own body,
+or every body of a region. Nothing outside the subtree is ever counted. Nothing here asks who is
+reading: the caller decides (through its own policies) whether a unit's figures may be shown.
+The figures hold no names: members are officials named in the minutes, but contracts publish
+counts only.
+
+Published facts:
+
+- ``body_facts(unit)``: whether the municipality has a body, since when, how many active members
+  and commissions, whether it has a safeguarding protocol.
+- ``body_activity(unit, start, end)``: meetings held in a period by kind, minutes approved,
+  attendance rate.
+- ``agreement_figures(unit, start, end)``: agreements due in a period and how they ended (on time,
+  late, open and overdue, not yet due, cancelled).
 """
 
 from __future__ import annotations
@@ -19,14 +36,92 @@ from ronda.coordination.models import (
     IS_OPEN,
     Agreement,
     AgreementStatus,
+    Attendance,
+    AttendanceStatus,
+    CoordinationBody,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    MinutesStatus,
     is_overdue_on,
 )
-from ronda.territory.models import OrgUnit
+from ronda.coordination.selectors import active_members
+from ronda.territory.selectors import UnitKey
+
+
+# --- The body ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BodyFacts:
+    exists: bool
+    name: str = ""
+    established_on: dt.date | None = None
+    active_members: int = 0
+    commissions: int = 0
+    has_safeguarding_protocol: bool = False
+
+
+def body_facts(unit: UnitKey, on: dt.date | None = None) -> BodyFacts:
+    """The coordination body of municipality ``unit`` as it stands on ``on`` (default today)."""
+    body = (
+        CoordinationBody.objects.filter(org_unit__path=unit.path).annotate(n_commissions=Count("commissions")).first()
+    )
+    if body is None:
+        return BodyFacts(exists=False)
+    return BodyFacts(
+        exists=True,
+        name=body.name,
+        established_on=body.established_on,
+        active_members=active_members(body, on or timezone.localdate()).count(),
+        commissions=body.n_commissions,
+        has_safeguarding_protocol=bool(body.safeguarding_protocol.strip()),
+    )
 
 
 @dataclass(frozen=True)
+class BodyActivity:
+    meetings_held: int
+    ordinary: int
+    extraordinary: int
+    urgent: int
+    minutes_approved: int
+    attendance_rate: int | None
+
+
+def body_activity(unit: UnitKey, start: dt.date, end: dt.date) -> BodyActivity:
+    """Meetings held from ``start`` to ``end`` (both included, local time) by the bodies in ``unit``'s
+    subtree, and the share of recorded attendances that were "present" (None when none was recorded)."""
+    tz = timezone.get_current_timezone()
+    held = Meeting.objects.filter(
+        body__org_unit__path__startswith=unit.path,
+        status=MeetingStatus.HELD,
+        scheduled_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        scheduled_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+    counts = held.aggregate(
+        total=Count("id"),
+        ordinary=Count("id", filter=Q(kind=MeetingKind.ORDINARY)),
+        extraordinary=Count("id", filter=Q(kind=MeetingKind.EXTRAORDINARY)),
+        urgent=Count("id", filter=Q(kind=MeetingKind.URGENT)),
+        approved=Count("id", filter=Q(minutes_status=MinutesStatus.APPROVED)),
+    )
+    attendance = Attendance.objects.filter(meeting__in=held).aggregate(
+        total=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
+    )
+    rate = round(100 * attendance["present"] / attendance["total"]) if attendance["total"] else None
+    return BodyActivity(
+        meetings_held=counts["total"],
+        ordinary=counts["ordinary"],
+        extraordinary=counts["extraordinary"],
+        urgent=counts["urgent"],
+        minutes_approved=counts["approved"],
+        attendance_rate=rate,
+    )
+
+
+# --- Agreements -------------------------------------------------------------------------------
+@dataclass(frozen=True)
 class AgreementFigures:
-    """The agreements of a municipality's body that fell due in a period, and how they ended."""
+    """The agreements that fell due in a period, and how they ended."""
 
     due: int
     fulfilled_on_time: int
@@ -40,11 +135,15 @@ class AgreementFigures:
         return round(100 * self.fulfilled_on_time / self.due) if self.due else None
 
 
-def agreement_figures(
-    org_unit: OrgUnit, start: dt.date, end: dt.date, today: dt.date | None = None
-) -> AgreementFigures:
+def agreement_figures(unit: UnitKey, start: dt.date, end: dt.date, today: dt.date | None = None) -> AgreementFigures:
+    """Agreements of the bodies in ``unit``'s subtree due from ``start`` to ``end`` (both included).
+
+    Open ones are "overdue" or "not yet due" as of ``today`` (default: today).
+    """
     today = today or timezone.localdate()
-    row = Agreement.objects.filter(body__org_unit=org_unit, due_date__gte=start, due_date__lte=end).aggregate(
+    row = Agreement.objects.filter(
+        body__org_unit__path__startswith=unit.path, due_date__gte=start, due_date__lte=end
+    ).aggregate(
         due=Count("id"),
         on_time=Count("id", filter=FULFILLED_ON_TIME),
         late=Count("id", filter=FULFILLED_LATE),

@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import MONTHS
 
 from ronda.coordination import policies
 from ronda.coordination.models import (
+    FULFILLED,
+    FULFILLED_ON_TIME,
+    IS_OPEN,
     AgendaItem,
     Agreement,
-    AgreementStatus,
     Attendance,
     AttendanceStatus,
     BodyMember,
@@ -24,6 +27,7 @@ from ronda.coordination.models import (
     MeetingStatus,
     QuestionnaireResponse,
     QuestionnaireRound,
+    is_overdue_on,
 )
 from ronda.coordination.questionnaire import (
     AREA_KEY_PREFIX,
@@ -63,16 +67,12 @@ def active_members(body: CoordinationBody, day: datetime.date | None = None) -> 
 def body_summary(body: CoordinationBody) -> dict[str, Any]:
     today = timezone.localdate()
     agreements = Agreement.objects.filter(body=body)
+    # The states of an agreement are defined once, in the model module (also for the contracts).
     counts = agreements.aggregate(
-        open=Count("id", filter=Q(status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS])),
-        overdue=Count(
-            "id",
-            filter=Q(status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS], due_date__lt=today),
-        ),
-        done=Count("id", filter=Q(status=AgreementStatus.DONE)),
-        done_on_time=Count(
-            "id", filter=Q(status=AgreementStatus.DONE, completed_on__isnull=False, completed_on__lte=F("due_date"))
-        ),
+        open=Count("id", filter=IS_OPEN),
+        overdue=Count("id", filter=is_overdue_on(today)),
+        done=Count("id", filter=FULFILLED),
+        done_on_time=Count("id", filter=FULFILLED_ON_TIME),
     )
     held_this_year = Meeting.objects.filter(
         body=body, status=MeetingStatus.HELD, scheduled_at__year=timezone.localtime().year
@@ -84,6 +84,19 @@ def body_summary(body: CoordinationBody) -> dict[str, Any]:
         "held_this_year": held_this_year,
         "members": active_members(body, today).count(),
     }
+
+
+def with_agreement_counts(bodies: QuerySet[CoordinationBody]) -> QuerySet[CoordinationBody]:
+    """``bodies`` annotated with ``open_agreements`` and ``overdue_agreements`` (for the list of
+    bodies), counted with the model's definitions of open and overdue."""
+
+    def count(condition: Q) -> Coalesce:
+        agreements = Agreement.objects.filter(condition, body=OuterRef("pk")).order_by().values("body")
+        return Coalesce(Subquery(agreements.annotate(n=Count("id")).values("n")), 0)
+
+    return bodies.annotate(
+        open_agreements=count(IS_OPEN), overdue_agreements=count(is_overdue_on(timezone.localdate()))
+    )
 
 
 def next_meeting(body: CoordinationBody) -> Meeting | None:
@@ -213,6 +226,17 @@ def round_progress(round_: QuestionnaireRound) -> dict[str, int]:
         "answered": round_.receipts.count(),
         "members": active_members(round_.body).count(),
     }
+
+
+def rounds_with_progress(
+    rounds: QuerySet[QuestionnaireRound], body: CoordinationBody
+) -> list[tuple[QuestionnaireRound, dict[str, int]]]:
+    """``round_progress`` for every round of one body, in two queries whatever their number."""
+    members = active_members(body).count()
+    return [
+        (r, {"answered": r.answered_count, "members": members})
+        for r in rounds.annotate(answered_count=Count("receipts", distinct=True))
+    ]
 
 
 def attendance_summary(meeting: Meeting) -> dict[str, int]:

@@ -19,16 +19,20 @@ from django.utils import timezone
 from ronda.core.tenancy import Actor
 from ronda.council import name_variants, policies
 from ronda.council.models import (
+    ANSWERED_ON_TIME,
     ANSWERED_REQUEST_STATUSES,
-    OPEN_REQUEST_STATUSES,
+    IS_OPEN_REQUEST,
     ChildrenCouncil,
     CouncilAgeBand,
     CouncilMember,
     CouncilRequest,
     RequestKind,
     RequestStatus,
+    member_active_on,
+    request_overdue_on,
+    request_was_overdue_on,
 )
-from ronda.territory.models import OrgUnit
+from ronda.territory.selectors import UnitKey
 
 # An answer for children: sentences of at most this many words.
 SHORT_SENTENCE_WORDS = 20
@@ -68,7 +72,7 @@ class PublicAnswer:
         return self.answered_on is not None and self.answered_on <= self.due_on
 
 
-def answered_requests_public(org_unit: OrgUnit, limit: int | None = None) -> list[PublicAnswer]:
+def answered_requests_public(org_unit: UnitKey, limit: int | None = None) -> list[PublicAnswer]:
     """Answered and implemented requests of the councils in ``org_unit``'s subtree (its own
     council for a municipality), the latest answer first."""
     rows = (
@@ -133,24 +137,24 @@ class RequestStats:
 
 
 def request_stats(council: ChildrenCouncil, start: dt.date, end: dt.date) -> RequestStats:
-    """Requests of ``council`` between ``start`` and ``end`` (both included).
+    """Requests of ``council`` between ``start`` and ``end`` (both included); see ``request_stats_in``."""
+    return request_stats_in(CouncilRequest.objects.filter(council=council), start, end)
+
+
+def request_stats_in(requests: QuerySet[CouncilRequest], start: dt.date, end: dt.date) -> RequestStats:
+    """The figures of ``requests`` between ``start`` and ``end`` (both included), in one query.
 
     received: received in the period; answered: answered in the period (on time: answered on or
     before the due date); overdue: unanswered and past due at the end of the period (or today,
     if the period has not ended), as things stood on that day.
     """
     as_of = min(end, timezone.localdate())
-    qs = CouncilRequest.objects.filter(council=council)
     answered_in_period = Q(answered_on__gte=start, answered_on__lte=end)
-    counts = qs.aggregate(
+    counts = requests.aggregate(
         received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
         answered=Count("id", filter=answered_in_period),
-        on_time=Count("id", filter=answered_in_period & Q(answered_on__lte=F("due_on"))),
-        overdue=Count(
-            "id",
-            filter=Q(received_on__lte=as_of, due_on__lt=as_of)
-            & (Q(answered_on__isnull=True) | Q(answered_on__gt=as_of)),
-        ),
+        on_time=Count("id", filter=answered_in_period & ANSWERED_ON_TIME),
+        overdue=Count("id", filter=request_was_overdue_on(as_of)),
     )
     return RequestStats(
         received=counts["received"],
@@ -162,8 +166,7 @@ def request_stats(council: ChildrenCouncil, start: dt.date, end: dt.date) -> Req
 
 # --- Aggregates for the overview (no names) ----------------------------------------------
 def active_members(council: ChildrenCouncil, today: dt.date | None = None) -> QuerySet[CouncilMember]:
-    today = today or timezone.localdate()
-    return council.members.filter(Q(left_on__isnull=True) | Q(left_on__gte=today), joined_on__lte=today)
+    return council.members.filter(member_active_on(today or timezone.localdate()))
 
 
 def members_by_age_band(council: ChildrenCouncil) -> list[tuple[str, int]]:
@@ -191,8 +194,7 @@ def council_summaries(councils: Iterable[ChildrenCouncil]) -> list[CouncilSummar
     year_ago = today - dt.timedelta(days=365)
     ids = [c.pk for c in councils]
     member_counts = dict(
-        CouncilMember.objects.filter(council_id__in=ids, joined_on__lte=today)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+        CouncilMember.objects.filter(member_active_on(today), council_id__in=ids)
         .order_by()
         .values_list("council_id")
         .annotate(n=Count("id"))
@@ -204,10 +206,10 @@ def council_summaries(councils: Iterable[ChildrenCouncil]) -> list[CouncilSummar
         .order_by()
         .values("council_id")
         .annotate(
-            open=Count("id", filter=Q(status__in=OPEN_REQUEST_STATUSES)),
-            overdue=Count("id", filter=Q(status__in=OPEN_REQUEST_STATUSES, due_on__lt=today)),
+            open=Count("id", filter=IS_OPEN_REQUEST),
+            overdue=Count("id", filter=request_overdue_on(today)),
             answered=Count("id", filter=Q(answered_on__gte=year_ago)),
-            on_time=Count("id", filter=Q(answered_on__gte=year_ago, answered_on__lte=F("due_on"))),
+            on_time=Count("id", filter=Q(answered_on__gte=year_ago) & ANSWERED_ON_TIME),
         )
     }
     rows = []

@@ -1,7 +1,8 @@
 """Read models of the plan, shared by the plan page, the API and (later) the public page and reports.
 
-Every function takes objects the caller already fetched through ``policies`` and runs a fixed number
-of queries whatever the size of the plan (no N+1).
+Every function takes objects the caller already fetched through ``policies`` (or, like
+``measure_detail``, shapes the policy's own lookup) and runs a fixed number of queries whatever the
+size of the plan (no N+1).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
@@ -23,6 +25,9 @@ from ronda.planning.models import (
     ProgressUpdate,
     StrategicLine,
 )
+
+if TYPE_CHECKING:
+    from ronda.planning.contracts import PlanFacts
 
 ZERO = Decimal("0")
 
@@ -85,7 +90,7 @@ class LineNode:
 
 @dataclass
 class PlanOverview:
-    plan: LocalPlan
+    plan: LocalPlan | PlanFacts
     lines: list[LineNode]
     progress: Decimal | None
     by_year: list[BudgetRow]
@@ -107,16 +112,18 @@ class PlanOverview:
         return [m for line in self.lines for o in line.objectives for m in o.measures]
 
 
-def plan_years(plan: LocalPlan) -> list[int]:
+def plan_years(plan: LocalPlan | PlanFacts) -> list[int]:
     return list(range(plan.period_start.year, plan.period_end.year + 1))
 
 
-def _measure_rows(plan: LocalPlan) -> list[MeasureRow]:
-    measures = list(Measure.objects.filter(plan=plan).select_related("responsible_area").order_by("code", "id"))
+def _measure_rows(plan: LocalPlan | PlanFacts) -> list[MeasureRow]:
+    measures = list(Measure.objects.filter(plan_id=plan.pk).select_related("responsible_area").order_by("code", "id"))
     # Budgets as plain tuples: a plan has four to five times more budget rows than measures, and
     # building a model instance for each was a fifth of the plan page's time.
     by_measure: dict[int, dict[int, BudgetRow]] = defaultdict(dict)
-    budgets = MeasureBudget.objects.filter(measure__plan=plan).values_list("measure_id", "year", "planned", "executed")
+    budgets = MeasureBudget.objects.filter(measure__plan_id=plan.pk).values_list(
+        "measure_id", "year", "planned", "executed"
+    )
     for measure_id, year, planned, executed in budgets:
         by_measure[measure_id][year] = BudgetRow(year, str(year), planned, executed)
     rows = []
@@ -133,16 +140,19 @@ def _measure_rows(plan: LocalPlan) -> list[MeasureRow]:
     return rows
 
 
-def plan_overview(plan: LocalPlan, *, area_id: int | None = None, status: str | None = None) -> PlanOverview:
+def plan_overview(
+    plan: LocalPlan | PlanFacts, *, area_id: int | None = None, status: str | None = None
+) -> PlanOverview:
     """The whole plan as a tree with rolled-up progress, and its budget by year and by area.
 
     ``area_id`` and ``status`` choose which measures are *shown* (``shown``/``shown_lines``); the
     progress of objectives, lines and the plan is always computed over the whole plan.
-    Six queries: lines, objectives, measures (+ areas), budgets.
+    Six queries: lines, objectives, measures (+ areas), budgets. ``plan`` may also be the
+    ``PlanFacts`` value of ``planning.contracts`` (only its id, weighting and period are read).
     """
     weighting = plan.weighting
     lines = list(
-        StrategicLine.objects.filter(plan=plan)
+        StrategicLine.objects.filter(plan_id=plan.pk)
         .prefetch_related(Prefetch("objectives", queryset=Objective.objects.order_by("order", "id")))
         .order_by("order", "id")
     )
@@ -224,24 +234,20 @@ def plan_changes(plan: LocalPlan) -> QuerySet[PlanChange]:
     return PlanChange.objects.filter(plan=plan).select_related("measure", "recorded_by").order_by("-changed_on", "-id")
 
 
-def measure_detail(measure_qs: QuerySet[Measure], pk: int) -> Measure:
-    """One measure with everything its page shows, from an already scoped queryset."""
-    from ronda.core.tenancy import get_object_or_404_scoped
-
-    return get_object_or_404_scoped(
-        measure_qs.select_related("source_opportunity__analysis", "objective__line").prefetch_related(
-            "budgets",
-            "indicators",
-            "milestones",
-            "co_areas",
-            "co_institutions",
-            Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.select_related("author")
-                .prefetch_related("evidence")
-                .order_by("-reported_on", "-id"),
-            ),
-            Prefetch("changes", queryset=PlanChange.objects.select_related("recorded_by")),
+def measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    """Everything a measure's page shows, added to the policy's scoped queryset
+    (``policies.get_measure(actor, pk, shape=selectors.measure_detail)``)."""
+    return measures.select_related("source_opportunity__analysis", "objective__line").prefetch_related(
+        "budgets",
+        "indicators",
+        "milestones",
+        "co_areas",
+        "co_institutions",
+        Prefetch(
+            "updates",
+            queryset=ProgressUpdate.objects.select_related("author")
+            .prefetch_related("evidence")
+            .order_by("-reported_on", "-id"),
         ),
-        pk=pk,
+        Prefetch("changes", queryset=PlanChange.objects.select_related("recorded_by")),
     )

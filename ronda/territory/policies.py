@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ronda.core.roles import Role
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.territory.models import Area, Institution, InstitutionService, Level, OrgUnit
+from ronda.territory.selectors import serves
+
+if TYPE_CHECKING:
+    from ronda.core.tenancy import Shape
 
 
 def visible_org_units(actor: Actor | None) -> QuerySet[OrgUnit]:
@@ -29,6 +34,12 @@ def visible_roots(actor: Actor) -> QuerySet[OrgUnit]:
 
 def can_view_territory(actor: Actor | None) -> bool:
     return actor is not None and actor.scope_path is not None
+
+
+def can_edit_territory(actor: Actor | None) -> bool:
+    """The module-level check of every page that changes units, areas or institutions: administrators
+    and coordinators (what each may change follows in ``get_*_for_edit``)."""
+    return can_view_territory(actor) and actor is not None and actor.has_role(Role.ADMIN, Role.COORDINATOR)
 
 
 def can_create_child(actor: Actor, parent: OrgUnit | None, level: int) -> bool:
@@ -85,9 +96,9 @@ def visible_institutions(actor: Actor | None) -> QuerySet[Institution]:
     unit = actor.org_unit
     assert unit is not None
     reach = Q(org_unit__path__startswith=actor.scope_path)
-    covering_ids = Institution.objects.filter(
-        Q(jurisdiction__in=[*unit.ancestor_ids(), unit.pk]) | Q(jurisdiction__path__startswith=actor.scope_path)
-    ).values("pk")
+    covering_ids = Institution.objects.filter(serves(unit) | Q(jurisdiction__path__startswith=actor.scope_path)).values(
+        "pk"
+    )
     return qs.filter(reach | Q(pk__in=covering_ids))
 
 
@@ -103,6 +114,63 @@ def can_edit_institution(actor: Actor, institution: Institution) -> bool:
     if actor.is_admin:
         return True
     return actor.has_role(Role.COORDINATOR) and actor.covers(institution.org_unit)
+
+
+# --- One call per object: 404 for missing and forbidden alike (decision 0005) ----------------
+# Pages and API reach a record only through these. ``get_<thing>_for_<verb>`` also checks the write
+# permission and answers 404 (never 403) when it is refused.
+def get_org_unit(actor: Actor, pk: object) -> OrgUnit:
+    return get_object_or_404_scoped(visible_org_units(actor).select_related("parent"), pk=pk)
+
+
+def get_org_unit_for_edit(actor: Actor, pk: object) -> OrgUnit:
+    unit = get_org_unit(actor, pk)
+    if not can_edit_org_unit(actor, unit):
+        raise Http404
+    return unit
+
+
+def get_parent_for_new_unit(actor: Actor, pk: object) -> OrgUnit:
+    """A unit the actor may add a child to (a community has none)."""
+    parent = get_org_unit(actor, pk)
+    if parent.level >= Level.COMMUNITY or not can_create_child(actor, parent, parent.level + 1):
+        raise Http404
+    return parent
+
+
+def subtree_path(actor: Actor, pk: object) -> str:
+    """The path of a unit the actor sees, to narrow a listing to its subtree (two columns read)."""
+    return get_object_or_404_scoped(visible_org_units(actor).only("id", "path"), pk=pk).path
+
+
+def get_area(actor: Actor, pk: object) -> Area:
+    return get_object_or_404_scoped(visible_areas(actor), pk=pk)
+
+
+def get_area_for_edit(actor: Actor, pk: object) -> Area:
+    area = get_area(actor, pk)
+    if not can_edit_areas_of(actor, area.org_unit):
+        raise Http404
+    return area
+
+
+def get_municipality_for_areas(actor: Actor, pk: object) -> OrgUnit:
+    """A municipality the actor may add areas to."""
+    unit = get_object_or_404_scoped(visible_org_units(actor), pk=pk, level=Level.MUNICIPALITY)
+    if not can_edit_areas_of(actor, unit):
+        raise Http404
+    return unit
+
+
+def get_institution(actor: Actor, pk: object, *, shape: Shape[Institution] | None = None) -> Institution:
+    return get_object_or_404_scoped(visible_institutions(actor), shape=shape, pk=pk)
+
+
+def get_institution_for_edit(actor: Actor, pk: object) -> Institution:
+    institution = get_institution(actor, pk)
+    if not can_edit_institution(actor, institution):
+        raise Http404
+    return institution
 
 
 def audit_readers() -> dict[str, Any]:

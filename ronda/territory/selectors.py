@@ -2,9 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
 from django.db.models import Q, QuerySet
 
-from ronda.territory.models import Institution, OrgUnit
+from ronda.territory.models import Institution, Level, OrgUnit
+
+
+class UnitKey(Protocol):
+    """What a read contract needs of a unit: its materialised path. An ``OrgUnit`` is one, and so is
+    the ``UnitRef`` another contract hands out."""
+
+    @property
+    def path(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as a value, for the facts other domains publish (a plan's municipality, …)."""
+
+    pk: int
+    code: str
+    name: str
+    path: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def municipality_by_code(code: str) -> OrgUnit | None:
+    """An active municipality by its code, with its parent (for the region's name)."""
+    return (
+        OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True)
+        .select_related("parent")
+        .defer("geometry", "parent__geometry")  # map shapes can weigh megabytes; callers show names
+        .first()
+    )
+
+
+def active_units(ids: Iterable[int]) -> list[OrgUnit]:
+    """The active units among ``ids``, with their parents, by name."""
+    return list(
+        OrgUnit.objects.filter(pk__in=list(ids), is_active=True)
+        .select_related("parent")
+        .defer("geometry", "parent__geometry")
+        .order_by("name")
+    )
 
 
 def serves(unit: OrgUnit) -> Q:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ronda.coordination import policies, selectors, services
 from ronda.coordination.forms import BodyForm, CommissionForm, MemberForm
-from ronda.coordination.models import AgreementStatus, BodyMember, Commission, Meeting
-from ronda.coordination.views.common import apply_errors, body_context, resolve_body
-from ronda.core.errors import ConflictError
+from ronda.coordination.models import BodyMember, Commission, Meeting
+from ronda.coordination.views.common import body_context, resolve_body
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.territory.models import Level
 
 
@@ -30,28 +27,14 @@ def _to_members(body_pk: int, query: str = "") -> str:
 
 
 @actor_required(policies.can_view_body_business)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None:
         unit = actor.org_unit
         if unit is not None and unit.level == Level.MUNICIPALITY and policies.can_create_body(actor, unit):
             return render(request, "coordination/setup.html", {"form": BodyForm(), "unit": unit})
-        bodies = policies.visible_bodies(actor).annotate(
-            open_agreements=Count(
-                "agreements",
-                filter=Q(agreements__status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS]),
-                distinct=True,
-            ),
-            overdue_agreements=Count(
-                "agreements",
-                filter=Q(
-                    agreements__status__in=[AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS],
-                    agreements__due_date__lt=timezone.localdate(),
-                ),
-                distinct=True,
-            ),
-        )
+        bodies = selectors.with_agreement_counts(policies.visible_bodies(actor))
         return render(request, "coordination/body_choice.html", {"bodies": bodies.order_by("org_unit__name")})
     past = Meeting.objects.filter(body=body, scheduled_at__lte=timezone.now())
     recent = selectors.meeting_record(past).order_by("-scheduled_at")[:5]
@@ -71,14 +54,14 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def body_create(request: HttpRequest) -> HttpResponse:
+def body_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     unit = actor.org_unit
     if unit is None or not policies.can_create_body(actor, unit):
         raise Http404
     form = BodyForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             body = services.create_body(
                 actor=actor,
                 org_unit=unit,
@@ -86,9 +69,6 @@ def body_create(request: HttpRequest) -> HttpResponse:
                 established_on=form.cleaned_data["established_on"],
                 safeguarding_protocol=form.cleaned_data["safeguarding_protocol"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Coordination body set up. Now add its members."))
             return redirect(_to_members(body.pk))
     return render(request, "coordination/setup.html", {"form": form, "unit": unit})
@@ -96,7 +76,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def body_edit(request: HttpRequest) -> HttpResponse:
+def body_edit(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None or not policies.can_manage_body(actor, body):
@@ -113,7 +93,7 @@ def body_edit(request: HttpRequest) -> HttpResponse:
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_body(
                 actor=actor,
                 body=body,
@@ -122,11 +102,6 @@ def body_edit(request: HttpRequest) -> HttpResponse:
                 established_on=data["established_on"],
                 safeguarding_protocol=data["safeguarding_protocol"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect(reverse("coordination:overview") + f"?mesa={body.pk}")
     return render(request, "coordination/body_form.html", {**body_context(body, actor), "form": form})
@@ -134,7 +109,7 @@ def body_edit(request: HttpRequest) -> HttpResponse:
 
 # --- Members ---------------------------------------------------------------------------
 @actor_required(policies.can_view_body_business)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None:
@@ -173,18 +148,15 @@ def _member_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None or not policies.can_manage_body(actor, body):
         raise Http404
     form = MemberForm(request.POST or None, body=body, initial={"start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_member(actor=actor, body=body, **_member_fields(form.cleaned_data))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Member added."))
             return redirect(_to_members(body.pk))
     return render(request, "coordination/member_form.html", {**body_context(body, actor), "form": form, "member": None})
@@ -192,28 +164,21 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    member = get_object_or_404_scoped(policies.visible_members(actor), pk=pk)
+    member = policies.get_member_for_edit(actor, pk)
     body = member.body
-    if not policies.can_manage_body(actor, body):
-        raise Http404
     initial = {name: getattr(member, name) for name in services.MEMBER_EDITABLE}
     form = MemberForm(request.POST or None, body=body, initial={**initial, "version": member.version})
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_member(
                 actor=actor,
                 member=member,
                 expected_version=form.cleaned_data["version"],
                 **_member_fields(form.cleaned_data),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect(_to_members(body.pk))
     return render(
@@ -225,7 +190,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def commission_create(request: HttpRequest) -> HttpResponse:
+def commission_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None or not policies.can_manage_body(actor, body):
@@ -233,13 +198,10 @@ def commission_create(request: HttpRequest) -> HttpResponse:
     form = CommissionForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.create_commission(
                 actor=actor, body=body, name=data["name"], purpose=data["purpose"], members=data["members"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Commission created."))
             return redirect(_to_members(body.pk, "#commissions"))
     context = {**body_context(body, actor), "form": form, "commission": None}
@@ -248,12 +210,10 @@ def commission_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def commission_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    commission = get_object_or_404_scoped(policies.visible_commissions(actor), pk=pk)
+    commission = policies.get_commission_for_edit(actor, pk)
     body = commission.body
-    if not policies.can_manage_body(actor, body):
-        raise Http404
     initial = {
         "name": commission.name,
         "purpose": commission.purpose,
@@ -264,7 +224,7 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_commission(
                 actor=actor,
                 commission=commission,
@@ -273,11 +233,6 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=data["purpose"],
                 members=data["members"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect(_to_members(body.pk, "#commissions"))
     context = {**body_context(body, actor), "form": form, "commission": commission}

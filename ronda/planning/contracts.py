@@ -1,0 +1,601 @@
+"""What planning publishes to other domains: facts about plans, as values, defined once.
+
+Accountability reports, the public page, and later the social management dashboard and
+certification read the plan through these functions, never through planning's models or
+querysets. Everything returned is a frozen dataclass of plain values (numbers, text, dates,
+tuples), so a consumer cannot follow a relation or run a query by accident, and a job can carry it.
+
+Scoping: a function that takes a plan answers only about that plan; one that takes a unit
+(``territory.selectors.UnitKey``: an ``OrgUnit`` or a ``UnitRef``) answers for that municipality
+(``plan_in_force``, ``published_plan``, ``diagnosis_facts``) or sums over its subtree
+(``budget_execution``, ``published_plan_units``), never for a unit outside it. Nothing here asks
+who is reading: the caller decides that through ``planning.policies`` (reports) or because the
+facts are public by nature (a plan that is no longer a draft).
+
+Published facts:
+
+- ``plan_facts(plan)``: one plan (title, period, status, approval, municipality).
+- ``plan_in_force(unit, start, end)``: the approved plan of a municipality for a period.
+- ``published_plan(unit)`` / ``published_plan_units(within)``: what the public sees.
+- ``plan_progress(plan)``: the tree of lines > objectives > measures with rolled-up progress,
+  budgets by year and by area, measures by status (the roll-up of ``planning.rollup``).
+- ``budget_in_years(progress, years)``: planned and executed by area and year in a period.
+- ``budget_execution(unit, year)``: planned and executed of the published plans in a subtree.
+- ``measures_by_status(plan)``: how many measures in each status (every status listed).
+- ``indicator_progress(plan)``: each indicator's baseline, target, latest value and progress.
+- ``plan_changes(plan, start, end)``: the change records of an approved plan in a period.
+- ``diagnosis_facts(unit)``: the latest situation analysis of a municipality, in figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeAlias
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ronda.planning import rollup
+from ronda.planning.choices import GoalArea
+from ronda.planning.models import (
+    Criticality,
+    Finding,
+    ImprovementOpportunity,
+    LocalPlan,
+    Measure,
+    MeasureBudget,
+    MeasureIndicator,
+    MeasureStatus,
+    PlanChange,
+    PlanStatus,
+    SituationAnalysis,
+    Workshop,
+)
+from ronda.planning.selectors import BudgetRow, PlanOverview, plan_overview
+from ronda.territory.selectors import UnitKey, UnitRef
+
+ZERO = Decimal("0")
+
+# A plan the public (and every other domain) may rely on: once approved, whatever came after.
+PUBLISHED = ~Q(status=PlanStatus.DRAFT)
+
+
+# --- One plan -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanFacts:
+    """One plan. Attribute names follow the model's, so a template written for either reads both."""
+
+    pk: int
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    status: str
+    weighting: str
+    approved_on: dt.date | None
+    approved_by: str
+    approval_reference: str
+    org_unit: UnitRef
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def org_unit_id(self) -> int:
+        return self.org_unit.pk
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status != PlanStatus.DRAFT
+
+    @property
+    def status_label(self) -> str:
+        return str(PlanStatus(self.status).label)
+
+    def get_status_display(self) -> str:
+        return self.status_label
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start.year, self.period_end.year + 1))
+
+
+# What callers hand in: the plan they fetched through planning.policies, or facts from here.
+PlanRef: TypeAlias = LocalPlan | PlanFacts
+
+_PLAN_FIELDS = (
+    *("pk", "title", "period_start", "period_end", "status", "weighting"),
+    *("approved_on", "approved_by", "approval_reference"),
+    *("org_unit_id", "org_unit__code", "org_unit__name", "org_unit__path"),
+)
+
+
+def _facts_from_row(row: Mapping[str, Any]) -> PlanFacts:
+    return PlanFacts(
+        pk=row["pk"],
+        title=row["title"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        status=row["status"],
+        weighting=row["weighting"],
+        approved_on=row["approved_on"],
+        approved_by=row["approved_by"],
+        approval_reference=row["approval_reference"],
+        org_unit=UnitRef(
+            pk=row["org_unit_id"],
+            code=row["org_unit__code"],
+            name=row["org_unit__name"],
+            path=row["org_unit__path"],
+        ),
+    )
+
+
+def _first_plan(plans: Iterable[Mapping[str, Any]]) -> PlanFacts | None:
+    for row in plans:
+        return _facts_from_row(row)
+    return None
+
+
+def plan_facts(plan: PlanRef) -> PlanFacts:
+    """The facts of ``plan``: no query when it is a ``PlanFacts`` or a plan fetched with its unit."""
+    if isinstance(plan, PlanFacts):
+        return plan
+    if LocalPlan.org_unit.is_cached(plan):
+        unit = plan.org_unit
+        return PlanFacts(
+            pk=plan.pk,
+            title=plan.title,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            status=plan.status,
+            weighting=plan.weighting,
+            approved_on=plan.approved_on,
+            approved_by=plan.approved_by,
+            approval_reference=plan.approval_reference,
+            org_unit=UnitRef(pk=unit.pk, code=unit.code, name=unit.name, path=unit.path),
+        )
+    facts = _first_plan(LocalPlan.objects.filter(pk=plan.pk).values(*_PLAN_FIELDS))
+    if facts is None:
+        raise LocalPlan.DoesNotExist
+    return facts
+
+
+def plan_in_force(unit: UnitKey, start: dt.date | None = None, end: dt.date | None = None) -> PlanFacts | None:
+    """The plan of municipality ``unit`` in force in ``start`` .. ``end`` (both default to today).
+
+    In force: approved (any status but draft; an evaluated plan was in force during its period)
+    and its period overlaps the one asked about. When two do, the one that started last.
+    """
+    start = start or timezone.localdate()
+    end = end or start
+    plans = (
+        LocalPlan.objects.filter(PUBLISHED, org_unit__path=unit.path, period_start__lte=end, period_end__gte=start)
+        .order_by("-period_start", "-id")
+        .values(*_PLAN_FIELDS)[:1]
+    )
+    return _first_plan(plans)
+
+
+def published_plan(unit: UnitKey) -> PlanFacts | None:
+    """The plan the public sees for municipality ``unit``: the latest one that is no longer a draft."""
+    plans = (
+        LocalPlan.objects.filter(PUBLISHED, org_unit__path=unit.path)
+        .order_by("-period_start", "-id")
+        .values(*_PLAN_FIELDS)[:1]
+    )
+    return _first_plan(plans)
+
+
+def published_plan_units(within: UnitKey | None = None) -> frozenset[int]:
+    """Ids of the units that have a plan that is no longer a draft (in ``within``'s subtree if given)."""
+    plans = LocalPlan.objects.filter(PUBLISHED)
+    if within is not None:
+        plans = plans.filter(org_unit__path__startswith=within.path)
+    return frozenset(plans.values_list("org_unit_id", flat=True).distinct())
+
+
+# --- The plan's tree with progress ------------------------------------------------------------
+@dataclass(frozen=True)
+class BudgetFigure:
+    """Planned vs executed for one year, one area, or a total."""
+
+    key: int | str
+    label: str
+    planned: Decimal = ZERO
+    executed: Decimal = ZERO
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """Executed as a percentage of planned (two decimals); None when nothing was planned."""
+        if not self.planned:
+            return None
+        return rollup.quantize(self.executed * 100 / self.planned)
+
+
+def _figure(row: BudgetRow) -> BudgetFigure:
+    key = row.key if isinstance(row.key, int | str) else str(row.key)
+    return BudgetFigure(key=key, label=row.label, planned=row.planned, executed=row.executed)
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    pk: int
+    code: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class MeasureFacts:
+    pk: int
+    code: str
+    title: str
+    status: str
+    progress: Decimal
+    progress_justification: str
+    progress_updated_on: dt.date | None
+    horizon: str
+    start_date: dt.date
+    end_date: dt.date
+    responsible_area: AreaRef
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def status_label(self) -> str:
+        return str(MeasureStatus(self.status).label)
+
+    def get_status_display(self) -> str:
+        return self.status_label
+
+
+@dataclass(frozen=True)
+class MeasureProgress:
+    measure: MeasureFacts
+    planned: Decimal
+    executed: Decimal
+    budgets_by_year: Mapping[int, BudgetFigure]
+
+    @property
+    def counted(self) -> bool:
+        """Cancelled measures stay in the tree but do not count in the roll-up."""
+        return self.measure.status != MeasureStatus.CANCELLED
+
+
+@dataclass(frozen=True)
+class ObjectiveFacts:
+    pk: int
+    order: int
+    title: str
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class ObjectiveProgress:
+    objective: ObjectiveFacts
+    progress: Decimal | None
+    weight: Decimal
+    measures: tuple[MeasureProgress, ...]
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    pk: int
+    order: int
+    title: str
+    goal_area: str
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    line: LineFacts
+    progress: Decimal | None
+    weight: Decimal
+    objectives: tuple[ObjectiveProgress, ...]
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(o.measures) for o in self.objectives)
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """The whole plan: progress of the plan, each line and objective, and each measure's own."""
+
+    plan: PlanFacts
+    progress: Decimal | None
+    lines: tuple[LineProgress, ...]
+    by_year: tuple[BudgetFigure, ...]
+    by_area: tuple[BudgetFigure, ...]
+    total: BudgetFigure
+    measure_count: int
+    measures_by_status: Mapping[str, int]
+
+    def measures(self) -> list[MeasureProgress]:
+        return [m for line in self.lines for o in line.objectives for m in o.measures]
+
+
+def _every_status(counts: Mapping[str, int]) -> dict[str, int]:
+    return {status: int(counts.get(status, 0)) for status in MeasureStatus.values}
+
+
+def _progress_from(overview: PlanOverview, facts: PlanFacts) -> PlanProgress:
+    lines = []
+    for line_node in overview.lines:
+        objectives = []
+        for node in line_node.objectives:
+            measures = []
+            for row in node.measures:
+                m = row.measure
+                measures.append(
+                    MeasureProgress(
+                        measure=MeasureFacts(
+                            pk=m.pk,
+                            code=m.code,
+                            title=m.title,
+                            status=m.status,
+                            progress=m.progress,
+                            progress_justification=m.progress_justification,
+                            progress_updated_on=m.progress_updated_on,
+                            horizon=m.horizon,
+                            start_date=m.start_date,
+                            end_date=m.end_date,
+                            responsible_area=AreaRef(pk=m.responsible_area.pk, name=m.responsible_area.name),
+                        ),
+                        planned=row.planned,
+                        executed=row.executed,
+                        budgets_by_year={year: _figure(b) for year, b in row.budgets_by_year.items()},
+                    )
+                )
+            o = node.objective
+            objectives.append(
+                ObjectiveProgress(
+                    objective=ObjectiveFacts(pk=o.pk, order=o.order, title=o.title),
+                    progress=node.progress,
+                    weight=node.weight,
+                    measures=tuple(measures),
+                )
+            )
+        li = line_node.line
+        lines.append(
+            LineProgress(
+                line=LineFacts(pk=li.pk, order=li.order, title=li.title, goal_area=li.goal_area),
+                progress=line_node.progress,
+                weight=line_node.weight,
+                objectives=tuple(objectives),
+            )
+        )
+    return PlanProgress(
+        plan=facts,
+        progress=overview.progress,
+        lines=tuple(lines),
+        by_year=tuple(_figure(r) for r in overview.by_year),
+        by_area=tuple(_figure(r) for r in overview.by_area),
+        total=_figure(overview.total),
+        measure_count=overview.measure_count,
+        measures_by_status=_every_status(overview.status_counts),
+    )
+
+
+def plan_progress(plan: PlanRef) -> PlanProgress:
+    """The plan's tree with rolled-up progress (``planning.selectors.plan_overview``, as values)."""
+    facts = plan_facts(plan)
+    return _progress_from(plan_overview(facts), facts)
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    by_area: tuple[BudgetFigure, ...]
+    by_year: tuple[BudgetFigure, ...]
+    total: BudgetFigure
+
+
+def budget_in_years(progress: PlanProgress, years: Iterable[int]) -> BudgetFigures:
+    """Planned and executed in ``years`` only: by responsible area (areas with no amount left out,
+    by name), by year (every year listed) and in total. Cancelled measures' amounts count: they
+    were budgeted (and maybe spent)."""
+    years = list(years)
+    by_area: dict[int, list[Decimal]] = {}
+    area_names: dict[int, str] = {}
+    by_year = {year: [ZERO, ZERO] for year in years}
+    total = [ZERO, ZERO]
+    for row in progress.measures():
+        area = row.measure.responsible_area
+        area_names[area.pk] = area.name
+        target = by_area.setdefault(area.pk, [ZERO, ZERO])
+        for year, budget in row.budgets_by_year.items():
+            if year not in by_year:
+                continue
+            for bucket in (target, by_year[year], total):
+                bucket[0] += budget.planned
+                bucket[1] += budget.executed
+    areas = sorted(
+        (BudgetFigure(pk, area_names[pk], planned, executed) for pk, (planned, executed) in by_area.items()),
+        key=lambda b: b.label,
+    )
+    return BudgetFigures(
+        by_area=tuple(b for b in areas if b.planned or b.executed),
+        by_year=tuple(BudgetFigure(year, str(year), *amounts) for year, amounts in by_year.items()),
+        total=BudgetFigure("total", _("Total"), *total),
+    )
+
+
+def budget_execution(unit: UnitKey, year: int) -> BudgetFigure:
+    """Planned and executed in ``year`` by the published plans in ``unit``'s subtree (all their
+    measures, as in a plan's reports): the "investment in childhood" of a municipality or a region."""
+    row = (
+        MeasureBudget.objects.filter(year=year, measure__plan__org_unit__path__startswith=unit.path)
+        .exclude(measure__plan__status=PlanStatus.DRAFT)
+        .aggregate(planned=Sum("planned"), executed=Sum("executed"))
+    )
+    return BudgetFigure(year, str(year), row["planned"] or ZERO, row["executed"] or ZERO)
+
+
+def measures_by_status(plan: PlanRef) -> dict[str, int]:
+    """How many measures of ``plan`` are in each status; every status is listed (zeros too)."""
+    rows = Measure.objects.filter(plan_id=plan.pk).order_by().values_list("status").annotate(n=Count("id"))
+    return _every_status(dict(rows.values_list("status", "n")))
+
+
+# --- Indicators and changes -----------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorProgress:
+    pk: int
+    measure: MeasureRef
+    name: str
+    unit: str
+    baseline: Decimal | None
+    baseline_year: int | None
+    target: Decimal | None
+    latest_value: Decimal | None
+    latest_on: dt.date | None
+
+    @property
+    def progress_percent(self) -> Decimal | None:
+        """How far the latest value has come from the baseline towards the target, in percent (two
+        decimals), for rising and falling targets alike. Below 0: worse than the baseline; above 100:
+        the target was passed. None when a value is missing or the target equals the baseline."""
+        if self.baseline is None or self.target is None or self.latest_value is None:
+            return None
+        if self.target == self.baseline:
+            return None
+        return rollup.quantize((self.latest_value - self.baseline) * 100 / (self.target - self.baseline))
+
+
+def indicator_progress(plan: PlanRef) -> tuple[IndicatorProgress, ...]:
+    """The indicators of ``plan``'s measures, by measure code."""
+    rows = (
+        MeasureIndicator.objects.filter(measure__plan_id=plan.pk)
+        .order_by("measure__code", "measure__id", "id")
+        .values_list(
+            *("pk", "measure_id", "measure__code", "measure__title", "name", "unit"),
+            *("baseline", "baseline_year", "target", "latest_value", "latest_on"),
+        )
+    )
+    return tuple(
+        IndicatorProgress(
+            pk=pk,
+            measure=MeasureRef(pk=measure_id, code=code, title=title),
+            name=name,
+            unit=unit,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            latest_value=latest_value,
+            latest_on=latest_on,
+        )
+        for pk, measure_id, code, title, name, unit, baseline, baseline_year, target, latest_value, latest_on in rows
+    )
+
+
+@dataclass(frozen=True)
+class PlanChangeFacts:
+    pk: int
+    changed_on: dt.date
+    measure: MeasureRef | None
+    what: str
+    why: str
+    approved_by: str
+
+
+def plan_changes(plan: PlanRef, start: dt.date, end: dt.date) -> tuple[PlanChangeFacts, ...]:
+    """The change records of ``plan`` dated ``start`` .. ``end``, the latest first (who recorded
+    them is not published)."""
+    rows = (
+        PlanChange.objects.filter(plan_id=plan.pk, changed_on__range=(start, end))
+        .order_by("-changed_on", "-id")
+        .values_list("pk", "changed_on", "measure_id", "measure__code", "measure__title", "what", "why", "approved_by")
+    )
+    return tuple(
+        PlanChangeFacts(
+            pk=pk,
+            changed_on=changed_on,
+            measure=MeasureRef(pk=measure_id, code=code, title=title) if measure_id is not None else None,
+            what=what,
+            why=why,
+            approved_by=approved_by,
+        )
+        for pk, changed_on, measure_id, code, title, what, why, approved_by in rows
+    )
+
+
+# --- Diagnosis -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DiagnosisFacts:
+    """The latest situation analysis of a municipality, in figures (typed counts, not personal data)."""
+
+    pk: int
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    findings_by_goal_area: Mapping[str, int]
+    workshops: int
+    adult_participants: int
+    children_participants: int
+    opportunities_by_criticality: Mapping[str, int]
+
+    @property
+    def findings(self) -> int:
+        return sum(self.findings_by_goal_area.values())
+
+    @property
+    def opportunities(self) -> int:
+        return sum(self.opportunities_by_criticality.values())
+
+
+def diagnosis_facts(unit: UnitKey) -> DiagnosisFacts | None:
+    """The latest situation analysis (by period) of municipality ``unit``, or None."""
+    analysis = (
+        SituationAnalysis.objects.filter(org_unit__path=unit.path)
+        .order_by("-period_start", "-id")
+        .values_list("pk", "title", "period_start", "period_end")
+        .first()
+    )
+    if analysis is None:
+        return None
+    pk, title, period_start, period_end = analysis
+    findings = dict(Finding.objects.filter(analysis_id=pk).order_by().values_list("goal_area").annotate(n=Count("id")))
+    workshops = Workshop.objects.filter(analysis_id=pk).aggregate(
+        n=Count("id"),
+        adults=Sum("adult_participants"),
+        c0=Sum("children_0_5"),
+        c6=Sum("children_6_11"),
+        c12=Sum("children_12_17"),
+    )
+    opportunities = dict(
+        ImprovementOpportunity.objects.filter(analysis_id=pk)
+        .order_by()
+        .values_list("criticality")
+        .annotate(n=Count("id"))
+    )
+    return DiagnosisFacts(
+        pk=pk,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        findings_by_goal_area={g: int(findings.get(g, 0)) for g in GoalArea.values},
+        workshops=workshops["n"],
+        adult_participants=workshops["adults"] or 0,
+        children_participants=sum(workshops[k] or 0 for k in ("c0", "c6", "c12")),
+        opportunities_by_criticality={c: int(opportunities.get(c, 0)) for c in Criticality.values},
+    )
