@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.core.models import TimeStampedModel
 from ronda.core.roles import Role
@@ -163,6 +164,10 @@ class AccountsAction(models.TextChoices):
 
     BREAK_GLASS_OPEN = "break_glass_open", _("Break-glass access opened")
     BREAK_GLASS_CLOSE = "break_glass_close", _("Break-glass access closed")
+    USER_DEACTIVATED = "user_deactivated", pgettext_lazy("audit action", "User deactivated")
+    USER_REACTIVATED = "user_reactivated", pgettext_lazy("audit action", "User reactivated")
+    MEMBERSHIP_DEACTIVATED = "membership_deactivated", pgettext_lazy("audit action", "Role withdrawn")
+    MEMBERSHIP_REACTIVATED = "membership_reactivated", pgettext_lazy("audit action", "Role given back")
 
 
 class BreakGlassGrant(models.Model):

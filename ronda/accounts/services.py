@@ -23,8 +23,10 @@ from ronda.accounts.models import (
     hash_token,
 )
 from ronda.core import audit
+from ronda.core.errors import Errors
 from ronda.core.models import AuditAction
 from ronda.core.roles import ROLE_LEVELS, Role
+from ronda.core.services import VersionedUpdate, event_by_new_value, versioned_update
 from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.territory.models import Area, Institution, OrgUnit
 
@@ -63,19 +65,31 @@ def create_user(
     return user
 
 
+_USER_EVENTS = event_by_new_value(
+    "is_active", {False: AccountsAction.USER_DEACTIVATED, True: AccountsAction.USER_REACTIVATED}
+)
+_MEMBERSHIP_EVENTS = event_by_new_value(
+    "is_active", {False: AccountsAction.MEMBERSHIP_DEACTIVATED, True: AccountsAction.MEMBERSHIP_REACTIVATED}
+)
+
+
 @transaction.atomic
 def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
     if not policies.can_manage_users(actor):
         raise PermissionDenied
     if user.pk == actor.user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
-    before = audit.snapshot(user, ("is_active",))
-    user.is_active = active
-    user.save(update_fields=["is_active"])
+    updated = versioned_update(
+        actor=actor,
+        instance=user,
+        expected_version=None,
+        changes={"is_active": active},
+        org_unit=None,
+        action=_USER_EVENTS,
+    )
     if not active:
         _revoke_all_tokens(user)
-    audit.record_update(actor=actor, target=user, org_unit=None, before=before)
-    return user
+    return updated
 
 
 @transaction.atomic
@@ -95,31 +109,30 @@ def reset_otp(*, actor: Actor, user: User) -> int:
 
 
 def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, institution: Institution | None) -> None:
-    errors: dict[str, str] = {}
+    errors = Errors()
     if role not in Role.values:
-        errors["role"] = _("Unknown role.")
+        errors.add("role", _("Unknown role."))
     elif role == Role.ADMIN:
         if org_unit is not None:
-            errors["org_unit"] = _("Administrators act on the whole territory: leave the unit empty.")
+            errors.add("org_unit", _("Administrators act on the whole territory: leave the unit empty."))
     else:
         levels = ROLE_LEVELS[role]
         if org_unit is None:
-            errors["org_unit"] = _("Choose the unit this role acts in.")
+            errors.add("org_unit", _("Choose the unit this role acts in."))
         elif levels and org_unit.level not in levels:
-            errors["org_unit"] = _("This role cannot act at the level of %(unit)s.") % {"unit": org_unit.name}
+            errors.add("org_unit", _("This role cannot act at the level of %(unit)s.") % {"unit": org_unit.name})
     if role == Role.AREA_FOCAL and area is None:
-        errors["area"] = _("An area focal point needs an area.")
-    if area is not None and (org_unit is None or area.org_unit_id != org_unit.pk):
-        errors["area"] = _("The area must belong to the chosen municipality.")
+        errors.add("area", _("An area focal point needs an area."))
+    elif area is not None and (org_unit is None or area.org_unit_id != org_unit.pk):
+        errors.add("area", _("The area must belong to the chosen municipality."))
     if (
         institution is not None
         and org_unit is not None
         and not institution.org_unit.path.startswith(org_unit.path)
         and not org_unit.path.startswith(institution.org_unit.path)
     ):
-        errors["institution"] = _("The institution must work in the chosen unit.")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("institution", _("The institution must work in the chosen unit."))
+    errors.raise_if_any()
 
 
 @transaction.atomic
@@ -139,11 +152,14 @@ def add_membership(
     if existing is not None:
         if existing.is_active:
             raise ValidationError(_("This user already has that role there."))
-        before = audit.snapshot(existing, ("is_active",))
-        existing.is_active = True
-        existing.save(update_fields=["is_active", "updated_at"])
-        audit.record_update(actor=actor, target=existing, org_unit=org_unit, before=before)
-        return existing
+        return versioned_update(
+            actor=actor,
+            instance=existing,
+            expected_version=None,
+            changes={"is_active": True},
+            org_unit=org_unit,
+            action=AccountsAction.MEMBERSHIP_REACTIVATED,
+        )
     membership = Membership.objects.create(user=user, role=role, org_unit=org_unit, area=area, institution=institution)
     audit.record_create(actor=actor, target=membership, org_unit=org_unit)
     return membership
@@ -153,11 +169,14 @@ def add_membership(
 def set_membership_active(*, actor: Actor, membership: Membership, active: bool) -> Membership:
     if not policies.can_manage_users(actor):
         raise PermissionDenied
-    before = audit.snapshot(membership, ("is_active",))
-    membership.is_active = active
-    membership.save(update_fields=["is_active", "updated_at"])
-    audit.record_update(actor=actor, target=membership, org_unit=membership.org_unit, before=before)
-    return membership
+    return versioned_update(
+        actor=actor,
+        instance=membership,
+        expected_version=None,
+        changes={"is_active": active},
+        org_unit=membership.org_unit,
+        action=_MEMBERSHIP_EVENTS,
+    )
 
 
 @transaction.atomic
@@ -283,15 +302,18 @@ def start_break_glass(*, actor: Actor, org_unit: OrgUnit, reason: str, minutes: 
     from django.conf import settings
 
     reason = reason.strip()
-    errors: dict[str, str] = {}
+    errors = Errors()
     if len(reason) < MIN_BREAK_GLASS_REASON:
-        errors["reason"] = _("Explain why in at least %(count)d characters: the supervisors will read it.") % {
-            "count": MIN_BREAK_GLASS_REASON
-        }
+        errors.add(
+            "reason",
+            _("Explain why in at least %(count)d characters: the supervisors will read it.")
+            % {"count": MIN_BREAK_GLASS_REASON},
+        )
     if not 1 <= minutes <= settings.RONDA_BREAK_GLASS_MAX_MINUTES:
-        errors["minutes"] = _("Choose between 1 and %(max)d minutes.") % {"max": settings.RONDA_BREAK_GLASS_MAX_MINUTES}
-    if errors:
-        raise ValidationError(errors)
+        errors.add(
+            "minutes", _("Choose between 1 and %(max)d minutes.") % {"max": settings.RONDA_BREAK_GLASS_MAX_MINUTES}
+        )
+    errors.raise_if_any()
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
         user=actor.user,
@@ -314,16 +336,8 @@ def start_break_glass(*, actor: Actor, org_unit: OrgUnit, reason: str, minutes: 
 def end_break_glass(*, actor: Actor, grant: BreakGlassGrant) -> BreakGlassGrant:
     if grant.user_id != actor.user.pk:
         raise PermissionDenied
-    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
-    if locked.ended_at is None:
-        before = audit.snapshot(locked, ("ended_at",))
-        locked.ended_at = timezone.now()
-        locked.save(update_fields=["ended_at"])
-        audit.record(
-            actor=actor,
-            action=AccountsAction.BREAK_GLASS_CLOSE,
-            target=locked,
-            org_unit=locked.org_unit,
-            changes=audit.diff(before, audit.snapshot(locked, ("ended_at",))),
-        )
-    return locked
+    update = VersionedUpdate(grant, None)
+    if update.instance.ended_at is None:
+        update.apply({"ended_at": timezone.now()})
+        update.save(actor=actor, org_unit=update.instance.org_unit, action=AccountsAction.BREAK_GLASS_CLOSE)
+    return update.instance

@@ -9,7 +9,9 @@ class CoordinationConfig(AppConfig):
 
     def ready(self) -> None:
         from ronda.coordination import policies
-        from ronda.core import audit_readers
+        from ronda.coordination.models import CoordinationAction
+        from ronda.core import audit_actions, audit_readers
 
+        audit_actions.register(CoordinationAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

@@ -11,8 +11,24 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.core.models import VersionedModel
+
+
+class CoordinationAction(models.TextChoices):
+    """The coordination body's own audit actions: its meaningful changes, besides the kernel's
+    create, update and delete. Registered with the trail where they are declared (no migration)."""
+
+    MEETING_CANCELLED = "meeting_cancelled", pgettext_lazy("audit action", "Meeting cancelled")
+    ATTENDANCE_RECORDED = "attendance_recorded", pgettext_lazy("audit action", "Attendance recorded")
+    MINUTES_WRITTEN = "minutes_written", pgettext_lazy("audit action", "Minutes written")
+    MINUTES_APPROVED = "minutes_approved", pgettext_lazy("audit action", "Minutes approved")
+    AGREEMENT_STATUS_CHANGED = "agreement_status_changed", pgettext_lazy("audit action", "Agreement status changed")
+    AGREEMENT_COMPLETED = "agreement_completed", pgettext_lazy("audit action", "Agreement fulfilled")
+    AGREEMENT_CANCELLED = "agreement_cancelled", pgettext_lazy("audit action", "Agreement cancelled")
+    MEMBER_LEFT = "body_member_left", pgettext_lazy("audit action", "Member left the body")
+    QUESTIONNAIRE_CLOSED = "questionnaire_closed", pgettext_lazy("audit action", "Questionnaire round closed")
 
 
 class CoordinationBody(VersionedModel):
@@ -211,8 +227,9 @@ OPEN_AGREEMENT_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
 # The one definition of each state of an agreement, for queries (the properties below say the same
 # of one row). Other domains read the figures through ronda.coordination.contracts.
 IS_OPEN = Q(status__in=OPEN_AGREEMENT_STATUSES)
-FULFILLED_ON_TIME = Q(status=AgreementStatus.DONE, completed_on__lte=F("due_date"))
-FULFILLED_LATE = Q(status=AgreementStatus.DONE) & ~Q(completed_on__lte=F("due_date"))
+FULFILLED = Q(status=AgreementStatus.DONE)
+FULFILLED_ON_TIME = FULFILLED & Q(completed_on__lte=F("due_date"))
+FULFILLED_LATE = FULFILLED & ~Q(completed_on__lte=F("due_date"))
 
 
 def is_overdue_on(today: datetime.date) -> Q:

@@ -18,4 +18,39 @@ class ConflictError(Exception):
         return str(self.message)
 
 
-__all__ = ["ConflictError", "PermissionDenied", "ValidationError"]
+class Errors:
+    """The field errors a service finds, raised together as one ``ValidationError({field: [messages]})``.
+
+    A service that checks several things collects every problem here and calls ``raise_if_any()``
+    before it writes anything, so a form shows them all at once and a refused write leaves no
+    trace. (A single precondition may still raise ``ValidationError`` directly.) Messages keep the
+    order in which they were found; ``"__all__"`` is a message about the whole form. To report
+    only the first problem of a field, ask ``if field not in errors`` first.
+    """
+
+    __slots__ = ("_messages",)
+
+    def __init__(self) -> None:
+        self._messages: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self._messages.setdefault(field, []).append(message)
+
+    def __contains__(self, field: object) -> bool:
+        return field in self._messages
+
+    def __bool__(self) -> bool:
+        return bool(self._messages)
+
+    def __repr__(self) -> str:
+        return f"Errors({self._messages!r})"
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {field: list(messages) for field, messages in self._messages.items()}
+
+    def raise_if_any(self) -> None:
+        if self._messages:
+            raise ValidationError(self.as_dict())
+
+
+__all__ = ["ConflictError", "Errors", "PermissionDenied", "ValidationError"]

@@ -8,8 +8,10 @@ class CouncilConfig(AppConfig):
     verbose_name = _("Children's council")
 
     def ready(self) -> None:
-        from ronda.core import audit_readers
+        from ronda.core import audit_actions, audit_readers
         from ronda.council import policies
+        from ronda.council.models import CouncilAction
 
+        audit_actions.register(CouncilAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

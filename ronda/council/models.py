@@ -9,13 +9,23 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ronda.core.choices import GoalArea
 from ronda.core.models import VersionedModel
+from ronda.planning.choices import GoalArea
 
 DEFAULT_RESPONSE_DAYS = 30
+
+
+class CouncilAction(models.TextChoices):
+    """The children's council's own audit actions: its meaningful changes, besides the kernel's
+    create, update and delete. Registered with the trail where they are declared (no migration)."""
+
+    MEMBER_LEFT = "council_member_left", pgettext_lazy("audit action", "Council member left")
+    REQUEST_UNDER_STUDY = "request_under_study", pgettext_lazy("audit action", "Request taken under study")
+    REQUEST_ANSWERED = "request_answered", pgettext_lazy("audit action", "Request answered")
+    REQUEST_IMPLEMENTED = "request_implemented", pgettext_lazy("audit action", "Request implemented")
 
 
 class ChildrenCouncil(VersionedModel):
@@ -134,12 +144,34 @@ REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The one definition of each state of a request, for queries (the properties of CouncilRequest say
+# the same of one row). Other domains read the figures through ronda.council.contracts.
+IS_OPEN_REQUEST = Q(status__in=OPEN_REQUEST_STATUSES)
+ANSWERED_ON_TIME = Q(answered_on__isnull=False, answered_on__lte=models.F("due_on"))
+
+
+def request_overdue_on(day: datetime.date) -> Q:
+    """Open now and past its due date on ``day``."""
+    return IS_OPEN_REQUEST & Q(due_on__lt=day)
+
+
+def request_was_overdue_on(day: datetime.date) -> Q:
+    """As things stood on ``day``: received, past due, and not yet answered then (answered later or
+    never). For ``day`` = today it selects the same requests as ``request_overdue_on``."""
+    return Q(received_on__lte=day, due_on__lt=day) & (Q(answered_on__isnull=True) | Q(answered_on__gt=day))
+
+
+def member_active_on(day: datetime.date) -> Q:
+    """A council member who had joined by ``day`` and not left before it."""
+    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
 class CouncilRequestQuerySet(models.QuerySet["CouncilRequest"]):
     def open(self) -> CouncilRequestQuerySet:
-        return self.filter(status__in=OPEN_REQUEST_STATUSES)
+        return self.filter(IS_OPEN_REQUEST)
 
     def overdue(self, today: datetime.date | None = None) -> CouncilRequestQuerySet:
-        return self.open().filter(due_on__lt=today or timezone.localdate())
+        return self.filter(request_overdue_on(today or timezone.localdate()))
 
 
 class CouncilRequest(VersionedModel):

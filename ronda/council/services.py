@@ -1,24 +1,25 @@
 """Every write to the children's council goes through here, audited in the same transaction.
 
-``actor`` None is the system (the demo loader); people are checked against ``policies``.
-Validation errors are raised as one ``ValidationError`` with a dict of field -> message, before
-anything is written, so a refused write leaves no trace.
+``SYSTEM`` is Ronda itself (the demo loader); people are checked against ``policies``.
+Validation errors are collected (``core.errors.Errors``) and raised as one ``ValidationError``
+with a dict of field -> messages, before anything is written, so a refused write leaves no trace.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.choices import GoalArea
+from ronda.core.errors import Errors
 from ronda.core.models import AuditAction
-from ronda.core.services import lock_for_update
+from ronda.core.services import ActionFor, Diff, VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
 from ronda.council import policies
 from ronda.council.models import (
@@ -28,6 +29,7 @@ from ronda.council.models import (
     REQUEST_TRANSITIONS,
     AccountabilitySession,
     ChildrenCouncil,
+    CouncilAction,
     CouncilAgeBand,
     CouncilMember,
     CouncilRequest,
@@ -35,7 +37,13 @@ from ronda.council.models import (
     RequestKind,
     RequestStatus,
 )
+from ronda.planning.choices import GoalArea
 from ronda.territory.models import Area, Level, OrgUnit
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+M = TypeVar("M", bound=models.Model)
 
 # A child's first name never enters the audit trail; the trail only says that it changed.
 MAX_TEXT = 5000
@@ -47,11 +55,6 @@ ANSWER_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.PARTLY_ACCEPTED, Reques
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _require_manager(actor: Acting, council: ChildrenCouncil) -> None:
@@ -67,40 +70,66 @@ def _require_member_manager(actor: Acting, council: ChildrenCouncil) -> None:
         raise PermissionDenied
 
 
-def _not_future(errors: dict[str, str], field: str, value: dt.date | None) -> None:
+def _not_future(errors: Errors, field: str, value: dt.date | None) -> None:
     if value is not None and value > _today():
-        errors[field] = _("The date cannot be in the future.")
+        errors.add(field, _("The date cannot be in the future."))
 
 
-def _clean_text(
-    errors: dict[str, str], field: str, value: str | None, *, required: bool, max_length: int = MAX_TEXT
-) -> str:
+def _clean_text(errors: Errors, field: str, value: str | None, *, required: bool, max_length: int = MAX_TEXT) -> str:
     text = (value or "").strip()
     if required and not text:
-        errors[field] = _("This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(text) > max_length:
-        errors[field] = _("Too long: at most %(max)d characters.") % {"max": max_length}
+        errors.add(field, _("Too long: at most %(max)d characters.") % {"max": max_length})
     return text
 
 
-def _attendees(errors: dict[str, str], value: int | None) -> int:
+def _attendees(errors: Errors, value: int | None) -> int:
     count = 0 if value is None else value
     if count < 0 or count > MAX_ATTENDEES:
-        errors["attendees"] = _("Write a number between 0 and %(max)d.") % {"max": MAX_ATTENDEES}
+        errors.add("attendees", _("Write a number between 0 and %(max)d.") % {"max": MAX_ATTENDEES})
     return count
 
 
+def _update(
+    *,
+    actor: Acting,
+    instance: M,
+    expected_version: int | None,
+    fields: Mapping[str, Any],
+    editable: tuple[str, ...],
+    errors_of: Callable[[M, dict[str, Any]], Errors],
+    org_unit: OrgUnit,
+    action: ActionFor = AuditAction.UPDATE,
+) -> M:
+    """An edit is checked as the whole record it would make (the given values over the locked
+    row's), so a partial edit cannot break a rule between fields; then only what changed is written."""
+    check_editable(fields, editable)
+    update = VersionedUpdate(instance, expected_version)
+    values = {name: fields.get(name, getattr(update.instance, name)) for name in editable}
+    errors_of(update.instance, values).raise_if_any()
+    update.apply(values)
+    update.save(actor=actor, org_unit=org_unit, action=action)
+    return update.instance
+
+
 # --- The council ----------------------------------------------------------------------
-COUNCIL_EDITABLE = ("name", "established_on", "response_days")
+class CouncilChanges(TypedDict, total=False):
+    name: str
+    established_on: dt.date | None
+    response_days: int
 
 
-def _council_errors(fields: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+COUNCIL_EDITABLE = tuple(CouncilChanges.__annotations__)
+
+
+def _council_errors(fields: dict[str, Any]) -> Errors:
+    errors = Errors()
     fields["name"] = _clean_text(errors, "name", fields.get("name"), required=True, max_length=200)
     _not_future(errors, "established_on", fields.get("established_on"))
     days = fields.get("response_days")
     if days is None or not 1 <= days <= MAX_RESPONSE_DAYS:
-        errors["response_days"] = _("Write a number of days between 1 and %(max)d.") % {"max": MAX_RESPONSE_DAYS}
+        errors.add("response_days", _("Write a number of days between 1 and %(max)d.") % {"max": MAX_RESPONSE_DAYS})
     return errors
 
 
@@ -118,10 +147,10 @@ def create_council(
     fields: dict[str, Any] = {"name": name, "established_on": established_on, "response_days": response_days}
     errors = _council_errors(fields)
     if org_unit.level != Level.MUNICIPALITY:
-        errors["org_unit"] = _("A children's council belongs to a municipality.")
+        errors.add("org_unit", _("A children's council belongs to a municipality."))
     elif ChildrenCouncil.objects.filter(org_unit=org_unit).exists():
-        errors["org_unit"] = _("This municipality already has a children's council.")
-    _raise_if(errors)
+        errors.add("org_unit", _("This municipality already has a children's council."))
+    errors.raise_if_any()
     council = ChildrenCouncil.objects.create(org_unit=org_unit, **fields)
     audit.record_create(actor=actor, target=council, org_unit=org_unit)
     return council
@@ -129,27 +158,33 @@ def create_council(
 
 @transaction.atomic
 def update_council(
-    *, actor: Acting, council: ChildrenCouncil, expected_version: int | None, **fields: Any
+    *, actor: Acting, council: ChildrenCouncil, expected_version: int | None, **fields: Unpack[CouncilChanges]
 ) -> ChildrenCouncil:
     _require_manager(actor, council)
-    unknown = set(fields) - set(COUNCIL_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(council, expected_version)
-    before = audit.snapshot(locked, (*COUNCIL_EDITABLE, "version"))
-    values = {name: fields.get(name, getattr(locked, name)) for name in COUNCIL_EDITABLE}
-    _raise_if(_council_errors(values))
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=locked.org_unit, before=before)
-    return locked
+    return _update(
+        actor=actor,
+        instance=council,
+        expected_version=expected_version,
+        fields=fields,
+        editable=COUNCIL_EDITABLE,
+        errors_of=lambda _locked, values: _council_errors(values),
+        org_unit=council.org_unit,
+    )
 
 
 # --- Members --------------------------------------------------------------------------
-MEMBER_EDITABLE = ("first_name", "age_band", "community", "guardian_consent_on", "joined_on", "left_on")
-# What the audit trail keeps of a member: everything but the first name.
+class MemberChanges(TypedDict, total=False):
+    first_name: str
+    age_band: str
+    community: OrgUnit | None
+    guardian_consent_on: dt.date | None
+    joined_on: dt.date | None
+    left_on: dt.date | None
+
+
+MEMBER_EDITABLE = tuple(MemberChanges.__annotations__)
+# What the trail keeps of a member created or removed (the first name only as "[redacted]":
+# ``CouncilMember.PERSONAL_FIELDS``, which ``audit.snapshot`` redacts by itself).
 MEMBER_AUDITED = (
     "council_id",
     "first_name",
@@ -162,35 +197,43 @@ MEMBER_AUDITED = (
 )
 
 
-def _member_errors(council: ChildrenCouncil, values: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    first_name = _clean_text(errors, "first_name", values.get("first_name"), required=True, max_length=60)
+def _member_errors(council: ChildrenCouncil, values: dict[str, Any]) -> Errors:
+    errors = Errors()
+    first_name = (values.get("first_name") or "").strip()
     if first_name and any(ch.isdigit() or ch in "@/" for ch in first_name):
-        errors["first_name"] = _("Write only the child's first name.")
+        errors.add("first_name", _("Write only the child's first name."))
+    else:
+        first_name = _clean_text(errors, "first_name", first_name, required=True, max_length=60)
     values["first_name"] = first_name
     if values.get("age_band") not in CouncilAgeBand.values:
-        errors["age_band"] = _("Choose an age band.")
+        errors.add("age_band", _("Choose an age band."))
     community: OrgUnit | None = values.get("community")
     if community is None:
-        errors["community"] = _("Choose the community the child lives in.")
+        errors.add("community", _("Choose the community the child lives in."))
     elif community.level != Level.COMMUNITY or not community.path.startswith(council.org_unit.path):
-        errors["community"] = _("Choose a community of %(municipality)s.") % {"municipality": council.org_unit.name}
+        errors.add("community", _("Choose a community of %(municipality)s.") % {"municipality": council.org_unit.name})
     consent, joined, left = values.get("guardian_consent_on"), values.get("joined_on"), values.get("left_on")
     if consent is None:
-        errors["guardian_consent_on"] = _("A child joins the council only with the consent of a parent or guardian.")
+        errors.add("guardian_consent_on", _("A child joins the council only with the consent of a parent or guardian."))
     else:
         _not_future(errors, "guardian_consent_on", consent)
     if joined is None:
-        errors["joined_on"] = _("This field is required.")
+        errors.add("joined_on", _("This field is required."))
     else:
         _not_future(errors, "joined_on", joined)
         if consent is not None and consent > joined and "guardian_consent_on" not in errors:
-            errors["guardian_consent_on"] = _(
-                "The guardian's consent must be given on or before the day the child joins."
+            errors.add(
+                "guardian_consent_on", _("The guardian's consent must be given on or before the day the child joins.")
             )
         if left is not None and left < joined:
-            errors["left_on"] = _("The day the child left cannot be before the day they joined.")
+            errors.add("left_on", _("The day the child left cannot be before the day they joined."))
     return errors
+
+
+def _member_event(changes: Diff) -> str:
+    """A member whose "left on" date is set has left the council."""
+    old, new = changes.get("left_on", (None, None))
+    return CouncilAction.MEMBER_LEFT if old is None and new is not None else AuditAction.UPDATE
 
 
 def _member_state(member: CouncilMember) -> dict[str, Any]:
@@ -218,7 +261,7 @@ def add_member(
         "joined_on": joined_on,
         "left_on": left_on,
     }
-    _raise_if(_member_errors(council, values))
+    _member_errors(council, values).raise_if_any()
     member = CouncilMember.objects.create(council=council, **values)
     changes = audit.diff({}, _member_state(member))
     audit.record(actor=actor, action=AuditAction.CREATE, target=member, org_unit=council.org_unit, changes=changes)
@@ -227,24 +270,20 @@ def add_member(
 
 @transaction.atomic
 def update_member(
-    *, actor: Acting, member: CouncilMember, expected_version: int | None, **fields: Any
+    *, actor: Acting, member: CouncilMember, expected_version: int | None, **fields: Unpack[MemberChanges]
 ) -> CouncilMember:
     council = member.council
     _require_member_manager(actor, council)
-    unknown = set(fields) - set(MEMBER_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(member, expected_version)
-    before = _member_state(locked)
-    values = {name: fields.get(name, getattr(locked, name)) for name in MEMBER_EDITABLE}
-    _raise_if(_member_errors(council, values))
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
-    changes = audit.diff(before, _member_state(locked))
-    audit.record(actor=actor, action=AuditAction.UPDATE, target=locked, org_unit=council.org_unit, changes=changes)
-    return locked
+    return _update(
+        actor=actor,
+        instance=member,
+        expected_version=expected_version,
+        fields=fields,
+        editable=MEMBER_EDITABLE,
+        errors_of=lambda _locked, values: _member_errors(council, values),
+        org_unit=council.org_unit,
+        action=_member_event,
+    )
 
 
 @transaction.atomic
@@ -258,15 +297,22 @@ def remove_member(*, actor: Acting, member: CouncilMember) -> None:
 
 
 # --- Sessions -------------------------------------------------------------------------
-SESSION_EDITABLE = ("held_on", "place", "topics", "attendees")
+class SessionChanges(TypedDict, total=False):
+    held_on: dt.date | None
+    place: str
+    topics: str
+    attendees: int | None
 
 
-def _session_errors(values: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+SESSION_EDITABLE = tuple(SessionChanges.__annotations__)
+
+
+def _session_errors(values: dict[str, Any]) -> Errors:
+    errors = Errors()
     if values.get("held_on") is None:
-        errors["held_on"] = _("This field is required.")
+        errors.add("held_on", _("This field is required."))
     elif values["held_on"] > _today():
-        errors["held_on"] = _("Record a session once it has been held: the date cannot be in the future.")
+        errors.add("held_on", _("Record a session once it has been held: the date cannot be in the future."))
     values["place"] = _clean_text(errors, "place", values.get("place"), required=False, max_length=255)
     values["topics"] = _clean_text(errors, "topics", values.get("topics"), required=True)
     values["attendees"] = _attendees(errors, values.get("attendees"))
@@ -285,7 +331,7 @@ def record_session(
 ) -> CouncilSession:
     _require_manager(actor, council)
     values: dict[str, Any] = {"held_on": held_on, "place": place, "topics": topics, "attendees": attendees}
-    _raise_if(_session_errors(values))
+    _session_errors(values).raise_if_any()
     session = CouncilSession.objects.create(council=council, **values)
     audit.record_create(actor=actor, target=session, org_unit=council.org_unit)
     return session
@@ -293,84 +339,76 @@ def record_session(
 
 @transaction.atomic
 def update_session(
-    *, actor: Acting, session: CouncilSession, expected_version: int | None, **fields: Any
+    *, actor: Acting, session: CouncilSession, expected_version: int | None, **fields: Unpack[SessionChanges]
 ) -> CouncilSession:
     council = session.council
     _require_manager(actor, council)
-    unknown = set(fields) - set(SESSION_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(session, expected_version)
-    before = audit.snapshot(locked, (*SESSION_EDITABLE, "version"))
-    values = {name: fields.get(name, getattr(locked, name)) for name in SESSION_EDITABLE}
-    _raise_if(_session_errors(values))
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
-    return locked
+    return _update(
+        actor=actor,
+        instance=session,
+        expected_version=expected_version,
+        fields=fields,
+        editable=SESSION_EDITABLE,
+        errors_of=lambda _locked, values: _session_errors(values),
+        org_unit=council.org_unit,
+    )
 
 
 # --- Requests and proposals -----------------------------------------------------------
-REQUEST_EDITABLE = (
-    "kind",
-    "title",
-    "description",
-    "goal_area",
-    "routed_area",
-    "session",
-    "received_on",
-    "due_on",
-    "answer",
-)
-REQUEST_AUDITED = (
-    "kind",
-    "title",
-    "description",
-    "goal_area",
-    "routed_area_id",
-    "session_id",
-    "received_on",
-    "due_on",
+class RequestChanges(TypedDict, total=False):
+    kind: str
+    title: str
+    description: str
+    goal_area: str
+    routed_area: Area | None
+    session: CouncilSession | None
+    received_on: dt.date | None
+    due_on: dt.date | None
+    answer: str
+
+
+REQUEST_EDITABLE = tuple(RequestChanges.__annotations__)
+_REQUEST_EVENTS = event_by_new_value(
     "status",
-    "answer",
-    "answered_on",
-    "implemented_on",
-    "version",
+    {
+        RequestStatus.UNDER_STUDY: CouncilAction.REQUEST_UNDER_STUDY,
+        **{status: CouncilAction.REQUEST_ANSWERED for status in ANSWER_STATUSES},
+        RequestStatus.IMPLEMENTED: CouncilAction.REQUEST_IMPLEMENTED,
+    },
 )
 
 
-def _request_errors(council: ChildrenCouncil, values: dict[str, Any], *, status: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _request_errors(council: ChildrenCouncil, values: dict[str, Any], *, status: str) -> Errors:
+    errors = Errors()
     values["title"] = _clean_text(errors, "title", values.get("title"), required=True, max_length=255)
     values["description"] = _clean_text(errors, "description", values.get("description"), required=True)
     values["answer"] = _clean_text(errors, "answer", values.get("answer"), required=False)
     if status in ANSWERED_REQUEST_STATUSES and not values["answer"] and "answer" not in errors:
-        errors["answer"] = _("An answered request keeps its answer to the children: it cannot be blank.")
+        errors.add("answer", _("An answered request keeps its answer to the children: it cannot be blank."))
     if values.get("kind") not in RequestKind.values:
-        errors["kind"] = _("Choose request or proposal.")
+        errors.add("kind", _("Choose request or proposal."))
     values["goal_area"] = values.get("goal_area") or ""
     if values["goal_area"] and values["goal_area"] not in GoalArea.values:
-        errors["goal_area"] = _("Choose one of the goal areas.")
+        errors.add("goal_area", _("Choose one of the goal areas."))
     area: Area | None = values.get("routed_area")
     if area is None:
         if status != RequestStatus.RECEIVED:
-            errors["routed_area"] = _("Route the request to an area of the municipality.")
+            errors.add("routed_area", _("Route the request to an area of the municipality."))
     elif area.org_unit_id != council.org_unit_id:
-        errors["routed_area"] = _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name}
+        errors.add("routed_area", _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name})
     session: CouncilSession | None = values.get("session")
     if session is not None and session.council_id != council.pk:
-        errors["session"] = _("Choose a session of this council.")
+        errors.add("session", _("Choose a session of this council."))
     received, due = values.get("received_on"), values.get("due_on")
     if received is None:
-        errors["received_on"] = _("This field is required.")
+        errors.add("received_on", _("This field is required."))
     else:
-        _not_future(errors, "received_on", received)
         if session is not None and received < session.held_on and "session" not in errors:
-            errors["received_on"] = _("A request cannot be received before the session it came from.")
+            errors.add("received_on", _("A request cannot be received before the session it came from."))
+        else:
+            _not_future(errors, "received_on", received)
         if due is not None and due < received:
-            errors["due_on"] = _("The answer cannot be due before the request was received.")
+            errors.add("due_on", _("The answer cannot be due before the request was received."))
     return errors
 
 
@@ -407,8 +445,8 @@ def create_request(
     }
     errors = _request_errors(council, values, status=RequestStatus.RECEIVED)
     if routed_area is not None and not routed_area.is_active and "routed_area" not in errors:
-        errors["routed_area"] = _("This area is no longer active.")
-    _raise_if(errors)
+        errors.add("routed_area", _("This area is no longer active."))
+    errors.raise_if_any()
     if values["due_on"] is None:
         values["due_on"] = default_due_on(council, values["received_on"])
     council_request = CouncilRequest.objects.create(council=council, status=RequestStatus.RECEIVED, **values)
@@ -416,36 +454,41 @@ def create_request(
     return council_request
 
 
-@transaction.atomic
-def update_request(
-    *, actor: Acting, council_request: CouncilRequest, expected_version: int | None, **fields: Any
-) -> CouncilRequest:
-    council = council_request.council
-    _require_manager(actor, council)
-    unknown = set(fields) - set(REQUEST_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(council_request, expected_version)
-    before = audit.snapshot(locked, REQUEST_AUDITED)
-    values = {name: fields.get(name, getattr(locked, name)) for name in REQUEST_EDITABLE}
+def _request_edit_errors(council: ChildrenCouncil, locked: CouncilRequest, values: dict[str, Any]) -> Errors:
     errors = _request_errors(council, values, status=locked.status)
     new_area = values.get("routed_area")
-    if new_area is not None and new_area.pk != locked.routed_area_id and not new_area.is_active:
-        errors.setdefault("routed_area", _("This area is no longer active."))
+    newly_inactive = new_area is not None and new_area.pk != locked.routed_area_id and not new_area.is_active
+    if newly_inactive and "routed_area" not in errors:
+        errors.add("routed_area", _("This area is no longer active."))
     if locked.status not in OPEN_REQUEST_STATUSES:
         # The on-time indicator measures these two dates: once answered they are history.
         for name in ("received_on", "due_on"):
-            if values[name] != getattr(locked, name):
-                errors.setdefault(name, _("The dates of an answered request cannot change."))
+            if values[name] != getattr(locked, name) and name not in errors:
+                errors.add(name, _("The dates of an answered request cannot change."))
     if values["due_on"] is None and "received_on" not in errors:
-        errors["due_on"] = _("This field is required.")
-    _raise_if(errors)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
-    return locked
+        errors.add("due_on", _("This field is required."))
+    return errors
+
+
+@transaction.atomic
+def update_request(
+    *,
+    actor: Acting,
+    council_request: CouncilRequest,
+    expected_version: int | None,
+    **fields: Unpack[RequestChanges],
+) -> CouncilRequest:
+    council = council_request.council
+    _require_manager(actor, council)
+    return _update(
+        actor=actor,
+        instance=council_request,
+        expected_version=expected_version,
+        fields=fields,
+        editable=REQUEST_EDITABLE,
+        errors_of=lambda locked, values: _request_edit_errors(council, locked, values),
+        org_unit=council.org_unit,
+    )
 
 
 def allowed_transitions(council_request: CouncilRequest) -> tuple[str, ...]:
@@ -473,64 +516,74 @@ def transition_request(
     """
     council = council_request.council
     _require_manager(actor, council)
-    locked = lock_for_update(council_request, expected_version)
-    before = audit.snapshot(locked, REQUEST_AUDITED)
-    errors: dict[str, str] = {}
+    update = VersionedUpdate(council_request, expected_version)
+    locked = update.instance
+    errors = Errors()
     allowed = allowed_transitions(locked)
     current = _status_label(locked.status)
     if status not in RequestStatus.values:
-        errors["status"] = _("Unknown status.")
+        errors.add("status", _("Unknown status."))
     elif status not in allowed:
         if allowed:
-            errors["status"] = _(
-                "A request that is “%(current)s” cannot move to “%(new)s”. It can move to: %(allowed)s."
-            ) % {
-                "current": current,
-                "new": _status_label(status),
-                "allowed": ", ".join(_status_label(s) for s in allowed),
-            }
+            errors.add(
+                "status",
+                _("A request that is “%(current)s” cannot move to “%(new)s”. It can move to: %(allowed)s.")
+                % {
+                    "current": current,
+                    "new": _status_label(status),
+                    "allowed": ", ".join(_status_label(s) for s in allowed),
+                },
+            )
         else:
-            errors["status"] = _("A request that is “%(current)s” is closed: its status cannot change.") % {
-                "current": current
-            }
+            errors.add(
+                "status",
+                _("A request that is “%(current)s” is closed: its status cannot change.") % {"current": current},
+            )
     text = locked.answer if answer is None else answer.strip()
     if len(text) > MAX_TEXT:
-        errors["answer"] = _("Too long: at most %(max)d characters.") % {"max": MAX_TEXT}
+        errors.add("answer", _("Too long: at most %(max)d characters.") % {"max": MAX_TEXT})
     day = on or _today()
     _not_future(errors, "on", day)
     if "status" not in errors:
         if locked.routed_area_id is None:
-            errors["routed_area"] = _("Route the request to an area of the municipality.")
+            errors.add("routed_area", _("Route the request to an area of the municipality."))
         if status in ANSWER_STATUSES:
-            if not text:
-                errors.setdefault("answer", _("Write the answer to the children, in words they understand."))
-            if day < locked.received_on:
-                errors.setdefault("on", _("A request cannot be answered before it was received."))
-        elif status == RequestStatus.IMPLEMENTED and locked.answered_on is not None and day < locked.answered_on:
-            errors.setdefault("on", _("A request cannot be implemented before it was answered."))
-    _raise_if(errors)
-    locked.status = status
-    locked.answer = text
+            if not text and "answer" not in errors:
+                errors.add("answer", _("Write the answer to the children, in words they understand."))
+            if day < locked.received_on and "on" not in errors:
+                errors.add("on", _("A request cannot be answered before it was received."))
+        elif status == RequestStatus.IMPLEMENTED:
+            early = locked.answered_on is not None and day < locked.answered_on
+            if early and "on" not in errors:
+                errors.add("on", _("A request cannot be implemented before it was answered."))
+    errors.raise_if_any()
+    changes: dict[str, Any] = {"status": status, "answer": text}
     if status in ANSWER_STATUSES:
-        locked.answered_on = day
+        changes["answered_on"] = day
     elif status == RequestStatus.IMPLEMENTED:
-        locked.implemented_on = day
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
+        changes["implemented_on"] = day
+    update.apply(changes)
+    update.save(actor=actor, org_unit=council.org_unit, action=_REQUEST_EVENTS)
     return locked
 
 
 # --- Accountability sessions ------------------------------------------------------------
-ACCOUNTABILITY_EDITABLE = ("held_on", "summary", "children_questions", "attendees")
+class AccountabilityChanges(TypedDict, total=False):
+    held_on: dt.date | None
+    summary: str
+    children_questions: str
+    attendees: int | None
 
 
-def _accountability_errors(values: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
+ACCOUNTABILITY_EDITABLE = tuple(AccountabilityChanges.__annotations__)
+
+
+def _accountability_errors(values: dict[str, Any]) -> Errors:
+    errors = Errors()
     if values.get("held_on") is None:
-        errors["held_on"] = _("This field is required.")
+        errors.add("held_on", _("This field is required."))
     elif values["held_on"] > _today():
-        errors["held_on"] = _("Record a session once it has been held: the date cannot be in the future.")
+        errors.add("held_on", _("Record a session once it has been held: the date cannot be in the future."))
     values["summary"] = _clean_text(errors, "summary", values.get("summary"), required=True)
     values["children_questions"] = _clean_text(
         errors, "children_questions", values.get("children_questions"), required=False
@@ -556,7 +609,7 @@ def record_accountability_session(
         "children_questions": children_questions,
         "attendees": attendees,
     }
-    _raise_if(_accountability_errors(values))
+    _accountability_errors(values).raise_if_any()
     session = AccountabilitySession.objects.create(council=council, **values)
     audit.record_create(actor=actor, target=session, org_unit=council.org_unit)
     return session
@@ -564,20 +617,20 @@ def record_accountability_session(
 
 @transaction.atomic
 def update_accountability_session(
-    *, actor: Acting, session: AccountabilitySession, expected_version: int | None, **fields: Any
+    *,
+    actor: Acting,
+    session: AccountabilitySession,
+    expected_version: int | None,
+    **fields: Unpack[AccountabilityChanges],
 ) -> AccountabilitySession:
     council = session.council
     _require_manager(actor, council)
-    unknown = set(fields) - set(ACCOUNTABILITY_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(session, expected_version)
-    before = audit.snapshot(locked, (*ACCOUNTABILITY_EDITABLE, "version"))
-    values = {name: fields.get(name, getattr(locked, name)) for name in ACCOUNTABILITY_EDITABLE}
-    _raise_if(_accountability_errors(values))
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=council.org_unit, before=before)
-    return locked
+    return _update(
+        actor=actor,
+        instance=session,
+        expected_version=expected_version,
+        fields=fields,
+        editable=ACCOUNTABILITY_EDITABLE,
+        errors_of=lambda _locked, values: _accountability_errors(values),
+        org_unit=council.org_unit,
+    )

@@ -8,8 +8,10 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Local plan")
 
     def ready(self) -> None:
-        from ronda.core import audit_readers
+        from ronda.core import audit_actions, audit_readers
         from ronda.planning import policies
+        from ronda.planning.models import PlanningAction
 
+        audit_actions.register(PlanningAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

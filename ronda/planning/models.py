@@ -11,12 +11,26 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ronda.core.choices import GoalArea, Horizon
 from ronda.core.models import TimeStampedModel, VersionedModel
+from ronda.planning.choices import GoalArea, Horizon
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class PlanningAction(models.TextChoices):
+    """Planning's own audit actions: the meaningful changes of a plan, besides the kernel's create,
+    update and delete. Registered with the trail where they are declared (no migration)."""
+
+    PLAN_APPROVED = "plan_approved", pgettext_lazy("audit action", "Plan approved")
+    PLAN_IN_EXECUTION = "plan_in_execution", pgettext_lazy("audit action", "Plan execution started")
+    PLAN_EVALUATED = "plan_evaluated", pgettext_lazy("audit action", "Plan evaluated")
+    MEASURE_CANCELLED = "measure_cancelled", pgettext_lazy("audit action", "Measure cancelled")
+    PROGRESS_RECORDED = "progress_recorded", pgettext_lazy("audit action", "Progress recorded")
+    INDICATOR_VALUE_RECORDED = "indicator_value_recorded", pgettext_lazy("audit action", "Indicator value recorded")
+    MILESTONE_REACHED = "milestone_reached", pgettext_lazy("audit action", "Milestone reached")
 
 
 # --- Diagnosis -------------------------------------------------------------------------

@@ -8,8 +8,10 @@ class TerritoryConfig(AppConfig):
     verbose_name = _("Territory")
 
     def ready(self) -> None:
-        from ronda.core import audit_readers
+        from ronda.core import audit_actions, audit_readers
         from ronda.territory import policies
+        from ronda.territory.models import TerritoryAction
 
+        audit_actions.register(TerritoryAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.core.fields import PathField
 from ronda.core.models import VersionedModel
@@ -20,6 +21,18 @@ PATH_SEGMENT_WIDTH = 8
 
 def path_segment(pk: int) -> str:
     return f"{pk:0{PATH_SEGMENT_WIDTH}d}."
+
+
+class TerritoryAction(models.TextChoices):
+    """The territory's own audit actions: switching units, areas and institutions off and on again,
+    besides the kernel's create, update and delete. Registered with the trail where they are declared."""
+
+    ORG_UNIT_DEACTIVATED = "org_unit_deactivated", pgettext_lazy("audit action", "Org unit deactivated")
+    ORG_UNIT_REACTIVATED = "org_unit_reactivated", pgettext_lazy("audit action", "Org unit reactivated")
+    AREA_DEACTIVATED = "area_deactivated", pgettext_lazy("audit action", "Area deactivated")
+    AREA_REACTIVATED = "area_reactivated", pgettext_lazy("audit action", "Area reactivated")
+    INSTITUTION_DEACTIVATED = "institution_deactivated", pgettext_lazy("audit action", "Institution deactivated")
+    INSTITUTION_REACTIVATED = "institution_reactivated", pgettext_lazy("audit action", "Institution reactivated")
 
 
 class Level(models.IntegerChoices):

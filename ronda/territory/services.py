@@ -3,43 +3,74 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.services import lock_for_update
+from ronda.core.errors import Errors
+from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value, versioned_update
 from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.territory import policies
-from ronda.territory.models import Area, Institution, InstitutionService, Level, OrgUnit, path_segment
+from ronda.territory.models import (
+    Area,
+    Institution,
+    InstitutionService,
+    Level,
+    OrgUnit,
+    TerritoryAction,
+    path_segment,
+)
 
-ORG_UNIT_EDITABLE = ("code", "name", "is_active", "geometry", "child_population")
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
-def _check_parent(parent: OrgUnit | None, level: int) -> None:
+class OrgUnitChanges(TypedDict, total=False):
+    """What an edit of a unit may change (level, parent and path never change)."""
+
+    code: str
+    name: str
+    is_active: bool
+    geometry: dict[str, Any] | None
+    child_population: dict[str, Any]
+
+
+ORG_UNIT_EDITABLE = tuple(OrgUnitChanges.__annotations__)
+# Switching a unit, an area or an institution off (or on again) is an event of its own in the trail.
+_UNIT_EVENTS = event_by_new_value(
+    "is_active", {False: TerritoryAction.ORG_UNIT_DEACTIVATED, True: TerritoryAction.ORG_UNIT_REACTIVATED}
+)
+_AREA_EVENTS = event_by_new_value(
+    "is_active", {False: TerritoryAction.AREA_DEACTIVATED, True: TerritoryAction.AREA_REACTIVATED}
+)
+_INSTITUTION_EVENTS = event_by_new_value(
+    "is_active", {False: TerritoryAction.INSTITUTION_DEACTIVATED, True: TerritoryAction.INSTITUTION_REACTIVATED}
+)
+
+
+def _check_parent(errors: Errors, parent: OrgUnit | None, level: int) -> None:
     if level == Level.COUNTRY:
         if parent is not None:
-            raise ValidationError({"parent": _("A country cannot have a parent.")})
-        return
-    if parent is None:
-        raise ValidationError({"parent": _("This level needs a parent unit.")})
-    if parent.level != level - 1:
-        raise ValidationError(
-            {
-                "parent": _("The parent of a %(level)s must be a %(parent_level)s.")
-                % {"level": Level(level).label.lower(), "parent_level": Level(level - 1).label.lower()}
-            }
+            errors.add("parent", _("A country cannot have a parent."))
+    elif parent is None:
+        errors.add("parent", _("This level needs a parent unit."))
+    elif parent.level != level - 1:
+        errors.add(
+            "parent",
+            _("The parent of a %(level)s must be a %(parent_level)s.")
+            % {"level": Level(level).label.lower(), "parent_level": Level(level - 1).label.lower()},
         )
 
 
-def _check_code_free(code: str, exclude_pk: int | None = None) -> None:
+def _check_code_free(errors: Errors, code: str, exclude_pk: int | None = None) -> None:
     qs = OrgUnit.objects.filter(code=code)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"code": _("Another unit already uses the code %(code)s.") % {"code": code}})
+        errors.add("code", _("Another unit already uses the code %(code)s.") % {"code": code})
 
 
 @transaction.atomic
@@ -59,8 +90,10 @@ def create_org_unit(
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ValidationError(_("Code and name are required."))
-    _check_parent(parent, level)
-    _check_code_free(code)
+    errors = Errors()
+    _check_parent(errors, parent, level)
+    _check_code_free(errors, code)
+    errors.raise_if_any()
     unit = OrgUnit.objects.create(
         code=code,
         name=name,
@@ -76,39 +109,55 @@ def create_org_unit(
 
 
 @transaction.atomic
-def update_org_unit(*, actor: Actor, unit: OrgUnit, expected_version: int | None, **fields: Any) -> OrgUnit:
+def update_org_unit(
+    *, actor: Actor, unit: OrgUnit, expected_version: int | None, **fields: Unpack[OrgUnitChanges]
+) -> OrgUnit:
     if not policies.can_edit_org_unit(actor, unit):
         raise PermissionDenied
-    unknown = set(fields) - set(ORG_UNIT_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(unit, expected_version)
-    before = audit.snapshot(locked, ORG_UNIT_EDITABLE)
-    if "code" in fields:
-        fields["code"] = str(fields["code"]).strip()
-        _check_code_free(fields["code"], exclude_pk=locked.pk)
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.full_clean(exclude=["path", "parent"])
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=locked, before=before)
-    return locked
+    check_editable(fields, ORG_UNIT_EDITABLE)
+    changes: dict[str, Any] = {**fields}
+    if "code" in changes:
+        changes["code"] = str(changes["code"]).strip()
+
+    def validate(locked: OrgUnit) -> None:
+        errors = Errors()
+        if "code" in changes:
+            _check_code_free(errors, changes["code"], exclude_pk=locked.pk)
+        errors.raise_if_any()
+        locked.full_clean(exclude=["path", "parent"])
+
+    return versioned_update(
+        actor=actor,
+        instance=unit,
+        expected_version=expected_version,
+        changes=changes,
+        org_unit=unit,
+        action=_UNIT_EVENTS,
+        validate=validate,
+    )
 
 
 # --- Areas ----------------------------------------------------------------------------
-AREA_EDITABLE = ("kind", "name", "is_active")
+class AreaChanges(TypedDict, total=False):
+    kind: str
+    name: str
+    is_active: bool
+
+
+AREA_EDITABLE = tuple(AreaChanges.__annotations__)
 
 
 @transaction.atomic
 def create_area(*, actor: Acting, org_unit: OrgUnit, kind: str, name: str) -> Area:
     if is_person(actor) and not policies.can_edit_areas_of(actor, org_unit):
         raise PermissionDenied
+    errors = Errors()
     if org_unit.level != Level.MUNICIPALITY:
-        raise ValidationError({"org_unit": _("Areas belong to a municipality.")})
+        errors.add("org_unit", _("Areas belong to a municipality."))
     name = name.strip()
     if Area.objects.filter(org_unit=org_unit, name__iexact=name).exists():
-        raise ValidationError({"name": _("This municipality already has an area with that name.")})
+        errors.add("name", _("This municipality already has an area with that name."))
+    errors.raise_if_any()
     area = Area(org_unit=org_unit, kind=kind, name=name)
     area.full_clean()
     area.save()
@@ -117,32 +166,55 @@ def create_area(*, actor: Acting, org_unit: OrgUnit, kind: str, name: str) -> Ar
 
 
 @transaction.atomic
-def update_area(*, actor: Actor, area: Area, expected_version: int | None, **fields: Any) -> Area:
+def update_area(*, actor: Actor, area: Area, expected_version: int | None, **fields: Unpack[AreaChanges]) -> Area:
     if not policies.can_edit_areas_of(actor, area.org_unit):
         raise PermissionDenied
-    locked = lock_for_update(area, expected_version)
-    before = audit.snapshot(locked, AREA_EDITABLE)
-    for name in AREA_EDITABLE:
-        if name in fields:
-            setattr(locked, name, fields[name])
-    if Area.objects.filter(org_unit_id=locked.org_unit_id, name__iexact=locked.name).exclude(pk=locked.pk).exists():
-        raise ValidationError({"name": _("This municipality already has an area with that name.")})
-    locked.full_clean()
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=area.org_unit, before=before)
-    return locked
+    check_editable(fields, AREA_EDITABLE)
+
+    def validate(locked: Area) -> None:
+        same_name = Area.objects.filter(org_unit_id=locked.org_unit_id, name__iexact=locked.name)
+        if same_name.exclude(pk=locked.pk).exists():
+            raise ValidationError({"name": _("This municipality already has an area with that name.")})
+        locked.full_clean()
+
+    return versioned_update(
+        actor=actor,
+        instance=area,
+        expected_version=expected_version,
+        changes=fields,
+        org_unit=area.org_unit,
+        action=_AREA_EVENTS,
+        validate=validate,
+    )
 
 
 # --- Institutions ---------------------------------------------------------------------
-INSTITUTION_EDITABLE = ("name", "acronym", "kind", "address", "phone", "email", "website", "opening_hours", "is_active")
+class InstitutionFields(TypedDict, total=False):
+    """An institution's own fields (its seat, jurisdiction and services are passed apart)."""
+
+    name: str
+    acronym: str
+    kind: str
+    address: str
+    phone: str
+    email: str
+    website: str
+    opening_hours: str
+    is_active: bool
+
+
+INSTITUTION_EDITABLE = tuple(InstitutionFields.__annotations__)
+
+
+def _institution_links(institution: Institution) -> dict[str, Any]:
+    return {
+        "jurisdiction": sorted(institution.jurisdiction.values_list("pk", flat=True)),
+        "services": sorted(institution.services.values_list("name", flat=True)),
+    }
 
 
 def _institution_state(institution: Institution) -> dict[str, Any]:
-    state = audit.snapshot(institution, (*INSTITUTION_EDITABLE, "org_unit_id"))
-    state["jurisdiction"] = sorted(institution.jurisdiction.values_list("pk", flat=True))
-    state["services"] = sorted(institution.services.values_list("name", flat=True))
-    return state
+    return {**audit.snapshot(institution, (*INSTITUTION_EDITABLE, "org_unit_id")), **_institution_links(institution)}
 
 
 def _set_services(institution: Institution, names: Iterable[str]) -> None:
@@ -161,11 +233,12 @@ def create_institution(
     seat: OrgUnit,
     jurisdiction: Iterable[OrgUnit] = (),
     services: Iterable[str] = (),
-    **fields: Any,
+    **fields: Unpack[InstitutionFields],
 ) -> Institution:
     if is_person(actor) and not policies.can_create_institution(actor, seat):
         raise PermissionDenied
-    institution = Institution(org_unit=seat, **{k: v for k, v in fields.items() if k in INSTITUTION_EDITABLE})
+    check_editable(fields, INSTITUTION_EDITABLE)
+    institution = Institution(org_unit=seat, **fields)
     institution.full_clean()
     institution.save()
     institution.jurisdiction.set(list(jurisdiction) or [seat])
@@ -188,25 +261,21 @@ def update_institution(
     expected_version: int | None,
     jurisdiction: Iterable[OrgUnit] | None = None,
     services: Iterable[str] | None = None,
-    **fields: Any,
+    **fields: Unpack[InstitutionFields],
 ) -> Institution:
     if not policies.can_edit_institution(actor, institution):
         raise PermissionDenied
-    locked = lock_for_update(institution, expected_version)
-    before = _institution_state(locked)
-    for name in INSTITUTION_EDITABLE:
-        if name in fields:
-            setattr(locked, name, fields[name])
+    check_editable(fields, INSTITUTION_EDITABLE)
+    update = VersionedUpdate(institution, expected_version, state=_institution_links)
+    locked = update.apply(fields)
     locked.full_clean()
-    locked.version += 1
-    locked.save()
     if jurisdiction is not None:
         locked.jurisdiction.set(list(jurisdiction) or [locked.org_unit])
     if services is not None:
         _set_services(locked, services)
-    changes = audit.diff(before, _institution_state(locked))
-    if changes:
-        audit.record(
-            actor=actor, action=audit.AuditAction.UPDATE, target=locked, org_unit=locked.org_unit, changes=changes
-        )
+    update.save(
+        actor=actor,
+        org_unit=locked.org_unit,
+        action=_INSTITUTION_EVENTS,
+    )
     return locked

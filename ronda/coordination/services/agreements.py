@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,46 +17,68 @@ from ronda.coordination.models import (
     AgreementNote,
     AgreementStatus,
     BodyMember,
+    CoordinationAction,
     CoordinationBody,
     Meeting,
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
-from ronda.core.services import lock_for_update
+from ronda.core.errors import Errors
+from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
 from ronda.territory.models import Area
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 NOTE_MAX_LENGTH = 4000
 
 
 # --- Agreements --------------------------------------------------------------------------
-AGREEMENT_EDITABLE = ("text", "owner_area", "owner_member", "due_date", "meeting", "status", "completed_on")
-AGREEMENT_AUDITED = ("text", "owner_area_id", "owner_member_id", "due_date", "meeting_id", "status", "completed_on")
+class AgreementChanges(TypedDict, total=False):
+    text: str
+    owner_area: Area | None
+    owner_member: BodyMember | None
+    due_date: datetime.date
+    meeting: Meeting | None
+    status: str
+    completed_on: datetime.date | None
+
+
+AGREEMENT_EDITABLE = tuple(AgreementChanges.__annotations__)
 FOLLOW_UP_FIELDS = frozenset({"status", "completed_on"})
+_AGREEMENT_EVENTS = event_by_new_value(
+    "status",
+    {
+        AgreementStatus.DONE: CoordinationAction.AGREEMENT_COMPLETED,
+        AgreementStatus.CANCELLED: CoordinationAction.AGREEMENT_CANCELLED,
+    },
+    other_change=CoordinationAction.AGREEMENT_STATUS_CHANGED,
+)
 
 
 def _validate_agreement(agreement: Agreement) -> None:
     body = agreement.body
-    errors: dict[str, str] = {}
+    errors = Errors()
     if agreement.owner_area is None and agreement.owner_member is None:
-        errors["owner_area"] = _("Give the agreement an owner: an area, a member or both.")
+        errors.add("owner_area", _("Give the agreement an owner: an area, a member or both."))
     if agreement.owner_area is not None and agreement.owner_area.org_unit_id != body.org_unit_id:
-        errors["owner_area"] = _("Choose an area of this municipality.")
+        errors.add("owner_area", _("Choose an area of this municipality."))
     if agreement.owner_member is not None and agreement.owner_member.body_id != body.pk:
-        errors["owner_member"] = _("Choose a member of this body.")
+        errors.add("owner_member", _("Choose a member of this body."))
     if agreement.meeting is not None and agreement.meeting.body_id != body.pk:
-        errors["meeting"] = _("Choose a meeting of this body.")
+        errors.add("meeting", _("Choose a meeting of this body."))
     if agreement.completed_on is not None and agreement.completed_on > timezone.localdate():
-        errors["completed_on"] = _("The fulfilment date cannot be in the future.")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("completed_on", _("The fulfilment date cannot be in the future."))
+    errors.raise_if_any()
 
 
-def _settle_completion(agreement: Agreement, completed_on: datetime.date | None) -> None:
+def _completed_on(agreement: Agreement, given: datetime.date | None) -> datetime.date | None:
+    """A fulfilled agreement keeps a fulfilment date (the given one, else the recorded one, else
+    today); any other status has none."""
     if agreement.status == AgreementStatus.DONE:
-        agreement.completed_on = completed_on or agreement.completed_on or timezone.localdate()
-    else:
-        agreement.completed_on = None
+        return given or agreement.completed_on or timezone.localdate()
+    return None
 
 
 @transaction.atomic
@@ -83,7 +105,7 @@ def create_agreement(
         meeting=meeting,
         status=status,
     )
-    _settle_completion(agreement, completed_on)
+    agreement.completed_on = _completed_on(agreement, completed_on)
     full_clean(agreement)
     _validate_agreement(agreement)
     agreement.save()
@@ -92,27 +114,24 @@ def create_agreement(
 
 
 @transaction.atomic
-def update_agreement(*, actor: Acting, agreement: Agreement, expected_version: int | None, **fields: Any) -> Agreement:
+def update_agreement(
+    *, actor: Acting, agreement: Agreement, expected_version: int | None, **fields: Unpack[AgreementChanges]
+) -> Agreement:
     """The coordinator edits everything; the owner area's focal point only status and fulfilment date."""
-    unknown = set(fields) - set(AGREEMENT_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_editable(fields, AGREEMENT_EDITABLE)
     if is_person(actor):
         if set(fields) <= FOLLOW_UP_FIELDS:
             require(policies.can_follow_up_agreement(actor, agreement))
         else:
             require(policies.can_edit_agreement(actor, agreement))
-    locked = lock_for_update(agreement, expected_version)
-    before = audit.snapshot(locked, AGREEMENT_AUDITED)
-    completed_on = fields.pop("completed_on", None)
-    for name, value in strip_strings(fields).items():
-        setattr(locked, name, value)
-    _settle_completion(locked, completed_on)
+    changes = strip_strings(fields)
+    completed_on = changes.pop("completed_on", None)
+    update = VersionedUpdate(agreement, expected_version)
+    locked = update.apply(changes)
+    update.apply({"completed_on": _completed_on(locked, completed_on)})
     full_clean(locked)
     _validate_agreement(locked)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=agreement.body.org_unit, before=before)
+    update.save(actor=actor, org_unit=agreement.body.org_unit, action=_AGREEMENT_EVENTS)
     return locked
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,18 +15,30 @@ from ronda.coordination import policies
 from ronda.coordination.models import (
     BodyMember,
     Commission,
+    CoordinationAction,
     CoordinationBody,
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
+from ronda.core.errors import Errors
 from ronda.core.models import AuditAction
-from ronda.core.services import lock_for_update
+from ronda.core.services import Diff, VersionedUpdate, check_editable, versioned_update
 from ronda.core.tenancy import Acting, is_person
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory.models import Area, Institution, Level, OrgUnit
 from ronda.territory.selectors import institution_serves
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
 # --- The body ----------------------------------------------------------------------------
-BODY_EDITABLE = ("name", "established_on", "safeguarding_protocol")
+class BodyChanges(TypedDict, total=False):
+    name: str
+    established_on: datetime.date | None
+    safeguarding_protocol: str
+
+
+BODY_EDITABLE = tuple(BodyChanges.__annotations__)
 
 
 @transaction.atomic
@@ -58,37 +70,36 @@ def create_body(
 
 @transaction.atomic
 def update_body(
-    *, actor: Acting, body: CoordinationBody, expected_version: int | None, **fields: Any
+    *, actor: Acting, body: CoordinationBody, expected_version: int | None, **fields: Unpack[BodyChanges]
 ) -> CoordinationBody:
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
-    locked = lock_for_update(body, expected_version)
-    before = audit.snapshot(locked, BODY_EDITABLE)
-    for name in BODY_EDITABLE:
-        if name in fields:
-            value = fields[name]
-            setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    full_clean(locked)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=body.org_unit, before=before)
-    return locked
+    check_editable(fields, BODY_EDITABLE)
+    return versioned_update(
+        actor=actor,
+        instance=body,
+        expected_version=expected_version,
+        changes=strip_strings(fields),
+        org_unit=body.org_unit,
+        validate=full_clean,
+    )
 
 
 # --- Members -----------------------------------------------------------------------------
-MEMBER_EDITABLE = (
-    "full_name",
-    "area",
-    "institution",
-    "level",
-    "position",
-    "email",
-    "phone",
-    "user",
-    "start_date",
-    "end_date",
-)
-MEMBER_AUDITED = tuple(f"{n}_id" if n in {"area", "institution", "user"} else n for n in MEMBER_EDITABLE)
+class MemberFields(TypedDict, total=False):
+    full_name: str
+    area: Area | None
+    institution: Institution | None
+    level: str
+    position: str
+    email: str
+    phone: str
+    user: User | None
+    start_date: datetime.date
+    end_date: datetime.date | None
+
+
+MEMBER_EDITABLE = tuple(MemberFields.__annotations__)
 
 
 def linkable_users(body: CoordinationBody) -> Any:
@@ -99,74 +110,81 @@ def linkable_users(body: CoordinationBody) -> Any:
 
 def _validate_member(member: BodyMember) -> None:
     body = member.body
-    errors: dict[str, str] = {}
+    errors = Errors()
     if member.area is not None and member.area.org_unit_id != body.org_unit_id:
-        errors["area"] = _("Choose an area of this municipality.")
+        errors.add("area", _("Choose an area of this municipality."))
     if member.institution is not None and not institution_serves(member.institution, body.org_unit):
-        errors["institution"] = _("Choose an institution that serves this municipality.")
+        errors.add("institution", _("Choose an institution that serves this municipality."))
     if member.area is None and member.institution is None:
-        errors["area"] = _("Say which area or institution the member represents.")
+        errors.add("area", _("Say which area or institution the member represents."))
     if member.end_date is not None and member.end_date < member.start_date:
-        errors["end_date"] = _("The end date cannot be before the start date.")
+        errors.add("end_date", _("The end date cannot be before the start date."))
     if member.user is not None:
         if not linkable_users(body).filter(pk=member.user.pk).exists():
-            errors["user"] = _("This user does not work in this municipality.")
+            errors.add("user", _("This user does not work in this municipality."))
         elif BodyMember.objects.filter(body=body, user=member.user).exclude(pk=member.pk).exists():
-            errors["user"] = _("This user is already linked to another member of the body.")
-    if errors:
-        raise ValidationError(errors)
+            errors.add("user", _("This user is already linked to another member of the body."))
+    errors.raise_if_any()
+
+
+def _validate_member_edit(member: BodyMember) -> None:
+    full_clean(member)
+    _validate_member(member)
+
+
+def _member_event(changes: Diff) -> str:
+    """A member whose "member until" date is set has left the body."""
+    old, new = changes.get("end_date", (None, None))
+    return CoordinationAction.MEMBER_LEFT if old is None and new is not None else AuditAction.UPDATE
 
 
 @transaction.atomic
-def add_member(*, actor: Acting, body: CoordinationBody, **fields: Any) -> BodyMember:
+def add_member(*, actor: Acting, body: CoordinationBody, **fields: Unpack[MemberFields]) -> BodyMember:
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
-    unknown = set(fields) - set(MEMBER_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    check_editable(fields, MEMBER_EDITABLE)
     member = BodyMember(body=body, **strip_strings(fields))
-    full_clean(member)
-    _validate_member(member)
+    _validate_member_edit(member)
     member.save()
     audit.record_create(actor=actor, target=member, org_unit=body.org_unit)
     return member
 
 
 @transaction.atomic
-def update_member(*, actor: Acting, member: BodyMember, expected_version: int | None, **fields: Any) -> BodyMember:
+def update_member(
+    *, actor: Acting, member: BodyMember, expected_version: int | None, **fields: Unpack[MemberFields]
+) -> BodyMember:
     if is_person(actor):
         require(policies.can_manage_body(actor, member.body))
-    unknown = set(fields) - set(MEMBER_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(member, expected_version)
-    before = audit.snapshot(locked, MEMBER_AUDITED)
-    for name, value in strip_strings(fields).items():
-        setattr(locked, name, value)
-    full_clean(locked)
-    _validate_member(locked)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=member.body.org_unit, before=before)
-    return locked
+    check_editable(fields, MEMBER_EDITABLE)
+    return versioned_update(
+        actor=actor,
+        instance=member,
+        expected_version=expected_version,
+        changes=strip_strings(fields),
+        org_unit=member.body.org_unit,
+        action=_member_event,
+        validate=_validate_member_edit,
+    )
 
 
 # --- Commissions -------------------------------------------------------------------------
+def _commission_members(commission: Commission) -> dict[str, Any]:
+    return {"members": sorted(commission.members.values_list("pk", flat=True))}
+
+
 def _commission_state(commission: Commission) -> dict[str, Any]:
-    state = audit.snapshot(commission, ("name", "purpose"))
-    state["members"] = sorted(commission.members.values_list("pk", flat=True))
-    return state
+    return {**audit.snapshot(commission, ("name", "purpose")), **_commission_members(commission)}
 
 
 def _validate_commission(commission: Commission, members: list[BodyMember]) -> None:
-    errors: dict[str, str] = {}
+    errors = Errors()
     clash = Commission.objects.filter(body_id=commission.body_id, name__iexact=commission.name)
     if clash.exclude(pk=commission.pk).exists():
-        errors["name"] = _("The body already has a commission with that name.")
+        errors.add("name", _("The body already has a commission with that name."))
     if any(m.body_id != commission.body_id for m in members):
-        errors["members"] = _("Choose members of this body.")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("members", _("Choose members of this body."))
+    errors.raise_if_any()
 
 
 @transaction.atomic
@@ -204,17 +222,10 @@ def update_commission(
     if is_person(actor):
         require(policies.can_manage_body(actor, commission.body))
     chosen = list(members)
-    locked = lock_for_update(commission, expected_version)
-    before = _commission_state(locked)
-    locked.name, locked.purpose = name.strip(), purpose.strip()
+    update = VersionedUpdate(commission, expected_version, state=_commission_members)
+    locked = update.apply({"name": name.strip(), "purpose": purpose.strip()})
     full_clean(locked)
     _validate_commission(locked, chosen)
-    locked.version += 1
-    locked.save()
     locked.members.set(chosen)
-    changes = audit.diff(before, _commission_state(locked))
-    if changes:
-        audit.record(
-            actor=actor, action=AuditAction.UPDATE, target=locked, org_unit=commission.body.org_unit, changes=changes
-        )
+    update.save(actor=actor, org_unit=commission.body.org_unit)
     return locked

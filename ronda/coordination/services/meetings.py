@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,7 @@ from ronda.coordination.models import (
     AttendanceStatus,
     BodyMember,
     Commission,
+    CoordinationAction,
     CoordinationBody,
     Meeting,
     MeetingMode,
@@ -27,25 +28,38 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
-from ronda.core.models import AuditAction
-from ronda.core.services import lock_for_update
+from ronda.core.errors import Errors
+from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value, lock_for_update
 from ronda.core.tenancy import Acting, is_person
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+
 # --- Meetings ----------------------------------------------------------------------------
-MEETING_EDITABLE = ("kind", "mode", "scheduled_at", "place", "link", "commission", "status")
-MEETING_AUDITED = ("kind", "mode", "scheduled_at", "place", "link", "commission_id", "status")
+class MeetingChanges(TypedDict, total=False):
+    kind: str
+    mode: str
+    scheduled_at: datetime.datetime
+    place: str
+    link: str
+    commission: Commission | None
+    status: str
+
+
+MEETING_EDITABLE = tuple(MeetingChanges.__annotations__)
+_MEETING_EVENTS = event_by_new_value("status", {MeetingStatus.CANCELLED: CoordinationAction.MEETING_CANCELLED})
 
 
 def _validate_meeting(meeting: Meeting) -> None:
-    errors: dict[str, str] = {}
+    errors = Errors()
     if meeting.mode == MeetingMode.IN_PERSON and not meeting.place:
-        errors["place"] = _("Say where an in-person meeting takes place.")
+        errors.add("place", _("Say where an in-person meeting takes place."))
     if meeting.mode == MeetingMode.VIRTUAL and not meeting.link:
-        errors["link"] = _("Give the link of a virtual meeting.")
+        errors.add("link", _("Give the link of a virtual meeting."))
     if meeting.commission is not None and meeting.commission.body_id != meeting.body_id:
-        errors["commission"] = _("Choose a commission of this body.")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("commission", _("Choose a commission of this body."))
+    errors.raise_if_any()
 
 
 def _refuse_if_approved(meeting: Meeting) -> None:
@@ -86,26 +100,23 @@ def schedule_meeting(
 
 
 @transaction.atomic
-def update_meeting(*, actor: Acting, meeting: Meeting, expected_version: int | None, **fields: Any) -> Meeting:
+def update_meeting(
+    *, actor: Acting, meeting: Meeting, expected_version: int | None, **fields: Unpack[MeetingChanges]
+) -> Meeting:
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
-    unknown = set(fields) - set(MEETING_EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(meeting, expected_version)
-    before = audit.snapshot(locked, MEETING_AUDITED)
+    check_editable(fields, MEETING_EDITABLE)
+    update = VersionedUpdate(meeting, expected_version)
+    locked = update.instance
     # Approved minutes record a meeting that took place: it can no longer change, nor be cancelled.
     if locked.minutes_status == MinutesStatus.APPROVED and (
         set(fields) - {"status"} or fields.get("status", locked.status) != locked.status
     ):
         _refuse_if_approved(locked)
-    for name, value in strip_strings(fields).items():
-        setattr(locked, name, value)
+    update.apply(strip_strings(fields))
     full_clean(locked, exclude=["minutes_approved_at"])
     _validate_meeting(locked)
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=meeting.body.org_unit, before=before)
+    update.save(actor=actor, org_unit=meeting.body.org_unit, action=_MEETING_EVENTS)
     return locked
 
 
@@ -149,8 +160,9 @@ def remove_agenda_item(*, actor: Acting, item: AgendaItem) -> None:
     item.delete()
 
 
-def _attendance_state(meeting: Meeting) -> dict[str, str]:
-    return {str(m): s for m, s in Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")}
+def _attendance_state(meeting: Meeting) -> dict[str, Any]:
+    rows = Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")
+    return {"attendance": {str(member): status for member, status in rows}}
 
 
 @transaction.atomic
@@ -160,26 +172,19 @@ def record_attendance(
     """Set the attendance of the listed members (member id -> present/absent/excused)."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
-    locked = lock_for_update(meeting, expected_version)
+    update = VersionedUpdate(meeting, expected_version, state=_attendance_state)
+    locked = update.instance
     _refuse_if_approved(locked)
     members = {m.pk: m for m in BodyMember.objects.filter(body_id=meeting.body_id, pk__in=list(statuses))}
-    errors = {}
-    if set(statuses) - set(members):
-        errors["attendance"] = _("Choose members of this body.")
+    # One message for the list: a value that is not a status outranks a member of another body.
     if any(s not in AttendanceStatus.values for s in statuses.values()):
-        errors["attendance"] = _("Not one of the allowed values.")
-    if errors:
-        raise ValidationError(errors)
-    before = _attendance_state(locked)
+        raise ValidationError({"attendance": _("Not one of the allowed values.")})
+    if set(statuses) - set(members):
+        raise ValidationError({"attendance": _("Choose members of this body.")})
     for member_id, status in statuses.items():
         Attendance.objects.update_or_create(meeting=locked, member=members[member_id], defaults={"status": status})
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    changes = audit.diff({"attendance": before}, {"attendance": _attendance_state(locked)})
-    if changes:
-        audit.record(
-            actor=actor, action=AuditAction.UPDATE, target=locked, org_unit=meeting.body.org_unit, changes=changes
-        )
+    # The version moves on even when nothing changed, like every save of the attendance form.
+    update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.ATTENDANCE_RECORDED, touch=True)
     return locked
 
 
@@ -188,7 +193,8 @@ def save_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | Non
     """Write the minutes as a draft. Writing them records the meeting as held."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
-    locked = lock_for_update(meeting, expected_version)
+    update = VersionedUpdate(meeting, expected_version)
+    locked = update.instance
     _refuse_if_approved(locked)
     if locked.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("A cancelled meeting has no minutes."))
@@ -197,13 +203,8 @@ def save_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | Non
     text = minutes_text.strip()
     if not text:
         raise ValidationError({"minutes_text": _("Write what was discussed.")})
-    before = audit.snapshot(locked, ("minutes_text", "minutes_status", "status"))
-    locked.minutes_text = text
-    locked.minutes_status = MinutesStatus.DRAFT
-    locked.status = MeetingStatus.HELD
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=meeting.body.org_unit, before=before)
+    update.apply({"minutes_text": text, "minutes_status": MinutesStatus.DRAFT, "status": MeetingStatus.HELD})
+    update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.MINUTES_WRITTEN)
     return locked
 
 
@@ -212,17 +213,14 @@ def approve_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | 
     """Minutes are approved at a LATER meeting of the same body, which is recorded."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
-    locked = lock_for_update(meeting, expected_version)
+    update = VersionedUpdate(meeting, expected_version)
+    locked = update.instance
     if locked.minutes_status != MinutesStatus.DRAFT:
         raise ValidationError(_("Only draft minutes can be approved."))
     if approved_at.body_id != locked.body_id or approved_at.scheduled_at <= locked.scheduled_at:
         raise ValidationError({"approved_at": _("Minutes are approved at a later meeting of the same body.")})
     if approved_at.status == MeetingStatus.CANCELLED or approved_at.scheduled_at > timezone.now():
         raise ValidationError({"approved_at": _("The approving meeting must have taken place.")})
-    before = audit.snapshot(locked, ("minutes_status", "minutes_approved_at_id"))
-    locked.minutes_status = MinutesStatus.APPROVED
-    locked.minutes_approved_at = approved_at
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=meeting.body.org_unit, before=before)
+    update.apply({"minutes_status": MinutesStatus.APPROVED, "minutes_approved_at": approved_at})
+    update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.MINUTES_APPROVED)
     return locked

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ronda.coordination import policies
 from ronda.coordination.models import (
     BodyMember,
+    CoordinationAction,
     CoordinationBody,
     QuestionnaireReceipt,
     QuestionnaireResponse,
@@ -23,7 +24,7 @@ from ronda.coordination.questionnaire import clean_answers
 from ronda.coordination.services.common import full_clean, require
 from ronda.core import audit
 from ronda.core.models import AuditAction
-from ronda.core.services import lock_for_update
+from ronda.core.services import lock_for_update, versioned_update
 from ronda.core.tenancy import Acting, Actor, is_person
 
 
@@ -57,13 +58,14 @@ def open_round(
 def close_round(*, actor: Acting, round_: QuestionnaireRound, expected_version: int | None) -> QuestionnaireRound:
     if is_person(actor):
         require(policies.can_manage_body(actor, round_.body))
-    locked = lock_for_update(round_, expected_version)
-    before = audit.snapshot(locked, ("is_closed",))
-    locked.is_closed = True
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=round_.body.org_unit, before=before)
-    return locked
+    return versioned_update(
+        actor=actor,
+        instance=round_,
+        expected_version=expected_version,
+        changes={"is_closed": True},
+        org_unit=round_.body.org_unit,
+        action=CoordinationAction.QUESTIONNAIRE_CLOSED,
+    )
 
 
 def questionnaire_area_ids(body: CoordinationBody) -> list[int]:

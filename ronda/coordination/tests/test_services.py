@@ -17,11 +17,13 @@ from ronda.coordination.models import (
     AgreementStatus,
     Attendance,
     BodyMember,
+    CoordinationAction,
     CoordinationBody,
     Meeting,
     MinutesStatus,
 )
 from ronda.coordination.tests.conftest import Coordination
+from ronda.core import audit_actions
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
@@ -348,3 +350,66 @@ def test_notes(world: World, co: Coordination) -> None:
     with pytest.raises(PermissionDenied):
         services.add_agreement_note(actor=actor(world, "analyst"), agreement=co.agreement, text="Solo lectura")
     assert AgreementNote.objects.count() == 1
+
+
+# --- Domain events in the trail (issue #8 item 4) -----------------------------------------
+def actions(target: object) -> list[str]:
+    return [e.action for e in events(target)]
+
+
+def test_coordination_actions_are_registered_with_the_trail() -> None:
+    assert all(audit_actions.known(value) for value in CoordinationAction.values)
+    with translation.override("en"):
+        assert audit_actions.label("minutes_approved") == "Minutes approved"
+
+
+def test_a_meeting_keeps_its_story_in_domain_events(world: World, co: Coordination) -> None:
+    coordinator = actor(world, "coordinator")
+    meeting = services.update_meeting(actor=coordinator, meeting=co.meeting, expected_version=1, place="Sala 2")
+    meeting = services.record_attendance(
+        actor=coordinator, meeting=meeting, expected_version=2, statuses={co.focal_member.pk: "present"}
+    )
+    meeting = services.save_minutes(actor=coordinator, meeting=meeting, expected_version=3, minutes_text="Se habló.")
+    meeting = services.approve_minutes(
+        actor=coordinator, meeting=meeting, expected_version=4, approved_at=co.later_meeting
+    )
+    # A plain edit stays an update; each step of the meeting's record is an event of its own.
+    assert actions(co.meeting)[-4:] == ["update", "attendance_recorded", "minutes_written", "minutes_approved"]
+    minutes = events(co.meeting)[-2]
+    assert minutes.changes["minutes_status"] == ["none", "draft"] and minutes.changes["status"] == ["scheduled", "held"]
+    services.update_meeting(actor=coordinator, meeting=co.later_meeting, expected_version=1, status="cancelled")
+    assert actions(co.later_meeting)[-1] == "meeting_cancelled"
+
+
+def test_agreement_status_changes_are_domain_events(world: World, co: Coordination) -> None:
+    focal, coordinator = actor(world, "area_focal"), actor(world, "coordinator")
+    agreement = services.update_agreement(actor=focal, agreement=co.agreement, expected_version=1, status="in_progress")
+    agreement = services.update_agreement(actor=focal, agreement=agreement, expected_version=2, status="done")
+    agreement = services.update_agreement(actor=coordinator, agreement=agreement, expected_version=3, text="Otro")
+    services.update_agreement(actor=coordinator, agreement=agreement, expected_version=4, status="cancelled")
+    assert actions(co.agreement)[-4:] == [
+        "agreement_status_changed",
+        "agreement_completed",
+        "update",
+        "agreement_cancelled",
+    ]
+    fulfilled = events(co.agreement)[-3]
+    assert fulfilled.changes["status"] == ["in_progress", "done"]
+    assert fulfilled.changes["completed_on"] == [None, timezone.localdate().isoformat()]
+
+
+def test_a_member_leaving_the_body_is_a_domain_event(world: World, co: Coordination) -> None:
+    coordinator = actor(world, "coordinator")
+    member = co.paper_members[0]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    member = services.update_member(actor=coordinator, member=member, expected_version=1, end_date=yesterday)
+    services.update_member(actor=coordinator, member=member, expected_version=2, position="Asesora")
+    assert actions(member)[-2:] == ["body_member_left", "update"]
+    assert events(member)[-2].changes == {"end_date": [None, yesterday.isoformat()]}
+
+
+def test_closing_a_questionnaire_round_is_a_domain_event(world: World, co: Coordination) -> None:
+    closed = services.close_round(actor=actor(world, "coordinator"), round_=co.round, expected_version=1)
+    assert closed.is_closed and closed.version == 2
+    [*_, event] = events(co.round)
+    assert event.action == "questionnaire_closed" and event.changes == {"is_closed": [False, True]}

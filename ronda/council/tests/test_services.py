@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ronda.accounts.selectors import active_memberships
+from ronda.core import audit_actions
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
@@ -15,6 +16,7 @@ from ronda.council import services
 from ronda.council.models import (
     REQUEST_TRANSITIONS,
     ChildrenCouncil,
+    CouncilAction,
     CouncilAgeBand,
     CouncilMember,
     CouncilRequest,
@@ -158,7 +160,8 @@ def test_update_member_leaving_and_renaming(world: World, council: ChildrenCounc
     )
     assert updated.version == 2 and updated.left_on == days_ago(1) and not updated.is_active
     event = events(member)[-1]
-    assert event.action == "update"
+    assert event.action == "council_member_left"  # the domain event, with the whole diff
+    assert event.changes["left_on"] == [None, days_ago(1).isoformat()]
     assert event.changes["first_name"] == ["[redacted]", "[redacted]"]
     assert "Xio" not in str(event.changes)
     with pytest.raises(ConflictError):
@@ -383,7 +386,7 @@ def test_answering_sets_answered_on_and_audits(world: World, council_request: Co
     assert answered.answer == "Sí, en parte. Pondremos un bebedero."
     assert answered.answered_on_time
     event = events(council_request)[-1]
-    assert event.action == "update" and event.actor_username == "coordinator.home"
+    assert event.action == "request_answered" and event.actor_username == "coordinator.home"
     assert event.changes["status"] == ["under_study", "partly_accepted"]
     assert event.changes["answered_on"] == [None, timezone.localdate().isoformat()]
     implemented = services.transition_request(
@@ -505,3 +508,46 @@ def test_overdue_with_time_machine(world: World, council: ChildrenCouncil) -> No
         )
         assert not late.is_overdue and not late.answered_on_time
         assert not CouncilRequest.objects.overdue().exists()
+
+
+# --- Domain events in the trail (issue #8 item 4) -----------------------------------------
+def test_council_actions_are_registered_with_the_trail() -> None:
+    assert all(audit_actions.known(value) for value in CouncilAction.values)
+    with translation.override("en"):
+        assert audit_actions.label("request_answered") == "Request answered"
+
+
+def test_a_request_on_its_way_to_an_answer_leaves_domain_events(world: World, council_request: CouncilRequest) -> None:
+    coordinator = actor(world, "coordinator")
+    edited = services.update_request(
+        actor=coordinator, council_request=council_request, expected_version=1, title="Un parque con sombra"
+    )
+    studied = services.transition_request(
+        actor=coordinator, council_request=edited, expected_version=2, status="under_study"
+    )
+    answered = services.transition_request(
+        actor=coordinator, council_request=studied, expected_version=3, status="accepted", answer="Sí, lo haremos."
+    )
+    services.transition_request(actor=coordinator, council_request=answered, expected_version=4, status="implemented")
+    assert [e.action for e in events(council_request)][-4:] == [
+        "update",
+        "request_under_study",
+        "request_answered",
+        "request_implemented",
+    ]
+    assert events(council_request)[-1].changes["implemented_on"] == [None, timezone.localdate().isoformat()]
+
+
+@pytest.mark.parametrize("status", ["rejected", "partly_accepted"])
+def test_every_answer_is_the_same_domain_event(world: World, council_request: CouncilRequest, status: str) -> None:
+    services.transition_request(
+        actor=SYSTEM, council_request=council_request, expected_version=1, status=status, answer="Respuesta."
+    )
+    assert events(council_request)[-1].action == "request_answered"
+
+
+def test_a_member_edit_that_is_not_leaving_stays_an_update(world: World, member: CouncilMember) -> None:
+    coordinator = actor(world, "coordinator")
+    services.update_member(actor=coordinator, member=member, expected_version=1, age_band=CouncilAgeBand.AGE_13_15)
+    event = events(member)[-1]
+    assert event.action == "update" and event.changes == {"age_band": ["10-12", "13-15"]}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
+from ronda.core.errors import Errors
 from ronda.core.tenancy import Acting
 from ronda.planning.models import LocalPlan, Measure, PlanChange, PlanStatus
 
@@ -24,17 +25,6 @@ class ChangeRecord:
     what: str = ""
     why: str = ""
     approved_by: str = ""
-
-
-class Errors(dict[str, list[str]]):
-    """Collects field errors, raised together so a form shows them all at once."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
 
 
 def as_decimal(value: Any) -> Decimal | None:

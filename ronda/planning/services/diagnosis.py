@@ -9,18 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.choices import GoalArea, Horizon
-from ronda.core.services import lock_for_update
+from ronda.core.services import versioned_update
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
+from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, SituationAnalysis, Workshop
 from ronda.planning.services.common import Errors
 from ronda.territory.models import Level, OrgUnit
 
-ANALYSIS_EDITABLE = ("title", "period_start", "period_end", "summary")
 # Far above any real workshop, far below the database's integer (a larger count was a 500).
 MAX_WORKSHOP_PARTICIPANTS = 100_000
-OPPORTUNITY_EDITABLE = ("title", "description", "goal_area", "criticality", "horizon")
 
 
 def _check_analysis(errors: Errors, title: str, start: dt.date | None, end: dt.date | None) -> None:
@@ -74,14 +72,18 @@ def update_analysis(
     errors = Errors()
     _check_analysis(errors, title, period_start, period_end)
     errors.raise_if_any()
-    locked = lock_for_update(analysis, expected_version)
-    before = audit.snapshot(locked, ANALYSIS_EDITABLE)
-    locked.title, locked.summary = title.strip(), summary.strip()
-    locked.period_start, locked.period_end = period_start, period_end
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=analysis.org_unit, before=before)
-    return locked
+    return versioned_update(
+        actor=actor,
+        instance=analysis,
+        expected_version=expected_version,
+        changes={
+            "title": title.strip(),
+            "period_start": period_start,
+            "period_end": period_end,
+            "summary": summary.strip(),
+        },
+        org_unit=analysis.org_unit,
+    )
 
 
 @transaction.atomic
@@ -191,11 +193,16 @@ def update_opportunity(
     errors = Errors()
     _check_opportunity(errors, title, goal_area, criticality, horizon)
     errors.raise_if_any()
-    locked = lock_for_update(opportunity, expected_version)
-    before = audit.snapshot(locked, OPPORTUNITY_EDITABLE)
-    locked.title, locked.description = title.strip(), description.strip()
-    locked.goal_area, locked.criticality, locked.horizon = goal_area, criticality, horizon
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=analysis.org_unit, before=before)
-    return locked
+    return versioned_update(
+        actor=actor,
+        instance=opportunity,
+        expected_version=expected_version,
+        changes={
+            "title": title.strip(),
+            "description": description.strip(),
+            "goal_area": goal_area,
+            "criticality": criticality,
+            "horizon": horizon,
+        },
+        org_unit=analysis.org_unit,
+    )

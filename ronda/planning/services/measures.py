@@ -6,17 +6,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.choices import Horizon
-from ronda.core.services import lock_for_update
+from ronda.core.services import Diff, VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
+from ronda.planning.choices import Horizon
 from ronda.planning.models import (
     ImprovementOpportunity,
     LocalPlan,
@@ -24,6 +24,7 @@ from ronda.planning.models import (
     MeasureBudget,
     MeasureStatus,
     Objective,
+    PlanningAction,
 )
 from ronda.planning.services.common import (
     ChangeRecord,
@@ -39,6 +40,9 @@ from ronda.planning.services.common import (
 from ronda.territory.models import Area, Institution
 from ronda.territory.selectors import institutions_serving
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 # What the plan *says*: changing any of these after approval is a plan change (needs a record).
 PLAN_FIELDS = (
     "objective_id",
@@ -53,6 +57,25 @@ PLAN_FIELDS = (
 )
 # How it goes: monitoring data, recorded without a change record (status, except cancelling).
 EXECUTION_FIELDS = ("status",)
+
+
+class MeasureChanges(TypedDict, total=False):
+    """What an edit of a measure may change; a missing key keeps its value."""
+
+    objective: Objective
+    code: str
+    title: str
+    description: str
+    responsible_area: Area
+    horizon: str
+    start_date: dt.date
+    end_date: dt.date
+    status: str
+    source_opportunity: ImprovementOpportunity | None
+
+
+MEASURE_EDITABLE = tuple(MeasureChanges.__annotations__)
+_MEASURE_EVENTS = event_by_new_value("status", {MeasureStatus.CANCELLED: PlanningAction.MEASURE_CANCELLED})
 
 
 @dataclass(frozen=True)
@@ -152,30 +175,36 @@ def _apply_budgets(measure: Measure, budgets: list[BudgetLine]) -> None:
             row.save(update_fields=["planned", "executed"])
 
 
+def _related_state(measure: Measure) -> dict[str, Any]:
+    """What the trail keeps of a measure beyond its own columns."""
+    return {
+        "co_areas": sorted(measure.co_areas.values_list("pk", flat=True)),
+        "co_institutions": sorted(measure.co_institutions.values_list("pk", flat=True)),
+        "budgets": _budget_state(measure),
+    }
+
+
 def _state(measure: Measure) -> dict[str, Any]:
-    state = audit.snapshot(measure, (*PLAN_FIELDS, *EXECUTION_FIELDS))
-    state["co_areas"] = sorted(measure.co_areas.values_list("pk", flat=True))
-    state["co_institutions"] = sorted(measure.co_institutions.values_list("pk", flat=True))
-    state["budgets"] = _budget_state(measure)
-    return state
+    return {**audit.snapshot(measure, (*PLAN_FIELDS, *EXECUTION_FIELDS)), **_related_state(measure)}
 
 
-def _plan_change_labels(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _plan_change_labels(changes: Diff) -> list[str]:
     """The changed parts of what the plan says (planned amounts, not executed ones; cancelling)."""
-    names = [f for f in PLAN_FIELDS if before.get(f) != after.get(f)]
-    labels = changed_labels(Measure, names)
-    if before["co_areas"] != after["co_areas"]:
+    labels = changed_labels(Measure, [f for f in PLAN_FIELDS if f in changes])
+    if "co_areas" in changes:
         labels.append(str(Measure._meta.get_field("co_areas").verbose_name))
-    if before["co_institutions"] != after["co_institutions"]:
+    if "co_institutions" in changes:
         labels.append(str(Measure._meta.get_field("co_institutions").verbose_name))
-    years = set(before["budgets"]) | set(after["budgets"])
-    planned_before = {y: Decimal(before["budgets"].get(y, ["0"])[0]) for y in years}
-    planned_after = {y: Decimal(after["budgets"].get(y, ["0"])[0]) for y in years}
-    changed_years = sorted(y for y in years if planned_before[y] != planned_after[y])
-    if changed_years:
-        labels.append(_("planned budget %(years)s") % {"years": ", ".join(changed_years)})
+    if "budgets" in changes:
+        before, after = changes["budgets"]
+        years = set(before) | set(after)
+        planned_before = {y: Decimal(before.get(y, ["0"])[0]) for y in years}
+        planned_after = {y: Decimal(after.get(y, ["0"])[0]) for y in years}
+        changed_years = sorted(y for y in years if planned_before[y] != planned_after[y])
+        if changed_years:
+            labels.append(_("planned budget %(years)s") % {"years": ", ".join(changed_years)})
     cancelled = MeasureStatus.CANCELLED.value
-    if (before["status"] == cancelled) != (after["status"] == cancelled):
+    if "status" in changes and (changes["status"][0] == cancelled) != (changes["status"][1] == cancelled):
         labels.append(str(Measure._meta.get_field("status").verbose_name))
     return labels
 
@@ -264,26 +293,25 @@ def update_measure(
     co_areas: Sequence[Area] | None = None,
     co_institutions: Sequence[Institution] | None = None,
     budgets: Iterable[BudgetLine] | None = None,
-    **fields: Any,
+    **fields: Unpack[MeasureChanges],
 ) -> Measure:
     """Edit a measure. Once the plan is approved, changing what it says needs ``change``.
 
-    ``fields`` may hold objective, code, title, description, responsible_area, horizon, start_date,
-    end_date, status and source_opportunity; missing ones keep their value.
+    ``fields`` (``MeasureChanges``) are the measure's own fields; missing ones keep their value.
     """
     plan = measure.plan
     if is_person(actor) and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied
-    allowed = {"objective", "code", "title", "description", "responsible_area", "horizon", "start_date"}
-    allowed |= {"end_date", "status", "source_opportunity"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = lock_for_update(measure, expected_version)
+    check_editable(fields, MEASURE_EDITABLE)
+    update = VersionedUpdate(measure, expected_version, state=_related_state)
+    locked = update.instance
     check_open(plan)
-    before = _state(locked)
-    for name, value in fields.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) and name != "status" else value)
+    update.apply(
+        {
+            name: value.strip() if isinstance(value, str) and name != "status" else value
+            for name, value in fields.items()
+        }
+    )
     areas = list(co_areas) if co_areas is not None else list(locked.co_areas.all())
     institutions = list(co_institutions) if co_institutions is not None else list(locked.co_institutions.all())
     errors = Errors()
@@ -303,22 +331,16 @@ def update_measure(
     )
     clean_budgets = _check_budgets(errors, plan, budgets or [])
     errors.raise_if_any()
-    locked.save()
     locked.co_areas.set(areas)
     locked.co_institutions.set(institutions)
     _apply_budgets(locked, clean_budgets)
-    after = _state(locked)
-    changes = audit.diff(before, after)
-    if not changes:
-        transaction.set_rollback(True)  # nothing changed: leave even updated_at alone
-        return measure
-    labels = _plan_change_labels(before, after)
+    changes = update.changes()
+    labels = _plan_change_labels(changes)
     if labels:
         check_change(errors, plan, change)
         errors.raise_if_any()
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    audit.record(actor=actor, action=audit.AuditAction.UPDATE, target=locked, org_unit=plan.org_unit, changes=changes)
+    # Nothing changed: nothing is written, not even updated_at.
+    update.save(actor=actor, org_unit=plan.org_unit, action=_MEASURE_EVENTS)
     if labels:
         record_change(actor=actor, plan=plan, measure=locked, change=change, summary=summary_of(labels))
     return locked

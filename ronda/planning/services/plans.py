@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.choices import GoalArea
-from ronda.core.services import lock_for_update
+from ronda.core.services import VersionedUpdate, versioned_update
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning import policies
+from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
     LocalPlan,
     Measure,
@@ -23,6 +23,7 @@ from ronda.planning.models import (
     MeasureIndicator,
     Milestone,
     Objective,
+    PlanningAction,
     PlanStatus,
     SituationAnalysis,
     StrategicLine,
@@ -40,12 +41,16 @@ from ronda.planning.services.common import (
 )
 from ronda.territory.models import Level, OrgUnit
 
-PLAN_EDITABLE = ("title", "period_start", "period_end", "weighting", "situation_analysis_id")
-# Each status may only move to the next one.
+# Each status may only move to the next one, and each step is an event of its own in the trail.
 NEXT_STATUS = {
     PlanStatus.DRAFT: PlanStatus.APPROVED,
     PlanStatus.APPROVED: PlanStatus.IN_EXECUTION,
     PlanStatus.IN_EXECUTION: PlanStatus.EVALUATED,
+}
+STATUS_EVENTS = {
+    PlanStatus.APPROVED: PlanningAction.PLAN_APPROVED,
+    PlanStatus.IN_EXECUTION: PlanningAction.PLAN_IN_EXECUTION,
+    PlanStatus.EVALUATED: PlanningAction.PLAN_EVALUATED,
 }
 
 
@@ -122,7 +127,8 @@ def update_plan(
 ) -> LocalPlan:
     if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
-    locked = lock_for_update(plan, expected_version)
+    update = VersionedUpdate(plan, expected_version)
+    locked = update.instance
     check_open(locked)
     errors = Errors()
     _check_plan(
@@ -141,20 +147,22 @@ def update_plan(
     years = MeasureBudget.objects.filter(measure__plan=locked).aggregate(first=Min("year"), last=Max("year"))
     if years["first"] is not None and (years["first"] < period_start.year or years["last"] > period_end.year):
         errors.add("period_end", _("Some budgets are for years outside this period: change them first."))
-    before = audit.snapshot(locked, PLAN_EDITABLE)
-    locked.title = title.strip()
-    locked.period_start, locked.period_end = period_start, period_end
-    locked.weighting = weighting
-    locked.situation_analysis = situation_analysis
-    changes = audit.diff(before, audit.snapshot(locked, PLAN_EDITABLE))
+    update.apply(
+        {
+            "title": title.strip(),
+            "period_start": period_start,
+            "period_end": period_end,
+            "weighting": weighting,
+            "situation_analysis": situation_analysis,
+        }
+    )
+    changes = update.changes()
     if changes:
         check_change(errors, locked, change)
     errors.raise_if_any()
     if not changes:
         return locked
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+    update.save(actor=actor, org_unit=plan.org_unit)
     record_change(
         actor=actor,
         plan=locked,
@@ -179,11 +187,12 @@ def change_plan_status(
     """Move the plan one step forward; approving it records who approved it, when, and the record."""
     if is_person(actor) and not policies.can_change_plan_status(actor, plan):
         raise PermissionDenied
-    locked = lock_for_update(plan, expected_version)
+    update = VersionedUpdate(plan, expected_version)
+    locked = update.instance
     errors = Errors()
-    if NEXT_STATUS.get(PlanStatus(locked.status)) != status:
+    next_status = NEXT_STATUS.get(PlanStatus(locked.status))
+    if next_status is None or next_status != status:
         raise ValidationError({"status": _("A plan can only move forward, one step at a time.")})
-    before = audit.snapshot(locked, ("status", "approved_on", "approved_by", "approval_reference"))
     if status == PlanStatus.APPROVED:
         if approved_on is None:
             errors.add("approved_on", _("Enter the date of approval."))
@@ -196,13 +205,15 @@ def change_plan_status(
         if not Measure.objects.filter(plan=locked).exists():
             errors.add("status", _("A plan needs at least one measure before it is approved."))
         errors.raise_if_any()
-        locked.approved_on = approved_on
-        locked.approved_by = approved_by.strip()
-        locked.approval_reference = approval_reference.strip()
-    locked.status = status
-    locked.version += 1
-    locked.save()
-    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
+        update.apply(
+            {
+                "approved_on": approved_on,
+                "approved_by": approved_by.strip(),
+                "approval_reference": approval_reference.strip(),
+            }
+        )
+    update.apply({"status": status})
+    update.save(actor=actor, org_unit=plan.org_unit, action=STATUS_EVENTS[next_status])
     return locked
 
 
@@ -334,12 +345,14 @@ def record_indicator_value(
     check_open(plan)
     if latest_on > timezone.localdate():
         raise ValidationError({"latest_on": _("The date cannot be in the future.")})
-    locked = MeasureIndicator.objects.select_for_update().get(pk=indicator.pk)
-    before = audit.snapshot(locked, ("latest_value", "latest_on"))
-    locked.latest_value, locked.latest_on = latest_value, latest_on
-    locked.save(update_fields=["latest_value", "latest_on"])
-    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
-    return locked
+    return versioned_update(
+        actor=actor,
+        instance=indicator,
+        expected_version=None,
+        changes={"latest_value": latest_value, "latest_on": latest_on},
+        org_unit=plan.org_unit,
+        action=PlanningAction.INDICATOR_VALUE_RECORDED,
+    )
 
 
 @transaction.atomic
@@ -376,9 +389,11 @@ def complete_milestone(*, actor: Acting, milestone: Milestone, done_on: dt.date)
     check_open(plan)
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
-    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    before = audit.snapshot(locked, ("done_on",))
-    locked.done_on = done_on
-    locked.save(update_fields=["done_on"])
-    audit.record_update(actor=actor, target=locked, org_unit=plan.org_unit, before=before)
-    return locked
+    return versioned_update(
+        actor=actor,
+        instance=milestone,
+        expected_version=None,
+        changes={"done_on": done_on},
+        org_unit=plan.org_unit,
+        action=PlanningAction.MILESTONE_REACHED,
+    )

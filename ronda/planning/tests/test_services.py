@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
+from ronda.core import audit_actions
 from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, actor_for
@@ -23,6 +25,7 @@ from ronda.planning.models import (
     MeasureBudget,
     MeasureStatus,
     PlanChange,
+    PlanningAction,
     PlanStatus,
     ProgressUpdate,
 )
@@ -112,8 +115,9 @@ def test_focal_point_records_progress_with_evidence_and_audit(world: World, meas
     events = AuditEvent.objects.filter(actor_username="area_focal.home")
     assert events.filter(action="create", target_type="planning.progressupdate").count() == 1
     assert events.filter(action="create", target_type="planning.evidence").count() == 3
-    update_event = events.get(action="update", target_type="planning.measure")
+    update_event = events.get(action="progress_recorded", target_type="planning.measure")
     assert update_event.changes["progress"] == ["0.00", "35.50"]
+    assert update_event.changes["status"] == ["not_started", "in_progress"]
 
 
 def test_evidence_of_wrong_type_is_refused_and_nothing_saved(world: World, measure: Measure, media_root: Path) -> None:
@@ -226,6 +230,10 @@ def test_late_report_joins_history_without_replacing_current_progress(world: Wor
     measure.refresh_from_db()
     assert measure.progress == Decimal("50.00") and measure.progress_justification == "Mayo"
     assert list(measure.updates.values_list("percent", flat=True)) == [Decimal("50.00"), Decimal("40.00")]
+    # The late report changed nothing of the measure: no event for it, but its version moved on.
+    assert measure.version == 3
+    trail = AuditEvent.objects.filter(target_type="planning.measure", target_id=str(measure.pk))
+    assert list(trail.values_list("action", flat=True)) == ["create", "progress_recorded"]
 
 
 def test_reaching_100_completes_the_measure(world: World, measure: Measure) -> None:
@@ -378,8 +386,9 @@ def test_plan_moves_only_forward_one_step_with_an_approval_record(world: World, 
         approval_reference="Resolución 7",
     )
     assert approved.status == PlanStatus.APPROVED and approved.approval_reference == "Resolución 7"
-    event = AuditEvent.objects.filter(target_type="planning.localplan", action="update").latest("id")
+    event = AuditEvent.objects.filter(target_type="planning.localplan", action="plan_approved").get()
     assert event.changes["status"] == ["draft", "approved"]
+    assert event.changes["approval_reference"] == ["", "Resolución 7"]
     with pytest.raises(ValidationError):
         services.change_plan_status(
             actor=coordinator, plan=approved, expected_version=approved.version, status=PlanStatus.DRAFT
@@ -496,3 +505,60 @@ def test_diagnosis_writes_are_validated_and_audited(world: World) -> None:
     assert updated.version == 2
     event = AuditEvent.objects.filter(target_type="planning.improvementopportunity", action="update").get()
     assert event.changes == {"criticality": ["high", "medium"]}
+
+
+# --- Domain events in the trail (issue #8 item 4) -----------------------------------------------
+def test_planning_actions_are_registered_with_the_trail() -> None:
+    assert all(audit_actions.known(value) for value in PlanningAction.values)
+    with translation.override("en"):
+        assert audit_actions.label("plan_approved") == "Plan approved"
+
+
+def test_each_step_of_a_plan_is_its_own_event(world: World, plan: LocalPlan) -> None:
+    coordinator = actor(world, "coordinator")
+    in_execution = services.change_plan_status(
+        actor=coordinator, plan=plan, expected_version=plan.version, status=PlanStatus.IN_EXECUTION
+    )
+    services.change_plan_status(
+        actor=coordinator, plan=in_execution, expected_version=in_execution.version, status=PlanStatus.EVALUATED
+    )
+    trail = AuditEvent.objects.filter(target_type="planning.localplan", target_id=str(plan.pk)).order_by("id")
+    assert list(trail.values_list("action", flat=True))[-3:] == ["plan_approved", "plan_in_execution", "plan_evaluated"]
+    assert trail.last().changes == {"status": ["in_execution", "evaluated"]}  # type: ignore[union-attr]
+
+
+def test_cancelling_a_measure_is_a_domain_event(world: World, plan: LocalPlan, measure: Measure) -> None:
+    services.update_measure(
+        actor=actor(world, "coordinator"),
+        measure=measure,
+        expected_version=measure.version,
+        status=MeasureStatus.CANCELLED,
+        change=services.ChangeRecord(why="Sin financiamiento", approved_by="Concejo Municipal"),
+    )
+    event = AuditEvent.objects.filter(target_type="planning.measure", target_id=str(measure.pk)).latest("id")
+    assert event.action == "measure_cancelled" and event.changes == {"status": ["not_started", "cancelled"]}
+    assert PlanChange.objects.get(measure=measure).why == "Sin financiamiento"
+
+
+def test_indicator_values_and_milestones_are_domain_events(world: World, plan: LocalPlan, measure: Measure) -> None:
+    coordinator = actor(world, "coordinator")
+    change = services.ChangeRecord(why="Seguimiento", approved_by="Mesa técnica")
+    indicator = services.add_indicator(actor=coordinator, measure=measure, name="Controles", change=change)
+    milestone = services.add_milestone(
+        actor=coordinator, measure=measure, title="Primera jornada", due_on=dt.date(2025, 6, 1), change=change
+    )
+    services.record_indicator_value(
+        actor=coordinator, indicator=indicator, latest_value=Decimal("12"), latest_on=dt.date(2025, 5, 1)
+    )
+    services.complete_milestone(actor=coordinator, milestone=milestone, done_on=dt.date(2025, 5, 20))
+
+    def last(target: object) -> AuditEvent:
+        return AuditEvent.objects.filter(
+            target_type=target._meta.label_lower,  # type: ignore[attr-defined]
+            target_id=str(target.pk),  # type: ignore[attr-defined]
+        ).latest("id")
+
+    recorded, reached = last(indicator), last(milestone)
+    assert recorded.action == "indicator_value_recorded"
+    assert recorded.changes == {"latest_on": [None, "2025-05-01"], "latest_value": [None, "12"]}
+    assert reached.action == "milestone_reached" and reached.changes == {"done_on": [None, "2025-05-20"]}
