@@ -402,3 +402,104 @@ def route_coverage_problems(
     names = {r.partition(" ")[2] for r in routes}
     problems += [f"exempt but no such route: {key}" for key in sorted(exempt) if key not in routes and key not in names]
     return problems
+
+
+# --- Query counts --------------------------------------------------------------------------------
+#
+# A list or dashboard must answer with a number of queries that does not depend on how many rows it
+# shows: one query per row shown (an "N+1": a relation read in a loop without select_related or
+# prefetch_related) is invisible with the two rows of a test world and ruinous with the two thousand
+# of a municipality. ``assert_queries_do_not_grow`` proves the count stays flat and under a ceiling.
+
+_NUMBER = re.compile(r"\b\d+\b")
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_IN_LIST = re.compile(r"\bIN \((?:[^()]*)\)", re.IGNORECASE)
+_SAVEPOINT = re.compile(r'"?s\d+_x\d+"?')
+
+
+def query_shape(sql: str) -> str:
+    """A query with its literals and IN-lists blanked, so the same query for another row compares equal."""
+    sql = _SAVEPOINT.sub("<savepoint>", sql)
+    sql = _QUOTED.sub("?", sql)
+    sql = _IN_LIST.sub("IN (…)", sql)
+    return _NUMBER.sub("?", sql)
+
+
+def _numbered(queries: list[dict[str, Any]]) -> str:
+    return "\n".join(f"    {n:3}. {q['sql']}" for n, q in enumerate(queries, 1))
+
+
+def assert_queries_do_not_grow(
+    client: Client,
+    url: str | Callable[[], str],
+    add_rows: Callable[[int], object],
+    *,
+    ceiling: int,
+    rows: int = 3,
+    extra: dict[str, Any] | None = None,
+    contains: Iterable[str] = (),
+) -> tuple[int, int]:
+    """GET ``url`` before and after ``add_rows(rows)`` and fail if the second answer took more queries.
+
+    ``add_rows(n)`` must add ``n`` more rows of what the page lists, each with the related objects the
+    page shows for it (its area, responsible person, indicators, progress updates…), visible to the
+    client's user. The helper first calls ``add_rows(1)`` so that every kind of row already appears
+    in the measured baseline: a prefetch over an empty list runs no query, and a count that grows from
+    zero rows to one is not an N+1. Each measured request starts with an empty cache (``cache.clear()``),
+    so a cached result can neither hide a per-row query nor make one appear; one unmeasured request
+    first warms what lives in the process (content types, the API token's "last used" stamp).
+
+    ``ceiling`` is a generous upper bound (what the page takes today, plus a margin), not an exact
+    count: it stops a page creeping from 12 queries to 40 unnoticed without breaking on every
+    harmless change. Both answers must be 200 and both counts at most ``ceiling``.
+
+    ``url`` may be a callable, evaluated before each request. ``extra`` goes to ``client.get``
+    (``HTTP_AUTHORIZATION`` for the API; ``follow=True`` counts a redirect and the page it lands on
+    together). ``contains``: texts the second answer must include (from a row added last), proving
+    that the page really showed the rows. Returns the two counts. On failure the message names the
+    queries that ran more often the second time, then lists both requests' queries.
+    """
+    from collections import Counter
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure(label: str) -> tuple[list[dict[str, Any]], str]:
+        target = url() if callable(url) else url
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(target, **(extra or {}))
+        if response.status_code != 200:
+            raise AssertionError(f"GET {target} ({label}): expected 200, got {response.status_code}")
+        return list(context.captured_queries), response.content.decode()
+
+    add_rows(1)
+    measure("warm-up")
+    before, _ = measure("before")
+    add_rows(rows)
+    after, content = measure(f"after adding {rows} rows")
+    target = url() if callable(url) else url
+    missing = [text for text in contains if text not in content]
+    if missing:
+        raise AssertionError(f"GET {target}: the answer does not show the rows added: {missing} not found")
+    problems = []
+    if len(after) > len(before):
+        grown = Counter(query_shape(q["sql"]) for q in after) - Counter(query_shape(q["sql"]) for q in before)
+        repeated = "\n".join(f"    +{n} × {shape}" for shape, n in grown.most_common())
+        problems.append(
+            f"the number of queries grows with the rows shown: {len(before)} before, {len(after)} after adding "
+            f"{rows} rows (an N+1: a relation read per row, missing from select_related/prefetch_related).\n"
+            f"  Queries that ran more often:\n{repeated}"
+        )
+    for label, queries in (("before", before), ("after", after)):
+        if len(queries) > ceiling:
+            problems.append(f"{label}: {len(queries)} queries, over the ceiling of {ceiling}")
+    if problems:
+        raise AssertionError(
+            f"GET {target}: "
+            + "\n  ".join(problems)
+            + f"\n  Queries before ({len(before)}):\n{_numbered(before)}"
+            + f"\n  Queries after ({len(after)}):\n{_numbered(after)}"
+        )
+    return len(before), len(after)
