@@ -11,12 +11,21 @@ from pydantic import Field
 
 from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.lockout import lockout_response
-from ronda.accounts.models import ApiToken, User
+from ronda.accounts.models import ApiToken, Membership, User
 from ronda.core.api_schemas import READ_ERRORS, Id, MessageOut, StrictSchema, ValidationErrorOut
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
+from ronda.core.views_helpers import ApiRequest
 
 router = Router(tags=["accounts"])
+
+
+class TokenRequest(ApiRequest):
+    """What ``accounts.api_auth.BearerToken`` puts on an API request besides the actor."""
+
+    user: User
+    api_token: ApiToken  # a light copy made during authentication (``selectors.token_and_memberships``)
+    memberships: list[Membership]
 
 
 class TokenIn(StrictSchema):
@@ -101,10 +110,10 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/auth/token", response={204: None, 401: MessageOut}, summary="Revoke the token used for this request")
-def revoke_token(request: HttpRequest) -> Any:
+def revoke_token(request: TokenRequest) -> Any:
     # request.api_token is a light copy made during authentication; revoke the stored row.
-    token = ApiToken.objects.get(pk=request.api_token.pk)  # type: ignore[attr-defined]
-    services.revoke_api_token(actor=request.actor, token=token)  # type: ignore[attr-defined]
+    token = policies.get_own_token(request.actor, request.api_token.pk)
+    services.revoke_api_token(actor=request.actor, token=token)
     return Status(204, None)
 
 
@@ -124,8 +133,8 @@ class TokenInfoOut(Schema):
     response={200: list[TokenInfoOut], 401: MessageOut},
     summary="Your API tokens that still work (revoked and expired ones are not listed)",
 )
-def list_tokens(request: HttpRequest) -> Any:
-    current = request.api_token.pk  # type: ignore[attr-defined]
+def list_tokens(request: TokenRequest) -> Any:
+    current = request.api_token.pk
     return [
         {
             "id": t.pk,
@@ -137,7 +146,7 @@ def list_tokens(request: HttpRequest) -> Any:
             "otp_verified": t.otp_verified,
             "current": t.pk == current,
         }
-        for t in selectors.own_tokens(request.actor)  # type: ignore[attr-defined]
+        for t in selectors.own_tokens(request.actor)
     ]
 
 
@@ -146,24 +155,24 @@ def list_tokens(request: HttpRequest) -> Any:
     response={204: None, **READ_ERRORS},
     summary="Revoke one of your tokens (404 for a token that is not yours or no longer works)",
 )
-def revoke_own_token(request: HttpRequest, token_id: Id) -> Any:
-    actor = request.actor  # type: ignore[attr-defined]
+def revoke_own_token(request: TokenRequest, token_id: Id) -> Any:
+    actor = request.actor
     token = policies.get_own_token(actor, token_id)
     services.revoke_api_token(actor=actor, token=token)
     return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: MessageOut}, summary="The signed-in user, their memberships and roles")
-def me(request: HttpRequest) -> Any:
+def me(request: TokenRequest) -> Any:
     user = request.user
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     active_id = actor.membership.pk if actor.membership else None
     return {
         "id": user.pk,
         "username": user.get_username(),
-        "first_name": user.first_name,  # type: ignore[union-attr]
-        "last_name": user.last_name,  # type: ignore[union-attr]
-        "email": user.email,  # type: ignore[union-attr]
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
         "active_membership_id": active_id,
-        "memberships": [_membership_out(m, active_id) for m in request.memberships],  # type: ignore[attr-defined]
+        "memberships": [_membership_out(m, active_id) for m in request.memberships],
     }

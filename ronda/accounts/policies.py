@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts.models import ApiToken, BreakGlassGrant, Membership, User
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
 
 
 def can_manage_users(actor: Actor | None) -> bool:
@@ -65,10 +67,40 @@ def visible_own_tokens(actor: Actor) -> QuerySet[ApiToken]:
 
 def get_own_token(actor: Actor, pk: object) -> ApiToken:
     """One of the actor's working tokens; 404 for anybody else's, a revoked or an unknown one."""
-    from ronda.core.tenancy import get_object_or_404_scoped
-
     return get_object_or_404_scoped(visible_own_tokens(actor), pk=pk)
 
 
 def own_break_glass_grants(actor: Actor) -> QuerySet[BreakGlassGrant]:
     return BreakGlassGrant.objects.filter(user=actor.user).select_related("org_unit")
+
+
+def get_own_break_glass_grant(actor: Actor, pk: object) -> BreakGlassGrant:
+    """One of the administrator's own grants (to close it); 404 for anybody else's."""
+    return get_object_or_404_scoped(own_break_glass_grants(actor), pk=pk)
+
+
+def own_pending_otp_device(actor: Actor, pk: object) -> TOTPDevice | None:
+    """The authenticator the actor started to enrol (its id kept in their session), if still unconfirmed."""
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=actor.user, confirmed=False).first()
+
+
+# --- User management (administrators) ---------------------------------------------------------
+def get_user(actor: Actor, pk: object) -> User:
+    return get_object_or_404_scoped(visible_users(actor), pk=pk)
+
+
+def get_user_for_edit(actor: Actor, pk: object) -> User:
+    """A user whose account, roles and second factor the actor manages."""
+    user = get_user(actor, pk)
+    if not can_manage_users(actor):
+        raise Http404
+    return user
+
+
+def get_membership_for_edit(actor: Actor, pk: object, *, user: User) -> Membership:
+    """One of ``user``'s memberships (``user`` from ``get_user_for_edit``), to switch it on or off."""
+    if not can_manage_users(actor):
+        raise Http404
+    return get_object_or_404_scoped(Membership.objects.filter(user=user), pk=pk)

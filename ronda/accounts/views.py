@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.forms import BreakGlassForm, LoginForm, MembershipForm, OTPForm, UserCreateForm
@@ -28,8 +27,15 @@ from ronda.accounts.middleware import SESSION_ENDED_KEY, SESSION_KEY
 from ronda.core.http import client_ip
 from ronda.core.idempotency import once_per_submission
 from ronda.core.models import AuditAction
-from ronda.core.tenancy import actor_for, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor, id_param, service_errors_on
+from ronda.core.tenancy import actor_for
+from ronda.core.views_helpers import (
+    ActorRequest,
+    actor_required,
+    flash_errors,
+    get_actor,
+    id_param,
+    service_errors_on,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -124,7 +130,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_view(request: HttpRequest) -> HttpResponse:
+def otp_view(request: ActorRequest) -> HttpResponse:
     """Enrol an authenticator app (first time) or verify a code (every sign-in)."""
     actor = get_actor(request)
     if request.user.is_verified():  # type: ignore[union-attr]
@@ -133,8 +139,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     form = OTPForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "next": _safe_next(request), "enrolling": device is None}
     if device is None:
-        pending_id = request.session.get("ronda_otp_pending")
-        pending = TOTPDevice.objects.filter(pk=pending_id, user=actor.user, confirmed=False).first()
+        pending = policies.own_pending_otp_device(actor, request.session.get("ronda_otp_pending"))
         if pending is None:
             pending = services.start_otp_enrollment(user=actor.user)
             request.session["ronda_otp_pending"] = pending.pk
@@ -176,7 +181,7 @@ def switch_membership(request: HttpRequest) -> HttpResponseBase:
 
 @require_http_methods(["GET", "POST"])
 @actor_required()
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: ActorRequest) -> HttpResponse:
     """The signed-in user's API tokens (name, created, last used, expiry), each one revocable."""
     actor = get_actor(request)
     if request.method == "POST":
@@ -189,12 +194,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_break_glass)
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: ActorRequest) -> HttpResponse:
     """An administrator opens (or closes) time-boxed access to children's personal data."""
     actor = get_actor(request)
     form = BreakGlassForm(request.POST or None) if request.POST.get("action") != "end" else BreakGlassForm()
     if request.method == "POST" and request.POST.get("action") == "end":
-        grant = get_object_or_404_scoped(policies.own_break_glass_grants(actor), pk=id_param(request.POST.get("grant")))
+        grant = policies.get_own_break_glass_grant(actor, id_param(request.POST.get("grant")))
         services.end_break_glass(actor=actor, grant=grant)
         messages.success(request, _("Break-glass access closed."))
         return redirect("accounts:break_glass")
@@ -224,9 +229,13 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 # --- User management (administrators) -------------------------------------------------
 @actor_required(policies.can_manage_users)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
-    users = policies.visible_users(actor).prefetch_related("memberships__org_unit").order_by("username")
+    users = (
+        policies.visible_users(actor)
+        .prefetch_related("memberships__org_unit", "memberships__area")
+        .order_by("username")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(username__icontains=q) | users.filter(last_name__icontains=q)
@@ -239,19 +248,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_users)
 @once_per_submission
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        # Errors naming no field come from the password validators.
+        with service_errors_on(form, non_field="password"):
             user = services.create_user(actor=actor, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error("password", exc.messages)
-        else:
             messages.success(request, _("User created. Now give them a role."))
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
@@ -259,17 +262,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_users)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    user = get_object_or_404_scoped(policies.visible_users(actor), pk=pk)
+    user = policies.get_user_for_edit(actor, pk) if request.method == "POST" else policies.get_user(actor, pk)
     form = MembershipForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action")
         if action in {"activate", "deactivate"}:
-            try:
+            button = forms.Form()  # the button sends no fields; its refusal goes the same way as a form's
+            with service_errors_on(button):
                 services.set_user_active(actor=actor, user=user, active=action == "activate")
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            flash_errors(request, button)
             return redirect("accounts:user_detail", pk=user.pk)
         if action == "otp_reset":
             services.reset_otp(actor=actor, user=user)
@@ -279,12 +282,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("accounts:user_detail", pk=user.pk)
         if action in {"membership_on", "membership_off"}:
-            membership = get_object_or_404_scoped(user.memberships.all(), pk=request.POST.get("membership"))
+            membership = policies.get_membership_for_edit(actor, request.POST.get("membership"), user=user)
             services.set_membership_active(actor=actor, membership=membership, active=action == "membership_on")
             return redirect("accounts:user_detail", pk=user.pk)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_errors_on(form, rename={"org_unit": "org_unit_code"}):
                 services.add_membership(
                     actor=actor,
                     user=user,
@@ -293,14 +296,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     area=data["area"],
                     institution=data["institution"],
                 )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.message_dict.items():
-                        target = "org_unit_code" if field == "org_unit" else field
-                        form.add_error(target if target in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc.messages)
-            else:
                 messages.success(request, _("Role added."))
                 return redirect("accounts:user_detail", pk=user.pk)
     memberships = user.memberships.select_related("org_unit", "area", "institution").order_by("-is_active", "role")
@@ -308,6 +303,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": user,
         "memberships": memberships,
         "form": form,
-        "has_authenticator": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "has_authenticator": otp.confirmed_device(user) is not None,
     }
     return render(request, "accounts/user_detail.html", context)

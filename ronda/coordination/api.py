@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -22,7 +23,7 @@ from ronda.coordination.models import (
 )
 from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
 from ronda.core.api_utils import reject_unknown_query
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.views_helpers import ApiRequest
 from ronda.territory.models import Area
 
 router = Router(tags=["coordination"])
@@ -32,6 +33,7 @@ Kind = Literal["ordinary", "extraordinary", "urgent"]
 Mode = Literal["in_person", "virtual"]
 MeetingStatusValue = Literal["scheduled", "held", "cancelled"]
 AgreementStatusValue = Literal["pending", "in_progress", "done", "cancelled"]
+M = TypeVar("M", bound=Model)
 
 
 # --- Schemas ---------------------------------------------------------------------------
@@ -185,10 +187,6 @@ class NoteIn(StrictSchema):
 
 
 # --- Helpers ---------------------------------------------------------------------------
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
 def _aware(value: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -261,43 +259,39 @@ def _agreement_detail(a: Agreement) -> dict[str, Any]:
     }
 
 
-def _managed_body(actor: Actor, body_id: int) -> CoordinationBody:
-    """A body this actor may write to; 404 before looking at the payload, so refusals say nothing."""
-    body = get_object_or_404_scoped(policies.visible_bodies(actor), pk=body_id)
-    if not policies.can_manage_body(actor, body):
-        raise Http404
-    return body
-
-
-def _in_body(model: Any, pk: int | None, field: str, message: str, **where: Any) -> Any:
-    """An object referenced by id that must belong to ``body``; 422 on the field otherwise."""
+def _in_body(choices: QuerySet[M], pk: int | None, field: str, message: str) -> M | None:
+    """An object referenced by id among those the policy allows for the body; 422 on the field otherwise."""
     if pk is None:
         return None
-    found = model.objects.filter(pk=pk, **where).first()
+    found = choices.filter(pk=pk).first()
     if found is None:
         raise ValidationError({field: message})
     return found
 
 
 def _commission(pk: int | None, body: CoordinationBody) -> Commission | None:
-    return _in_body(Commission, pk, "commission_id", _("Choose a commission of this body."), body=body)  # type: ignore[no-any-return]
+    return _in_body(policies.commissions_of(body), pk, "commission_id", _("Choose a commission of this body."))
 
 
 def _owners(
     body: CoordinationBody, area_id: int | None, member_id: int | None
 ) -> tuple[Area | None, BodyMember | None]:
-    area = _in_body(Area, area_id, "owner_area_id", _("Choose an area of this municipality."), org_unit=body.org_unit)
-    member = _in_body(BodyMember, member_id, "owner_member_id", _("Choose a member of this body."), body=body)
+    area = _in_body(policies.areas_of(body), area_id, "owner_area_id", _("Choose an area of this municipality."))
+    member = _in_body(policies.members_of(body), member_id, "owner_member_id", _("Choose a member of this body."))
     return area, member
+
+
+def _meeting(pk: int | None, body: CoordinationBody) -> Meeting | None:
+    return _in_body(policies.meetings_of(body), pk, "meeting_id", _("Choose a meeting of this body."))
 
 
 # --- Meetings --------------------------------------------------------------------------
 @router.get("/meetings", response={200: MeetingPage, **READ_ERRORS}, summary="Meetings of the bodies you can see")
-def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+def list_meetings(request: ApiRequest, filters: Query[MeetingFilters]) -> Any:
     reject_unknown_query(request, MeetingFilters)
-    if not policies.can_view_body_business(_actor(request)):
+    if not policies.can_view_body_business(request.actor):
         raise Http404  # the same answer as the pages give these roles
-    meetings = policies.visible_meetings(_actor(request)).order_by("-scheduled_at", "-id")
+    meetings = policies.visible_meetings(request.actor).order_by("-scheduled_at", "-id")
     if filters.body is not None:
         meetings = meetings.filter(body_id=filters.body)
     if filters.year is not None:
@@ -319,15 +313,14 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     response={200: MeetingDetailOut, **READ_ERRORS},
     summary="One meeting with its agenda and attendance",
 )
-def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
-    qs = selectors.meeting_record(policies.visible_meetings(_actor(request)))
-    return _meeting_detail(get_object_or_404_scoped(qs, pk=meeting_id))
+def get_meeting(request: ApiRequest, meeting_id: int) -> Any:
+    return _meeting_detail(policies.get_meeting(request.actor, meeting_id, shape=selectors.meeting_record))
 
 
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS}, summary="Schedule a meeting")
-def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
-    actor = _actor(request)
-    body = _managed_body(actor, payload.body_id)
+def create_meeting(request: ApiRequest, payload: MeetingIn) -> Any:
+    actor = request.actor
+    body = policies.get_body_for_edit(actor, payload.body_id)  # 404 before the payload is looked at
     meeting = services.schedule_meeting(
         actor=actor,
         body=body,
@@ -339,8 +332,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
         commission=_commission(payload.commission_id, body),
         status=payload.status,
     )
-    qs = selectors.meeting_record(policies.visible_meetings(actor))
-    return Status(201, _meeting_detail(qs.get(pk=meeting.pk)))
+    return Status(201, _meeting_detail(policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record)))
 
 
 @router.patch(
@@ -348,11 +340,9 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     response={200: MeetingDetailOut, **WRITE_ERRORS},
     summary="Change a meeting (send the version you read)",
 )
-def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
-    actor = _actor(request)
-    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=meeting_id)
-    if not policies.can_manage_body(actor, meeting.body):
-        raise Http404
+def update_meeting(request: ApiRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_edit(actor, meeting_id)
     sent = payload.model_fields_set - {"version"}
     fields: dict[str, Any] = {k: getattr(payload, k) for k in sent if k != "commission_id"}
     if "scheduled_at" in fields and fields["scheduled_at"] is not None:
@@ -366,8 +356,7 @@ def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch)
         if name in fields and fields[name] is None:
             fields[name] = ""
     services.update_meeting(actor=actor, meeting=meeting, expected_version=payload.version, **fields)
-    qs = selectors.meeting_record(policies.visible_meetings(actor))
-    return _meeting_detail(qs.get(pk=meeting.pk))
+    return _meeting_detail(policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record))
 
 
 # --- Agreements ------------------------------------------------------------------------
@@ -376,11 +365,11 @@ def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch)
     response={200: AgreementPage, **READ_ERRORS},
     summary="Agreements you can see (an area focal point: only their area's)",
 )
-def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
+def list_agreements(request: ApiRequest, filters: Query[AgreementFilters]) -> Any:
     reject_unknown_query(request, AgreementFilters)
-    if not policies.can_view_agreements(_actor(request)):
+    if not policies.can_view_agreements(request.actor):
         raise Http404  # the same answer as the pages give these roles
-    agreements = policies.visible_agreements(_actor(request))
+    agreements = policies.visible_agreements(request.actor)
     if filters.body is not None:
         agreements = agreements.filter(body_id=filters.body)
     if filters.area is not None:
@@ -405,17 +394,16 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 @router.get(
     "/agreements/{int:agreement_id}", response={200: AgreementDetailOut, **READ_ERRORS}, summary="One agreement"
 )
-def get_agreement(request: HttpRequest, agreement_id: int) -> Any:
-    agreement = get_object_or_404_scoped(policies.visible_agreements(_actor(request)), pk=agreement_id)
-    return _agreement_detail(agreement)
+def get_agreement(request: ApiRequest, agreement_id: int) -> Any:
+    return _agreement_detail(policies.get_agreement(request.actor, agreement_id))
 
 
 @router.post("/agreements", response={201: AgreementDetailOut, **WRITE_ERRORS}, summary="Record an agreement")
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
-    actor = _actor(request)
-    body = _managed_body(actor, payload.body_id)
+def create_agreement(request: ApiRequest, payload: AgreementIn) -> Any:
+    actor = request.actor
+    body = policies.get_body_for_edit(actor, payload.body_id)  # 404 before the payload is looked at
     area, member = _owners(body, payload.owner_area_id, payload.owner_member_id)
-    meeting = _in_body(Meeting, payload.meeting_id, "meeting_id", _("Choose a meeting of this body."), body=body)
+    meeting = _meeting(payload.meeting_id, body)
     agreement = services.create_agreement(
         actor=actor,
         body=body,
@@ -427,7 +415,7 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
         status=payload.status,
         completed_on=payload.completed_on,
     )
-    return Status(201, _agreement_detail(policies.visible_agreements(actor).get(pk=agreement.pk)))
+    return Status(201, _agreement_detail(policies.get_agreement(actor, agreement.pk)))
 
 
 @router.patch(
@@ -435,11 +423,10 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     response={200: AgreementDetailOut, **WRITE_ERRORS},
     summary="Change an agreement (an area focal point may change only status and completed_on)",
 )
-def update_agreement(request: HttpRequest, agreement_id: int, payload: AgreementPatch) -> Any:
-    actor = _actor(request)
-    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=agreement_id)
-    if not policies.can_follow_up_agreement(actor, agreement):
-        raise Http404  # the service then decides which fields this actor may change
+def update_agreement(request: ApiRequest, agreement_id: int, payload: AgreementPatch) -> Any:
+    actor = request.actor
+    # The service then decides which fields this actor may change (a focal point: status only).
+    agreement = policies.get_agreement_for_follow_up(actor, agreement_id)
     body = agreement.body
     sent = payload.model_fields_set - {"version"}
     fields: dict[str, Any] = {}
@@ -454,11 +441,9 @@ def update_agreement(request: HttpRequest, agreement_id: int, payload: Agreement
     if "owner_member_id" in sent:
         fields["owner_member"] = _owners(body, None, payload.owner_member_id)[1]
     if "meeting_id" in sent:
-        fields["meeting"] = _in_body(
-            Meeting, payload.meeting_id, "meeting_id", _("Choose a meeting of this body."), body=body
-        )
+        fields["meeting"] = _meeting(payload.meeting_id, body)
     services.update_agreement(actor=actor, agreement=agreement, expected_version=payload.version, **fields)
-    return _agreement_detail(policies.visible_agreements(actor).get(pk=agreement.pk))
+    return _agreement_detail(policies.get_agreement(actor, agreement.pk))
 
 
 @router.post(
@@ -466,10 +451,8 @@ def update_agreement(request: HttpRequest, agreement_id: int, payload: Agreement
     response={201: AgreementDetailOut, **WRITE_ERRORS},
     summary="Add a follow-up note",
 )
-def add_note(request: HttpRequest, agreement_id: int, payload: NoteIn) -> Any:
-    actor = _actor(request)
-    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=agreement_id)
-    if not policies.can_follow_up_agreement(actor, agreement):
-        raise Http404
+def add_note(request: ApiRequest, agreement_id: int, payload: NoteIn) -> Any:
+    actor = request.actor
+    agreement = policies.get_agreement_for_follow_up(actor, agreement_id)
     services.add_agreement_note(actor=actor, agreement=agreement, text=payload.text)
     return Status(201, _agreement_detail(agreement))

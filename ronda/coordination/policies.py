@@ -9,12 +9,14 @@ Answering the anonymous questionnaire is decided by being a member of the body, 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from ronda.coordination.models import (
+    AgendaItem,
     Agreement,
     AgreementQuerySet,
     BodyMember,
@@ -24,8 +26,11 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.core.roles import Role
-from ronda.core.tenancy import Actor
-from ronda.territory.models import Level, OrgUnit
+from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.territory.models import Area, Level, OrgUnit
+
+if TYPE_CHECKING:
+    from ronda.core.tenancy import Shape
 
 READER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
@@ -123,6 +128,13 @@ def can_edit_agreement(actor: Actor | None, agreement: Agreement) -> bool:
     return can_manage_body(actor, agreement.body)
 
 
+def can_follow_up_some_agreement(actor: Actor | None) -> bool:
+    """The module-level check of the follow-up actions (the object check is ``can_follow_up_agreement``)."""
+    if can_manage_some_body(actor):
+        return True
+    return actor is not None and actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None
+
+
 def can_follow_up_agreement(actor: Actor | None, agreement: Agreement) -> bool:
     """Status changes and follow-up notes: the coordinator, and the focal point of the owner area."""
     if can_manage_body(actor, agreement.body):
@@ -181,6 +193,122 @@ def can_answer_round(actor: Actor | None, round_: QuestionnaireRound) -> bool:
 
 def can_view_results(actor: Actor | None, round_: QuestionnaireRound) -> bool:
     return can_view_body_business(actor) and visible_rounds(actor).filter(pk=round_.pk).exists()
+
+
+# --- One call per object: 404 for missing and forbidden alike (decisions 0005, 0015) ---------
+# Pages and API reach a record only through these. ``get_<thing>`` is for reading, ``get_<thing>_for_<verb>``
+# also checks the write permission and answers 404 (never 403) when it is refused. ``shape`` adds the
+# ``select_related``/``prefetch_related`` a page renders to the scoped queryset (``selectors``).
+def get_body(actor: Actor, pk: object) -> CoordinationBody:
+    return get_object_or_404_scoped(visible_bodies(actor), pk=pk)
+
+
+def get_body_for_edit(actor: Actor, pk: object) -> CoordinationBody:
+    """A body the actor may write to (its members, commissions, meetings, agreements, rounds)."""
+    body = get_body(actor, pk)
+    if not can_manage_body(actor, body):
+        raise Http404
+    return body
+
+
+def get_member(actor: Actor, pk: object) -> BodyMember:
+    return get_object_or_404_scoped(visible_members(actor), pk=pk)
+
+
+def get_member_for_edit(actor: Actor, pk: object) -> BodyMember:
+    member = get_member(actor, pk)
+    if not can_manage_body(actor, member.body):
+        raise Http404
+    return member
+
+
+def get_commission(actor: Actor, pk: object) -> Commission:
+    return get_object_or_404_scoped(visible_commissions(actor), pk=pk)
+
+
+def get_commission_for_edit(actor: Actor, pk: object) -> Commission:
+    commission = get_commission(actor, pk)
+    if not can_manage_body(actor, commission.body):
+        raise Http404
+    return commission
+
+
+def get_meeting(actor: Actor, pk: object, *, shape: Shape[Meeting] | None = None) -> Meeting:
+    return get_object_or_404_scoped(visible_meetings(actor), shape=shape, pk=pk)
+
+
+def get_meeting_for_edit(actor: Actor, pk: object) -> Meeting:
+    """A meeting the actor may change: its details, agenda, attendance, minutes and agreements."""
+    meeting = get_meeting(actor, pk)
+    if not can_manage_body(actor, meeting.body):
+        raise Http404
+    return meeting
+
+
+def get_agenda_item_for_edit(actor: Actor, pk: object, *, meeting: Meeting) -> AgendaItem:
+    """An item of the agenda of ``meeting`` (which the caller got from ``get_meeting_for_edit``)."""
+    items = AgendaItem.objects.filter(meeting__in=visible_meetings(actor)).filter(meeting=meeting)
+    item = get_object_or_404_scoped(items, pk=pk)
+    if not can_manage_body(actor, meeting.body):
+        raise Http404
+    return item
+
+
+def get_agreement(actor: Actor, pk: object) -> Agreement:
+    return get_object_or_404_scoped(visible_agreements(actor), pk=pk)
+
+
+def get_agreement_for_edit(actor: Actor, pk: object) -> Agreement:
+    """Text, owners and due date: the coordinator's."""
+    agreement = get_agreement(actor, pk)
+    if not can_edit_agreement(actor, agreement):
+        raise Http404
+    return agreement
+
+
+def get_agreement_for_follow_up(actor: Actor, pk: object) -> Agreement:
+    """Status and notes: also the focal point of the owner area."""
+    agreement = get_agreement(actor, pk)
+    if not can_follow_up_agreement(actor, agreement):
+        raise Http404
+    return agreement
+
+
+def get_round(actor: Actor, pk: object) -> QuestionnaireRound:
+    return get_object_or_404_scoped(visible_rounds(actor), pk=pk)
+
+
+def get_round_for_edit(actor: Actor, pk: object) -> QuestionnaireRound:
+    round_ = get_round(actor, pk)
+    if not can_manage_body(actor, round_.body):
+        raise Http404
+    return round_
+
+
+def get_round_to_answer(actor: Actor, pk: object) -> QuestionnaireRound:
+    """A round the actor may answer as a member of its body (closed, past its date or not theirs: 404)."""
+    round_ = get_object_or_404_scoped(answerable_rounds(actor), pk=pk)
+    if not can_answer_round(actor, round_):
+        raise Http404
+    return round_
+
+
+# --- What a meeting or an agreement of a body may point to (the API checks the ids it is sent) ----
+def commissions_of(body: CoordinationBody) -> QuerySet[Commission]:
+    return Commission.objects.filter(body=body)
+
+
+def meetings_of(body: CoordinationBody) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body=body)
+
+
+def members_of(body: CoordinationBody) -> QuerySet[BodyMember]:
+    return BodyMember.objects.filter(body=body)
+
+
+def areas_of(body: CoordinationBody) -> QuerySet[Area]:
+    """The areas of the body's municipality (owners of its agreements)."""
+    return Area.objects.filter(org_unit=body.org_unit)
 
 
 def audit_readers() -> dict[str, Any]:

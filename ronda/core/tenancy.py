@@ -7,8 +7,9 @@ allowed actions from it and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -173,6 +174,10 @@ def is_person(actor: Acting) -> TypeGuard[Actor]:
 
 
 M = TypeVar("M", bound="Model")
+# What a page may add to a policy's lookup of one record: the ``select_related`` and
+# ``prefetch_related`` it renders. It receives the policy's scoped queryset and must not filter it
+# (``policies.get_meeting(actor, pk, shape=selectors.meeting_record)``).
+Shape: TypeAlias = Callable[["QuerySet[M]"], "QuerySet[M]"]
 
 
 def actor_for(
@@ -194,11 +199,15 @@ def actor_for(
     )
 
 
-def get_object_or_404_scoped(queryset: QuerySet[M], **lookup: object) -> M:
-    """Fetch from an already-scoped queryset.
+def get_object_or_404_scoped(queryset: QuerySet[M], *, shape: Shape[M] | None = None, **lookup: object) -> M:
+    """Fetch from an already-scoped queryset (``shape``, if given, adds what the caller renders).
 
     Same answer for "missing" and "forbidden": the existence of a record is itself information.
+    Only the ``get_<thing>`` functions of the ``policies.py`` modules call this: views, API and
+    selectors ask them (``core/tests/test_lookups_in_policies.py``).
     """
+    if shape is not None:
+        queryset = shape(queryset)
     try:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field
 
 from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
 from ronda.core.api_utils import reject_unknown_query
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.views_helpers import ApiRequest
 from ronda.council import policies, selectors, services
 from ronda.council.models import (
     ChildrenCouncil,
@@ -146,10 +146,6 @@ class TransitionIn(StrictSchema):
 
 
 # --- Helpers --------------------------------------------------------------------------
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
 def _request_out(council_request: CouncilRequest) -> dict[str, Any]:
     area = council_request.routed_area
     return {
@@ -181,7 +177,7 @@ def _request_out(council_request: CouncilRequest) -> dict[str, Any]:
 def _area(council: ChildrenCouncil, area_id: int | None) -> Area | None:
     if area_id is None:
         return None
-    area = Area.objects.filter(pk=area_id, org_unit=council.org_unit).first()
+    area = policies.areas_of(council).filter(pk=area_id).first()
     if area is None:
         raise ValidationError(
             {"routed_area": _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name}}
@@ -192,19 +188,10 @@ def _area(council: ChildrenCouncil, area_id: int | None) -> Area | None:
 def _session(council: ChildrenCouncil, session_id: int | None) -> CouncilSession | None:
     if session_id is None:
         return None
-    session = council.sessions.filter(pk=session_id).first()
+    session = policies.sessions_of(council).filter(pk=session_id).first()
     if session is None:
         raise ValidationError({"session": _("Choose a session of this council.")})
     return session
-
-
-def _managed_request(actor: Actor, request_id: int) -> CouncilRequest:
-    if not policies.can_manage_any_council(actor):
-        raise PermissionDenied
-    council_request = get_object_or_404_scoped(policies.visible_requests(actor), pk=request_id)
-    if not policies.can_manage_request(actor, council_request):
-        raise PermissionDenied
-    return council_request
 
 
 # --- Councils -------------------------------------------------------------------------
@@ -213,9 +200,9 @@ def _managed_request(actor: Actor, request_id: int) -> CouncilRequest:
     response={200: CouncilPage, **READ_ERRORS},
     summary="Children's councils you can see, with counts (never members)",
 )
-def list_councils(request: HttpRequest) -> Any:
+def list_councils(request: ApiRequest) -> Any:
     reject_unknown_query(request, NoFilters)
-    actor = _actor(request)
+    actor = request.actor
     if not policies.can_view_councils(actor):
         raise Http404
     councils = list(policies.visible_councils(actor).order_by("org_unit__name", "id")[:500])
@@ -245,14 +232,14 @@ def list_councils(request: HttpRequest) -> Any:
     response={200: RequestPage, **READ_ERRORS},
     summary="Requests and proposals of the children's councils you can see",
 )
-def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
+def list_requests(request: ApiRequest, filters: Query[RequestFilters]) -> Any:
     reject_unknown_query(request, RequestFilters)
-    actor = _actor(request)
+    actor = request.actor
     if not policies.can_view_requests(actor):
         raise Http404
     requests = policies.visible_requests(actor)
     if filters.council is not None:
-        council = get_object_or_404_scoped(policies.councils_for_requests(actor), pk=filters.council)
+        council = policies.get_council_of_requests(actor, filters.council)
         requests = requests.filter(council=council)
     if filters.status is not None:
         requests = requests.filter(status=filters.status)
@@ -274,10 +261,8 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
 
 
 @router.get("/requests/{int:request_id}", response={200: RequestOut, **READ_ERRORS}, summary="One request")
-def get_request(request: HttpRequest, request_id: int) -> Any:
-    actor = _actor(request)
-    council_request = get_object_or_404_scoped(policies.visible_requests(actor), pk=request_id)
-    return _request_out(council_request)
+def get_request(request: ApiRequest, request_id: int) -> Any:
+    return _request_out(policies.get_request(request.actor, request_id))
 
 
 def _refuse_child_names(council: Any, confirmed: bool, **texts: str | None) -> None:
@@ -301,13 +286,13 @@ def _refuse_child_names(council: Any, confirmed: bool, **texts: str | None) -> N
     response={201: RequestOut, **WRITE_ERRORS},
     summary="Record a request or proposal (received; the answer is due after the council's response days)",
 )
-def create_request(request: HttpRequest, payload: RequestIn) -> Any:
-    actor = _actor(request)
+def create_request(request: ApiRequest, payload: RequestIn) -> Any:
+    actor = request.actor
     if not policies.can_manage_any_council(actor):
         raise PermissionDenied
     councils = policies.visible_councils(actor)
     if payload.council is not None:
-        council = get_object_or_404_scoped(councils, pk=payload.council)
+        council = policies.get_council(actor, payload.council)
     else:
         unit = actor.org_unit
         found = (
@@ -339,9 +324,9 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     response={200: RequestOut, **WRITE_ERRORS},
     summary="Edit a request (send the version you read; 409 if it changed)",
 )
-def update_request(request: HttpRequest, request_id: int, payload: RequestPatch) -> Any:
-    actor = _actor(request)
-    council_request = _managed_request(actor, request_id)
+def update_request(request: ApiRequest, request_id: int, payload: RequestPatch) -> Any:
+    actor = request.actor
+    council_request = policies.get_request_for_edit(actor, request_id)
     council = council_request.council
     given = payload.model_fields_set - {"version"}
     fields: dict[str, Any] = {}
@@ -373,9 +358,9 @@ def update_request(request: HttpRequest, request_id: int, payload: RequestPatch)
     response={200: RequestOut, **WRITE_ERRORS},
     summary="Move a request along received > under study > answered > implemented",
 )
-def transition_request(request: HttpRequest, request_id: int, payload: TransitionIn) -> Any:
-    actor = _actor(request)
-    council_request = _managed_request(actor, request_id)
+def transition_request(request: ApiRequest, request_id: int, payload: TransitionIn) -> Any:
+    actor = request.actor
+    council_request = policies.get_request_for_edit(actor, request_id)
     _refuse_child_names(council_request.council, payload.confirm_no_names, answer=payload.answer)
     updated = services.transition_request(
         actor=actor,

@@ -29,7 +29,7 @@ from ronda.council.models import (
     CouncilRequestQuerySet,
     CouncilSession,
 )
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory.models import Area, Level, OrgUnit
 
 QS = TypeVar("QS", bound=QuerySet[Any])
 
@@ -104,6 +104,12 @@ def can_view_members(actor: Actor | None) -> bool:
     if actor is None or actor.role not in COUNCIL_MANAGERS or not actor.may_read_personal_data:
         return False
     return not actor.is_admin or actor.in_break_glass
+
+
+def can_manage_members(actor: Actor | None) -> bool:
+    """The module-level check of the pages that change members: the same people who see them, since
+    only council managers do (which council each may change follows in ``get_member_for_edit``)."""
+    return can_view_members(actor) and can_manage_any_council(actor)
 
 
 def can_view_members_of(actor: Actor | None, council: ChildrenCouncil) -> bool:
@@ -187,6 +193,53 @@ def councils_for_requests(actor: Actor | None) -> QuerySet[ChildrenCouncil]:
 
 def can_manage_request(actor: Actor | None, council_request: CouncilRequest) -> bool:
     return can_manage_council(actor, council_request.council)
+
+
+# --- One call per object: 404 for missing and forbidden alike (decisions 0005, 0015) ---------
+# Pages and API reach a record only through these (members: ``get_member`` above, which logs).
+# ``get_<thing>_for_edit`` also checks the write permission and answers 404 when it is refused.
+def get_council(actor: Actor, pk: object) -> ChildrenCouncil:
+    return get_object_or_404_scoped(visible_councils(actor), pk=pk)
+
+
+def get_council_of_requests(actor: Actor, pk: object) -> ChildrenCouncil:
+    """A council whose requests the actor may list (an area focal point too, who sees nothing else of it)."""
+    return get_object_or_404_scoped(councils_for_requests(actor), pk=pk)
+
+
+def get_session_for_edit(actor: Actor, pk: object) -> CouncilSession:
+    session = get_object_or_404_scoped(visible_sessions(actor), pk=pk)
+    if not can_manage_council(actor, session.council):
+        raise Http404
+    return session
+
+
+def get_accountability_session_for_edit(actor: Actor, pk: object) -> AccountabilitySession:
+    session = get_object_or_404_scoped(visible_accountability_sessions(actor), pk=pk)
+    if not can_manage_council(actor, session.council):
+        raise Http404
+    return session
+
+
+def get_request(actor: Actor, pk: object) -> CouncilRequest:
+    return get_object_or_404_scoped(visible_requests(actor), pk=pk)
+
+
+def get_request_for_edit(actor: Actor, pk: object) -> CouncilRequest:
+    council_request = get_request(actor, pk)
+    if not can_manage_request(actor, council_request):
+        raise Http404
+    return council_request
+
+
+# --- What a request of a council may point to (the API checks the ids it is sent) ------------------
+def areas_of(council: ChildrenCouncil) -> QuerySet[Area]:
+    """The areas of the council's municipality, where its requests are routed."""
+    return Area.objects.filter(org_unit=council.org_unit)
+
+
+def sessions_of(council: ChildrenCouncil) -> QuerySet[CouncilSession]:
+    return CouncilSession.objects.filter(council=council)
 
 
 def audit_readers() -> dict[str, Any]:

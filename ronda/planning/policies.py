@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -24,11 +24,16 @@ from ronda.planning.models import (
     Measure,
     MeasureIndicator,
     Milestone,
+    Objective,
     PlanStatus,
     ProgressUpdate,
     SituationAnalysis,
+    StrategicLine,
 )
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory.models import Area, Level, OrgUnit
+
+if TYPE_CHECKING:
+    from ronda.core.tenancy import Shape
 
 M = TypeVar("M", bound=Model)
 
@@ -60,6 +65,12 @@ def can_read_plans(actor: Actor | None) -> bool:
 
 def can_create_plans(actor: Actor | None) -> bool:
     return actor is not None and actor.scope_path is not None and actor.role in PLAN_MANAGERS
+
+
+def can_record_some_progress(actor: Actor | None) -> bool:
+    """The module-level check of the progress form: plan managers and area focal points (which
+    measures each may report on follows in ``get_measure_for_progress``)."""
+    return actor is not None and actor.scope_path is not None and actor.role in PLAN_MANAGERS | {Role.AREA_FOCAL}
 
 
 def can_manage_plans(actor: Actor | None) -> bool:
@@ -190,8 +201,62 @@ def audit_readers() -> dict[str, Any]:
 
 
 # --- One call per object: 404 for missing and forbidden alike (decision 0015) ---------------
-def get_measure(actor: Actor, pk: object) -> Measure:
-    return get_object_or_404_scoped(visible_measures(actor), pk=pk)
+# Pages and API reach a record only through these. ``get_<thing>`` is for reading, ``get_<thing>_for_<verb>``
+# also checks the write permission and answers 404 (never 403) when it is refused. ``shape`` adds the
+# ``select_related``/``prefetch_related`` a page renders to the scoped queryset (``selectors``).
+def get_analysis(actor: Actor, pk: object, *, shape: Shape[SituationAnalysis] | None = None) -> SituationAnalysis:
+    return get_object_or_404_scoped(visible_analyses(actor), shape=shape, pk=pk)
+
+
+def get_analysis_for_edit(actor: Actor, pk: object) -> SituationAnalysis:
+    """A diagnosis the actor may change (its findings, workshops and opportunities too)."""
+    analysis = get_analysis(actor, pk)
+    if not can_edit_analysis(actor, analysis):
+        raise Http404
+    return analysis
+
+
+def get_opportunity(actor: Actor, pk: object) -> ImprovementOpportunity:
+    return get_object_or_404_scoped(visible_opportunities(actor), pk=pk)
+
+
+def get_opportunity_for_edit(actor: Actor, pk: object) -> ImprovementOpportunity:
+    opportunity = get_opportunity(actor, pk)
+    if not can_edit_analysis(actor, opportunity.analysis):
+        raise Http404
+    return opportunity
+
+
+def get_plan(actor: Actor, pk: object) -> LocalPlan:
+    return get_object_or_404_scoped(visible_plans(actor), pk=pk)
+
+
+def get_plan_for_edit(actor: Actor, pk: object) -> LocalPlan:
+    """A plan the actor may shape (lines, objectives, measures): not once it is evaluated."""
+    plan = get_plan(actor, pk)
+    if not can_edit_plan(actor, plan):
+        raise Http404
+    return plan
+
+
+def get_plan_for_status_change(actor: Actor, pk: object) -> LocalPlan:
+    plan = get_plan(actor, pk)
+    if not can_change_plan_status(actor, plan):
+        raise Http404
+    return plan
+
+
+def get_line_for_edit(actor: Actor, pk: object) -> StrategicLine:
+    """A strategic line of a plan the actor may shape (to add objectives to it)."""
+    lines = StrategicLine.objects.select_related("plan__org_unit").filter(plan__in=visible_plans(actor))
+    line = get_object_or_404_scoped(lines, pk=pk)
+    if not can_edit_plan(actor, line.plan):
+        raise Http404
+    return line
+
+
+def get_measure(actor: Actor, pk: object, *, shape: Shape[Measure] | None = None) -> Measure:
+    return get_object_or_404_scoped(visible_measures(actor), shape=shape, pk=pk)
 
 
 def get_measure_for_edit(actor: Actor, pk: object) -> Measure:
@@ -209,6 +274,11 @@ def get_measure_for_progress(actor: Actor, pk: object) -> Measure:
     return measure
 
 
+def get_evidence(actor: Actor, pk: object) -> Evidence:
+    """An evidence file: the same policy as its measure decides who gets it."""
+    return get_object_or_404_scoped(visible_evidence(actor), pk=pk)
+
+
 def get_indicator_for_edit(actor: Actor, pk: object) -> MeasureIndicator:
     indicator = get_object_or_404_scoped(visible_indicators(actor), pk=pk)
     if not can_edit_measure(actor, indicator.measure):
@@ -221,3 +291,18 @@ def get_milestone_for_edit(actor: Actor, pk: object) -> Milestone:
     if not can_edit_measure(actor, milestone.measure):
         raise Http404
     return milestone
+
+
+# --- What a measure of a plan may point to (the API checks the ids it is sent against these) -------
+def objectives_of(plan: LocalPlan) -> QuerySet[Objective]:
+    return Objective.objects.filter(line__plan=plan)
+
+
+def areas_of(plan: LocalPlan) -> QuerySet[Area]:
+    """The areas of the plan's municipality (responsible and co-responsible areas, the plan page's filter)."""
+    return Area.objects.filter(org_unit_id=plan.org_unit_id)
+
+
+def opportunities_for(plan: LocalPlan) -> QuerySet[ImprovementOpportunity]:
+    """The improvement opportunities of the municipality's diagnoses, which a measure may come from."""
+    return ImprovementOpportunity.objects.filter(analysis__org_unit_id=plan.org_unit_id)

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, Window
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from ronda.core.api_schemas import READ_ERRORS, Id
 from ronda.core.api_utils import reject_unknown_query
-from ronda.core.tenancy import get_object_or_404_scoped
+from ronda.core.views_helpers import ApiRequest
 from ronda.territory import policies
 from ronda.territory.models import Level, OrgUnit
 
@@ -71,18 +70,16 @@ def _out(unit: OrgUnit) -> dict[str, Any]:
     response={200: OrgUnitPage, **READ_ERRORS},
     summary="Org units you can see, filtered by level, parent or subtree",
 )
-def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
+def list_org_units(request: ApiRequest, filters: Query[OrgUnitFilters]) -> Any:
     reject_unknown_query(request, OrgUnitFilters)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     units = policies.visible_org_units(actor)
     if filters.within is not None:
         own = actor.org_unit
         if own is not None and own.pk == filters.within:
             anchor_path = own.path  # the actor's own unit: already loaded with the membership
         else:
-            anchor_path = get_object_or_404_scoped(
-                policies.visible_org_units(actor).only("id", "path"), pk=filters.within
-            ).path
+            anchor_path = policies.subtree_path(actor, filters.within)
         # Still through the policy (never a queryset rebuilt beside it): the anchor's range narrows
         # the actor's own range, and both are the same index range scan.
         units = units.filter(path__startswith=anchor_path)
@@ -109,9 +106,8 @@ def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]) -> Any:
 
 
 @router.get("/{int:unit_id}", response={200: OrgUnitDetailOut, **READ_ERRORS}, summary="One org unit")
-def get_org_unit(request: HttpRequest, unit_id: int) -> Any:
-    actor = request.actor  # type: ignore[attr-defined]
-    unit = get_object_or_404_scoped(policies.visible_org_units(actor).select_related("parent"), pk=unit_id)
+def get_org_unit(request: ApiRequest, unit_id: int) -> Any:
+    unit = policies.get_org_unit(request.actor, unit_id)
     data = _out(unit)
     data.update(
         {

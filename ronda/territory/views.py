@@ -7,26 +7,24 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ronda.core import spreadsheets
-from ronda.core.errors import ConflictError
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, apply_errors, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.territory import importers, policies, services
 from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
-from ronda.territory.models import Level
+from ronda.territory.models import Institution, Level
 
 
 @actor_required(policies.can_view_territory)
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     roots = policies.visible_roots(actor)
     if roots.count() == 1:
@@ -42,9 +40,9 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(policies.can_view_territory)
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    unit = get_object_or_404_scoped(policies.visible_org_units(actor).select_related("parent"), pk=pk)
+    unit = policies.get_org_unit(actor, pk)
     children = unit.children.annotate(children_count=Count("children")).order_by("name")
     q = request.GET.get("q", "").strip()
     if q:
@@ -64,18 +62,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": unit.areas.order_by("name") if unit.level == Level.MUNICIPALITY else None,
         "can_import": policies.can_import_org_units(actor) and unit.level < Level.COMMUNITY,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "territory/partials/children.html", context)
     return render(request, "territory/unit_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_territory)
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_edit_territory)
+def unit_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    unit = get_object_or_404_scoped(policies.visible_org_units(actor), pk=pk)
-    if not policies.can_edit_org_unit(actor, unit):
-        raise Http404
+    unit = policies.get_org_unit_for_edit(actor, pk)
     form = OrgUnitForm(
         request.POST or None,
         initial={"code": unit.code, "name": unit.name, "is_active": unit.is_active, "version": unit.version},
@@ -83,7 +79,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_org_unit(
                 actor=actor,
                 unit=unit,
@@ -92,27 +88,20 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 is_active=data["is_active"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:unit_detail", pk=unit.pk)
     return render(request, "territory/unit_form.html", {"form": form, "unit": unit, "parent": unit.parent})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_territory)
+@actor_required(policies.can_edit_territory)
 @once_per_submission
-def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def unit_create(request: ActorRequest, parent_pk: int) -> HttpResponse:
     actor = get_actor(request)
-    parent = get_object_or_404_scoped(policies.visible_org_units(actor), pk=parent_pk)
-    if parent.level >= Level.COMMUNITY or not policies.can_create_child(actor, parent, parent.level + 1):
-        raise Http404
+    parent = policies.get_parent_for_new_unit(actor, parent_pk)
     form = OrgUnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             unit = services.create_org_unit(
                 actor=actor,
                 code=form.cleaned_data["code"],
@@ -120,9 +109,6 @@ def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
                 level=parent.level + 1,
                 parent=parent,
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Unit created."))
             return redirect("territory:unit_detail", pk=unit.pk)
     return render(
@@ -152,7 +138,7 @@ def _import_dir() -> Path:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_import_org_units)
-def unit_import(request: HttpRequest) -> HttpResponse:
+def unit_import(request: ActorRequest) -> HttpResponse:
     """Step 1: upload and dry run. Step 2 (``confirm``): apply the same file, all or nothing."""
     actor = get_actor(request)
     report = None
@@ -195,7 +181,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 # --- Areas ----------------------------------------------------------------------------
 @actor_required(policies.can_view_territory)
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     areas = policies.visible_areas(actor).order_by("org_unit__name", "name")
     page = Paginator(areas, 100).get_page(request.GET.get("page"))
@@ -208,34 +194,27 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_territory)
+@actor_required(policies.can_edit_territory)
 @once_per_submission
-def area_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def area_create(request: ActorRequest, unit_pk: int) -> HttpResponse:
     actor = get_actor(request)
-    unit = get_object_or_404_scoped(policies.visible_org_units(actor), pk=unit_pk, level=Level.MUNICIPALITY)
-    if not policies.can_edit_areas_of(actor, unit):
-        raise Http404
+    unit = policies.get_municipality_for_areas(actor, unit_pk)
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.create_area(
                 actor=actor, org_unit=unit, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Area created."))
             return redirect("territory:area_list")
     return render(request, "territory/area_form.html", {"form": form, "unit": unit, "area": None})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_territory)
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_edit_territory)
+def area_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    area = get_object_or_404_scoped(policies.visible_areas(actor), pk=pk)
-    if not policies.can_edit_areas_of(actor, area.org_unit):
-        raise Http404
+    area = policies.get_area_for_edit(actor, pk)
     form = AreaForm(
         request.POST or None,
         initial={"name": area.name, "kind": area.kind, "is_active": area.is_active, "version": area.version},
@@ -243,7 +222,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_area(
                 actor=actor,
                 area=area,
@@ -252,11 +231,6 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 is_active=data["is_active"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:area_list")
     return render(request, "territory/area_form.html", {"form": form, "unit": area.org_unit, "area": area})
@@ -264,7 +238,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Institutions ---------------------------------------------------------------------
 @actor_required(policies.can_view_territory)
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     institutions = policies.visible_institutions(actor).prefetch_related("services").order_by("name")
     q = request.GET.get("q", "").strip()
@@ -285,17 +259,19 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         "kinds": InstitutionKind.choices,
         "can_create": policies.can_create_institution(actor),
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "territory/partials/institution_results.html", context)
     return render(request, "territory/institution_list.html", context)
 
 
+def _with_services(institutions: QuerySet[Institution]) -> QuerySet[Institution]:
+    return institutions.prefetch_related("services", "jurisdiction")
+
+
 @actor_required(policies.can_view_territory)
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    institution = get_object_or_404_scoped(
-        policies.visible_institutions(actor).prefetch_related("services", "jurisdiction"), pk=pk
-    )
+    institution = policies.get_institution(actor, pk, shape=_with_services)
     return render(
         request,
         "territory/institution_detail.html",
@@ -327,43 +303,40 @@ FIELDS = ("name", "acronym", "kind", "address", "phone", "email", "website", "op
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_institution)
 @once_per_submission
-def institution_create(request: HttpRequest) -> HttpResponse:
+def institution_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     form = InstitutionForm(request.POST or None, visible_units=policies.visible_org_units(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            institution = services.create_institution(
-                actor=actor,
-                seat=data["seat_code"],
-                jurisdiction=data["jurisdiction_codes"],
-                services=data["services"],
-                **{k: data[k] for k in FIELDS},
-            )
+            with service_errors_on(form):
+                institution = services.create_institution(
+                    actor=actor,
+                    seat=data["seat_code"],
+                    jurisdiction=data["jurisdiction_codes"],
+                    services=data["services"],
+                    **{k: data[k] for k in FIELDS},
+                )
+                messages.success(request, _("Institution registered."))
+                return redirect("territory:institution_detail", pk=institution.pk)
         except PermissionDenied:
+            # A seat outside the coordinator's municipality: a mistake in the form, not a forbidden page.
             form.add_error("seat_code", _("You cannot register institutions there."))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Institution registered."))
-            return redirect("territory:institution_detail", pk=institution.pk)
     return render(request, "territory/institution_form.html", {"form": form, "institution": None})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_territory)
-def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_edit_territory)
+def institution_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    institution = get_object_or_404_scoped(policies.visible_institutions(actor), pk=pk)
-    if not policies.can_edit_institution(actor, institution):
-        raise Http404
+    institution = policies.get_institution_for_edit(actor, pk)
     form = InstitutionForm(
         request.POST or None, initial=_institution_initial(institution), visible_units=policies.visible_org_units(actor)
     )
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_institution(
                 actor=actor,
                 institution=institution,
@@ -372,18 +345,13 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services=data["services"],
                 **{k: data[k] for k in FIELDS},
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("territory:institution_detail", pk=institution.pk)
     return render(request, "territory/institution_form.html", {"form": form, "institution": institution})
 
 
 @actor_required(policies.can_import_org_units)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: ActorRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unidades.csv"'
     spreadsheets.csv_writer(response).writerow(["code", "name", "level", "parent_code"])

@@ -6,9 +6,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ronda.coordination import policies, services
 from ronda.coordination.forms import AgreementForm, AgreementStatusForm, NoteForm
 from ronda.coordination.models import Agreement, AgreementStatus
-from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
-from ronda.core.errors import ConflictError
+from ronda.coordination.views.common import body_context, is_htmx, resolve_body
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor, id_param
+from ronda.core.views_helpers import (
+    ActorRequest,
+    actor_required,
+    flash_errors,
+    get_actor,
+    id_param,
+    service_errors_on,
+)
 from ronda.territory.models import Area
 
 AGREEMENT_FIELDS = ("text", "owner_area", "owner_member", "due_date", "status", "completed_on")
@@ -33,7 +37,7 @@ def _detail_url(agreement: Agreement) -> str:
 
 
 @actor_required(policies.can_view_agreements)
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     agreements = policies.visible_agreements(actor)
     bodies = policies.visible_bodies(actor).order_by("org_unit__name")
@@ -77,22 +81,17 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def agreement_create(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def agreement_create(request: ActorRequest, meeting_pk: int) -> HttpResponse:
     """Agreements are adopted in a meeting: they are created from its page."""
     actor = get_actor(request)
-    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=meeting_pk)
+    meeting = policies.get_meeting_for_edit(actor, meeting_pk)
     body = meeting.body
-    if not policies.can_manage_body(actor, body):
-        raise Http404
     form = AgreementForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.create_agreement(
                 actor=actor, body=body, meeting=meeting, **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS}
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Agreement recorded."))
             if "another" in request.POST:
                 return redirect("coordination:agreement_create", meeting_pk=meeting.pk)
@@ -102,9 +101,9 @@ def agreement_create(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 
 @actor_required(policies.can_view_agreements)
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
+    agreement = policies.get_agreement(actor, pk)
     can_follow_up = policies.can_follow_up_agreement(actor, agreement)
     context = {
         **body_context(agreement.body, actor),
@@ -125,27 +124,20 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
-    if not policies.can_edit_agreement(actor, agreement):
-        raise Http404
+    agreement = policies.get_agreement_for_edit(actor, pk)
     initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
     form = AgreementForm(request.POST or None, body=agreement.body, initial={**initial, "version": agreement.version})
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_agreement(
                 actor=actor,
                 agreement=agreement,
                 expected_version=form.cleaned_data["version"],
                 **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS},
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect(_detail_url(agreement))
     context = {
@@ -157,22 +149,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coordination/agreement_form.html", context)
 
 
-def _follow_up_target(request: HttpRequest, pk: int) -> Agreement:
-    actor = get_actor(request)
-    agreement = get_object_or_404_scoped(policies.visible_agreements(actor), pk=pk)
-    if not policies.can_follow_up_agreement(actor, agreement):
-        raise Http404
-    return agreement
-
-
 @require_POST
-@actor_required(policies.can_view_agreements)
-def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_follow_up_some_agreement)
+def agreement_status(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    agreement = _follow_up_target(request, pk)
+    agreement = policies.get_agreement_for_follow_up(actor, pk)
     form = AgreementStatusForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_agreement(
                 actor=actor,
                 agreement=agreement,
@@ -180,32 +164,21 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 completed_on=form.cleaned_data["completed_on"],
             )
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
             messages.success(request, _("Status updated."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    flash_errors(request, form)
     return redirect(_detail_url(agreement))
 
 
 @require_POST
-@actor_required(policies.can_view_agreements)
+@actor_required(policies.can_follow_up_some_agreement)
 @once_per_submission
-def agreement_note(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_note(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    agreement = _follow_up_target(request, pk)
+    agreement = policies.get_agreement_for_follow_up(actor, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_agreement_note(actor=actor, agreement=agreement, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
     if is_htmx(request):
         notes = agreement.notes.select_related("author").order_by("created_at")
         fresh = NoteForm() if not form.errors else form
@@ -213,9 +186,7 @@ def agreement_note(request: HttpRequest, pk: int) -> HttpResponse:
             request, "coordination/partials/notes.html", {"agreement": agreement, "notes": notes, "note_form": fresh}
         )
     if form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
     else:
         messages.success(request, _("Note added."))
     return redirect(_detail_url(agreement) + "#notes")

@@ -1,30 +1,28 @@
-"""What every coordination view shares: which body we are looking at, and form errors."""
+"""What every coordination view shares: which body we are looking at."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from ronda.coordination import policies
 from ronda.coordination.models import CoordinationBody
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the coordination views
+from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import ActorRequest
 
 BODY_PARAM = "mesa"
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
+def is_htmx(request: ActorRequest) -> bool:
+    return bool(request.htmx)
 
 
-def resolve_body(request: HttpRequest, actor: Actor) -> CoordinationBody | None:
+def resolve_body(request: ActorRequest, actor: Actor) -> CoordinationBody | None:
     """The body a page is about: ``?mesa=<id>``, else the body of the actor's own municipality,
     else the only body they can see. None when they see several (they choose on the overview)."""
     bodies = policies.visible_bodies(actor)
     raw = request.GET.get(BODY_PARAM)
     if raw:
-        return get_object_or_404_scoped(bodies, pk=raw)
+        return policies.get_body(actor, raw)
     unit = actor.org_unit
     if unit is not None:
         own = bodies.filter(org_unit=unit).first()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ronda.coordination import pdf, policies, selectors, services
 from ronda.coordination.forms import AgendaItemForm, ApproveMinutesForm, AttendanceForm, MeetingForm, MinutesForm
 from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
-from ronda.coordination.views.common import apply_errors, body_context, is_htmx, resolve_body
-from ronda.core.errors import ConflictError
+from ronda.coordination.views.common import body_context, is_htmx, resolve_body
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, flash_errors, get_actor, service_errors_on
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -32,7 +29,7 @@ def _detail_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 @actor_required(policies.can_view_body_business)
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None:
@@ -59,7 +56,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(policies.can_view_body_business)
-def calendar_redirect(request: HttpRequest) -> HttpResponse:
+def calendar_redirect(request: ActorRequest) -> HttpResponse:
     resolve_body(request, get_actor(request))  # 404 for a body the actor cannot see
     query = request.GET.urlencode()
     url = reverse("coordination:calendar", args=[timezone.localdate().year])
@@ -67,7 +64,7 @@ def calendar_redirect(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(policies.can_view_body_business)
-def calendar(request: HttpRequest, year: int) -> HttpResponse:
+def calendar(request: ActorRequest, year: int) -> HttpResponse:
     actor = get_actor(request)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
@@ -94,18 +91,15 @@ def _meeting_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None or not policies.can_manage_body(actor, body):
         raise Http404
     form = MeetingForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             meeting = services.schedule_meeting(actor=actor, body=body, **_meeting_fields(form.cleaned_data))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Meeting scheduled. Now prepare its agenda."))
             return redirect(_detail_url(meeting, "#agenda"))
     return render(
@@ -113,18 +107,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_meeting(request: HttpRequest, pk: int, *, manage: bool = False) -> Meeting:
-    actor = get_actor(request)
-    meeting = get_object_or_404_scoped(policies.visible_meetings(actor), pk=pk)
-    if manage and not policies.can_manage_body(actor, meeting.body):
-        raise Http404
-    return meeting
-
-
 @actor_required(policies.can_view_body_business)
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = get_object_or_404_scoped(selectors.meeting_record(policies.visible_meetings(actor)), pk=pk)
+    meeting = policies.get_meeting(actor, pk, shape=selectors.meeting_record)
     can_manage = policies.can_manage_body(actor, meeting.body)
     approve_form = None
     if can_manage and meeting.minutes_status == MinutesStatus.DRAFT:
@@ -147,9 +133,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
+    meeting = policies.get_meeting_for_edit(actor, pk)
     initial = {
         "kind": meeting.kind,
         "mode": meeting.mode,
@@ -163,45 +149,37 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, body=meeting.body, initial=initial)
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.update_meeting(
                 actor=actor,
                 meeting=meeting,
                 expected_version=form.cleaned_data["version"],
                 **_meeting_fields(form.cleaned_data),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect(_detail_url(meeting))
     context = {**body_context(meeting.body, actor), "form": form, "meeting": meeting}
     return render(request, "coordination/meeting_form.html", context)
 
 
-def _agenda_response(request: HttpRequest, meeting: Meeting, form: AgendaItemForm) -> HttpResponse:
+def _agenda_response(request: ActorRequest, meeting: Meeting, form: AgendaItemForm) -> HttpResponse:
     if is_htmx(request):
         items = AgendaItem.objects.filter(meeting=meeting).select_related("presenter").order_by("order", "id")
         context = {"meeting": meeting, "items": items, "agenda_form": form, "editable_record": True}
         return render(request, "coordination/partials/agenda.html", context)
-    if form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    flash_errors(request, form)
     return redirect(_detail_url(meeting, "#agenda"))
 
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
+    meeting = policies.get_meeting_for_edit(actor, pk)
     form = AgendaItemForm(request.POST, body=meeting.body, auto_id="agenda_%s")
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_agenda_item(
                 actor=actor,
                 meeting=meeting,
@@ -209,44 +187,34 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
                 presenter=form.cleaned_data["presenter"],
                 minutes_allotted=form.cleaned_data["minutes_allotted"],
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")
+            form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")  # a fresh form for the next item
     return _agenda_response(request, meeting, form)
 
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
-def agenda_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_remove(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
-    item = get_object_or_404_scoped(AgendaItem.objects.filter(meeting=meeting), pk=request.POST.get("item"))
+    meeting = policies.get_meeting_for_edit(actor, pk)
+    item = policies.get_agenda_item_for_edit(actor, request.POST.get("item"), meeting=meeting)
     form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")
-    try:
+    with service_errors_on(form):
         services.remove_agenda_item(actor=actor, item=item)
-    except ValidationError as exc:
-        apply_errors(form, exc)
     return _agenda_response(request, meeting, form)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
+    meeting = policies.get_meeting_for_edit(actor, pk)
     rows = selectors.attendance_rows(meeting)
     form = AttendanceForm(request.POST or None, rows=rows, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.record_attendance(
                 actor=actor, meeting=meeting, expected_version=form.cleaned_data["version"], statuses=form.statuses()
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Attendance saved."))
             return redirect(_detail_url(meeting, "#attendance"))
     context = {**body_context(meeting.body, actor), "form": form, "meeting": meeting}
@@ -255,23 +223,18 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
+    meeting = policies.get_meeting_for_edit(actor, pk)
     form = MinutesForm(request.POST or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.save_minutes(
                 actor=actor,
                 meeting=meeting,
                 expected_version=form.cleaned_data["version"],
                 minutes_text=form.cleaned_data["minutes_text"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Minutes saved as a draft. They are approved at a later meeting."))
             return redirect(_detail_url(meeting, "#minutes"))
     agenda = meeting.agenda.select_related("presenter").order_by("order", "id")
@@ -281,36 +244,27 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = _visible_meeting(request, pk, manage=True)
+    meeting = policies.get_meeting_for_edit(actor, pk)
     form = ApproveMinutesForm(request.POST, meeting=meeting)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.approve_minutes(
                 actor=actor,
                 meeting=meeting,
                 expected_version=form.cleaned_data["version"],
                 approved_at=form.cleaned_data["approved_at"],
             )
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
             messages.success(request, _("Minutes approved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    flash_errors(request, form)
     return redirect(_detail_url(meeting, "#minutes"))
 
 
 @actor_required(policies.can_view_body_business)
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_pdf(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = get_object_or_404_scoped(selectors.meeting_record(policies.visible_meetings(actor)), pk=pk)
+    meeting = policies.get_meeting(actor, pk, shape=selectors.meeting_record)
     content = pdf.render_minutes_pdf(meeting)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.minutes_filename(meeting)}"'

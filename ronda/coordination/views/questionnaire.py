@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +14,8 @@ from ronda.coordination import policies, selectors, services
 from ronda.coordination.forms import CloseRoundForm, QuestionnaireForm, RoundForm
 from ronda.coordination.models import QuestionnaireReceipt, QuestionnaireRound
 from ronda.coordination.questionnaire import MIN_ANSWERS_FOR_RESULTS
-from ronda.coordination.views.common import apply_errors, body_context, resolve_body
-from ronda.core.errors import ConflictError
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.coordination.views.common import body_context, resolve_body
+from ronda.core.views_helpers import ActorRequest, actor_required, flash_errors, get_actor, service_errors_on
 from ronda.territory.models import Area
 
 
@@ -27,7 +24,7 @@ def _rounds_url(round_: QuestionnaireRound) -> str:
 
 
 @actor_required(policies.can_answer_some_round)
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: ActorRequest) -> HttpResponse:
     """Readers see every round with its progress; members see the rounds they may answer."""
     actor = get_actor(request)
     to_answer = list(policies.answerable_rounds(actor).order_by("-opened_on"))
@@ -46,7 +43,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     if body is not None:
         rounds = policies.visible_rounds(actor).filter(body=body).order_by("-opened_on")
         context.update(body_context(body, actor))
-        context["rounds"] = [(r, selectors.round_progress(r)) for r in rounds]
+        context["rounds"] = selectors.rounds_with_progress(rounds, body)
         context["can_manage"] = policies.can_manage_body(actor, body)
         context["has_open"] = any(not r.is_closed for r in rounds)
         context["round_form"] = RoundForm()
@@ -55,35 +52,30 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
-def round_open(request: HttpRequest) -> HttpResponse:
+def round_open(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
     if body is None or not policies.can_manage_body(actor, body):
         raise Http404
     form = RoundForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             round_ = services.open_round(
                 actor=actor, body=body, title=form.cleaned_data["title"], closes_on=form.cleaned_data["closes_on"]
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, _("Questionnaire round opened. Members linked to a Ronda user can answer it now.")
             )
             return redirect(_rounds_url(round_))
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
+    flash_errors(request, form)
     return redirect(reverse("coordination:round_list") + f"?mesa={body.pk}")
 
 
 @never_cache
 @actor_required(policies.can_view_body_business)
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    round_ = get_object_or_404_scoped(policies.visible_rounds(actor), pk=pk)
+    round_ = policies.get_round(actor, pk)
     context = {
         **body_context(round_.body, actor),
         "round": round_,
@@ -99,23 +91,18 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @actor_required()
-def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def round_answer(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    round_ = get_object_or_404_scoped(QuestionnaireRound.objects.select_related("body__org_unit"), pk=pk)
-    if not policies.can_answer_round(actor, round_):
-        raise Http404  # not a member of this body (or the round is closed): nothing to answer here
+    round_ = policies.get_round_to_answer(actor, pk)  # not a member of its body, or closed: nothing to answer
     member = policies.member_for(actor, round_.body)
     already = QuestionnaireReceipt.objects.filter(round=round_, member=member).exists()
     areas = list(Area.objects.filter(pk__in=services.questionnaire_area_ids(round_.body)).order_by("name"))
     form = QuestionnaireForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
         likert, comments = form.answers()
-        try:
+        with service_errors_on(form):
             # The service refuses a second answer, even if two tabs post at once.
             services.submit_questionnaire(actor=actor, round_=round_, likert=likert, comments=comments)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             return render(request, "coordination/round_thanks.html", {"round": round_})
     context = {
         "round": round_,
@@ -129,17 +116,13 @@ def round_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @actor_required(policies.can_manage_some_body)
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    round_ = get_object_or_404_scoped(policies.visible_rounds(actor), pk=pk)
-    if not policies.can_manage_body(actor, round_.body):
-        raise Http404
+    round_ = policies.get_round_for_edit(actor, pk)
     form = CloseRoundForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors_on(form):
             services.close_round(actor=actor, round_=round_, expected_version=form.cleaned_data["version"])
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("Round closed."))
+        flash_errors(request, form)  # the service's refusal: the form is a hidden version, invalid only if forged
     return redirect(reverse("coordination:round_detail", args=[round_.pk]))

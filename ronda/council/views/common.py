@@ -1,4 +1,4 @@
-"""What every council view shares: which council a page is about, its tabs, and a service's errors on a form.
+"""What every council view shares: which council a page is about, and its tabs.
 
 Pages about one council take it from ``?consejo=<id>``; people who act in one municipality
 (coordinators, municipal analysts, focal points) get their own council without it.
@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the council views
-from ronda.core.views_helpers import service_errors_on as service_errors_on
+from ronda.core.tenancy import Actor
 from ronda.council import policies
 from ronda.council.models import ChildrenCouncil
 from ronda.territory.models import Level, OrgUnit
@@ -26,19 +23,24 @@ def own_municipality(actor: Actor) -> OrgUnit | None:
     return unit if unit is not None and unit.level == Level.MUNICIPALITY else None
 
 
-def selected_council(request: HttpRequest, actor: Actor, councils: QuerySet[ChildrenCouncil]) -> ChildrenCouncil | None:
-    """The council named by ``?consejo=`` (404 if not visible), else the actor's own municipality's."""
+def selected_council(request: HttpRequest, actor: Actor, *, of_requests: bool = False) -> ChildrenCouncil | None:
+    """The council named by ``?consejo=`` (404 if not visible), else the actor's own municipality's.
+
+    ``of_requests``: among the councils whose requests the actor may list, which for an area focal
+    point are councils they see nothing else of.
+    """
     raw = request.GET.get("consejo")
     if raw:
-        return get_object_or_404_scoped(councils, pk=raw)
+        return policies.get_council_of_requests(actor, raw) if of_requests else policies.get_council(actor, raw)
     unit = own_municipality(actor)
     if unit is not None:
+        councils = policies.councils_for_requests(actor) if of_requests else policies.visible_councils(actor)
         return councils.filter(org_unit=unit).first()
     return None
 
 
 def requires_council(request: HttpRequest, actor: Actor) -> ChildrenCouncil | None:
-    return selected_council(request, actor, policies.visible_councils(actor))
+    return selected_council(request, actor)
 
 
 def council_to_manage(request: HttpRequest, actor: Actor) -> ChildrenCouncil | None:

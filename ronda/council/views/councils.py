@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
-from ronda.core.views_helpers import actor_required, get_actor, id_param
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
 from ronda.council import policies, selectors, services
 from ronda.council.forms import CouncilForm
 from ronda.council.models import ChildrenCouncil, CouncilRequest, RequestStatus
@@ -27,16 +27,15 @@ from ronda.council.views.common import (
     edit_initial,
     own_municipality,
     selected_council,
-    service_errors_on,
 )
 from ronda.territory.models import Level, OrgUnit
 
 
 @actor_required(policies.can_view_councils)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     councils = policies.visible_councils(actor)
-    council = selected_council(request, actor, councils)
+    council = selected_council(request, actor)
     if council is None:
         return _council_index(request, actor, councils)
     today = timezone.localdate()
@@ -67,7 +66,7 @@ def _status_counts(requests: QuerySet[CouncilRequest]) -> list[tuple[str, str, i
     return [(value, str(label), counts.get(value, 0)) for value, label in RequestStatus.choices]
 
 
-def _council_index(request: HttpRequest, actor: Actor, councils: QuerySet[ChildrenCouncil]) -> HttpResponse:
+def _council_index(request: ActorRequest, actor: Actor, councils: QuerySet[ChildrenCouncil]) -> HttpResponse:
     """No council chosen: compare the councils in scope, or invite to set one up."""
     page = Paginator(councils.order_by("org_unit__name", "id"), 50).get_page(request.GET.get("page"))
     own = own_municipality(actor)
@@ -87,7 +86,7 @@ def _council_index(request: HttpRequest, actor: Actor, councils: QuerySet[Childr
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
 @once_per_submission
-def council_create(request: HttpRequest) -> HttpResponse:
+def council_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     own = own_municipality(actor)
     municipalities: QuerySet[OrgUnit] | None = None
@@ -123,7 +122,7 @@ def council_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
-def council_edit(request: HttpRequest) -> HttpResponse:
+def council_edit(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)
     if council is None:

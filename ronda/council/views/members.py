@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.council import policies, selectors, services
 from ronda.council.forms import MemberForm
 from ronda.council.models import ChildrenCouncil, CouncilMember
@@ -23,7 +23,6 @@ from ronda.council.views.common import (
     council_to_manage,
     council_url,
     requires_council,
-    service_errors_on,
 )
 from ronda.territory.models import Level, OrgUnit
 
@@ -35,7 +34,7 @@ def _communities(council: ChildrenCouncil) -> QuerySet[OrgUnit]:
 
 
 @actor_required(policies.can_view_members)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     council = requires_council(request, actor)
     if council is None:
@@ -62,7 +61,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form_view(
-    request: HttpRequest, actor: Actor, council: ChildrenCouncil, member: CouncilMember | None
+    request: ActorRequest, actor: Actor, council: ChildrenCouncil, member: CouncilMember | None
 ) -> HttpResponse:
     initial: dict[str, Any] = {"joined_on": timezone.localdate()}
     if member is not None:
@@ -95,9 +94,9 @@ def _form_view(
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_members)
+@actor_required(policies.can_manage_members)
 @once_per_submission
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)
     if council is None:
@@ -106,16 +105,16 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_members)
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_manage_members)
+def member_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     member = policies.get_member_for_edit(actor, pk)
     return _form_view(request, actor, member.council, member)
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_view_members)
-def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_manage_members)
+def member_delete(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     member = policies.get_member_for_edit(actor, pk)
     council = member.council

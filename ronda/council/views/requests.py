@@ -8,15 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor, id_param
+from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
 from ronda.council import policies, selectors, services
 from ronda.council.forms import RequestForm, TransitionForm, show_name_confirmation
 from ronda.council.models import (
@@ -33,13 +33,12 @@ from ronda.council.views.common import (
     council_to_manage,
     edit_initial,
     selected_council,
-    service_errors_on,
 )
 from ronda.territory.models import Area
 
 
 def _filter_requests(
-    request: HttpRequest, requests: CouncilRequestQuerySet, today: dt.date
+    request: ActorRequest, requests: CouncilRequestQuerySet, today: dt.date
 ) -> tuple[CouncilRequestQuerySet, dict[str, str]]:
     params = request.GET
     filters = {
@@ -75,9 +74,9 @@ def _filter_requests(
 
 
 @actor_required(policies.can_view_requests)
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
-    council = selected_council(request, actor, policies.councils_for_requests(actor))
+    council = selected_council(request, actor, of_requests=True)
     today = timezone.localdate()
     requests = policies.visible_requests(actor)
     if council is not None:
@@ -88,7 +87,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     if council is not None:
-        areas = Area.objects.filter(org_unit=council.org_unit).order_by("name")
+        areas = policies.areas_of(council).order_by("name")
     else:
         areas = Area.objects.filter(pk__in=requests.values("routed_area_id")).order_by("name")
     context: dict[str, Any] = (
@@ -110,27 +109,20 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "many_councils": council is None,
         }
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "council/partials/request_results.html", context)
     return render(request, "council/request_list.html", context)
 
 
-def _request_to_manage(actor: Actor, pk: int) -> CouncilRequest:
-    council_request = get_object_or_404_scoped(policies.visible_requests(actor), pk=pk)
-    if not policies.can_manage_request(actor, council_request):
-        raise Http404
-    return council_request
-
-
 @actor_required(policies.can_view_requests)
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    council_request = get_object_or_404_scoped(policies.visible_requests(actor), pk=pk)
+    council_request = policies.get_request(actor, pk)
     return _render_detail(request, actor, council_request, None)
 
 
 def _render_detail(
-    request: HttpRequest, actor: Actor, council_request: CouncilRequest, form: TransitionForm | None
+    request: ActorRequest, actor: Actor, council_request: CouncilRequest, form: TransitionForm | None
 ) -> HttpResponse:
     council = council_request.council
     can_manage = policies.can_manage_request(actor, council_request)
@@ -154,10 +146,10 @@ def _render_detail(
 
 
 def _request_form(
-    request: HttpRequest, council: ChildrenCouncil, council_request: CouncilRequest | None
+    request: ActorRequest, council: ChildrenCouncil, council_request: CouncilRequest | None
 ) -> RequestForm:
     current_area = council_request.routed_area_id if council_request is not None else None
-    areas = Area.objects.filter(org_unit=council.org_unit).filter(Q(is_active=True) | Q(pk=current_area))
+    areas = policies.areas_of(council).filter(Q(is_active=True) | Q(pk=current_area))
     initial: dict[str, Any] = {"received_on": timezone.localdate(), "kind": RequestKind.REQUEST}
     with_answer = False
     if council_request is not None:
@@ -169,7 +161,7 @@ def _request_form(
         request.POST or None,
         initial=initial,
         areas=areas.order_by("name"),
-        sessions=council.sessions.order_by("-held_on"),
+        sessions=policies.sessions_of(council).order_by("-held_on"),
         response_days=council.response_days,
         with_answer=with_answer,
     )
@@ -191,7 +183,7 @@ def _names_children(form: RequestForm | TransitionForm, council: ChildrenCouncil
 
 
 def _form_view(
-    request: HttpRequest, actor: Actor, council: ChildrenCouncil, council_request: CouncilRequest | None
+    request: ActorRequest, actor: Actor, council: ChildrenCouncil, council_request: CouncilRequest | None
 ) -> HttpResponse:
     form = _request_form(request, council, council_request)
     if (
@@ -224,7 +216,7 @@ def _form_view(
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
 @once_per_submission
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)
     if council is None:
@@ -234,17 +226,17 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
-def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def request_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    council_request = _request_to_manage(actor, pk)
+    council_request = policies.get_request_for_edit(actor, pk)
     return _form_view(request, actor, council_request.council, council_request)
 
 
 @require_POST
 @actor_required(policies.can_manage_any_council)
-def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def request_transition(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    council_request = _request_to_manage(actor, pk)
+    council_request = policies.get_request_for_edit(actor, pk)
     council = council_request.council
     form = TransitionForm(request.POST, allowed=services.allowed_transitions(council_request))
     if form.is_valid() and not _names_children(form, council, "answer"):

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.council import policies, services
 from ronda.council.forms import AccountabilityForm, SessionForm
 from ronda.council.models import AccountabilitySession, ChildrenCouncil, CouncilSession
@@ -29,7 +29,6 @@ from ronda.council.views.common import (
     council_url,
     edit_initial,
     requires_council,
-    service_errors_on,
 )
 
 
@@ -37,6 +36,7 @@ from ronda.council.views.common import (
 class _MeetingKind:
     tab: str
     visible: Callable[[Actor], QuerySet[Any]]
+    get_for_edit: Callable[[Actor, object], Any]
     list_annotations: Mapping[str, Any]
     form: type[SessionForm] | type[AccountabilityForm]
     editable: tuple[str, ...]
@@ -51,6 +51,7 @@ class _MeetingKind:
 SESSIONS = _MeetingKind(
     tab="sessions",
     visible=policies.visible_sessions,
+    get_for_edit=policies.get_session_for_edit,
     list_annotations={"n_requests": Count("requests")},
     form=SessionForm,
     editable=services.SESSION_EDITABLE,
@@ -64,6 +65,7 @@ SESSIONS = _MeetingKind(
 ACCOUNTABILITY = _MeetingKind(
     tab="accountability",
     visible=policies.visible_accountability_sessions,
+    get_for_edit=policies.get_accountability_session_for_edit,
     list_annotations={},
     form=AccountabilityForm,
     editable=services.ACCOUNTABILITY_EDITABLE,
@@ -76,7 +78,7 @@ ACCOUNTABILITY = _MeetingKind(
 )
 
 
-def _list_view(request: HttpRequest, kind: _MeetingKind) -> HttpResponse:
+def _list_view(request: ActorRequest, kind: _MeetingKind) -> HttpResponse:
     actor = get_actor(request)
     council = requires_council(request, actor)
     if council is None:
@@ -89,7 +91,7 @@ def _list_view(request: HttpRequest, kind: _MeetingKind) -> HttpResponse:
     return render(request, kind.list_template, context)
 
 
-def _create_view(request: HttpRequest, kind: _MeetingKind) -> HttpResponse:
+def _create_view(request: ActorRequest, kind: _MeetingKind) -> HttpResponse:
     actor = get_actor(request)
     council = council_to_manage(request, actor)
     if council is None:
@@ -97,16 +99,14 @@ def _create_view(request: HttpRequest, kind: _MeetingKind) -> HttpResponse:
     return _form_view(request, actor, council, kind, None)
 
 
-def _edit_view(request: HttpRequest, kind: _MeetingKind, pk: int) -> HttpResponse:
+def _edit_view(request: ActorRequest, kind: _MeetingKind, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    meeting = get_object_or_404_scoped(kind.visible(actor), pk=pk)
-    if not policies.can_manage_council(actor, meeting.council):
-        raise Http404
+    meeting = kind.get_for_edit(actor, pk)
     return _form_view(request, actor, meeting.council, kind, meeting)
 
 
 def _form_view(
-    request: HttpRequest,
+    request: ActorRequest,
     actor: Actor,
     council: ChildrenCouncil,
     kind: _MeetingKind,
@@ -134,36 +134,36 @@ def _form_view(
 
 
 @actor_required(policies.can_view_councils)
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: ActorRequest) -> HttpResponse:
     return _list_view(request, SESSIONS)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
 @once_per_submission
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: ActorRequest) -> HttpResponse:
     return _create_view(request, SESSIONS)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: ActorRequest, pk: int) -> HttpResponse:
     return _edit_view(request, SESSIONS, pk)
 
 
 @actor_required(policies.can_view_councils)
-def accountability_list(request: HttpRequest) -> HttpResponse:
+def accountability_list(request: ActorRequest) -> HttpResponse:
     return _list_view(request, ACCOUNTABILITY)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
 @once_per_submission
-def accountability_create(request: HttpRequest) -> HttpResponse:
+def accountability_create(request: ActorRequest) -> HttpResponse:
     return _create_view(request, ACCOUNTABILITY)
 
 
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_any_council)
-def accountability_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def accountability_edit(request: ActorRequest, pk: int) -> HttpResponse:
     return _edit_view(request, ACCOUNTABILITY, pk)

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 
 from ronda.core.tenancy import Actor
-from ronda.core.views_helpers import apply_errors as apply_errors  # re-exported for the planning views
 from ronda.planning.forms import municipality_from_code
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level, OrgUnit

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ronda.core.choices import GoalArea, Horizon
-from ronda.core.errors import ConflictError
 from ronda.core.idempotency import once_per_submission
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.planning import policies, services
+from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.forms import AnalysisForm, FindingForm, OpportunityForm, WorkshopForm
-from ronda.planning.models import Criticality, ImprovementOpportunity, LocalPlan, PlanStatus, SituationAnalysis
-from ronda.planning.views.common import apply_errors, chosen_municipality, paginate, setup_municipality_field
+from ronda.planning.models import Criticality, ImprovementOpportunity, PlanStatus, SituationAnalysis
+from ronda.planning.views.common import chosen_municipality, paginate, setup_municipality_field
 
 
 @actor_required(policies.can_read_plans)
-def analysis_list(request: HttpRequest) -> HttpResponse:
+def analysis_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     analyses = (
         policies.visible_analyses(actor)
@@ -39,7 +36,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_plans)
 @once_per_submission
-def analysis_create(request: HttpRequest) -> HttpResponse:
+def analysis_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     form = AnalysisForm(request.POST or None)
     form.fields.pop("version")
@@ -48,7 +45,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
         unit = chosen_municipality(form, actor)
         if unit is not None:
             data = form.cleaned_data
-            try:
+            with service_errors_on(form):
                 analysis = services.create_analysis(
                     actor=actor,
                     org_unit=unit,
@@ -57,28 +54,26 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
                     period_end=data["period_end"],
                     summary=data["summary"],
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 messages.success(request, _("Diagnosis created."))
                 return redirect("planning:analysis_detail", pk=analysis.pk)
     return render(request, "planning/analysis_form.html", {"form": form, "analysis": None})
 
 
-@actor_required(policies.can_read_plans)
-def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = get_actor(request)
-    analysis = get_object_or_404_scoped(
-        policies.visible_analyses(actor).prefetch_related(
-            "findings",
-            "workshops",
-            Prefetch(
-                "opportunities",
-                queryset=ImprovementOpportunity.objects.annotate(measure_count=Count("measures")).order_by("title"),
-            ),
+def _analysis_page(analyses: QuerySet[SituationAnalysis]) -> QuerySet[SituationAnalysis]:
+    return analyses.prefetch_related(
+        "findings",
+        "workshops",
+        Prefetch(
+            "opportunities",
+            queryset=ImprovementOpportunity.objects.annotate(measure_count=Count("measures")).order_by("title"),
         ),
-        pk=pk,
     )
+
+
+@actor_required(policies.can_read_plans)
+def analysis_detail(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = policies.get_analysis(actor, pk, shape=_analysis_page)
     findings = list(analysis.findings.all())
     by_area = [(value, label, [f for f in findings if f.goal_area == value]) for value, label in GoalArea.choices]
     workshops = list(analysis.workshops.all())
@@ -94,12 +89,10 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
-def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_manage_plans)
+def analysis_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
-    if not policies.can_edit_analysis(actor, analysis):
-        raise Http404
+    analysis = policies.get_analysis_for_edit(actor, pk)
     form = AnalysisForm(
         request.POST or None,
         initial={
@@ -114,7 +107,7 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_analysis(
                 actor=actor,
                 analysis=analysis,
@@ -124,36 +117,21 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 period_end=data["period_end"],
                 summary=data["summary"],
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("planning:analysis_detail", pk=analysis.pk)
     return render(request, "planning/analysis_form.html", {"form": form, "analysis": analysis})
 
 
-def _editable_analysis(request: HttpRequest, pk: int) -> tuple[Actor, SituationAnalysis]:
-    actor = get_actor(request)
-    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
-    if not policies.can_edit_analysis(actor, analysis):
-        raise Http404
-    return actor, analysis
-
-
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, analysis = _editable_analysis(request, pk)
+def finding_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = policies.get_analysis_for_edit(actor, pk)
     form = FindingForm(request.POST or None, initial={"goal_area": request.GET.get("area")})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_finding(actor=actor, analysis=analysis, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Finding added."))
             return redirect("planning:analysis_detail", pk=analysis.pk)
     context = {"form": form, "analysis": analysis, "title": _("New finding")}
@@ -161,17 +139,15 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, analysis = _editable_analysis(request, pk)
+def workshop_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = policies.get_analysis_for_edit(actor, pk)
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.add_workshop(actor=actor, analysis=analysis, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Workshop recorded."))
             return redirect("planning:analysis_detail", pk=analysis.pk)
     context = {"form": form, "analysis": analysis, "title": _("New workshop")}
@@ -179,18 +155,16 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, analysis = _editable_analysis(request, pk)
+def opportunity_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    analysis = policies.get_analysis_for_edit(actor, pk)
     form = OpportunityForm(request.POST or None)
     form.fields.pop("version")
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             opportunity = services.create_opportunity(actor=actor, analysis=analysis, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Improvement opportunity added."))
             return redirect("planning:opportunity_detail", pk=opportunity.pk)
     context = {"form": form, "analysis": analysis, "title": _("New improvement opportunity")}
@@ -198,9 +172,9 @@ def opportunity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @actor_required(policies.can_read_plans)
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    opportunity = get_object_or_404_scoped(policies.visible_opportunities(actor), pk=pk)
+    opportunity = policies.get_opportunity(actor, pk)
     measures = (
         policies.visible_measures(actor)
         .filter(source_opportunity=opportunity)
@@ -210,7 +184,11 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = opportunity.analysis.org_unit
     # Where a new measure from this opportunity would go: the municipality's plan still open.
     open_plan = (
-        LocalPlan.objects.filter(org_unit=unit).exclude(status=PlanStatus.EVALUATED).order_by("-period_start").first()
+        policies.visible_plans(actor)
+        .filter(org_unit=unit)
+        .exclude(status=PlanStatus.EVALUATED)
+        .order_by("-period_start")
+        .first()
     )
     context = {
         "opportunity": opportunity,
@@ -223,12 +201,10 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_manage_plans)
+def opportunity_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    opportunity = get_object_or_404_scoped(policies.visible_opportunities(actor), pk=pk)
-    if not policies.can_edit_analysis(actor, opportunity.analysis):
-        raise Http404
+    opportunity = policies.get_opportunity_for_edit(actor, pk)
     initial = {
         name: getattr(opportunity, name)
         for name in ("title", "description", "goal_area", "criticality", "horizon", "version")
@@ -238,13 +214,8 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
+        with service_errors_on(form):
             services.update_opportunity(actor=actor, opportunity=opportunity, expected_version=version, **data)
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("planning:opportunity_detail", pk=opportunity.pk)
     context = {
@@ -257,12 +228,13 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @actor_required(policies.can_read_plans)
-def prioritisation(request: HttpRequest, pk: int) -> HttpResponse:
+def prioritisation(request: ActorRequest, pk: int) -> HttpResponse:
     """Criticality × horizon: which opportunities to tackle first, as a real table."""
     actor = get_actor(request)
-    analysis = get_object_or_404_scoped(policies.visible_analyses(actor), pk=pk)
+    analysis = policies.get_analysis(actor, pk)
     opportunities = list(
-        ImprovementOpportunity.objects.filter(analysis=analysis)
+        policies.visible_opportunities(actor)
+        .filter(analysis=analysis)
         .annotate(measure_count=Count("measures"))
         .order_by("title")
     )

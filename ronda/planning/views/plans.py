@@ -5,34 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ronda.core.errors import ConflictError
 from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
-from ronda.core.tenancy import get_object_or_404_scoped
-from ronda.core.views_helpers import actor_required, get_actor, id_param
+from ronda.core.tenancy import Actor
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
 from ronda.planning import policies, selectors, services
 from ronda.planning.forms import LineForm, MeasureForm, ObjectiveForm, PlanForm, PlanStatusForm
-from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus, StrategicLine
-from ronda.planning.views.common import (
-    apply_errors,
-    chosen_municipality,
-    home_municipality,
-    paginate,
-    setup_municipality_field,
-)
-from ronda.territory.models import Area
+from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus
+from ronda.planning.views.common import chosen_municipality, home_municipality, paginate, setup_municipality_field
 
 CURRENT = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
 
 
 @actor_required(policies.can_use_planning)
-def plan_home(request: HttpRequest) -> HttpResponse:
+def plan_home(request: ActorRequest) -> HttpResponse:
     """The focal point lands on their measures; a coordinator on the current plan of their municipality."""
     actor = get_actor(request)
     if actor.has_role(Role.AREA_FOCAL):
@@ -47,7 +38,7 @@ def plan_home(request: HttpRequest) -> HttpResponse:
 
 
 @actor_required(policies.can_read_plans)
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     plans = policies.visible_plans(actor).order_by("org_unit__name", "-period_start")
     context = {
@@ -57,7 +48,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/plan_list.html", context)
 
 
-def _analyses_for(actor: Any, plan: LocalPlan | None) -> Any:
+def _analyses_for(actor: Actor, plan: LocalPlan | None) -> Any:
     analyses = policies.visible_analyses(actor)
     if plan is not None:
         return analyses.filter(org_unit=plan.org_unit)
@@ -68,7 +59,7 @@ def _analyses_for(actor: Any, plan: LocalPlan | None) -> Any:
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_create_plans)
 @once_per_submission
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     form = PlanForm(request.POST or None)
     form.fields.pop("version")
@@ -79,7 +70,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         unit = chosen_municipality(form, actor)
         if unit is not None:
             data = form.cleaned_data
-            try:
+            with service_errors_on(form):
                 plan = services.create_plan(
                     actor=actor,
                     org_unit=unit,
@@ -89,20 +80,17 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                     weighting=data["weighting"],
                     situation_analysis=data["situation_analysis"],
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
                 messages.success(request, _("Plan created. Add its strategic lines, objectives and measures."))
                 return redirect("planning:plan_detail", pk=plan.pk)
     return render(request, "planning/plan_form.html", {"form": form, "plan": None})
 
 
 @actor_required(policies.can_read_plans)
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: ActorRequest, pk: int) -> HttpResponse:
     """The coordinator's plan page: the tree with rolled-up progress, budgets, latest updates, changes."""
     actor = get_actor(request)
-    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
-    areas = list(Area.objects.filter(org_unit_id=plan.org_unit_id).order_by("name"))
+    plan = policies.get_plan(actor, pk)
+    areas = list(policies.areas_of(plan).order_by("name"))
     area_id = id_param(request.GET.get("area"))
     if area_id is not None and area_id not in {a.pk for a in areas}:
         area_id = None
@@ -122,25 +110,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if policies.can_change_plan_status(actor, plan)
         else None,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "planning/partials/plan_tree.html", context)
     context["updates"] = selectors.latest_updates(plan)
     context["changes"] = selectors.plan_changes(plan)
     return render(request, "planning/plan_detail.html", context)
 
 
-def _editable_plan(request: HttpRequest, pk: int) -> tuple[Any, LocalPlan]:
-    actor = get_actor(request)
-    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
-    if not policies.can_edit_plan(actor, plan):
-        raise Http404
-    return actor, plan
-
-
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, plan = _editable_plan(request, pk)
+@actor_required(policies.can_manage_plans)
+def plan_edit(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    plan = policies.get_plan_for_edit(actor, pk)
     form = PlanForm(
         request.POST or None,
         initial={
@@ -158,7 +139,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.setup_change(plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.update_plan(
                 actor=actor,
                 plan=plan,
@@ -170,24 +151,19 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 situation_analysis=data["situation_analysis"],
                 change=form.change_record(),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Changes saved."))
             return redirect("planning:plan_detail", pk=plan.pk)
     return render(request, "planning/plan_form.html", {"form": form, "plan": plan})
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
-def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+@actor_required(policies.can_manage_plans)
+def plan_status(request: ActorRequest, pk: int) -> HttpResponse:
     """Move the plan one step forward (approving it records the approval)."""
     actor = get_actor(request)
-    plan = get_object_or_404_scoped(policies.visible_plans(actor), pk=pk)
+    plan = policies.get_plan_for_status_change(actor, pk)
     next_status = services.NEXT_STATUS.get(PlanStatus(plan.status))
-    if next_status is None or not policies.can_change_plan_status(actor, plan):
+    if next_status is None:
         raise Http404
     form = PlanStatusForm(request.POST or None, initial={"version": plan.version})
     approving = next_status == PlanStatus.APPROVED
@@ -196,7 +172,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
             form.fields.pop(name)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors_on(form):
             services.change_plan_status(
                 actor=actor,
                 plan=plan,
@@ -206,11 +182,6 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
                 approved_by=data.get("approved_by", ""),
                 approval_reference=data.get("approval_reference", ""),
             )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(
                 request, _("The plan is now: %(status)s.") % {"status": PlanStatus(next_status).label.lower()}
             )
@@ -220,14 +191,15 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def line_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, plan = _editable_plan(request, pk)
+def line_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    plan = policies.get_plan_for_edit(actor, pk)
     form = LineForm(request.POST or None)
     form.setup_change(plan)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.create_line(
                 actor=actor,
                 plan=plan,
@@ -235,9 +207,6 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
                 goal_area=form.cleaned_data["goal_area"],
                 change=form.change_record(),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Strategic line added."))
             return redirect("planning:plan_detail", pk=plan.pk)
     context = {"form": form, "plan": plan, "title": _("New strategic line")}
@@ -245,26 +214,19 @@ def line_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_create(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    line = get_object_or_404_scoped(
-        StrategicLine.objects.select_related("plan__org_unit").filter(plan__in=policies.visible_plans(actor)), pk=pk
-    )
+    line = policies.get_line_for_edit(actor, pk)
     plan = line.plan
-    if not policies.can_edit_plan(actor, plan):
-        raise Http404
     form = ObjectiveForm(request.POST or None)
     form.setup_change(plan)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             services.create_objective(
                 actor=actor, line=line, title=form.cleaned_data["title"], change=form.change_record()
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Objective added."))
             return redirect("planning:plan_detail", pk=plan.pk)
     context = {"form": form, "plan": plan, "line": line, "title": _("New objective")}
@@ -272,10 +234,11 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_required(policies.can_read_plans)
+@actor_required(policies.can_manage_plans)
 @once_per_submission
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, plan = _editable_plan(request, pk)
+def measure_create(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    plan = policies.get_plan_for_edit(actor, pk)
     initial = {
         "objective": id_param(request.GET.get("objetivo")),
         "source_opportunity": id_param(request.GET.get("oportunidad")),
@@ -285,7 +248,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST or None, plan=plan, initial=initial)
     form.fields.pop("version")
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors_on(form):
             measure = services.create_measure(
                 actor=actor,
                 plan=plan,
@@ -295,9 +258,6 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
                 change=form.change_record(),
                 **form.measure_fields(),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
             messages.success(request, _("Measure added."))
             return redirect("planning:measure_detail", pk=measure.pk)
     return render(request, "planning/measure_form.html", {"form": form, "plan": plan, "measure": None})
