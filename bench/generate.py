@@ -353,6 +353,7 @@ def generate(args: argparse.Namespace) -> None:
     from ronda.territory.models import Area, OrgUnit
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     timer.step("migrate")
 
     # Guard against a drifting role table: every planned role must exist in roles.py.

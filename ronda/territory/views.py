@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+import datetime
 import secrets
-import time
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -125,15 +126,26 @@ IMPORT_SESSION_KEY = "ronda_orgunit_import"
 IMPORT_MAX_AGE_SECONDS = 24 * 3600
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    # Checked files nobody confirmed are forgotten after a day.
-    cutoff = time.time() - IMPORT_MAX_AGE_SECONDS
-    for stale in path.glob("*.csv"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    return path
+IMPORT_DIR = "imports"
+
+
+def _staged_name(token: str) -> str:
+    return f"{IMPORT_DIR}/{token}.csv"
+
+
+def _forget_stale_imports() -> None:
+    """Checked files nobody confirmed are forgotten after a day. Through the storage API, so that
+    on several web machines with object storage the confirming request finds the file wherever the
+    checking one ran."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=IMPORT_MAX_AGE_SECONDS)
+    try:
+        _dirs, names = default_storage.listdir(IMPORT_DIR)
+    except FileNotFoundError:
+        return
+    for name in names:
+        staged = f"{IMPORT_DIR}/{name}"
+        if name.endswith(".csv") and default_storage.get_modified_time(staged) < cutoff:
+            default_storage.delete(staged)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,13 +157,14 @@ def unit_import(request: ActorRequest) -> HttpResponse:
     form = ImportForm()
     if request.method == "POST" and "confirm" in request.POST:
         token = request.session.get(IMPORT_SESSION_KEY)
-        stored = _import_dir() / f"{token}.csv" if token else None
-        if stored is None or not stored.exists() or request.POST.get("token") != token:
+        staged = _staged_name(token) if token else None
+        if staged is None or request.POST.get("token") != token or not default_storage.exists(staged):
             messages.error(request, _("The import expired. Upload the file again."))
             return redirect("territory:import")
-        data = stored.read_bytes()
+        with default_storage.open(staged, "rb") as handle:
+            data = handle.read()
         report = importers.import_org_units(actor=actor, data=data, apply=True)
-        stored.unlink(missing_ok=True)
+        default_storage.delete(staged)
         request.session.pop(IMPORT_SESSION_KEY, None)
         if report.applied:
             messages.success(
@@ -170,7 +183,8 @@ def unit_import(request: ActorRequest) -> HttpResponse:
                 raise Http404 from exc
             if report.ok:
                 token = secrets.token_urlsafe(16)
-                (_import_dir() / f"{token}.csv").write_bytes(data)
+                _forget_stale_imports()
+                default_storage.save(_staged_name(token), ContentFile(data))
                 request.session[IMPORT_SESSION_KEY] = token
     return render(
         request,

@@ -180,3 +180,51 @@ def test_admin_can_create_a_country(world: World) -> None:
     report = import_org_units(actor=admin_actor(world), data=csv("ZZ,País nuevo,1,"), apply=True)
     assert report.applied
     assert OrgUnit.objects.get(code="ZZ").parent is None
+
+
+def test_the_checked_file_waits_in_storage_and_stale_ones_are_forgotten(
+    client, world: World, settings, tmp_path
+) -> None:
+    """The file between check and confirm lives in Django's storage (object storage on several web
+    machines), is deleted once applied, and files nobody confirmed for a day are removed."""
+    import datetime
+    import os
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    stale = default_storage.save("imports/olvidado.csv", ContentFile(b"code,name\n"))
+    old = (datetime.datetime.now() - datetime.timedelta(days=2)).timestamp()
+    os.utime(tmp_path / stale, (old, old))
+    recent = default_storage.save("imports/reciente.csv", ContentFile(b"code,name\n"))
+
+    login(client, world.home["coordinator"])
+    upload = SimpleUploadedFile("unidades.csv", csv("A-M-51,Barrio Cincuenta y uno,4,A-M"), content_type="text/csv")
+    token = client.post(reverse("territory:import"), {"file": upload}).context["token"]
+    staged = f"imports/{token}.csv"
+    assert default_storage.exists(staged)
+    assert not default_storage.exists(stale)
+    assert default_storage.exists(recent)
+
+    response = client.post(reverse("territory:import"), {"confirm": "1", "token": token})
+    assert response.status_code == 302
+    assert OrgUnit.objects.filter(code="A-M-51").exists()
+    assert not default_storage.exists(staged)
+
+
+def test_a_confirm_whose_file_is_gone_says_the_import_expired(client, world: World, settings, tmp_path) -> None:
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    login(client, world.home["coordinator"])
+    upload = SimpleUploadedFile("unidades.csv", csv("A-M-52,Barrio Cincuenta y dos,4,A-M"), content_type="text/csv")
+    token = client.post(reverse("territory:import"), {"file": upload}).context["token"]
+    default_storage.delete(f"imports/{token}.csv")
+    response = client.post(reverse("territory:import"), {"confirm": "1", "token": token}, follow=True)
+    assert not OrgUnit.objects.filter(code="A-M-52").exists()
+    assert (
+        "Vuelva a subir el archivo" in response.content.decode() or "Upload the file again" in response.content.decode()
+    )
