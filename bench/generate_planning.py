@@ -24,8 +24,9 @@ The dates respect the application's rules: progress updates are never in the fut
 before the plan starts, so the 36 updates of a measure are spread from 2025-01-10 to
 2026-11-20 (every ~19 days) rather than over three calendar years.
 
-Everything this script owns is emptied first (TRUNCATE of the planning, council and
-coordination tables, and its own extra areas), so it can be re-run. Secondary indexes and
+Everything this script owns is emptied first (TRUNCATE of the planning, council,
+coordination and accountability tables — generated reports point at plans —, and its own extra
+areas), so it can be re-run. Secondary indexes and
 foreign keys of the progress-update table are dropped during its COPY and recreated (and
 validated) afterwards, inside the same transaction. Consistency checks run before commit,
 then sequences are reset and the tables VACUUM ANALYZEd. Writes bench/out/planning.json
@@ -356,7 +357,7 @@ def generate(args: argparse.Namespace) -> None:
     tz = ZoneInfo("America/Costa_Rica")
     owned_models = [
         m
-        for label in ("planning", "council", "coordination")
+        for label in ("planning", "council", "coordination", "accountability")
         for m in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     counts: dict[str, int] = {}
