@@ -154,6 +154,10 @@ PYDANTIC_MESSAGES = {
     "date_parsing": gettext_lazy("Write the date as YYYY-MM-DD."),
     "date_type": gettext_lazy("Write the date as YYYY-MM-DD."),
     "nul_character": NUL_MESSAGE,
+    "renamed_conflict": gettext_lazy(
+        "This is the old name of a field also sent under its new name, with another value: send only one."
+    ),
+    "offset_with_cursor": gettext_lazy("Send either offset or cursor, not both."),
 }
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -43,6 +43,20 @@ class TokenOut(Schema):
     expires_at: str
 
 
+# Output schemas read the model objects (ninja's ``Schema`` is ``from_attributes``). What belongs to the
+# request rather than to the object (which membership acts, which token is in use) the resolvers read
+# from the request that ninja puts in the validation context.
+def _request(context: dict[str, Any]) -> TokenRequest:
+    request = context["request"]
+    assert isinstance(request, HttpRequest)
+    return cast(TokenRequest, request)
+
+
+def _active_membership_id(context: dict[str, Any]) -> int | None:
+    membership = _request(context).actor.membership
+    return membership.pk if membership else None
+
+
 class MembershipOut(Schema):
     id: int
     role: str
@@ -55,6 +69,26 @@ class MembershipOut(Schema):
     institution_id: int | None
     active: bool
 
+    @staticmethod
+    def resolve_role_label(membership: Membership) -> str:
+        return str(membership.get_role_display())
+
+    @staticmethod
+    def resolve_org_unit_name(membership: Membership) -> str | None:
+        return membership.org_unit.name if membership.org_unit else None
+
+    @staticmethod
+    def resolve_org_unit_level(membership: Membership) -> int | None:
+        return membership.org_unit.level if membership.org_unit else None
+
+    @staticmethod
+    def resolve_area_name(membership: Membership) -> str | None:
+        return membership.area.name if membership.area else None
+
+    @staticmethod
+    def resolve_active(membership: Membership, context: dict[str, Any]) -> bool:
+        return bool(membership.pk == _active_membership_id(context))
+
 
 class MeOut(Schema):
     id: int
@@ -65,20 +99,17 @@ class MeOut(Schema):
     active_membership_id: int | None
     memberships: list[MembershipOut]
 
+    @staticmethod
+    def resolve_username(user: User) -> str:
+        return user.get_username()
 
-def _membership_out(m: Any, active_id: int | None) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "role": m.role,
-        "role_label": str(m.get_role_display()),
-        "org_unit_id": m.org_unit_id,
-        "org_unit_name": m.org_unit.name if m.org_unit else None,
-        "org_unit_level": m.org_unit.level if m.org_unit else None,
-        "area_id": m.area_id,
-        "area_name": m.area.name if m.area else None,
-        "institution_id": m.institution_id,
-        "active": m.pk == active_id,
-    }
+    @staticmethod
+    def resolve_active_membership_id(user: User, context: dict[str, Any]) -> int | None:
+        return _active_membership_id(context)
+
+    @staticmethod
+    def resolve_memberships(user: User, context: dict[str, Any]) -> list[Membership]:
+        return _request(context).memberships
 
 
 @router.post(
@@ -106,7 +137,7 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
     throttle.record_sign_in_success(request, payload.username)
     actor = actor_for(user, memberships[0] if memberships else None, client_ip(request), second_factor=verified)
     token, raw = services.issue_api_token(actor=actor, name=payload.name, otp_verified=verified)
-    return Status(200, {"token": raw, "token_type": "Bearer", "expires_at": token.expires_at.isoformat()})
+    return Status(200, TokenOut(token=raw, expires_at=token.expires_at.isoformat()))
 
 
 @router.delete("/auth/token", response={204: None, 401: MessageOut}, summary="Revoke the token used for this request")
@@ -127,6 +158,10 @@ class TokenInfoOut(Schema):
     otp_verified: bool = Field(description="Issued after a valid two-factor code")
     current: bool = Field(description="The token used for this request")
 
+    @staticmethod
+    def resolve_current(token: ApiToken, context: dict[str, Any]) -> bool:
+        return bool(token.pk == _request(context).api_token.pk)
+
 
 @router.get(
     "/auth/tokens",
@@ -134,20 +169,7 @@ class TokenInfoOut(Schema):
     summary="Your API tokens that still work (revoked and expired ones are not listed)",
 )
 def list_tokens(request: TokenRequest) -> Any:
-    current = request.api_token.pk
-    return [
-        {
-            "id": t.pk,
-            "name": t.name,
-            "prefix": t.prefix,
-            "created_at": t.created_at,
-            "last_used_at": t.last_used_at,
-            "expires_at": t.expires_at,
-            "otp_verified": t.otp_verified,
-            "current": t.pk == current,
-        }
-        for t in selectors.own_tokens(request.actor)
-    ]
+    return selectors.own_tokens(request.actor)
 
 
 @router.delete(
@@ -164,15 +186,4 @@ def revoke_own_token(request: TokenRequest, token_id: Id) -> Any:
 
 @router.get("/me", response={200: MeOut, 401: MessageOut}, summary="The signed-in user, their memberships and roles")
 def me(request: TokenRequest) -> Any:
-    user = request.user
-    actor = request.actor
-    active_id = actor.membership.pk if actor.membership else None
-    return {
-        "id": user.pk,
-        "username": user.get_username(),
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "active_membership_id": active_id,
-        "memberships": [_membership_out(m, active_id) for m in request.memberships],
-    }
+    return request.user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -11,18 +11,22 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from ronda.coordination import policies, selectors, services
 from ronda.coordination.models import (
+    AgendaItem,
     Agreement,
+    AgreementNote,
+    Attendance,
     BodyMember,
     Commission,
     CoordinationBody,
     Meeting,
 )
-from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
-from ronda.core.api_utils import reject_unknown_query
+from ronda.core.api_schemas import LIST_ERRORS, MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema, renamed_to
+from ronda.core.api_utils import read_filters
+from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
 from ronda.territory.models import Area
 
@@ -37,6 +41,8 @@ M = TypeVar("M", bound=Model)
 
 
 # --- Schemas ---------------------------------------------------------------------------
+# Output schemas read the model objects the policies return (ninja's ``Schema`` is ``from_attributes``);
+# a ``resolve_<field>`` gives what is not an attribute of the same name.
 class AgendaItemOut(Schema):
     id: int
     order: int
@@ -45,11 +51,19 @@ class AgendaItemOut(Schema):
     presenter_name: str | None
     minutes_allotted: int
 
+    @staticmethod
+    def resolve_presenter_name(item: AgendaItem) -> str | None:
+        return item.presenter.full_name if item.presenter else None
+
 
 class AttendanceOut(Schema):
     member_id: int
     member_name: str
     status: str
+
+    @staticmethod
+    def resolve_member_name(attendance: Attendance) -> str:
+        return attendance.member.full_name
 
 
 class MeetingOut(Schema):
@@ -67,29 +81,40 @@ class MeetingOut(Schema):
     minutes_approved_at_id: int | None
     version: int
 
+    @staticmethod
+    def resolve_municipality_code(meeting: Meeting) -> str:
+        return meeting.body.org_unit.code
+
 
 class MeetingDetailOut(MeetingOut):
+    """Read from ``policies.get_meeting(..., shape=selectors.meeting_record)``: agenda, attendance and
+    agreements are prefetched."""
+
     minutes_text: str
     agenda: list[AgendaItemOut]
     attendance: list[AttendanceOut]
     agreement_ids: list[int]
 
+    @staticmethod
+    def resolve_agreement_ids(meeting: Meeting) -> list[int]:
+        return [a.pk for a in meeting.agreements.all()]
 
-class MeetingPage(Schema):
-    count: int
-    limit: int
-    offset: int
+
+class MeetingPage(OffsetPageOut):
     results: list[MeetingOut]
 
 
-class MeetingFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+class MeetingCursorPage(CursorPageOut):
+    results: list[MeetingOut]
 
-    body: Id | None = Field(default=None, description="Only this coordination body")
-    year: int | None = Field(default=None, ge=2000, le=2100)
+
+class MeetingFilters(PageFilters):
+    RENAMED: ClassVar[dict[str, str]] = {"body": "body_id"}
+
+    body_id: Id | None = Field(default=None, description="Only this coordination body")
+    year: int | None = Field(default=None, ge=2000, le=2100, description="The year of scheduled_at")
     kind: Kind | None = None
-    limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    body: Id | None = renamed_to("body_id")
 
 
 class MeetingIn(StrictSchema):
@@ -130,6 +155,18 @@ class AgreementOut(Schema):
     is_overdue: bool
     version: int
 
+    @staticmethod
+    def resolve_municipality_code(agreement: Agreement) -> str:
+        return agreement.body.org_unit.code
+
+    @staticmethod
+    def resolve_owner_area_name(agreement: Agreement) -> str | None:
+        return agreement.owner_area.name if agreement.owner_area else None
+
+    @staticmethod
+    def resolve_owner_member_name(agreement: Agreement) -> str | None:
+        return agreement.owner_member.full_name if agreement.owner_member else None
+
 
 class NoteOut(Schema):
     id: int
@@ -137,27 +174,38 @@ class NoteOut(Schema):
     text: str
     created_at: datetime.datetime
 
+    @staticmethod
+    def resolve_author(note: AgreementNote) -> str:
+        return str(note.author)
+
 
 class AgreementDetailOut(AgreementOut):
     notes: list[NoteOut]
 
+    @staticmethod
+    def resolve_notes(agreement: Agreement) -> list[AgreementNote]:
+        return list(agreement.notes.select_related("author").order_by("created_at"))
 
-class AgreementPage(Schema):
-    count: int
-    limit: int
-    offset: int
+
+class AgreementPage(OffsetPageOut):
     results: list[AgreementOut]
 
 
-class AgreementFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+class AgreementCursorPage(CursorPageOut):
+    results: list[AgreementOut]
 
-    body: Id | None = Field(default=None, description="Only this coordination body")
-    area: Id | None = Field(default=None, description="Owner area")
+
+class AgreementFilters(PageFilters):
+    RENAMED: ClassVar[dict[str, str]] = {"body": "body_id", "area": "owner_area_id"}
+
+    body_id: Id | None = Field(default=None, description="Only this coordination body")
+    owner_area_id: Id | None = Field(default=None, description="Only agreements this area owns")
     status: AgreementStatusValue | None = None
-    overdue: bool | None = Field(default=None, description="true: only open agreements past their due date")
-    limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    overdue: bool | None = Field(
+        default=None, description="true: only open agreements past their due date; false: all the others"
+    )
+    body: Id | None = renamed_to("body_id")
+    area: Id | None = renamed_to("owner_area_id")
 
 
 class AgreementIn(StrictSchema):
@@ -191,74 +239,6 @@ def _aware(value: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def _meeting_out(m: Meeting) -> dict[str, Any]:
-    return {
-        "id": m.pk,
-        "body_id": m.body_id,
-        "municipality_code": m.body.org_unit.code,
-        "kind": m.kind,
-        "mode": m.mode,
-        "scheduled_at": m.scheduled_at,
-        "place": m.place,
-        "link": m.link,
-        "commission_id": m.commission_id,
-        "status": m.status,
-        "minutes_status": m.minutes_status,
-        "minutes_approved_at_id": m.minutes_approved_at_id,
-        "version": m.version,
-    }
-
-
-def _meeting_detail(m: Meeting) -> dict[str, Any]:
-    return {
-        **_meeting_out(m),
-        "minutes_text": m.minutes_text,
-        "agenda": [
-            {
-                "id": i.pk,
-                "order": i.order,
-                "title": i.title,
-                "presenter_id": i.presenter_id,
-                "presenter_name": i.presenter.full_name if i.presenter else None,
-                "minutes_allotted": i.minutes_allotted,
-            }
-            for i in m.agenda.all()
-        ],
-        "attendance": [
-            {"member_id": a.member_id, "member_name": a.member.full_name, "status": a.status}
-            for a in m.attendance.all()
-        ],
-        "agreement_ids": [a.pk for a in m.agreements.all()],
-    }
-
-
-def _agreement_out(a: Agreement) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "body_id": a.body_id,
-        "municipality_code": a.body.org_unit.code,
-        "meeting_id": a.meeting_id,
-        "text": a.text,
-        "owner_area_id": a.owner_area_id,
-        "owner_area_name": a.owner_area.name if a.owner_area else None,
-        "owner_member_id": a.owner_member_id,
-        "owner_member_name": a.owner_member.full_name if a.owner_member else None,
-        "due_date": a.due_date,
-        "status": a.status,
-        "completed_on": a.completed_on,
-        "is_overdue": a.is_overdue,
-        "version": a.version,
-    }
-
-
-def _agreement_detail(a: Agreement) -> dict[str, Any]:
-    notes = a.notes.select_related("author").order_by("created_at")
-    return {
-        **_agreement_out(a),
-        "notes": [{"id": n.pk, "author": str(n.author), "text": n.text, "created_at": n.created_at} for n in notes],
-    }
-
-
 def _in_body(choices: QuerySet[M], pk: int | None, field: str, message: str) -> M | None:
     """An object referenced by id among those the policy allows for the body; 422 on the field otherwise."""
     if pk is None:
@@ -286,26 +266,20 @@ def _meeting(pk: int | None, body: CoordinationBody) -> Meeting | None:
 
 
 # --- Meetings --------------------------------------------------------------------------
-@router.get("/meetings", response={200: MeetingPage, **READ_ERRORS}, summary="Meetings of the bodies you can see")
+@router.get(
+    "/meetings",
+    response={200: page_response(MeetingPage, MeetingCursorPage), **LIST_ERRORS},
+    summary="Meetings of the bodies you can see, the latest first",
+)
 def list_meetings(request: ApiRequest, filters: Query[MeetingFilters]) -> Any:
-    reject_unknown_query(request, MeetingFilters)
+    read_filters(request, filters)
     if not policies.can_view_body_business(request.actor):
         raise Http404  # the same answer as the pages give these roles
-    meetings = policies.visible_meetings(request.actor).order_by("-scheduled_at", "-id")
-    if filters.body is not None:
-        meetings = meetings.filter(body_id=filters.body)
-    if filters.year is not None:
-        meetings = meetings.filter(scheduled_at__year=filters.year)
-    if filters.kind is not None:
-        meetings = meetings.filter(kind=filters.kind)
-    total = meetings.count()
-    rows = meetings[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "results": [_meeting_out(m) for m in rows],
-    }
+    meetings = selectors.filter_meetings(
+        policies.visible_meetings(request.actor), body_id=filters.body_id, year=filters.year, kind=filters.kind
+    )
+    page = paginate(request, meetings, filters, order=selectors.MEETING_ORDER, scope="coordination.meetings")
+    return page.response()
 
 
 @router.get(
@@ -314,7 +288,7 @@ def list_meetings(request: ApiRequest, filters: Query[MeetingFilters]) -> Any:
     summary="One meeting with its agenda and attendance",
 )
 def get_meeting(request: ApiRequest, meeting_id: int) -> Any:
-    return _meeting_detail(policies.get_meeting(request.actor, meeting_id, shape=selectors.meeting_record))
+    return policies.get_meeting(request.actor, meeting_id, shape=selectors.meeting_record)
 
 
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS}, summary="Schedule a meeting")
@@ -332,7 +306,7 @@ def create_meeting(request: ApiRequest, payload: MeetingIn) -> Any:
         commission=_commission(payload.commission_id, body),
         status=payload.status,
     )
-    return Status(201, _meeting_detail(policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record)))
+    return Status(201, policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record))
 
 
 @router.patch(
@@ -356,46 +330,35 @@ def update_meeting(request: ApiRequest, meeting_id: int, payload: MeetingPatch) 
         if name in fields and fields[name] is None:
             fields[name] = ""
     services.update_meeting(actor=actor, meeting=meeting, expected_version=payload.version, **fields)
-    return _meeting_detail(policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record))
+    return policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record)
 
 
 # --- Agreements ------------------------------------------------------------------------
 @router.get(
     "/agreements",
-    response={200: AgreementPage, **READ_ERRORS},
-    summary="Agreements you can see (an area focal point: only their area's)",
+    response={200: page_response(AgreementPage, AgreementCursorPage), **LIST_ERRORS},
+    summary="Agreements you can see (an area focal point: only their area's), the earliest due first",
 )
 def list_agreements(request: ApiRequest, filters: Query[AgreementFilters]) -> Any:
-    reject_unknown_query(request, AgreementFilters)
+    read_filters(request, filters)
     if not policies.can_view_agreements(request.actor):
         raise Http404  # the same answer as the pages give these roles
-    agreements = policies.visible_agreements(request.actor)
-    if filters.body is not None:
-        agreements = agreements.filter(body_id=filters.body)
-    if filters.area is not None:
-        agreements = agreements.filter(owner_area_id=filters.area)
-    if filters.status is not None:
-        agreements = agreements.filter(status=filters.status)
-    if filters.overdue is True:
-        agreements = agreements.overdue(timezone.localdate())
-    elif filters.overdue is False:
-        agreements = agreements.exclude(pk__in=agreements.overdue(timezone.localdate()).values("pk"))
-    agreements = agreements.order_by("due_date", "id")
-    total = agreements.count()
-    rows = agreements[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "results": [_agreement_out(a) for a in rows],
-    }
+    agreements = selectors.filter_agreements(
+        policies.visible_agreements(request.actor),
+        body_id=filters.body_id,
+        owner_area_id=filters.owner_area_id,
+        status=filters.status,
+        overdue=filters.overdue,
+    )
+    page = paginate(request, agreements, filters, order=selectors.AGREEMENT_ORDER, scope="coordination.agreements")
+    return page.response()
 
 
 @router.get(
     "/agreements/{int:agreement_id}", response={200: AgreementDetailOut, **READ_ERRORS}, summary="One agreement"
 )
 def get_agreement(request: ApiRequest, agreement_id: int) -> Any:
-    return _agreement_detail(policies.get_agreement(request.actor, agreement_id))
+    return policies.get_agreement(request.actor, agreement_id)
 
 
 @router.post("/agreements", response={201: AgreementDetailOut, **WRITE_ERRORS}, summary="Record an agreement")
@@ -415,7 +378,7 @@ def create_agreement(request: ApiRequest, payload: AgreementIn) -> Any:
         status=payload.status,
         completed_on=payload.completed_on,
     )
-    return Status(201, _agreement_detail(policies.get_agreement(actor, agreement.pk)))
+    return Status(201, policies.get_agreement(actor, agreement.pk))
 
 
 @router.patch(
@@ -443,7 +406,7 @@ def update_agreement(request: ApiRequest, agreement_id: int, payload: AgreementP
     if "meeting_id" in sent:
         fields["meeting"] = _meeting(payload.meeting_id, body)
     services.update_agreement(actor=actor, agreement=agreement, expected_version=payload.version, **fields)
-    return _agreement_detail(policies.get_agreement(actor, agreement.pk))
+    return policies.get_agreement(actor, agreement.pk)
 
 
 @router.post(
@@ -455,4 +418,4 @@ def add_note(request: ApiRequest, agreement_id: int, payload: NoteIn) -> Any:
     actor = request.actor
     agreement = policies.get_agreement_for_follow_up(actor, agreement_id)
     services.add_agreement_note(actor=actor, agreement=agreement, text=payload.text)
-    return Status(201, _agreement_detail(agreement))
+    return Status(201, agreement)

@@ -19,6 +19,7 @@ from ronda.coordination.models import (
     IS_OPEN,
     AgendaItem,
     Agreement,
+    AgreementQuerySet,
     Attendance,
     AttendanceStatus,
     BodyMember,
@@ -242,3 +243,44 @@ def rounds_with_progress(
 def attendance_summary(meeting: Meeting) -> dict[str, int]:
     statuses = [a.status for a in meeting.attendance.all()]
     return {s: statuses.count(s) for s in AttendanceStatus.values}
+
+
+# --- List filters: one definition for the pages and the API ---------------------------------------
+MEETING_ORDER = ("-scheduled_at", "-id")  # the latest first
+AGREEMENT_ORDER = ("due_date", "id")  # the earliest due first
+
+
+def filter_meetings(
+    meetings: QuerySet[Meeting], *, body_id: int | None = None, year: int | None = None, kind: str | None = None
+) -> QuerySet[Meeting]:
+    """Narrow a policy's meetings: one body, the year of ``scheduled_at``, one kind."""
+    if body_id is not None:
+        meetings = meetings.filter(body_id=body_id)
+    if year is not None:
+        meetings = meetings.filter(scheduled_at__year=year)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    return meetings
+
+
+def filter_agreements(
+    agreements: AgreementQuerySet,
+    *,
+    body_id: int | None = None,
+    owner_area_id: int | None = None,
+    status: str | None = None,
+    overdue: bool | None = None,
+    today: datetime.date | None = None,
+) -> AgreementQuerySet:
+    """Narrow a policy's agreements: one body, one owner area, one status, and ``overdue`` true (open
+    and past the due date on ``today``) or false (all the others)."""
+    if body_id is not None:
+        agreements = agreements.filter(body_id=body_id)
+    if owner_area_id is not None:
+        agreements = agreements.filter(owner_area_id=owner_area_id)
+    if status:
+        agreements = agreements.filter(status=status)
+    if overdue is not None:
+        late = agreements.overdue(today or timezone.localdate())
+        agreements = late if overdue else agreements.exclude(pk__in=late.values("pk"))
+    return agreements

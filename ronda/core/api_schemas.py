@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
@@ -23,7 +23,20 @@ def _is_date(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, datetime.date)
 
 
-class StrictSchema(Schema):
+def renamed_to(new: str) -> Any:
+    """A deprecated name kept for clients written before the naming rule (docs/api.md): the same value
+    as ``new``, marked deprecated in the OpenAPI document. List it in the schema's ``RENAMED``."""
+    return Field(default=None, description=f"Deprecated: use {new}.", json_schema_extra={"deprecated": True})
+
+
+class RenamesFields:
+    """``RENAMED`` maps each deprecated field name of a schema to the name that replaced it;
+    ``ronda.core.api_utils.resolve_renamed`` copies what a client sent under the old name."""
+
+    RENAMED: ClassVar[dict[str, str]] = {}
+
+
+class StrictSchema(RenamesFields, Schema):
     """Request bodies reject unknown fields (422) instead of silently ignoring them, and dates must
     be written as dates: pydantic would otherwise read ``0`` as 1 January 1970. Dates and datetimes
     lie between 1900 and 2100 (``ronda.core.forms.date_in_range``, the rule of the web forms too):
@@ -47,6 +60,13 @@ class StrictSchema(Schema):
         return value
 
 
+class QueryFilters(RenamesFields, Schema):
+    """The query-string filters of an endpoint: unknown parameters answer 422
+    (``ronda.core.api_utils.read_filters``), like unknown fields of a body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class MessageOut(Schema):
     message: str
 
@@ -63,3 +83,5 @@ class ValidationErrorOut(Schema):
 
 # Responses every authenticated read endpoint may give besides its success.
 READ_ERRORS: dict[int, type[Schema]] = {401: MessageOut, 404: MessageOut, 422: ValidationErrorOut}
+# A paginated list adds 400: a cursor edited, or taken from another list (ronda.core.pagination).
+LIST_ERRORS: dict[int, type[Schema]] = {400: MessageOut, **READ_ERRORS}

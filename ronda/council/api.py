@@ -7,17 +7,26 @@ Same policies and services as the web views; forbidden and missing both answer 4
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema
-from ronda.core.api_utils import reject_unknown_query
+from ronda.core.api_schemas import (
+    LIST_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    Id,
+    MessageOut,
+    QueryFilters,
+    StrictSchema,
+    renamed_to,
+)
+from ronda.core.api_utils import name_sent, read_filters, reject_unknown_query, resolve_renamed
+from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
 from ronda.council import policies, selectors, services
 from ronda.council.models import (
@@ -35,7 +44,11 @@ WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: MessageOut}
 
 
 # --- Schemas --------------------------------------------------------------------------
+# Output schemas read the objects the policies and selectors return (ninja's ``Schema`` is
+# ``from_attributes``); a ``resolve_<field>`` gives what is not an attribute of the same name.
 class CouncilOut(Schema):
+    """One ``selectors.CouncilSummary``: the council and its counts."""
+
     id: int
     name: str
     municipality_id: int
@@ -46,9 +59,45 @@ class CouncilOut(Schema):
     open_requests: int
     overdue_requests: int
 
+    @staticmethod
+    def resolve_id(row: selectors.CouncilSummary) -> int:
+        return row.council.pk
 
-class NoFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+    @staticmethod
+    def resolve_name(row: selectors.CouncilSummary) -> str:
+        return row.council.name
+
+    @staticmethod
+    def resolve_municipality_id(row: selectors.CouncilSummary) -> int:
+        return row.council.org_unit_id
+
+    @staticmethod
+    def resolve_municipality(row: selectors.CouncilSummary) -> str:
+        return row.council.org_unit.name
+
+    @staticmethod
+    def resolve_established_on(row: selectors.CouncilSummary) -> dt.date | None:
+        return row.council.established_on
+
+    @staticmethod
+    def resolve_response_days(row: selectors.CouncilSummary) -> int:
+        return row.council.response_days
+
+    @staticmethod
+    def resolve_active_members(row: selectors.CouncilSummary) -> int:
+        return row.members
+
+    @staticmethod
+    def resolve_open_requests(row: selectors.CouncilSummary) -> int:
+        return row.open
+
+    @staticmethod
+    def resolve_overdue_requests(row: selectors.CouncilSummary) -> int:
+        return row.overdue
+
+
+class NoFilters(QueryFilters):
+    pass
 
 
 class CouncilPage(Schema):
@@ -80,42 +129,85 @@ class RequestOut(Schema):
     allowed_transitions: list[str]
     version: int
 
+    @staticmethod
+    def resolve_municipality(council_request: CouncilRequest) -> str:
+        return council_request.council.org_unit.name
 
-class RequestPage(Schema):
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_kind_label(council_request: CouncilRequest) -> str:
+        return str(council_request.get_kind_display())
+
+    @staticmethod
+    def resolve_routed_area_name(council_request: CouncilRequest) -> str | None:
+        area = council_request.routed_area
+        return area.name if area is not None else None
+
+    @staticmethod
+    def resolve_status_label(council_request: CouncilRequest) -> str:
+        return str(council_request.get_status_display())
+
+    @staticmethod
+    def resolve_allowed_transitions(council_request: CouncilRequest) -> list[str]:
+        return list(services.allowed_transitions(council_request))
+
+
+class RequestPage(OffsetPageOut):
     results: list[RequestOut]
 
 
-class RequestFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+class RequestCursorPage(CursorPageOut):
+    results: list[RequestOut]
 
-    council: Id | None = Field(default=None, description="Only this council")
+
+class RequestFilters(PageFilters):
+    RENAMED: ClassVar[dict[str, str]] = {"council": "council_id", "area": "routed_area_id"}
+
+    council_id: Id | None = Field(default=None, description="Only this council (404 if you cannot see it)")
     status: RequestStatus | None = Field(default=None, description="Only this status")
-    overdue: bool | None = Field(default=None, description="true: only open requests past their due date")
-    area: Id | None = Field(default=None, description="Only requests routed to this area")
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    status_group: Literal["open", "answered"] | None = Field(
+        default=None,
+        description="open: received or under study; answered: accepted, partly accepted, rejected or implemented",
+    )
+    overdue: bool | None = Field(
+        default=None, description="true: only open requests past their due date; false: all the others"
+    )
+    routed_area_id: Id | None = Field(default=None, description="Only requests routed to this area")
+    kind: RequestKind | None = None
+    session_id: Id | None = Field(default=None, description="Only requests received at this session")
+    q: str | None = Field(default=None, max_length=100, description="Title or description contains")
+    limit: int = limit_field(200)
+    council: Id | None = renamed_to("council_id")
+    area: Id | None = renamed_to("routed_area_id")
 
 
 class RequestIn(StrictSchema):
+    RENAMED: ClassVar[dict[str, str]] = {
+        "council": "council_id",
+        "routed_area": "routed_area_id",
+        "session": "session_id",
+    }
+
     confirm_no_names: bool = Field(
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
     )
-    council: Id | None = Field(default=None, description="Default: the council of your municipality")
+    council_id: Id | None = Field(default=None, description="Default: the council of your municipality")
     kind: RequestKind = RequestKind.REQUEST
     title: str = Field(min_length=1, max_length=255)
     description: str = Field(min_length=1, max_length=services.MAX_TEXT, description="No children's names")
     goal_area: str = Field(default="", max_length=16)
-    routed_area: Id | None = None
-    session: Id | None = None
+    routed_area_id: Id | None = None
+    session_id: Id | None = None
     received_on: dt.date
     due_on: dt.date | None = Field(default=None, description="Default: received_on + the council's response days")
+    council: Id | None = renamed_to("council_id")
+    routed_area: Id | None = renamed_to("routed_area_id")
+    session: Id | None = renamed_to("session_id")
 
 
 class RequestPatch(StrictSchema):
+    RENAMED: ClassVar[dict[str, str]] = {"routed_area": "routed_area_id", "session": "session_id"}
+
     confirm_no_names: bool = Field(
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
@@ -125,11 +217,13 @@ class RequestPatch(StrictSchema):
     title: str | None = Field(default=None, min_length=1, max_length=255)
     description: str | None = Field(default=None, min_length=1, max_length=services.MAX_TEXT)
     goal_area: str | None = Field(default=None, max_length=16)
-    routed_area: Id | None = None
-    session: Id | None = None
+    routed_area_id: Id | None = None
+    session_id: Id | None = None
     received_on: dt.date | None = None
     due_on: dt.date | None = None
     answer: str | None = Field(default=None, max_length=services.MAX_TEXT)
+    routed_area: Id | None = renamed_to("routed_area_id")
+    session: Id | None = renamed_to("session_id")
 
 
 class TransitionIn(StrictSchema):
@@ -146,51 +240,24 @@ class TransitionIn(StrictSchema):
 
 
 # --- Helpers --------------------------------------------------------------------------
-def _request_out(council_request: CouncilRequest) -> dict[str, Any]:
-    area = council_request.routed_area
-    return {
-        "id": council_request.pk,
-        "council_id": council_request.council_id,
-        "municipality": council_request.council.org_unit.name,
-        "kind": council_request.kind,
-        "kind_label": str(council_request.get_kind_display()),
-        "title": council_request.title,
-        "description": council_request.description,
-        "goal_area": council_request.goal_area,
-        "routed_area_id": council_request.routed_area_id,
-        "routed_area_name": area.name if area is not None else None,
-        "session_id": council_request.session_id,
-        "received_on": council_request.received_on,
-        "due_on": council_request.due_on,
-        "status": council_request.status,
-        "status_label": str(council_request.get_status_display()),
-        "answer": council_request.answer,
-        "answered_on": council_request.answered_on,
-        "implemented_on": council_request.implemented_on,
-        "is_overdue": council_request.is_overdue,
-        "answered_on_time": council_request.answered_on_time,
-        "allowed_transitions": list(services.allowed_transitions(council_request)),
-        "version": council_request.version,
-    }
-
-
-def _area(council: ChildrenCouncil, area_id: int | None) -> Area | None:
+def _area(council: ChildrenCouncil, payload: RequestIn | RequestPatch) -> Area | None:
+    area_id = payload.routed_area_id
     if area_id is None:
         return None
     area = policies.areas_of(council).filter(pk=area_id).first()
     if area is None:
-        raise ValidationError(
-            {"routed_area": _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name}}
-        )
+        message = _("Choose an area of %(municipality)s.") % {"municipality": council.org_unit.name}
+        raise ValidationError({name_sent(payload, "routed_area_id"): message})
     return area
 
 
-def _session(council: ChildrenCouncil, session_id: int | None) -> CouncilSession | None:
+def _session(council: ChildrenCouncil, payload: RequestIn | RequestPatch) -> CouncilSession | None:
+    session_id = payload.session_id
     if session_id is None:
         return None
     session = policies.sessions_of(council).filter(pk=session_id).first()
     if session is None:
-        raise ValidationError({"session": _("Choose a session of this council.")})
+        raise ValidationError({name_sent(payload, "session_id"): _("Choose a session of this council.")})
     return session
 
 
@@ -207,62 +274,40 @@ def list_councils(request: ApiRequest) -> Any:
         raise Http404
     councils = list(policies.visible_councils(actor).order_by("org_unit__name", "id")[:500])
     rows = selectors.council_summaries(councils)
-    return {
-        "count": len(rows),
-        "results": [
-            {
-                "id": row.council.pk,
-                "name": row.council.name,
-                "municipality_id": row.council.org_unit_id,
-                "municipality": row.council.org_unit.name,
-                "established_on": row.council.established_on,
-                "response_days": row.council.response_days,
-                "active_members": row.members,
-                "open_requests": row.open,
-                "overdue_requests": row.overdue,
-            }
-            for row in rows
-        ],
-    }
+    return {"count": len(rows), "results": rows}
 
 
 # --- Requests -------------------------------------------------------------------------
 @router.get(
     "/requests",
-    response={200: RequestPage, **READ_ERRORS},
-    summary="Requests and proposals of the children's councils you can see",
+    response={200: page_response(RequestPage, RequestCursorPage), **LIST_ERRORS},
+    summary="Requests and proposals of the children's councils you can see, the latest received first",
 )
 def list_requests(request: ApiRequest, filters: Query[RequestFilters]) -> Any:
-    reject_unknown_query(request, RequestFilters)
+    read_filters(request, filters)
     actor = request.actor
     if not policies.can_view_requests(actor):
         raise Http404
     requests = policies.visible_requests(actor)
-    if filters.council is not None:
-        council = policies.get_council_of_requests(actor, filters.council)
+    if filters.council_id is not None:
+        council = policies.get_council_of_requests(actor, filters.council_id)
         requests = requests.filter(council=council)
-    if filters.status is not None:
-        requests = requests.filter(status=filters.status)
-    if filters.overdue is True:
-        requests = requests.overdue(timezone.localdate())
-    elif filters.overdue is False:
-        requests = requests.exclude(pk__in=requests.overdue(timezone.localdate()).values("pk"))
-    if filters.area is not None:
-        requests = requests.filter(routed_area_id=filters.area)
-    requests = requests.order_by("-received_on", "-id")
-    total = requests.count()
-    rows = requests[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "results": [_request_out(r) for r in rows],
-    }
+    requests = selectors.filter_requests(
+        requests,
+        status=filters.status,
+        status_group=filters.status_group,
+        overdue=filters.overdue,
+        routed_area_id=filters.routed_area_id,
+        kind=filters.kind,
+        session_id=filters.session_id,
+        q=filters.q,
+    )
+    return paginate(request, requests, filters, order=selectors.REQUEST_ORDER, scope="council.requests").response()
 
 
 @router.get("/requests/{int:request_id}", response={200: RequestOut, **READ_ERRORS}, summary="One request")
 def get_request(request: ApiRequest, request_id: int) -> Any:
-    return _request_out(policies.get_request(request.actor, request_id))
+    return policies.get_request(request.actor, request_id)
 
 
 def _refuse_child_names(council: Any, confirmed: bool, **texts: str | None) -> None:
@@ -288,18 +333,19 @@ def _refuse_child_names(council: Any, confirmed: bool, **texts: str | None) -> N
 )
 def create_request(request: ApiRequest, payload: RequestIn) -> Any:
     actor = request.actor
+    resolve_renamed(payload)
     if not policies.can_manage_any_council(actor):
         raise PermissionDenied
     councils = policies.visible_councils(actor)
-    if payload.council is not None:
-        council = policies.get_council(actor, payload.council)
+    if payload.council_id is not None:
+        council = policies.get_council(actor, payload.council_id)
     else:
         unit = actor.org_unit
         found = (
             councils.filter(org_unit=unit).first() if unit is not None and unit.level == Level.MUNICIPALITY else None
         )
         if found is None:
-            raise ValidationError({"council": _("Say which council the request belongs to.")})
+            raise ValidationError({"council_id": _("Say which council the request belongs to.")})
         council = found
     if not policies.can_manage_council(actor, council):
         raise PermissionDenied
@@ -311,12 +357,12 @@ def create_request(request: ApiRequest, payload: RequestIn) -> Any:
         title=payload.title,
         description=payload.description,
         goal_area=payload.goal_area,
-        routed_area=_area(council, payload.routed_area),
-        session=_session(council, payload.session),
+        routed_area=_area(council, payload),
+        session=_session(council, payload),
         received_on=payload.received_on,
         due_on=payload.due_on,
     )
-    return Status(201, _request_out(created))
+    return Status(201, created)
 
 
 @router.patch(
@@ -326,6 +372,7 @@ def create_request(request: ApiRequest, payload: RequestIn) -> Any:
 )
 def update_request(request: ApiRequest, request_id: int, payload: RequestPatch) -> Any:
     actor = request.actor
+    resolve_renamed(payload)
     council_request = policies.get_request_for_edit(actor, request_id)
     council = council_request.council
     given = payload.model_fields_set - {"version"}
@@ -343,14 +390,14 @@ def update_request(request: ApiRequest, request_id: int, payload: RequestPatch) 
         description=fields.get("description"),
         answer=fields.get("answer"),
     )
-    if "routed_area" in given:
-        fields["routed_area"] = _area(council, payload.routed_area)
-    if "session" in given:
-        fields["session"] = _session(council, payload.session)
+    if "routed_area_id" in given:
+        fields["routed_area"] = _area(council, payload)
+    if "session_id" in given:
+        fields["session"] = _session(council, payload)
     updated = services.update_request(
         actor=actor, council_request=council_request, expected_version=payload.version, **fields
     )
-    return _request_out(updated)
+    return updated
 
 
 @router.post(
@@ -370,4 +417,4 @@ def transition_request(request: ApiRequest, request_id: int, payload: Transition
         answer=payload.answer,
         on=payload.on,
     )
-    return _request_out(updated)
+    return updated

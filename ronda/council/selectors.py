@@ -22,10 +22,12 @@ from ronda.council.models import (
     ANSWERED_ON_TIME,
     ANSWERED_REQUEST_STATUSES,
     IS_OPEN_REQUEST,
+    OPEN_REQUEST_STATUSES,
     ChildrenCouncil,
     CouncilAgeBand,
     CouncilMember,
     CouncilRequest,
+    CouncilRequestQuerySet,
     RequestKind,
     RequestStatus,
     member_active_on,
@@ -249,3 +251,42 @@ def mentions_member_name(council: ChildrenCouncil, *texts: str) -> bool:
 def long_sentences(text: str, limit: int = SHORT_SENTENCE_WORDS) -> int:
     """How many sentences of ``text`` have more than ``limit`` words."""
     return sum(1 for sentence in _SENTENCE_END.split(text or "") if len(_WORD.findall(sentence)) > limit)
+
+
+# --- List filters: one definition for the pages and the API ---------------------------------------
+REQUEST_ORDER = ("-received_on", "-id")  # the latest received first
+# The page's "abiertas" and "respondidas": still to answer, and answered (implemented included).
+REQUEST_STATUS_GROUPS = {"open": OPEN_REQUEST_STATUSES, "answered": ANSWERED_REQUEST_STATUSES}
+
+
+def filter_requests(
+    requests: CouncilRequestQuerySet,
+    *,
+    status: str | None = None,
+    status_group: str | None = None,
+    overdue: bool | None = None,
+    routed_area_id: int | None = None,
+    kind: str | None = None,
+    session_id: int | None = None,
+    q: str | None = None,
+    today: dt.date | None = None,
+) -> CouncilRequestQuerySet:
+    """Narrow a policy's requests: one status or a group of them (``REQUEST_STATUS_GROUPS``),
+    ``overdue`` true (still open and past ``due_on`` on ``today``) or false (all the others), the routed
+    area, the kind, the session, and ``q`` contained in the title or the description (case-insensitive)."""
+    if status:
+        requests = requests.filter(status=status)
+    if status_group:
+        requests = requests.filter(status__in=REQUEST_STATUS_GROUPS[status_group])
+    if overdue is not None:
+        late = requests.overdue(today or timezone.localdate())
+        requests = late if overdue else requests.exclude(pk__in=late.values("pk"))
+    if routed_area_id is not None:
+        requests = requests.filter(routed_area_id=routed_area_id)
+    if kind:
+        requests = requests.filter(kind=kind)
+    if session_id is not None:
+        requests = requests.filter(session_id=session_id)
+    if q := (q or "").strip():
+        requests = requests.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return requests

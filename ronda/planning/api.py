@@ -14,23 +14,27 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from ronda.core.api_schemas import READ_ERRORS, MessageOut
-from ronda.core.api_utils import reject_unknown_query
+from ronda.core.api_schemas import LIST_ERRORS, READ_ERRORS, MessageOut
+from ronda.core.api_utils import read_filters
 from ronda.core.files import private_file_response
+from ronda.core.pagination import page_response, paginate
 from ronda.core.views_helpers import ApiRequest
 from ronda.planning import policies, selectors, services
-from ronda.planning.models import LocalPlan, Measure, ProgressUpdate
+from ronda.planning.models import Measure
 from ronda.planning.schemas import (
+    MeasureCursorPage,
     MeasureFilters,
     MeasureOut,
     MeasurePage,
     MeasureUpdateIn,
-    PageFilters,
+    PlanCursorPage,
     PlanDetailOut,
     PlanFilters,
     PlanPage,
     ProgressIn,
     ProgressUpdateOut,
+    UpdateCursorPage,
+    UpdateFilters,
     UpdatePage,
 )
 
@@ -38,125 +42,20 @@ router = Router(tags=["planning"])
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
 
 
-def _num(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _plan_out(plan: LocalPlan) -> dict[str, Any]:
-    return {
-        "id": plan.pk,
-        "title": plan.title,
-        "municipality": {"id": plan.org_unit_id, "code": plan.org_unit.code, "name": plan.org_unit.name},
-        "period_start": plan.period_start,
-        "period_end": plan.period_end,
-        "status": plan.status,
-        "status_label": str(plan.get_status_display()),
-        "weighting": plan.weighting,
-        "approved_on": plan.approved_on,
-        "approved_by": plan.approved_by,
-        "approval_reference": plan.approval_reference,
-        "version": plan.version,
-    }
-
-
-def _measure_summary(measure: Measure, planned: Any = None, executed: Any = None) -> dict[str, Any]:
-    if planned is None:
-        budgets = list(measure.budgets.all())
-        planned = sum(b.planned for b in budgets)
-        executed = sum(b.executed for b in budgets)
-    return {
-        "id": measure.pk,
-        "plan_id": measure.plan_id,
-        "objective_id": measure.objective_id,
-        "code": measure.code,
-        "title": measure.title,
-        "responsible_area": {"id": measure.responsible_area_id, "name": measure.responsible_area.name},
-        "status": measure.status,
-        "status_label": str(measure.get_status_display()),
-        "progress": float(measure.progress),
-        "progress_updated_on": measure.progress_updated_on,
-        "planned_total": float(planned),
-        "executed_total": float(executed or 0),
-        "version": measure.version,
-    }
-
-
-def _measure_out(measure: Measure) -> dict[str, Any]:
-    data = _measure_summary(measure)
-    opportunity = measure.source_opportunity
-    data.update(
-        {
-            "description": measure.description,
-            "co_areas": [{"id": a.pk, "name": a.name} for a in measure.co_areas.all()],
-            "co_institution_ids": [i.pk for i in measure.co_institutions.all()],
-            "horizon": measure.horizon,
-            "start_date": measure.start_date,
-            "end_date": measure.end_date,
-            "progress_justification": measure.progress_justification,
-            "source_opportunity_id": measure.source_opportunity_id,
-            "source_opportunity": opportunity.title if opportunity is not None else None,
-            "budgets": [
-                {"year": b.year, "planned": float(b.planned), "executed": float(b.executed)}
-                for b in measure.budgets.all()
-            ],
-            "indicators": [
-                {
-                    "id": i.pk,
-                    "name": i.name,
-                    "unit": i.unit,
-                    "baseline": _num(i.baseline),
-                    "baseline_year": i.baseline_year,
-                    "target": _num(i.target),
-                    "latest_value": _num(i.latest_value),
-                    "latest_on": i.latest_on,
-                }
-                for i in measure.indicators.all()
-            ],
-            "milestones": [
-                {"id": m.pk, "title": m.title, "due_on": m.due_on, "done_on": m.done_on}
-                for m in measure.milestones.all()
-            ],
-        }
-    )
-    return data
-
-
-def _update_out(update: ProgressUpdate) -> dict[str, Any]:
-    return {
-        "id": update.pk,
-        "measure_id": update.measure_id,
-        "reported_on": update.reported_on,
-        "percent": float(update.percent),
-        "justification": update.justification,
-        "author": update.author.get_username() if update.author is not None else None,
-        "created_at": update.created_at,
-        "evidence": [
-            {
-                "id": e.pk,
-                "name": e.original_name,
-                "content_type": e.content_type,
-                "size": e.size,
-                "download": f"/api/v1/planning/evidence/{e.pk}",
-            }
-            for e in update.evidence.all()
-        ],
-    }
-
-
 # --- Plans -------------------------------------------------------------------------------
-@router.get("/plans", response={200: PlanPage, **READ_ERRORS}, summary="Local plans you can see")
+@router.get(
+    "/plans",
+    response={200: page_response(PlanPage, PlanCursorPage), **LIST_ERRORS},
+    summary="Local plans you can see, by municipality, the newest period first",
+)
 def list_plans(request: ApiRequest, filters: Query[PlanFilters]) -> Any:
-    reject_unknown_query(request, PlanFilters)
+    read_filters(request, filters)
     if not policies.can_read_plans(request.actor):
         raise Http404
-    plans = policies.visible_plans(request.actor).order_by("org_unit__name", "-period_start")
-    if filters.municipality is not None:
-        plans = plans.filter(org_unit_id=filters.municipality)
-    if filters.status:
-        plans = plans.filter(status=filters.status)
-    total = plans.count()
-    rows = plans[filters.offset : filters.offset + filters.limit]
-    return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_plan_out(p) for p in rows]}
+    plans = selectors.filter_plans(
+        policies.visible_plans(request.actor), municipality_id=filters.municipality_id, status=filters.status
+    )
+    return paginate(request, plans, filters, order=selectors.PLAN_ORDER, scope="planning.plans").response()
 
 
 @router.get(
@@ -166,48 +65,7 @@ def list_plans(request: ApiRequest, filters: Query[PlanFilters]) -> Any:
 )
 def get_plan(request: ApiRequest, plan_id: int) -> Any:
     plan = policies.get_plan(request.actor, plan_id)
-    overview = selectors.plan_overview(plan)
-    data = _plan_out(plan)
-    data["progress"] = _num(overview.progress)
-    data["lines"] = [
-        {
-            "id": node.line.pk,
-            "order": node.line.order,
-            "title": node.line.title,
-            "goal_area": node.line.goal_area,
-            "progress": _num(node.progress),
-            "objectives": [
-                {
-                    "id": obj.objective.pk,
-                    "order": obj.objective.order,
-                    "title": obj.objective.title,
-                    "progress": _num(obj.progress),
-                    "measures": [_measure_summary(r.measure, r.planned, r.executed) for r in obj.measures],
-                }
-                for obj in node.objectives
-            ],
-        }
-        for node in overview.lines
-    ]
-    data["budget_by_year"] = [
-        {"year": r.key, "planned": float(r.planned), "executed": float(r.executed)} for r in overview.by_year
-    ]
-    data["budget_by_area"] = [
-        {"area_id": r.key, "area": r.label, "planned": float(r.planned), "executed": float(r.executed)}
-        for r in overview.by_area
-    ]
-    data["changes"] = [
-        {
-            "id": c.pk,
-            "changed_on": c.changed_on,
-            "measure_id": c.measure_id,
-            "what": c.what,
-            "why": c.why,
-            "approved_by": c.approved_by,
-        }
-        for c in selectors.plan_changes(plan)
-    ]
-    return data
+    return PlanDetailOut.of(plan, selectors.plan_overview(plan), selectors.plan_changes(plan))
 
 
 # --- Measures ------------------------------------------------------------------------------
@@ -217,31 +75,27 @@ def _measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
     )
 
 
-@router.get("/measures", response={200: MeasurePage, **READ_ERRORS}, summary="Measures you can see, filtered")
+@router.get(
+    "/measures",
+    response={200: page_response(MeasurePage, MeasureCursorPage), **LIST_ERRORS},
+    summary="Measures you can see, by plan and code",
+)
 def list_measures(request: ApiRequest, filters: Query[MeasureFilters]) -> Any:
-    reject_unknown_query(request, MeasureFilters)
+    read_filters(request, filters)
     if not policies.can_use_planning(request.actor):
         raise Http404
-    measures = policies.visible_measures(request.actor).prefetch_related("budgets").order_by("plan_id", "code", "id")
-    if filters.plan is not None:
-        measures = measures.filter(plan_id=filters.plan)
-    if filters.area is not None:
-        measures = measures.filter(responsible_area_id=filters.area)
-    if filters.status:
-        measures = measures.filter(status=filters.status)
-    total = measures.count()
-    rows = measures[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "results": [_measure_summary(m) for m in rows],
-    }
+    measures = selectors.filter_measures(
+        policies.visible_measures(request.actor).prefetch_related("budgets"),
+        plan_id=filters.plan_id,
+        responsible_area_id=filters.responsible_area_id,
+        status=filters.status,
+    )
+    return paginate(request, measures, filters, order=selectors.MEASURE_ORDER, scope="planning.measures").response()
 
 
 @router.get("/measures/{int:measure_id}", response={200: MeasureOut, **READ_ERRORS}, summary="One measure")
 def get_measure(request: ApiRequest, measure_id: int) -> Any:
-    return _measure_out(policies.get_measure(request.actor, measure_id, shape=_measure_detail))
+    return policies.get_measure(request.actor, measure_id, shape=_measure_detail)
 
 
 def _resolve(choices: QuerySet[Model], pk: int | None, field: str) -> Any:
@@ -316,28 +170,27 @@ def update_measure(request: ApiRequest, measure_id: int, payload: MeasureUpdateI
         budgets=budgets,
         **fields,
     )
-    return _measure_out(policies.get_measure(actor, measure_id, shape=_measure_detail))
+    return policies.get_measure(actor, measure_id, shape=_measure_detail)
 
 
 # --- Progress updates ------------------------------------------------------------------------
 @router.get(
     "/measures/{int:measure_id}/updates",
-    response={200: UpdatePage, **READ_ERRORS},
+    response={200: page_response(UpdatePage, UpdateCursorPage), **LIST_ERRORS},
     summary="Progress history of a measure, newest first",
 )
-def list_updates(request: ApiRequest, measure_id: int, filters: Query[PageFilters]) -> Any:
-    reject_unknown_query(request, PageFilters)
+def list_updates(request: ApiRequest, measure_id: int, filters: Query[UpdateFilters]) -> Any:
+    read_filters(request, filters)
     measure = policies.get_measure(request.actor, measure_id)
     updates = (
         policies.visible_updates(request.actor)
         .filter(measure=measure)
         .select_related("author")
         .prefetch_related("evidence")
-        .order_by("-reported_on", "-id")
     )
-    total = updates.count()
-    rows = updates[filters.offset : filters.offset + filters.limit]
-    return {"count": total, "limit": filters.limit, "offset": filters.offset, "results": [_update_out(u) for u in rows]}
+    # A cursor is good for this measure's history only.
+    scope = f"planning.updates:{measure.pk}"
+    return paginate(request, updates, filters, order=selectors.UPDATE_ORDER, scope=scope).response()
 
 
 @router.post(
@@ -361,7 +214,7 @@ def _record_progress(request: ApiRequest, measure_id: int, payload: ProgressIn, 
         reported_on=payload.reported_on,
         files=files,
     )
-    return Status(201, _update_out(update))
+    return Status(201, update)
 
 
 @router.post(

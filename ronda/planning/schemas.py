@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from ronda.core.api_schemas import MAX_ID, Id, StrictSchema
+from ronda.core.api_schemas import MAX_ID, Id, StrictSchema, renamed_to
+from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field
+from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressUpdate
+from ronda.planning.selectors import BudgetRow, LineNode, MeasureRow, ObjectiveNode, PlanOverview
+from ronda.territory.models import OrgUnit
 
 # Ids fit the database's 64-bit integers; anything larger is a client mistake (422), never a 500.
 MeasureStatusValue = Literal["not_started", "in_progress", "delayed", "completed", "cancelled"]
 HorizonValue = Literal["short", "medium", "long"]
 
 
+# --- Output: read from the objects the policies and selectors return ------------------------------
+# ninja's ``Schema`` reads attributes (``from_attributes``); ``resolve_<field>`` gives the rest. The plan
+# detail reads its tree from the ``PlanOverview`` passed as validation context (``PlanDetailOut.of``).
 class AreaRef(Schema):
     id: int
     name: str
@@ -33,14 +42,32 @@ class BudgetOut(Schema):
     executed: float
 
 
+class YearBudgetOut(BudgetOut):
+    """A year of the plan's budget (a ``BudgetRow`` keyed by its year)."""
+
+    @staticmethod
+    def resolve_year(row: BudgetRow) -> object:
+        return row.key
+
+
 class AreaBudgetOut(Schema):
     area_id: int
     area: str
     planned: float
     executed: float
 
+    @staticmethod
+    def resolve_area_id(row: BudgetRow) -> object:
+        return row.key
+
+    @staticmethod
+    def resolve_area(row: BudgetRow) -> str:
+        return row.label
+
 
 class MeasureSummaryOut(Schema):
+    """A measure in a list: its budgets are prefetched (``measure.budgets.all()``)."""
+
     id: int
     plan_id: int
     objective_id: int
@@ -54,6 +81,32 @@ class MeasureSummaryOut(Schema):
     planned_total: float
     executed_total: float
     version: int
+
+    @staticmethod
+    def resolve_status_label(measure: Measure) -> str:
+        return str(measure.get_status_display())
+
+    # ``context`` unused here: the plan's tree (``PlanMeasureOut``) reads its totals from it.
+    @staticmethod
+    def resolve_planned_total(measure: Measure, context: dict[str, Any]) -> Decimal:
+        return sum((b.planned for b in measure.budgets.all()), Decimal(0))
+
+    @staticmethod
+    def resolve_executed_total(measure: Measure, context: dict[str, Any]) -> Decimal:
+        return sum((b.executed for b in measure.budgets.all()), Decimal(0))
+
+
+class PlanMeasureOut(MeasureSummaryOut):
+    """A measure in the plan's tree: ``plan_overview`` already summed its budgets (reading
+    ``measure.budgets`` here would be one query per measure)."""
+
+    @staticmethod
+    def resolve_planned_total(measure: Measure, context: dict[str, Any]) -> Decimal:
+        return _overview(context).rows[measure.pk].planned
+
+    @staticmethod
+    def resolve_executed_total(measure: Measure, context: dict[str, Any]) -> Decimal:
+        return _overview(context).rows[measure.pk].executed
 
 
 class IndicatorOut(Schema):
@@ -75,6 +128,9 @@ class MilestoneOut(Schema):
 
 
 class MeasureOut(MeasureSummaryOut):
+    """One measure, read through ``selectors.measure_detail`` (budgets, indicators, milestones, co-areas
+    and co-institutions prefetched)."""
+
     description: str
     co_areas: list[AreaRef]
     co_institution_ids: list[int]
@@ -88,12 +144,14 @@ class MeasureOut(MeasureSummaryOut):
     indicators: list[IndicatorOut]
     milestones: list[MilestoneOut]
 
+    @staticmethod
+    def resolve_co_institution_ids(measure: Measure) -> list[int]:
+        return [i.pk for i in measure.co_institutions.all()]
 
-class MeasurePage(Schema):
-    count: int
-    limit: int
-    offset: int
-    results: list[MeasureSummaryOut]
+    @staticmethod
+    def resolve_source_opportunity(measure: Measure) -> str | None:
+        opportunity = measure.source_opportunity
+        return opportunity.title if opportunity is not None else None
 
 
 class ObjectiveOut(Schema):
@@ -101,7 +159,23 @@ class ObjectiveOut(Schema):
     order: int
     title: str
     progress: float | None
-    measures: list[MeasureSummaryOut]
+    measures: list[PlanMeasureOut]
+
+    @staticmethod
+    def resolve_id(node: ObjectiveNode) -> int:
+        return node.objective.pk
+
+    @staticmethod
+    def resolve_order(node: ObjectiveNode) -> int:
+        return node.objective.order
+
+    @staticmethod
+    def resolve_title(node: ObjectiveNode) -> str:
+        return node.objective.title
+
+    @staticmethod
+    def resolve_measures(node: ObjectiveNode) -> list[Measure]:
+        return [row.measure for row in node.measures]
 
 
 class LineOut(Schema):
@@ -111,6 +185,22 @@ class LineOut(Schema):
     goal_area: str
     progress: float | None
     objectives: list[ObjectiveOut]
+
+    @staticmethod
+    def resolve_id(node: LineNode) -> int:
+        return node.line.pk
+
+    @staticmethod
+    def resolve_order(node: LineNode) -> int:
+        return node.line.order
+
+    @staticmethod
+    def resolve_title(node: LineNode) -> str:
+        return node.line.title
+
+    @staticmethod
+    def resolve_goal_area(node: LineNode) -> str:
+        return node.line.goal_area
 
 
 class PlanOut(Schema):
@@ -127,6 +217,14 @@ class PlanOut(Schema):
     approval_reference: str
     version: int
 
+    @staticmethod
+    def resolve_municipality(plan: LocalPlan) -> OrgUnit:
+        return plan.org_unit
+
+    @staticmethod
+    def resolve_status_label(plan: LocalPlan) -> str:
+        return str(plan.get_status_display())
+
 
 class PlanChangeOut(Schema):
     id: int
@@ -137,19 +235,68 @@ class PlanChangeOut(Schema):
     approved_by: str
 
 
+@dataclass(frozen=True)
+class _Overview:
+    """What the plan detail reads besides the plan: its overview, and its measures' rows by id."""
+
+    overview: PlanOverview
+    rows: dict[int, MeasureRow]
+    changes: list[PlanChange]
+
+
+def _overview(context: dict[str, Any]) -> _Overview:
+    found = context["plan_overview"]
+    assert isinstance(found, _Overview)
+    return found
+
+
 class PlanDetailOut(PlanOut):
     progress: float | None
     lines: list[LineOut]
-    budget_by_year: list[BudgetOut]
+    budget_by_year: list[YearBudgetOut]
     budget_by_area: list[AreaBudgetOut]
     changes: list[PlanChangeOut]
 
+    @classmethod
+    def of(cls, plan: LocalPlan, overview: PlanOverview, changes: Iterable[PlanChange]) -> PlanDetailOut:
+        read = _Overview(overview, {row.measure.pk: row for row in overview.measures()}, list(changes))
+        return cls.model_validate(plan, context={"plan_overview": read})
 
-class PlanPage(Schema):
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_progress(plan: LocalPlan, context: dict[str, Any]) -> Decimal | None:
+        return _overview(context).overview.progress
+
+    @staticmethod
+    def resolve_lines(plan: LocalPlan, context: dict[str, Any]) -> list[LineNode]:
+        return _overview(context).overview.lines
+
+    @staticmethod
+    def resolve_budget_by_year(plan: LocalPlan, context: dict[str, Any]) -> list[BudgetRow]:
+        return _overview(context).overview.by_year
+
+    @staticmethod
+    def resolve_budget_by_area(plan: LocalPlan, context: dict[str, Any]) -> list[BudgetRow]:
+        return _overview(context).overview.by_area
+
+    @staticmethod
+    def resolve_changes(plan: LocalPlan, context: dict[str, Any]) -> list[PlanChange]:
+        return _overview(context).changes
+
+
+class PlanPage(OffsetPageOut):
     results: list[PlanOut]
+
+
+class PlanCursorPage(CursorPageOut):
+    results: list[PlanOut]
+
+
+class MeasurePage(OffsetPageOut):
+    results: list[MeasureSummaryOut]
+
+
+class MeasureCursorPage(CursorPageOut):
+    results: list[MeasureSummaryOut]
 
 
 class EvidenceOut(Schema):
@@ -158,6 +305,14 @@ class EvidenceOut(Schema):
     content_type: str
     size: int
     download: str = Field(description="API path of the file (same policy as the measure)")
+
+    @staticmethod
+    def resolve_name(evidence: Evidence) -> str:
+        return evidence.original_name
+
+    @staticmethod
+    def resolve_download(evidence: Evidence) -> str:
+        return f"/api/v1/planning/evidence/{evidence.pk}"
 
 
 class ProgressUpdateOut(Schema):
@@ -170,39 +325,42 @@ class ProgressUpdateOut(Schema):
     created_at: dt.datetime
     evidence: list[EvidenceOut]
 
+    @staticmethod
+    def resolve_author(update: ProgressUpdate) -> str | None:
+        return update.author.get_username() if update.author is not None else None
 
-class UpdatePage(Schema):
-    count: int
-    limit: int
-    offset: int
+
+class UpdatePage(OffsetPageOut):
+    results: list[ProgressUpdateOut]
+
+
+class UpdateCursorPage(CursorPageOut):
     results: list[ProgressUpdateOut]
 
 
 # --- Query filters -----------------------------------------------------------------------
-class PlanFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+class PlanFilters(PageFilters):
+    RENAMED: ClassVar[dict[str, str]] = {"municipality": "municipality_id"}
 
-    municipality: Id | None = Field(default=None, description="Plans of this municipality (org unit id)")
+    municipality_id: Id | None = Field(default=None, description="Plans of this municipality (org unit id)")
     status: Literal["draft", "approved", "in_execution", "evaluated"] | None = None
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    limit: int = limit_field(200)
+    municipality: Id | None = renamed_to("municipality_id")
 
 
-class MeasureFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
+class MeasureFilters(PageFilters):
+    RENAMED: ClassVar[dict[str, str]] = {"plan": "plan_id", "area": "responsible_area_id"}
 
-    plan: Id | None = Field(default=None, description="Measures of this plan")
-    area: Id | None = Field(default=None, description="Responsible area id")
+    plan_id: Id | None = Field(default=None, description="Measures of this plan")
+    responsible_area_id: Id | None = Field(default=None, description="Measures this area is responsible for")
     status: MeasureStatusValue | None = None
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    limit: int = limit_field(200)
+    plan: Id | None = renamed_to("plan_id")
+    area: Id | None = renamed_to("responsible_area_id")
 
 
-class PageFilters(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+class UpdateFilters(PageFilters):
+    limit: int = limit_field(200)
 
 
 # --- Bodies ----------------------------------------------------------------------------------

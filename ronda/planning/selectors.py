@@ -251,3 +251,39 @@ def measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
         ),
         Prefetch("changes", queryset=PlanChange.objects.select_related("recorded_by")),
     )
+
+
+# --- List filters: one definition for the pages and the API ---------------------------------------
+PLAN_ORDER = ("org_unit__name", "-period_start", "id")  # by municipality, the newest period first
+MEASURE_ORDER = ("plan_id", "code", "id")
+UPDATE_ORDER = ("-reported_on", "-id")  # the newest report first
+
+
+def filter_plans(
+    plans: QuerySet[LocalPlan], *, municipality_id: int | None = None, status: str | None = None
+) -> QuerySet[LocalPlan]:
+    """Narrow a policy's plans: one municipality, one status."""
+    if municipality_id is not None:
+        plans = plans.filter(org_unit_id=municipality_id)
+    if status:
+        plans = plans.filter(status=status)
+    return plans
+
+
+def filter_measures(
+    measures: QuerySet[Measure],
+    *,
+    plan_id: int | None = None,
+    responsible_area_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Measure]:
+    """Narrow a policy's measures: one plan, one responsible area, one status. (The plan page filters
+    its tree in memory by the same two, ``plan_overview(area_id=, status=)``: the roll-up needs every
+    measure.)"""
+    if plan_id is not None:
+        measures = measures.filter(plan_id=plan_id)
+    if responsible_area_id is not None:
+        measures = measures.filter(responsible_area_id=responsible_area_id)
+    if status:
+        measures = measures.filter(status=status)
+    return measures

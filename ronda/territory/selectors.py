@@ -68,3 +68,28 @@ def institutions_serving(unit: OrgUnit, *, active_only: bool = False) -> QuerySe
 
 def institution_serves(institution: Institution, unit: OrgUnit) -> bool:
     return Institution.objects.filter(pk=institution.pk).filter(serves(unit)).exists()
+
+
+# --- List filters: one definition for the pages and the API ---------------------------------------
+ORG_UNIT_ORDER = ("path", "id")  # tree order: a unit, then its subtree
+
+
+def filter_org_units(
+    units: QuerySet[OrgUnit],
+    *,
+    subtree_path: str | None = None,
+    parent_id: int | None = None,
+    level: int | None = None,
+    q: str | None = None,
+) -> QuerySet[OrgUnit]:
+    """Narrow a policy's org units: a subtree (a path the actor may see), direct children, a level,
+    and ``q`` contained in the name or the code (case-insensitive, surrounding spaces ignored)."""
+    if subtree_path is not None:
+        units = units.filter(path__startswith=subtree_path)
+    if parent_id is not None:
+        units = units.filter(parent_id=parent_id)
+    if level is not None:
+        units = units.filter(level=level)
+    if q := (q or "").strip():
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return units

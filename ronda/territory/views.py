@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ronda.core import spreadsheets
 from ronda.core.idempotency import once_per_submission
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
-from ronda.territory import importers, policies, services
+from ronda.territory import importers, policies, selectors, services
 from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
 from ronda.territory.models import Institution, Level
 
@@ -44,10 +44,9 @@ def browse(request: ActorRequest) -> HttpResponse:
 def unit_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     unit = policies.get_org_unit(actor, pk)
-    children = unit.children.annotate(children_count=Count("children")).order_by("name")
     q = request.GET.get("q", "").strip()
-    if q:
-        children = children.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    children = selectors.filter_org_units(unit.children.all(), q=q)
+    children = children.annotate(children_count=Count("children")).order_by("name")
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     # Breadcrumbs show only ancestors inside the actor's own scope.
     ancestors = [a for a in unit.ancestors() if actor.covers(a)]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ronda.coordination import policies, services
+from ronda.coordination import policies, selectors, services
 from ronda.coordination.forms import AgreementForm, AgreementStatusForm, NoteForm
 from ronda.coordination.models import Agreement, AgreementStatus
 from ronda.coordination.views.common import body_context, is_htmx, resolve_body
@@ -48,18 +48,17 @@ def agreement_list(request: ActorRequest) -> HttpResponse:
         "status": params.get("status", ""),
         "overdue": "1" if params.get("overdue") else "",
     }
-    if (body_id := id_param(filters["mesa"])) is not None:
-        agreements = agreements.filter(body_id=body_id)
-    if (area_id := id_param(filters["area"])) is not None:
-        agreements = agreements.filter(owner_area_id=area_id)
-    if filters["status"] in AgreementStatus.values:
-        agreements = agreements.filter(status=filters["status"])
-    if filters["overdue"]:
-        agreements = agreements.overdue(timezone.localdate())
+    agreements = selectors.filter_agreements(
+        agreements,
+        body_id=id_param(filters["mesa"]),
+        owner_area_id=id_param(filters["area"]),
+        status=filters["status"] if filters["status"] in AgreementStatus.values else None,
+        overdue=True if filters["overdue"] else None,
+    )
     # The areas that own something the actor can see (a focal point: only their own).
     area_ids = policies.visible_agreements(actor).exclude(owner_area=None).values("owner_area_id")
     areas = Area.objects.filter(pk__in=area_ids).select_related("org_unit").order_by("org_unit__name", "name")
-    page = Paginator(agreements.order_by("due_date", "id"), 30).get_page(params.get("page"))
+    page = Paginator(agreements.order_by(*selectors.AGREEMENT_ORDER), 30).get_page(params.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "filters": filters,

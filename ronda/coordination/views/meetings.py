@@ -34,15 +34,11 @@ def meeting_list(request: ActorRequest) -> HttpResponse:
     body = resolve_body(request, actor)
     if body is None:
         return redirect("coordination:overview")
-    meetings = (
-        policies.visible_meetings(actor)
-        .filter(body=body)
-        .annotate(agreements_count=Count("agreements"))
-        .order_by("-scheduled_at")
-    )
     kind = request.GET.get("kind", "")
-    if kind in MeetingKind.values:
-        meetings = meetings.filter(kind=kind)
+    meetings = selectors.filter_meetings(
+        policies.visible_meetings(actor), body_id=body.pk, kind=kind if kind in MeetingKind.values else None
+    )
+    meetings = meetings.annotate(agreements_count=Count("agreements")).order_by(*selectors.MEETING_ORDER)
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
     context = {
         **body_context(body, actor),

@@ -193,7 +193,8 @@ def test_admin_must_name_the_council(client: Client, world: World, council: Chil
         **auth(world.home["admin"]),
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "council"
+    # Named neither way: the error names the field by its name under the naming rule (docs/api.md).
+    assert response.json()["errors"][0]["field"] == "council_id"
     assert not CouncilRequest.objects.exists()
 
 

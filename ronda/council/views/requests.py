@@ -20,8 +20,6 @@ from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id
 from ronda.council import policies, selectors, services
 from ronda.council.forms import RequestForm, TransitionForm, show_name_confirmation
 from ronda.council.models import (
-    ANSWERED_REQUEST_STATUSES,
-    OPEN_REQUEST_STATUSES,
     ChildrenCouncil,
     CouncilRequest,
     CouncilRequestQuerySet,
@@ -48,28 +46,25 @@ def _filter_requests(
         "kind": params.get("tipo", ""),
         "q": params.get("q", "").strip()[:100],
     }
-    if filters["status"] == "abiertas":
-        requests = requests.filter(status__in=OPEN_REQUEST_STATUSES)
-    elif filters["status"] == "respondidas":
-        requests = requests.filter(status__in=ANSWERED_REQUEST_STATUSES)
-    elif filters["status"] in RequestStatus.values:
-        requests = requests.filter(status=filters["status"])
-    else:
+    # The page's own words for the status groups; a value it does not know is no filter.
+    group = {"abiertas": "open", "respondidas": "answered"}.get(filters["status"])
+    if group is None and filters["status"] not in RequestStatus.values:
         filters["status"] = ""
-    if filters["overdue"]:
-        requests = requests.overdue(today)
-    if (area_id := id_param(filters["area"])) is not None:
-        requests = requests.filter(routed_area_id=area_id)
-    else:
+    if (area_id := id_param(filters["area"])) is None:
         filters["area"] = ""
-    if filters["kind"] in RequestKind.values:
-        requests = requests.filter(kind=filters["kind"])
-    else:
+    if filters["kind"] not in RequestKind.values:
         filters["kind"] = ""
-    if filters["q"]:
-        requests = requests.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
-    if (session_id := id_param(params.get("sesion"))) is not None:
-        requests = requests.filter(session_id=session_id)
+    requests = selectors.filter_requests(
+        requests,
+        status=filters["status"] if group is None else None,
+        status_group=group,
+        overdue=True if filters["overdue"] else None,
+        routed_area_id=area_id,
+        kind=filters["kind"] or None,
+        session_id=id_param(params.get("sesion")),
+        q=filters["q"],
+        today=today,
+    )
     return requests, filters
 
 
@@ -83,7 +78,7 @@ def request_list(request: ActorRequest) -> HttpResponse:
         requests = requests.filter(council=council)
     overdue_count = requests.overdue(today).count()
     requests, filters = _filter_requests(request, requests, today)
-    page = Paginator(requests.order_by("-received_on", "-id"), 25).get_page(request.GET.get("page"))
+    page = Paginator(requests.order_by(*selectors.REQUEST_ORDER), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     if council is not None:

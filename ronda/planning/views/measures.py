@@ -42,10 +42,9 @@ def my_measures(request: ActorRequest) -> HttpResponse:
         .order_by("plan__org_unit__name", "end_date", "code")
     )
     status = request.GET.get("status", "")
-    if status in MeasureStatus.values:
-        measures = measures.filter(status=status)
-    else:
+    if status not in MeasureStatus.values:
         status = ""
+    measures = selectors.filter_measures(measures, status=status or None)
     context = {
         "page": paginate(measures, request.GET.get("page"), per_page=50),
         "status": status,
