@@ -38,6 +38,7 @@ import json
 import os
 import random
 import re
+import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -47,6 +48,9 @@ import gevent
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import second_factor  # bench/second_factor.py: the coordinators' TOTP codes
 
 BENCH_DIR = Path(__file__).resolve().parent
 PLANNING_FILE = Path(os.environ.get("BENCH_PLANNING", BENCH_DIR / "out" / "planning.json"))
@@ -62,6 +66,7 @@ N_SALUD = "GET /salud"
 N_PLAN = "GET /plan/planes/[id]/"
 N_PUBLIC = "GET /publico/[code]/"
 N_LOGIN = "POST /cuentas/entrar/"
+N_OTP = "/cuentas/verificacion/"
 
 MUNICIPALITIES: list[dict[str, Any]] = json.loads(PLANNING_FILE.read_text(encoding="utf-8"))["municipalities"]
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -122,6 +127,32 @@ class PlanningUser(FastHttpUser):
             if response.status_code != 302 or "sessionid" not in self.cookies:
                 response.failure(f"sign-in of {username} answered {response.status_code}")
                 raise StopUser()
+        self.second_factor(username)
+
+    def second_factor(self, username: str) -> None:
+        """Coordinators verify a TOTP code (bench/second_factor.py gave them the bench key)."""
+        for attempt in range(2):
+            for otp_code in second_factor.sign_in_codes():
+                page = self.client.get(N_OTP, name=f"GET {N_OTP}", headers=self.cookie_header())
+                self.remember(page)
+                match = CSRF_RE.search(page.text or "")
+                if page.status_code != 200 or not match:
+                    raise StopUser(f"no second-factor form ({page.status_code})")
+                with self.client.post(
+                    N_OTP,
+                    name=f"POST {N_OTP}",
+                    data={"csrfmiddlewaretoken": match.group(1), "code": otp_code},
+                    headers=self.cookie_header(),
+                    allow_redirects=False,
+                    catch_response=True,
+                ) as response:
+                    self.remember(response)
+                    if response.status_code == 302:
+                        return
+                    response.success()  # a used step's code: try the next one
+            if attempt == 0:
+                time.sleep(second_factor.seconds_to_next_step())
+        raise StopUser(f"second factor of {username} refused")
 
 
 class CoordinatorUser(PlanningUser):

@@ -46,7 +46,10 @@ TARGET_S = 5.0
 SEED = 3
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ronda.settings")
+
+import second_factor  # noqa: E402  (bench/second_factor.py: the coordinators' TOTP codes)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -169,6 +172,22 @@ class Browser:
         )
         if status != 302:
             raise SystemExit(f"sign-in of {username} answered {status}")
+        # Coordinators verify a TOTP code (bench/second_factor.py); a step already used by the
+        # same device is refused, so the next step's code, then a wait for a new step.
+        for attempt in range(2):
+            for otp_code in second_factor.sign_in_codes():
+                status, _, page = self.request("GET", "/cuentas/verificacion/")
+                match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                if status != 200 or not match:
+                    raise SystemExit(f"no second-factor form ({status})")
+                status, _, _ = self.request(
+                    "POST", "/cuentas/verificacion/", {"csrfmiddlewaretoken": match.group(1).decode(), "code": otp_code}
+                )
+                if status == 302:
+                    return
+            if attempt == 0:
+                time.sleep(second_factor.seconds_to_next_step())
+        raise SystemExit(f"second factor of {username} refused")
 
 
 def over_http(chosen: list[dict[str, Any]], base: str) -> dict[str, Any]:

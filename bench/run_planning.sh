@@ -73,6 +73,9 @@ else
     log "planning data already loaded (FORCE=1 to reload)"
 fi
 
+# Coordinators sign in with a second factor (issue #7): give them the bench's TOTP key.
+"$PY" bench/second_factor.py
+
 # --- 3. Do not measure on top of another benchmark ----------------------------------------------
 OTHER="none running"
 waited=0
