@@ -6,9 +6,11 @@ EXPLAIN (ANALYZE, BUFFERS) of the slowest queries. Markdown on stdout.
         .venv/bin/python bench/planning_queries.py [--repeat 10]
 
 In process, with Django's test client (no gunicorn, no network), for one municipality of
-bench/out/planning.json: the coordinator's plan page (signed in with force_login), the
-public page (anonymous) and the annual 2026 report PDF. Each is asked ``--repeat`` times;
-the median wall time and SQL time are reported with the query count.
+bench/out/planning.json: the coordinator's plan page (signed in with force_login and their
+TOTP device verified, as after /cuentas/verificacion/), the public page (anonymous) and the
+plan's report page (the PDF itself is rendered by a background job: bench/pdf_timing.py times
+it). Each is asked ``--repeat`` times; the median wall time and SQL time are reported with the
+query count.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from ronda.accounts.models import User
 
@@ -49,15 +53,18 @@ def main() -> None:
     coordinator = User.objects.get(username=municipality["coordinator"])
     signed_in = Client(HTTP_HOST="127.0.0.1")
     signed_in.force_login(coordinator)
+    # Coordinators need a verified second factor (bench/second_factor.py gave them a device).
+    device = TOTPDevice.objects.filter(user=coordinator, confirmed=True).first()
+    if device is None:
+        raise SystemExit("the coordinator has no TOTP device: run bench/second_factor.py first")
+    session = signed_in.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     anonymous = Client(HTTP_HOST="127.0.0.1")
     pages = [
         ("plan page", signed_in, f"/plan/planes/{municipality['plan_id']}/"),
         ("public page", anonymous, f"/publico/{municipality['code']}/"),
-        (
-            "annual report PDF",
-            signed_in,
-            f"/informes/planes/{municipality['plan_id']}/informe.pdf?kind=annual&year=2026",
-        ),
+        ("report page", signed_in, f"/informes/planes/{municipality['plan_id']}/"),
     ]
     print(f"## Queries per request ({municipality['code']}, plan {municipality['plan_id']}, in process)\n")
     print("| Page | URL | Status | Queries | median wall ms | median SQL ms | SQL share |")
