@@ -79,6 +79,8 @@ class MeetingOut(Schema):
     status: str
     minutes_status: str
     minutes_approved_at_id: int | None
+    minutes_number: int | None = Field(description="The acta's number in the body's series for minutes_year")
+    minutes_year: int | None
     version: int
 
     @staticmethod

@@ -20,11 +20,14 @@ Published facts:
   attendance rate.
 - ``agreement_figures(unit, start, end)``: agreements due in a period and how they ended (on time,
   late, open and overdue, not yet due, cancelled).
+- ``overdue_agreements_by_unit(units)``: for many municipalities at once (a comparison), how many
+  agreements of each one's own body are open and overdue today, in one query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -88,14 +91,15 @@ class BodyActivity:
 
 
 def body_activity(unit: UnitKey, start: dt.date, end: dt.date) -> BodyActivity:
-    """Meetings held from ``start`` to ``end`` (both included, local time) by the bodies in ``unit``'s
-    subtree, and the share of recorded attendances that were "present" (None when none was recorded)."""
+    """Meetings held (and in the past) from ``start`` to ``end`` (both included, local time) by the bodies
+    in ``unit``'s subtree, and the share of recorded attendances that were "present" (None when none was recorded)."""
     tz = timezone.get_current_timezone()
     held = Meeting.objects.filter(
         body__org_unit__path__startswith=unit.path,
         status=MeetingStatus.HELD,
         scheduled_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
         scheduled_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        scheduled_at__lte=timezone.now(),  # a future meeting marked held (old data) was not held
     )
     counts = held.aggregate(
         total=Count("id"),
@@ -159,3 +163,22 @@ def agreement_figures(unit: UnitKey, start: dt.date, end: dt.date, today: dt.dat
         open_not_due=row["not_due"],
         cancelled=row["cancelled"],
     )
+
+
+def overdue_agreements_by_unit(units: Iterable[UnitKey], today: dt.date | None = None) -> dict[str, int]:
+    """Open and overdue agreements on ``today`` (default today) of the bodies of each municipality in
+    ``units``, keyed by the unit's path (zeros too, and for a municipality without a body). One query."""
+    paths = {unit.path for unit in units}
+    if not paths:
+        return {}
+    counts = dict.fromkeys(paths, 0)
+    rows = (
+        Agreement.objects.filter(is_overdue_on(today or timezone.localdate()), body__org_unit__path__in=paths)
+        .order_by()
+        .values_list("body__org_unit__path")
+        .annotate(n=Count("id"))
+        .values_list("body__org_unit__path", "n")
+    )
+    for path, n in rows:
+        counts[path] = n
+    return counts

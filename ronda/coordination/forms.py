@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,9 @@ from ronda.coordination.models import (
     MemberLevel,
 )
 from ronda.coordination.questionnaire import COMMENT_MAX_LENGTH, COMMITMENT_LABELS, ITEMS, LIKERT_LABELS, SECTIONS
-from ronda.coordination.services import linkable_users
+from ronda.coordination.selectors import active_members
+from ronda.coordination.services import check_meeting_fields, linkable_users
+from ronda.core.errors import Errors
 from ronda.core.forms import BoundedDateField, BoundedDateTimeField, IdModelChoiceField, IdModelMultipleChoiceField
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Institution
@@ -48,6 +51,17 @@ class BodyForm(forms.Form):
         help_text=_("How the body protects children who take part in its activities."),
     )
     version = VersionField(required=False)
+
+
+class CoatOfArmsForm(forms.Form):
+    coat_of_arms = forms.FileField(
+        label=_("Coat of arms"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("A PNG or JPEG image of the municipality's coat of arms, for the letterhead of the minutes."),
+    )
+    remove = forms.BooleanField(label=_("Remove the coat of arms"), required=False)
+    version = VersionField()
 
 
 class MemberForm(forms.Form):
@@ -119,21 +133,47 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commission"].queryset = Commission.objects.filter(body=body)  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        """The service's rules between fields, here too: a wrong date and a missing place show together."""
+        data = super().clean() or {}
+        errors = Errors()
+        check_meeting_fields(
+            errors,
+            mode=data.get("mode", ""),
+            place=data.get("place", ""),
+            link=data.get("link", ""),
+            status=data.get("status", ""),
+            scheduled_at=data.get("scheduled_at"),
+        )
+        for field, messages in errors.as_dict().items():
+            if field not in self.errors:  # a field's own error (e.g. an invalid link) comes first
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=255)
     presenter = IdModelChoiceField(label=_("Presenter"), queryset=BodyMember.objects.none(), required=False)
     minutes_allotted = forms.IntegerField(label=_("Minutes allotted"), min_value=1, max_value=480, initial=15)
 
-    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = _members_of(body)  # type: ignore[attr-defined]
+        # Only the members of the body on the day of the meeting (not those who had left by then).
+        day = timezone.localtime(meeting.scheduled_at).date()
+        self.fields["presenter"].queryset = active_members(meeting.body, day)  # type: ignore[attr-defined]
 
 
 class AttendanceForm(forms.Form):
-    """One choice per member: present, absent or excused."""
+    """One choice per member: present, absent or excused; and the invited guests."""
 
     version = VersionField()
+    guests = forms.CharField(
+        label=_("Invited guests"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("People who attended without being members, one per line: name, institution or position."),
+    )
 
     def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,24 +185,47 @@ class AttendanceForm(forms.Form):
                 label=member.full_name, choices=choices, required=False, initial=row["status"]
             )
 
-    def statuses(self) -> dict[int, str]:
+    def statuses(self, *, rest_present: bool = False) -> dict[int, str]:
+        """Member id -> status for every member given one; with ``rest_present``, every member left
+        "not recorded" is recorded present (the "all present" action: mark only the exceptions)."""
         return {
-            int(name.removeprefix("member_")): value
+            int(name.removeprefix("member_")): value or AttendanceStatus.PRESENT
             for name, value in self.cleaned_data.items()
-            if name.startswith("member_") and value
+            if name.startswith("member_") and (value or rest_present)
         }
 
     def member_fields(self) -> list[tuple[dict[str, Any], Any]]:
         return [(row, self[f"member_{row['member'].pk}"]) for row in self.rows]
 
 
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class MinutesForm(forms.Form):
+    started_at = forms.TimeField(label=_("Started at"), required=False, widget=TIME)
+    ended_at = forms.TimeField(label=_("Ended at"), required=False, widget=TIME)
+    chaired_by = IdModelChoiceField(
+        label=_("Chaired by"),
+        queryset=BodyMember.objects.none(),
+        required=False,
+        help_text=_("Signs the minutes with the secretary of the meeting."),
+    )
+    recorded_by = IdModelChoiceField(
+        label=_("Secretary of the meeting"), queryset=BodyMember.objects.none(), required=False
+    )
     minutes_text = forms.CharField(
         label=_("Discussion"),
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("What was discussed under each agenda item. The agreements are listed separately."),
     )
     version = VersionField()
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = active_members(meeting.body, timezone.localtime(meeting.scheduled_at).date())
+        for name in ("chaired_by", "recorded_by"):
+            self.fields[name].queryset = members  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = lambda m: f"{m.full_name} · {m.position}"  # type: ignore[attr-defined]
 
 
 class ApproveMinutesForm(forms.Form):
@@ -199,10 +262,17 @@ class AgreementForm(forms.Form):
     )
     version = VersionField(required=False)
 
-    def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, body: CoordinationBody, current_owner: BodyMember | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_area"].queryset = _areas_of(body)  # type: ignore[attr-defined]
-        self.fields["owner_member"].queryset = _members_of(body)  # type: ignore[attr-defined]
+        # Current members only; an agreement already owned by a member who has left keeps them offered.
+        members = active_members(body).values("pk")
+        owners = BodyMember.objects.filter(body=body).filter(
+            Q(pk__in=members) | Q(pk=current_owner.pk if current_owner else None)
+        )
+        self.fields["owner_member"].queryset = owners.order_by("full_name")  # type: ignore[attr-defined]
 
 
 class AgreementStatusForm(forms.Form):

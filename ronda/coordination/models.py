@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,6 +39,10 @@ class CoordinationBody(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     established_on = models.DateField(_("established on"), null=True, blank=True)
     safeguarding_protocol = models.TextField(_("safeguarding protocol"), blank=True)
+    # The municipality's coat of arms for the letterhead of the acta and the convocatoria: the name,
+    # in the default storage, of a PNG the service re-encoded from the upload. A name, not a
+    # FileField, so that the audit trail records it as the plain value it is.
+    coat_of_arms = models.CharField(_("coat of arms"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("coordination body")
@@ -156,6 +161,27 @@ class Meeting(VersionedModel):
     minutes_status = models.CharField(
         _("minutes"), max_length=16, choices=MinutesStatus.choices, default=MinutesStatus.NONE
     )
+    # People who attended without being members (guests, invited experts), one per line as the acta
+    # names them: "name, institution or position".
+    guests = models.TextField(_("invited guests"), blank=True)
+    # What the acta records of the session itself (local times), and who signs it.
+    started_at = models.TimeField(_("started at"), null=True, blank=True)
+    ended_at = models.TimeField(_("ended at"), null=True, blank=True)
+    chaired_by = models.ForeignKey(
+        BodyMember, verbose_name=_("chaired by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        BodyMember,
+        verbose_name=_("secretary of the meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The acta's number, one series per body and calendar year, given when the minutes are approved
+    # (a draft has none: numbers follow the official record, and a draft never leaves a gap).
+    minutes_year = models.PositiveSmallIntegerField(_("minutes year"), null=True, blank=True)
+    minutes_number = models.PositiveIntegerField(_("minutes number"), null=True, blank=True)
     # Minutes are approved at a later meeting, which is recorded here.
     minutes_approved_at = models.ForeignKey(
         "self",
@@ -171,10 +197,22 @@ class Meeting(VersionedModel):
         verbose_name_plural = _("meetings")
         ordering = ["-scheduled_at"]
         indexes = [models.Index(fields=["body", "scheduled_at"], name="meeting_body_date_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "minutes_year", "minutes_number"], name="meeting_minutes_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.scheduled_at)
         return f"{self.get_kind_display()} {local:%Y-%m-%d}"
+
+    @property
+    def minutes_reference(self) -> str:
+        """The acta's number as it is cited: "3-2026" (empty until the minutes are approved)."""
+        if self.minutes_number is None:
+            return ""
+        return f"{self.minutes_number}-{self.minutes_year}"
 
 
 class AgendaItem(models.Model):
@@ -228,8 +266,17 @@ OPEN_AGREEMENT_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
 # of one row). Other domains read the figures through ronda.coordination.contracts.
 IS_OPEN = Q(status__in=OPEN_AGREEMENT_STATUSES)
 FULFILLED = Q(status=AgreementStatus.DONE)
-FULFILLED_ON_TIME = FULFILLED & Q(completed_on__lte=F("due_date"))
-FULFILLED_LATE = FULFILLED & ~Q(completed_on__lte=F("due_date"))
+# A fulfilment date before the meeting that adopted the agreement is impossible (data from before the
+# services refused it): such an agreement counts as fulfilled, never as fulfilled on time.
+_ADOPTED_ON = TruncDate("meeting__scheduled_at")
+_IMPOSSIBLE_COMPLETION = Q(meeting__isnull=False) & Q(completed_on__lt=_ADOPTED_ON)
+FULFILLED_ON_TIME = (
+    FULFILLED
+    & Q(completed_on__isnull=False, completed_on__lte=F("due_date"))
+    & (Q(meeting__isnull=True) | Q(completed_on__gte=_ADOPTED_ON))
+)
+# The complement of "on time" among the fulfilled ones, so that on time + late = fulfilled.
+FULFILLED_LATE = FULFILLED & (Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_date")) | _IMPOSSIBLE_COMPLETION)
 
 
 def is_overdue_on(today: datetime.date) -> Q:
@@ -290,10 +337,17 @@ class Agreement(VersionedModel):
         return self.status in OPEN_AGREEMENT_STATUSES and self.due_date < timezone.localdate()
 
     @property
+    def adopted_on(self) -> datetime.date | None:
+        """The local date of the meeting that adopted the agreement (None when it has none)."""
+        return timezone.localtime(self.meeting.scheduled_at).date() if self.meeting is not None else None
+
+    @property
     def fulfilled_on_time(self) -> bool:
-        return (
-            self.status == AgreementStatus.DONE and self.completed_on is not None and self.completed_on <= self.due_date
-        )
+        """The same as ``FULFILLED_ON_TIME``, for one row (reads ``meeting``: select it)."""
+        if self.status != AgreementStatus.DONE or self.completed_on is None or self.completed_on > self.due_date:
+            return False
+        adopted = self.adopted_on
+        return adopted is None or self.completed_on >= adopted
 
 
 class AgreementNote(models.Model):
@@ -323,7 +377,7 @@ class QuestionnaireRound(VersionedModel):
     title = models.CharField(_("title"), max_length=200)
     opened_on = models.DateField(_("opened on"))
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
-    is_closed = models.BooleanField(_("closed"), default=False)
+    is_closed = models.BooleanField(pgettext_lazy("questionnaire round", "closed"), default=False)
 
     class Meta:
         verbose_name = _("questionnaire round")

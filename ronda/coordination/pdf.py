@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
-from ronda.coordination.models import AttendanceStatus, Meeting, MinutesStatus
-from ronda.coordination.selectors import attendance_rows
+from ronda.coordination.models import (
+    AttendanceStatus,
+    BodyMember,
+    CoordinationBody,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+)
+from ronda.coordination.selectors import active_members, attendance_rows
 
 TEMPLATE = "coordination/minutes_pdf.html"
+NOTICE_TEMPLATE = "coordination/notice_pdf.html"
 
 
 def minutes_context(meeting: Meeting) -> dict[str, Any]:
@@ -22,12 +33,17 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         if row["status"]:
             by_status[row["status"]].append(row["member"])
     body = meeting.body
+    present = by_status[AttendanceStatus.PRESENT]
     return {
+        "quorum": {"present": len(present), "members": len(rows)} if any(r["status"] for r in rows) else None,
+        "signatories": _signatories(meeting),
         "meeting": meeting,
         "body": body,
         "municipality": body.org_unit,
+        "coat_of_arms": coat_of_arms_uri(body),
         "local_start": timezone.localtime(meeting.scheduled_at),
         "attendees": by_status[AttendanceStatus.PRESENT],
+        "guests": [line for line in meeting.guests.splitlines() if line.strip()],
         "excused": by_status[AttendanceStatus.EXCUSED],
         "absent": by_status[AttendanceStatus.ABSENT],
         "agenda": list(meeting.agenda.all()),
@@ -38,7 +54,56 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def coat_of_arms_uri(body: CoordinationBody) -> str:
+    """The stored coat of arms as a data: URL (the only kind the PDF renderer may fetch); empty
+    when there is none or the file is missing (a document is never refused for its letterhead)."""
+    if not body.coat_of_arms:
+        return ""
+    try:
+        with default_storage.open(body.coat_of_arms, "rb") as stored:
+            data = stored.read()
+    except OSError:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _signatories(meeting: Meeting) -> list[tuple[BodyMember | None, str]]:
+    """Who signs the acta, under which title: the chair and the secretary (a blank line for a
+    signatory not yet named)."""
+    return [
+        (meeting.chaired_by, gettext("Chair of the meeting")),
+        (meeting.recorded_by, gettext("Secretary of the meeting")),
+    ]
+
+
+def is_notice(meeting: Meeting) -> bool:
+    """A meeting still to be held has no minutes to show: it gets its notice of meeting (convocatoria).
+    Once its date has passed it gets its minutes (a draft until they are written and approved)."""
+    return (
+        meeting.status == MeetingStatus.SCHEDULED
+        and meeting.minutes_status == MinutesStatus.NONE
+        and meeting.scheduled_at > timezone.now()
+    )
+
+
+def notice_context(meeting: Meeting) -> dict[str, Any]:
+    """The convocatoria: date, place or link, agenda and who is called (the members on that day)."""
+    day = timezone.localtime(meeting.scheduled_at).date()
+    return {
+        "meeting": meeting,
+        "body": meeting.body,
+        "municipality": meeting.body.org_unit,
+        "coat_of_arms": coat_of_arms_uri(meeting.body),
+        "local_start": timezone.localtime(meeting.scheduled_at),
+        "agenda": list(meeting.agenda.all()),
+        "called": list(active_members(meeting.body, day)),
+        "generated_at": timezone.localtime(),
+    }
+
+
 def render_minutes_html(meeting: Meeting) -> str:
+    if is_notice(meeting):
+        return render_to_string(NOTICE_TEMPLATE, notice_context(meeting))
     return render_to_string(TEMPLATE, minutes_context(meeting))
 
 
@@ -52,4 +117,5 @@ def render_minutes_pdf(meeting: Meeting) -> bytes:
 
 def minutes_filename(meeting: Meeting) -> str:
     day = timezone.localtime(meeting.scheduled_at).date().isoformat()
-    return f"acta-{slugify(meeting.body.org_unit.name) or 'mesa'}-{day}.pdf"
+    kind = "convocatoria" if is_notice(meeting) else "acta"
+    return f"{kind}-{slugify(meeting.body.org_unit.name) or 'mesa'}-{day}.pdf"

@@ -2,8 +2,9 @@
 
 - admin: everything; coordinator: everything in their own municipality;
 - secretariat and analyst: read everything in their subtree, write nothing;
+- supervisor: read everything in their municipality, write nothing;
 - area focal point: only the agreements owned by their own area (follow-up notes and status);
-- defender, protection officer, supervisor: nothing (404).
+- defender, protection officer: nothing (404).
 Answering the anonymous questionnaire is decided by being a member of the body, not by role.
 """
 
@@ -32,7 +33,7 @@ from ronda.territory.models import Area, Level, OrgUnit
 if TYPE_CHECKING:
     from ronda.core.tenancy import Shape
 
-READER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST)
+READER_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST, Role.SUPERVISOR)
 MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 

@@ -55,6 +55,16 @@ def overdue_agreements_for(actor: Actor | None, limit: int = 5) -> list[Agreemen
     )
 
 
+def overdue_agreements_panel(actor: Actor | None, limit: int = 5) -> dict[str, Any]:
+    """The home panel's context: the first ``limit`` overdue agreements and how many there are in
+    all (the badge counts every one, not the preview)."""
+    preview = overdue_agreements_for(actor, limit)
+    total = len(preview)
+    if total == limit:  # there may be more than the preview shows
+        total = policies.visible_agreements(actor).overdue(timezone.localdate()).count()
+    return {"overdue_agreements": preview, "overdue_total": total}
+
+
 def active_members(body: CoordinationBody, day: datetime.date | None = None) -> QuerySet[BodyMember]:
     day = day or timezone.localdate()
     return (
@@ -75,8 +85,12 @@ def body_summary(body: CoordinationBody) -> dict[str, Any]:
         done=Count("id", filter=FULFILLED),
         done_on_time=Count("id", filter=FULFILLED_ON_TIME),
     )
+    # Held and in the past: a future meeting marked held (before the services refused it) was not held.
     held_this_year = Meeting.objects.filter(
-        body=body, status=MeetingStatus.HELD, scheduled_at__year=timezone.localtime().year
+        body=body,
+        status=MeetingStatus.HELD,
+        scheduled_at__year=timezone.localtime().year,
+        scheduled_at__lte=timezone.now(),
     ).count()
     on_time_rate = round(100 * counts["done_on_time"] / counts["done"]) if counts["done"] else None
     return {
@@ -110,7 +124,7 @@ def next_meeting(body: CoordinationBody) -> Meeting | None:
 
 def meeting_record(meeting_qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """A meeting with everything its page and its minutes show, in a fixed number of queries."""
-    return meeting_qs.prefetch_related(
+    return meeting_qs.select_related("chaired_by", "recorded_by").prefetch_related(
         Prefetch("agenda", queryset=AgendaItem.objects.select_related("presenter").order_by("order", "id")),
         Prefetch(
             "attendance",

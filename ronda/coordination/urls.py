@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("crear/", views.body_create, name="body_create"),
     path("editar/", views.body_edit, name="body_edit"),
+    path("editar/escudo/", views.body_arms, name="body_arms"),
     path("miembros/", views.member_list, name="member_list"),
     path("miembros/nuevo/", views.member_create, name="member_create"),
     path("miembros/<int:pk>/editar/", views.member_edit, name="member_edit"),

@@ -57,27 +57,67 @@ _AGREEMENT_EVENTS = event_by_new_value(
 )
 
 
-def _validate_agreement(agreement: Agreement) -> None:
+def _validate_agreement(
+    agreement: Agreement, *, changed: frozenset[str] | None = None, errors: Errors | None = None
+) -> None:
+    """Every rule an agreement obeys. ``changed`` (on an edit) names the fields the edit sends: the
+    date rules are checked only when a date, the status or the meeting is among them, so that a
+    record saved before these rules (with impossible dates) can still be followed up and corrected."""
     body = agreement.body
-    errors = Errors()
+    errors = errors if errors is not None else Errors()
     if agreement.owner_area is None and agreement.owner_member is None:
         errors.add("owner_area", _("Give the agreement an owner: an area, a member or both."))
     if agreement.owner_area is not None and agreement.owner_area.org_unit_id != body.org_unit_id:
         errors.add("owner_area", _("Choose an area of this municipality."))
     if agreement.owner_member is not None and agreement.owner_member.body_id != body.pk:
         errors.add("owner_member", _("Choose a member of this body."))
+    elif (
+        agreement.owner_member is not None
+        and (changed is None or "owner_member" in changed)
+        and not agreement.owner_member.is_active_on(timezone.localdate())
+    ):
+        errors.add("owner_member", _("This member is no longer in the body: choose a current member."))
     if agreement.meeting is not None and agreement.meeting.body_id != body.pk:
         errors.add("meeting", _("Choose a meeting of this body."))
-    if agreement.completed_on is not None and agreement.completed_on > timezone.localdate():
-        errors.add("completed_on", _("The fulfilment date cannot be in the future."))
+    _check_dates(agreement, errors, changed)
     errors.raise_if_any()
 
 
-def _completed_on(agreement: Agreement, given: datetime.date | None) -> datetime.date | None:
+def _check_dates(agreement: Agreement, errors: Errors, changed: frozenset[str] | None) -> None:
+    """Due on or after adoption; fulfilled between adoption and today, and only when fulfilled."""
+    adopted = agreement.adopted_on if "meeting" not in errors else None
+    shown = adopted.strftime("%d/%m/%Y") if adopted else ""
+    dates_changed = changed is None or bool(changed & {"due_date", "meeting"})
+    if dates_changed and adopted is not None and agreement.due_date < adopted:
+        errors.add(
+            "due_date",
+            _("The due date cannot be before the meeting that adopted the agreement (%(date)s).") % {"date": shown},
+        )
+    if changed is not None and not changed & {"completed_on", "status", "meeting"}:
+        return
+    done = agreement.completed_on
+    if done is None:
+        return
+    if done > timezone.localdate():
+        errors.add("completed_on", _("The fulfilment date cannot be in the future."))
+    if adopted is not None and done < adopted:
+        errors.add(
+            "completed_on",
+            _("The fulfilment date cannot be before the meeting that adopted the agreement (%(date)s).")
+            % {"date": shown},
+        )
+
+
+def _completed_on(
+    agreement: Agreement, given: datetime.date | None, recorded: datetime.date | None, errors: Errors
+) -> datetime.date | None:
     """A fulfilled agreement keeps a fulfilment date (the given one, else the recorded one, else
-    today); any other status has none."""
+    today); any other status has none. A date given with another status is refused, unless it is the
+    one already recorded (a form that shows the recorded date sends it back when the status changes)."""
     if agreement.status == AgreementStatus.DONE:
-        return given or agreement.completed_on or timezone.localdate()
+        return given or recorded or timezone.localdate()
+    if given is not None and given != recorded:
+        errors.add("completed_on", _("Only a fulfilled agreement has a fulfilment date: choose the status Fulfilled."))
     return None
 
 
@@ -105,9 +145,10 @@ def create_agreement(
         meeting=meeting,
         status=status,
     )
-    agreement.completed_on = _completed_on(agreement, completed_on)
+    errors = Errors()
+    agreement.completed_on = _completed_on(agreement, completed_on, None, errors)
     full_clean(agreement)
-    _validate_agreement(agreement)
+    _validate_agreement(agreement, errors=errors)
     agreement.save()
     audit.record_create(actor=actor, target=agreement, org_unit=body.org_unit)
     return agreement
@@ -127,10 +168,14 @@ def update_agreement(
     changes = strip_strings(fields)
     completed_on = changes.pop("completed_on", None)
     update = VersionedUpdate(agreement, expected_version)
+    recorded = update.instance.completed_on
+    # What this edit really changes (a form sends every field, changed or not).
+    changed = frozenset(k for k, v in fields.items() if getattr(update.instance, k) != v)
     locked = update.apply(changes)
-    update.apply({"completed_on": _completed_on(locked, completed_on)})
+    errors = Errors()
+    update.apply({"completed_on": _completed_on(locked, completed_on, recorded, errors)})
     full_clean(locked)
-    _validate_agreement(locked)
+    _validate_agreement(locked, changed=changed, errors=errors)
     update.save(actor=actor, org_unit=agreement.body.org_unit, action=_AGREEMENT_EVENTS)
     return locked
 

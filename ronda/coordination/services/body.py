@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +22,7 @@ from ronda.coordination.models import (
     CoordinationBody,
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
-from ronda.core import audit
+from ronda.core import audit, files
 from ronda.core.errors import Errors
 from ronda.core.models import AuditAction
 from ronda.core.services import Diff, VersionedUpdate, check_editable, versioned_update
@@ -83,6 +86,68 @@ def update_body(
         org_unit=body.org_unit,
         validate=full_clean,
     )
+
+
+# The coat of arms: a real PNG or JPEG, small, re-encoded as PNG so that whatever else the upload
+# carried (a polyglot, metadata) is not kept. It is read whole only after its size was checked.
+ARMS_MAX_BYTES = 2 * 1024 * 1024
+ARMS_MAX_SIDE = 4000
+ARMS_STORED_SIDE = 600  # plenty for a 3 cm letterhead at print resolution
+
+
+def _arms_png(upload: Any) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    size = getattr(upload, "size", None)
+    if size is None or size > ARMS_MAX_BYTES:
+        raise ValidationError(
+            {"coat_of_arms": _("The image is too large: at most %(mb)d MB.") % {"mb": ARMS_MAX_BYTES // (1024 * 1024)}}
+        )
+    upload.seek(0)
+    data = upload.read(ARMS_MAX_BYTES + 1)
+    not_an_image = ValidationError({"coat_of_arms": _("Upload the coat of arms as a PNG or JPEG image.")})
+    try:
+        with Image.open(BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG"):
+                raise not_an_image
+            if max(probe.size) > ARMS_MAX_SIDE:
+                raise ValidationError(
+                    {"coat_of_arms": _("The image is too large: at most %(px)d pixels a side.") % {"px": ARMS_MAX_SIDE}}
+                )
+            probe.verify()
+        with Image.open(BytesIO(data)) as image:
+            image.load()
+            image.thumbnail((ARMS_STORED_SIDE, ARMS_STORED_SIDE))
+            out = BytesIO()
+            image.convert("RGBA").save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+    return out.getvalue()
+
+
+@transaction.atomic
+def set_coat_of_arms(
+    *, actor: Acting, body: CoordinationBody, expected_version: int | None, upload: Any | None
+) -> CoordinationBody:
+    """Store the municipality's coat of arms for the body's documents (``upload`` None removes it)."""
+    if is_person(actor):
+        require(policies.can_manage_body(actor, body))
+    png = _arms_png(upload) if upload is not None else None
+    update = VersionedUpdate(body, expected_version)
+    locked = update.instance
+    old = locked.coat_of_arms
+    name = ""
+    if png is not None:
+        # A fresh name per upload; the file is removed again if the transaction rolls back.
+        name = default_storage.save(f"coordination/arms/{locked.pk}/{uuid.uuid4().hex}.png", ContentFile(png))
+        files.keep_on_commit(default_storage, name)
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    update.apply({"coat_of_arms": name})
+    update.save(actor=actor, org_unit=locked.org_unit)
+    return locked
 
 
 # --- Members -----------------------------------------------------------------------------

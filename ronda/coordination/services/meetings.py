@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,15 +51,50 @@ MEETING_EDITABLE = tuple(MeetingChanges.__annotations__)
 _MEETING_EVENTS = event_by_new_value("status", {MeetingStatus.CANCELLED: CoordinationAction.MEETING_CANCELLED})
 
 
-def _validate_meeting(meeting: Meeting) -> None:
-    errors = Errors()
-    if meeting.mode == MeetingMode.IN_PERSON and not meeting.place:
+def check_meeting_fields(
+    errors: Errors, *, mode: str, place: str, link: str, status: str, scheduled_at: datetime.datetime | None
+) -> None:
+    """The rules between a meeting's own fields. The meeting form runs them too, with its own field
+    checks, so that every problem shows at once; the service runs them for every caller."""
+    if mode == MeetingMode.IN_PERSON and not place:
         errors.add("place", _("Say where an in-person meeting takes place."))
-    if meeting.mode == MeetingMode.VIRTUAL and not meeting.link:
+    if mode == MeetingMode.VIRTUAL and not link:
         errors.add("link", _("Give the link of a virtual meeting."))
+    if status == MeetingStatus.HELD and scheduled_at is not None and scheduled_at > timezone.now():
+        errors.add("status", _("A meeting in the future cannot be recorded as held: it has not taken place yet."))
+
+
+def _validate_meeting(meeting: Meeting, *, changed: frozenset[str] | None = None) -> None:
+    errors = Errors()
+    check_meeting_fields(
+        errors,
+        mode=meeting.mode,
+        place=meeting.place,
+        link=meeting.link,
+        status=meeting.status,
+        scheduled_at=meeting.scheduled_at,
+    )
     if meeting.commission is not None and meeting.commission.body_id != meeting.body_id:
         errors.add("commission", _("Choose a commission of this body."))
+    if changed is not None and "scheduled_at" in changed:
+        _check_agreement_dates(meeting, errors)
     errors.raise_if_any()
+
+
+def _check_agreement_dates(meeting: Meeting, errors: Errors) -> None:
+    """A meeting cannot move past the due or fulfilment dates of the agreements it adopted."""
+    day = timezone.localtime(meeting.scheduled_at).date()
+    later = meeting.agreements.filter(Q(due_date__lt=day) | Q(completed_on__lt=day))
+    if later.exists():
+        errors.add(
+            "scheduled_at",
+            _("Agreements adopted at this meeting are due or fulfilled before this date: change them first."),
+        )
+
+
+def _refuse_if_future(meeting: Meeting, message: str) -> None:
+    if meeting.scheduled_at > timezone.now():
+        raise ValidationError(message)
 
 
 def _refuse_if_approved(meeting: Meeting) -> None:
@@ -113,9 +148,10 @@ def update_meeting(
         set(fields) - {"status"} or fields.get("status", locked.status) != locked.status
     ):
         _refuse_if_approved(locked)
+    changed = frozenset(k for k, v in fields.items() if getattr(locked, k) != v)
     update.apply(strip_strings(fields))
     full_clean(locked, exclude=["minutes_approved_at"])
-    _validate_meeting(locked)
+    _validate_meeting(locked, changed=changed)
     update.save(actor=actor, org_unit=meeting.body.org_unit, action=_MEETING_EVENTS)
     return locked
 
@@ -138,6 +174,8 @@ def add_agenda_item(
     _refuse_if_approved(locked)
     if presenter is not None and presenter.body_id != meeting.body_id:
         raise ValidationError({"presenter": _("Choose a member of this body.")})
+    if presenter is not None and not presenter.is_active_on(timezone.localtime(locked.scheduled_at).date()):
+        raise ValidationError({"presenter": _("This member is not in the body on the day of the meeting.")})
     last = AgendaItem.objects.filter(meeting=locked).aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem(
         meeting=locked, order=last + 1, title=title.strip(), presenter=presenter, minutes_allotted=minutes_allotted
@@ -160,27 +198,54 @@ def remove_agenda_item(*, actor: Acting, item: AgendaItem) -> None:
     item.delete()
 
 
+GUESTS_MAX_LINES = 60
+GUEST_LINE_MAX_LENGTH = 200
+
+
 def _attendance_state(meeting: Meeting) -> dict[str, Any]:
     rows = Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")
     return {"attendance": {str(member): status for member, status in rows}}
 
 
+def clean_guests(text: str) -> str:
+    """One guest per line, blank lines dropped; refused when too long for an acta."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > GUESTS_MAX_LINES or any(len(line) > GUEST_LINE_MAX_LENGTH for line in lines):
+        raise ValidationError(
+            {
+                "guests": _("List at most %(lines)d guests, one per line of at most %(chars)d characters.")
+                % {"lines": GUESTS_MAX_LINES, "chars": GUEST_LINE_MAX_LENGTH}
+            }
+        )
+    return "\n".join(lines)
+
+
 @transaction.atomic
 def record_attendance(
-    *, actor: Acting, meeting: Meeting, expected_version: int | None, statuses: Mapping[int, str]
+    *,
+    actor: Acting,
+    meeting: Meeting,
+    expected_version: int | None,
+    statuses: Mapping[int, str],
+    guests: str | None = None,
 ) -> Meeting:
-    """Set the attendance of the listed members (member id -> present/absent/excused)."""
+    """Set the attendance of the listed members (member id -> present/absent/excused) and, when
+    given, the invited guests (one per line; None leaves them as they are)."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     update = VersionedUpdate(meeting, expected_version, state=_attendance_state)
     locked = update.instance
     _refuse_if_approved(locked)
+    _refuse_if_future(locked, _("Attendance can be recorded once the meeting has taken place."))
     members = {m.pk: m for m in BodyMember.objects.filter(body_id=meeting.body_id, pk__in=list(statuses))}
     # One message for the list: a value that is not a status outranks a member of another body.
     if any(s not in AttendanceStatus.values for s in statuses.values()):
         raise ValidationError({"attendance": _("Not one of the allowed values.")})
     if set(statuses) - set(members):
         raise ValidationError({"attendance": _("Choose members of this body.")})
+    if guests is not None:
+        update.apply({"guests": clean_guests(guests)})
     for member_id, status in statuses.items():
         Attendance.objects.update_or_create(meeting=locked, member=members[member_id], defaults={"status": status})
     # The version moves on even when nothing changed, like every save of the attendance form.
@@ -189,8 +254,21 @@ def record_attendance(
 
 
 @transaction.atomic
-def save_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | None, minutes_text: str) -> Meeting:
-    """Write the minutes as a draft. Writing them records the meeting as held."""
+def save_minutes(
+    *,
+    actor: Acting,
+    meeting: Meeting,
+    expected_version: int | None,
+    minutes_text: str,
+    started_at: datetime.time | None = None,
+    ended_at: datetime.time | None = None,
+    chaired_by: BodyMember | None = None,
+    recorded_by: BodyMember | None = None,
+) -> Meeting:
+    """Write the minutes as a draft. Writing them records the meeting as held.
+
+    The start and end times and the two signatories (who chaired, who took the minutes) are optional
+    in a draft; the signatories must have belonged to the body on the day of the meeting."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     update = VersionedUpdate(meeting, expected_version)
@@ -198,12 +276,29 @@ def save_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | Non
     _refuse_if_approved(locked)
     if locked.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("A cancelled meeting has no minutes."))
-    if locked.scheduled_at > timezone.now():
-        raise ValidationError(_("Minutes can be written once the meeting has taken place."))
+    _refuse_if_future(locked, _("Minutes can be written once the meeting has taken place."))
+    errors = Errors()
     text = minutes_text.strip()
     if not text:
-        raise ValidationError({"minutes_text": _("Write what was discussed.")})
-    update.apply({"minutes_text": text, "minutes_status": MinutesStatus.DRAFT, "status": MeetingStatus.HELD})
+        errors.add("minutes_text", _("Write what was discussed."))
+    if started_at is not None and ended_at is not None and ended_at <= started_at:
+        errors.add("ended_at", _("The meeting ends after it starts."))
+    day = timezone.localtime(locked.scheduled_at).date()
+    for field, member in (("chaired_by", chaired_by), ("recorded_by", recorded_by)):
+        if member is not None and (member.body_id != locked.body_id or not member.is_active_on(day)):
+            errors.add(field, _("This member is not in the body on the day of the meeting."))
+    errors.raise_if_any()
+    update.apply(
+        {
+            "minutes_text": text,
+            "minutes_status": MinutesStatus.DRAFT,
+            "status": MeetingStatus.HELD,
+            "started_at": started_at,
+            "ended_at": ended_at,
+            "chaired_by": chaired_by,
+            "recorded_by": recorded_by,
+        }
+    )
     update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.MINUTES_WRITTEN)
     return locked
 
@@ -221,6 +316,18 @@ def approve_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | 
         raise ValidationError({"approved_at": _("Minutes are approved at a later meeting of the same body.")})
     if approved_at.status == MeetingStatus.CANCELLED or approved_at.scheduled_at > timezone.now():
         raise ValidationError({"approved_at": _("The approving meeting must have taken place.")})
-    update.apply({"minutes_status": MinutesStatus.APPROVED, "minutes_approved_at": approved_at})
+    # The acta's number: the next of the body's series for the meeting's year. The body row is
+    # locked so that two approvals at once cannot take the same number.
+    lock_for_update(locked.body, None)
+    year = timezone.localtime(locked.scheduled_at).year
+    last = Meeting.objects.filter(body_id=locked.body_id, minutes_year=year).aggregate(n=Max("minutes_number"))["n"]
+    update.apply(
+        {
+            "minutes_status": MinutesStatus.APPROVED,
+            "minutes_approved_at": approved_at,
+            "minutes_year": year,
+            "minutes_number": (last or 0) + 1,
+        }
+    )
     update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.MINUTES_APPROVED)
     return locked

@@ -33,7 +33,8 @@ def expect(**statuses: int) -> dict[str, int]:
     return result
 
 
-READ = expect(admin=200, secretariat=200, coordinator=200, analyst=200)
+# Supervisors read the body of their municipality (DOMAIN.md: they read the planning cycle), and write nothing.
+READ = expect(admin=200, secretariat=200, coordinator=200, analyst=200, supervisor=200)
 
 
 @dataclass

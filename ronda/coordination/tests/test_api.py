@@ -20,7 +20,7 @@ from ronda.testing import World, api_token, check_access_matrix
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/coordination"
-READERS_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200}
+READERS_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
 AGREEMENT_READERS = dict(READ, area_focal=200)
 
 

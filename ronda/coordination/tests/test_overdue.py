@@ -93,7 +93,9 @@ def test_overdue_selector_respects_scope_and_limit(world: World, co: Coordinatio
 def test_home_partial_renders_badges_and_links(world: World, co: Coordination) -> None:
     with time_machine.travel(later(31), tick=False):
         items = overdue_agreements_for(actor(world, "coordinator"))
-        html = render_to_string("coordination/partials/home_overdue.html", {"overdue_agreements": items})
+        html = render_to_string(
+            "coordination/partials/home_overdue.html", {"overdue_agreements": items, "overdue_total": len(items)}
+        )
     assert "Campaña de vacunación en escuelas" in html
     assert reverse("coordination:agreement_detail", args=[co.agreement.pk]) in html
     assert 'class="badge bad"' in html and "?overdue=1" in html
@@ -175,7 +177,7 @@ def test_lists_do_not_grow_queries_with_rows(world: World, co: Coordination) -> 
         services.create_agreement(
             actor=SYSTEM,
             body=co.body,
-            meeting=co.meeting,
+            meeting=None,  # due before co.meeting (a week ago) for the larger n
             text=f"Acuerdo {n}",
             owner_area=co.education,
             owner_member=member,

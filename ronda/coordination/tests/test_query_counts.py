@@ -84,7 +84,8 @@ class Rows:
                 text=f"Acuerdo {k}",
                 owner_area=w.area if k % 2 else area,
                 owner_member=member,
-                due_date=timezone.localdate() - dt.timedelta(days=k),
+                # Overdue where the meeting allows it (never due before the meeting that adopted it).
+                due_date=max(timezone.localdate() - dt.timedelta(days=k), timezone.localtime(item.scheduled_at).date()),
             )
             services.add_agreement_note(actor=SYSTEM, agreement=agreement, text=f"Nota {k}", author=user)
         # Minutes of an earlier meeting, approved at co.later_meeting.

@@ -216,7 +216,9 @@ def test_minutes_draft_then_approved_at_a_later_meeting(world: World, co: Coordi
     assert meeting.minutes_approved_at == co.later_meeting
     assert events(meeting)[-1].changes == {
         "minutes_approved_at_id": [None, co.later_meeting.pk],
+        "minutes_number": [None, 1],  # the first acta of the body's series for the year
         "minutes_status": ["draft", "approved"],
+        "minutes_year": [None, timezone.localtime(co.meeting.scheduled_at).year],
     }
     # An approved record is frozen.
     with pytest.raises(ValidationError):

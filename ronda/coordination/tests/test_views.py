@@ -64,7 +64,7 @@ def test_overview_without_body_choice(world: World, co: Coordination) -> None:
         world,
         url=reverse("coordination:overview"),
         expected=READ,
-        away={"coordinator": 200, "secretariat": 200, "analyst": 200},
+        away={"coordinator": 200, "secretariat": 200, "analyst": 200, "supervisor": 200},
     )
 
 
@@ -89,6 +89,19 @@ def test_body_edit_matrix(world: World, co: Coordination) -> None:
         method="post",
         data=lambda w: {"name": "Mesa renombrada", "version": CoordinationBody.objects.get(pk=co.body.pk).version},
         expected=MANAGERS_POST,
+        state=db_state,
+    )
+
+
+def test_body_arms_matrix(world: World, co: Coordination) -> None:
+    # No image chosen: managers see the form again with its error (200), nothing is written; every
+    # other role, and every manager elsewhere, gets 404 before the form is read.
+    check_access_matrix(
+        world,
+        url=mesa("body_arms", co),
+        method="post",
+        data=lambda w: {"version": CoordinationBody.objects.get(pk=co.body.pk).version},
+        expected=MANAGERS_GET,
         state=db_state,
     )
 
@@ -294,7 +307,7 @@ def test_minutes_pdf_matrix(world: World, co: Coordination) -> None:
 
 
 # --- Agreements ------------------------------------------------------------------------
-AGREEMENT_READERS = expect(admin=200, secretariat=200, coordinator=200, analyst=200, area_focal=200)
+AGREEMENT_READERS = expect(admin=200, secretariat=200, coordinator=200, analyst=200, supervisor=200, area_focal=200)
 FOLLOW_UP_POST = expect(admin=302, coordinator=302, area_focal=302)
 
 
@@ -304,7 +317,7 @@ def test_agreement_list_matrix(world: World, co: Coordination) -> None:
         world,
         url=reverse("coordination:agreement_list"),
         expected=AGREEMENT_READERS,
-        away={r: 200 for r in ("secretariat", "coordinator", "analyst", "area_focal")},
+        away={r: 200 for r in ("secretariat", "coordinator", "analyst", "supervisor", "area_focal")},
     )
 
 

@@ -9,6 +9,7 @@ from ronda.coordination.views.agreements import (
     agreement_status,
 )
 from ronda.coordination.views.body import (
+    body_arms,
     body_create,
     body_edit,
     commission_create,
@@ -44,6 +45,7 @@ __all__ = [
     "agreement_note",
     "agreement_status",
     "attendance_edit",
+    "body_arms",
     "body_create",
     "body_edit",
     "calendar",

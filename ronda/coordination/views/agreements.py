@@ -127,7 +127,12 @@ def agreement_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     agreement = policies.get_agreement_for_edit(actor, pk)
     initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
-    form = AgreementForm(request.POST or None, body=agreement.body, initial={**initial, "version": agreement.version})
+    form = AgreementForm(
+        request.POST or None,
+        body=agreement.body,
+        current_owner=agreement.owner_member,
+        initial={**initial, "version": agreement.version},
+    )
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):

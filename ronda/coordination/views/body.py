@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronda.coordination import policies, selectors, services
-from ronda.coordination.forms import BodyForm, CommissionForm, MemberForm
+from ronda.coordination.forms import BodyForm, CoatOfArmsForm, CommissionForm, MemberForm
 from ronda.coordination.models import BodyMember, Commission, Meeting
 from ronda.coordination.views.common import body_context, resolve_body
 from ronda.core.idempotency import once_per_submission
@@ -104,7 +104,41 @@ def body_edit(request: ActorRequest) -> HttpResponse:
             )
             messages.success(request, _("Changes saved."))
             return redirect(reverse("coordination:overview") + f"?mesa={body.pk}")
-    return render(request, "coordination/body_form.html", {**body_context(body, actor), "form": form})
+    arms_form = CoatOfArmsForm(initial={"version": body.version})
+    context = {**body_context(body, actor), "form": form, "arms_form": arms_form}
+    return render(request, "coordination/body_form.html", context)
+
+
+@require_POST
+@actor_required(policies.can_manage_some_body)
+def body_arms(request: ActorRequest) -> HttpResponse:
+    """Upload (or remove) the coat of arms of the letterhead."""
+    actor = get_actor(request)
+    body = resolve_body(request, actor)
+    if body is None or not policies.can_manage_body(actor, body):
+        raise Http404
+    form = CoatOfArmsForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["coat_of_arms"]
+        if upload or form.cleaned_data["remove"]:
+            with service_errors_on(form):
+                services.set_coat_of_arms(
+                    actor=actor, body=body, expected_version=form.cleaned_data["version"], upload=upload or None
+                )
+                messages.success(request, _("Coat of arms saved.") if upload else _("Coat of arms removed."))
+                return redirect(reverse("coordination:body_edit") + f"?mesa={body.pk}")
+        else:
+            form.add_error("coat_of_arms", _("Choose an image to upload."))
+    edit = BodyForm(
+        initial={
+            "name": body.name,
+            "established_on": body.established_on,
+            "safeguarding_protocol": body.safeguarding_protocol,
+            "version": body.version,
+        }
+    )
+    context = {**body_context(body, actor), "form": edit, "arms_form": form}
+    return render(request, "coordination/body_form.html", context)
 
 
 # --- Members ---------------------------------------------------------------------------

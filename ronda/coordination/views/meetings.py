@@ -22,10 +22,23 @@ from ronda.core.idempotency import once_per_submission
 from ronda.core.views_helpers import ActorRequest, actor_required, flash_errors, get_actor, service_errors_on
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MINUTES_FIELDS = ("minutes_text", "started_at", "ended_at", "chaired_by", "recorded_by")
 
 
 def _detail_url(meeting: Meeting, anchor: str = "") -> str:
     return reverse("coordination:meeting_detail", args=[meeting.pk]) + anchor
+
+
+def _has_taken_place(meeting: Meeting) -> bool:
+    return meeting.scheduled_at <= timezone.now()
+
+
+def _not_yet(request: ActorRequest, meeting: Meeting, message: str, anchor: str) -> HttpResponse | None:
+    """Attendance and minutes wait for the meeting: the page is not offered before (the service refuses too)."""
+    if _has_taken_place(meeting):
+        return None
+    messages.error(request, message)
+    return redirect(_detail_url(meeting, anchor))
 
 
 @actor_required(policies.can_view_body_business)
@@ -119,10 +132,12 @@ def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "approved_here": meeting.approved_minutes.order_by("scheduled_at"),
         "can_manage": can_manage,
         "editable_record": can_manage and meeting.minutes_status != MinutesStatus.APPROVED,
-        "agenda_form": AgendaItemForm(body=meeting.body, auto_id="agenda_%s"),
+        "agenda_form": AgendaItemForm(meeting=meeting, auto_id="agenda_%s"),
         "approve_form": approve_form,
         "today": timezone.localdate(),
-        "can_write_minutes": meeting.scheduled_at <= timezone.now() and meeting.status != MeetingStatus.CANCELLED,
+        "can_write_minutes": _has_taken_place(meeting) and meeting.status != MeetingStatus.CANCELLED,
+        "has_taken_place": _has_taken_place(meeting),
+        "is_notice": pdf.is_notice(meeting),
     }
     return render(request, "coordination/meeting_detail.html", context)
 
@@ -173,7 +188,7 @@ def _agenda_response(request: ActorRequest, meeting: Meeting, form: AgendaItemFo
 def agenda_add(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting_for_edit(actor, pk)
-    form = AgendaItemForm(request.POST, body=meeting.body, auto_id="agenda_%s")
+    form = AgendaItemForm(request.POST, meeting=meeting, auto_id="agenda_%s")
     if form.is_valid():
         with service_errors_on(form):
             services.add_agenda_item(
@@ -183,7 +198,7 @@ def agenda_add(request: ActorRequest, pk: int) -> HttpResponse:
                 presenter=form.cleaned_data["presenter"],
                 minutes_allotted=form.cleaned_data["minutes_allotted"],
             )
-            form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")  # a fresh form for the next item
+            form = AgendaItemForm(meeting=meeting, auto_id="agenda_%s")  # a fresh form for the next item
     return _agenda_response(request, meeting, form)
 
 
@@ -193,7 +208,7 @@ def agenda_remove(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting_for_edit(actor, pk)
     item = policies.get_agenda_item_for_edit(actor, request.POST.get("item"), meeting=meeting)
-    form = AgendaItemForm(body=meeting.body, auto_id="agenda_%s")
+    form = AgendaItemForm(meeting=meeting, auto_id="agenda_%s")
     with service_errors_on(form):
         services.remove_agenda_item(actor=actor, item=item)
     return _agenda_response(request, meeting, form)
@@ -204,12 +219,20 @@ def agenda_remove(request: ActorRequest, pk: int) -> HttpResponse:
 def attendance_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting_for_edit(actor, pk)
+    early = _not_yet(request, meeting, _("Attendance can be recorded once the meeting has taken place."), "#attendance")
+    if early is not None:
+        return early
     rows = selectors.attendance_rows(meeting)
-    form = AttendanceForm(request.POST or None, rows=rows, initial={"version": meeting.version})
+    initial = {"version": meeting.version, "guests": meeting.guests}
+    form = AttendanceForm(request.POST or None, rows=rows, initial=initial)
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.record_attendance(
-                actor=actor, meeting=meeting, expected_version=form.cleaned_data["version"], statuses=form.statuses()
+                actor=actor,
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"],
+                statuses=form.statuses(rest_present="rest_present" in request.POST),
+                guests=form.cleaned_data["guests"],
             )
             messages.success(request, _("Attendance saved."))
             return redirect(_detail_url(meeting, "#attendance"))
@@ -222,14 +245,18 @@ def attendance_edit(request: ActorRequest, pk: int) -> HttpResponse:
 def minutes_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting_for_edit(actor, pk)
-    form = MinutesForm(request.POST or None, initial={"minutes_text": meeting.minutes_text, "version": meeting.version})
+    early = _not_yet(request, meeting, _("Minutes can be written once the meeting has taken place."), "#minutes")
+    if early is not None:
+        return early
+    initial = {name: getattr(meeting, name) for name in MINUTES_FIELDS}
+    form = MinutesForm(request.POST or None, meeting=meeting, initial={**initial, "version": meeting.version})
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.save_minutes(
                 actor=actor,
                 meeting=meeting,
                 expected_version=form.cleaned_data["version"],
-                minutes_text=form.cleaned_data["minutes_text"],
+                **{name: form.cleaned_data[name] for name in MINUTES_FIELDS},
             )
             messages.success(request, _("Minutes saved as a draft. They are approved at a later meeting."))
             return redirect(_detail_url(meeting, "#minutes"))
