@@ -28,6 +28,7 @@ from ronda.core.forms import date_range_message
 from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul
 from ronda.council.api import router as council_router
 from ronda.planning.api import router as planning_router
+from ronda.planning.api_structure import router as planning_structure_router
 from ronda.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -233,4 +234,5 @@ api.add_router("/", accounts_router)
 api.add_router("/org-units", territory_router)
 api.add_router("/coordination", coordination_router)
 api.add_router("/planning", planning_router)
+api.add_router("/planning", planning_structure_router)  # editing lines … milestones, and the diagnosis
 api.add_router("/council", council_router)

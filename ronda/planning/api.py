@@ -31,6 +31,7 @@ from ronda.planning.schemas import (
     PlanDetailOut,
     PlanFilters,
     PlanPage,
+    ProgressCorrectionIn,
     ProgressIn,
     ProgressUpdateOut,
     UpdateCursorPage,
@@ -185,7 +186,7 @@ def list_updates(request: ApiRequest, measure_id: int, filters: Query[UpdateFilt
     updates = (
         policies.visible_updates(request.actor)
         .filter(measure=measure)
-        .select_related("author")
+        .select_related("author", "correction__author")
         .prefetch_related("evidence")
     )
     # A cursor is good for this measure's history only.
@@ -213,6 +214,31 @@ def _record_progress(request: ApiRequest, measure_id: int, payload: ProgressIn, 
         justification=payload.justification,
         reported_on=payload.reported_on,
         files=files,
+        drop_reason=payload.drop_reason,
+    )
+    return Status(201, update)
+
+
+@router.post(
+    "/updates/{int:update_id}/corrections",
+    response={201: ProgressUpdateOut, **WRITE_ERRORS},
+    summary="Correct a wrong progress report (the report keeps its figure and shows the correction)",
+    description=(
+        "Whoever may report progress on the measure may correct one of its reports, once. When the "
+        "report is the measure's latest, the measure's progress becomes the corrected figure."
+    ),
+)
+def correct_update(request: ApiRequest, update_id: int, payload: ProgressCorrectionIn) -> Any:
+    update = policies.get_update_for_correction(request.actor, update_id)
+    services.correct_progress(
+        actor=request.actor,
+        update=update,
+        expected_version=payload.version,
+        percent=payload.percent,
+        reason=payload.reason,
+    )
+    update = policies.get_update(
+        request.actor, update.pk, shape=lambda updates: updates.select_related("author", "correction__author")
     )
     return Status(201, update)
 

@@ -25,6 +25,8 @@ Published facts:
 - ``indicator_progress(plan)``: each indicator's baseline, target, latest value and progress.
 - ``plan_changes(plan, start, end)``: the change records of an approved plan in a period.
 - ``diagnosis_facts(unit)``: the latest situation analysis of a municipality, in figures.
+- ``plan_progress_by_unit(units)``: for many municipalities at once (a comparison), each one's
+  latest plan with its rolled-up progress and budget execution, in three queries whatever the count.
 """
 
 from __future__ import annotations
@@ -537,6 +539,81 @@ def plan_changes(plan: PlanRef, start: dt.date, end: dt.date) -> tuple[PlanChang
         )
         for pk, changed_on, measure_id, code, title, what, why, approved_by in rows
     )
+
+
+# --- Many municipalities at once (comparisons) -------------------------------------------------
+@dataclass(frozen=True)
+class PlanSummary:
+    """A municipality's latest plan in a comparison: its facts, rolled-up progress and budget."""
+
+    plan: PlanFacts
+    progress: Decimal | None
+    measure_count: int
+    budget: BudgetFigure  # planned and executed in the plan's years up to this one
+
+
+def plan_progress_by_unit(units: Iterable[UnitKey], today: dt.date | None = None) -> dict[str, PlanSummary]:
+    """The latest plan (any status; the caller decides who may see drafts) of each municipality in
+    ``units``, keyed by the unit's path; a municipality without a plan is absent.
+
+    Progress rolls up exactly as ``plan_progress`` does (``planning.rollup``: measures > objectives >
+    lines > plan, cancelled measures left out). Three queries, whatever the number of units.
+    """
+    paths = {unit.path for unit in units}
+    if not paths:
+        return {}
+    this_year = (today or timezone.localdate()).year
+    latest: dict[str, PlanFacts] = {}
+    rows = LocalPlan.objects.filter(org_unit__path__in=paths).order_by("org_unit_id", "-period_start", "-id")
+    for row in rows.values(*_PLAN_FIELDS):
+        latest.setdefault(row["org_unit__path"], _facts_from_row(row))
+    plans = {facts.pk: facts for facts in latest.values()}
+    budgets: dict[int, list[Decimal]] = {}  # measure id -> [planned all years, planned so far, executed so far]
+    for measure_id, year, planned, executed in MeasureBudget.objects.filter(measure__plan_id__in=plans).values_list(
+        "measure_id", "year", "planned", "executed"
+    ):
+        amounts = budgets.setdefault(measure_id, [ZERO, ZERO, ZERO])
+        amounts[0] += planned
+        if year <= this_year:
+            amounts[1] += planned
+            amounts[2] += executed
+    # plan id -> line id -> objective id -> [(progress, weight)] of its counted measures
+    tree: dict[int, dict[int, dict[int, list[tuple[Decimal, Decimal]]]]] = {pk: {} for pk in plans}
+    counts = dict.fromkeys(plans, 0)
+    so_far = {pk: [ZERO, ZERO] for pk in plans}
+    measures = Measure.objects.filter(plan_id__in=plans).values_list(
+        "pk", "plan_id", "objective__line_id", "objective_id", "progress", "status"
+    )
+    for pk, plan_id, line_id, objective_id, progress, status in measures:
+        planned, planned_so_far, executed_so_far = budgets.get(pk, (ZERO, ZERO, ZERO))
+        counts[plan_id] += 1
+        so_far[plan_id][0] += planned_so_far
+        so_far[plan_id][1] += executed_so_far
+        if status != MeasureStatus.CANCELLED:
+            tree[plan_id].setdefault(line_id, {}).setdefault(objective_id, []).append((progress, planned))
+    summaries = {}
+    for path, facts in latest.items():
+        weighting = facts.weighting
+        line_pairs = []
+        for objectives in tree[facts.pk].values():
+            objective_pairs = [
+                (rollup.weighted_progress(pairs, weighting=weighting), rollup.total_weight(w for _, w in pairs))
+                for pairs in objectives.values()
+            ]
+            line_pairs.append(
+                (
+                    rollup.weighted_progress(objective_pairs, weighting=weighting),
+                    rollup.total_weight(w for p, w in objective_pairs if p is not None),
+                )
+            )
+        planned_so_far, executed_so_far = so_far[facts.pk]
+        summaries[path] = PlanSummary(
+            plan=facts,
+            progress=rollup.weighted_progress(line_pairs, weighting=weighting),
+            measure_count=counts[facts.pk],
+            budget=BudgetFigure("total", _("Total"), planned_so_far, executed_so_far),
+        )
+    return summaries
 
 
 # --- Diagnosis -------------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, IdModelMultipleChoiceField
+from ronda.planning import limits
 from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import (
     Criticality,
@@ -47,6 +50,14 @@ def amount_field(label: Any) -> forms.DecimalField:
     )
 
 
+class LongTextField(forms.CharField):
+    """A long text with its limit (planning/limits.py). A browser sends a newline as CR LF: counted
+    as one character here, as the page's counter and the services count it."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
 class MunicipalityField(forms.CharField):
     """An administrator names the municipality by its code (there may be thousands)."""
 
@@ -64,13 +75,16 @@ def municipality_from_code(code: str, visible_units: Any) -> OrgUnit:
 class ChangeFieldsMixin(forms.Form):
     """The change record an approved plan asks for; removed while the plan is a draft."""
 
-    change_what = forms.CharField(
+    change_what = LongTextField(
         label=_("What changes"),
         required=False,
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty to describe it from the fields you changed."),
     )
-    change_why = forms.CharField(label=_("Why it changes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    change_why = LongTextField(
+        label=_("Why it changes"), required=False, max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
     change_approved_by = forms.CharField(
         label=_("Change approved by"),
         required=False,
@@ -109,13 +123,15 @@ class AnalysisForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = date_field(_("Period start"))
     period_end = date_field(_("Period end"))
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = LongTextField(
+        label=_("Summary"), required=False, max_length=limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 4})
+    )
     version = VersionField(required=False)
 
 
 class FindingForm(forms.Form):
     goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
-    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = LongTextField(label=_("Finding"), max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class WorkshopForm(forms.Form):
@@ -133,12 +149,16 @@ class WorkshopForm(forms.Form):
     children_12_17 = forms.IntegerField(
         label=_("Adolescents 12–17"), min_value=0, max_value=MAX_WORKSHOP_PARTICIPANTS, initial=0
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = LongTextField(
+        label=_("Notes"), required=False, max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class OpportunityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = LongTextField(
+        label=_("Description"), required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 3})
+    )
     goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
     criticality = forms.ChoiceField(label=_("Criticality"), choices=Criticality.choices)
     horizon = forms.ChoiceField(label=_("Horizon"), choices=Horizon.choices)
@@ -190,9 +210,16 @@ class ObjectiveForm(ChangeFieldsMixin, forms.Form):
 
 class MeasureForm(ChangeFieldsMixin, forms.Form):
     objective = IdModelChoiceField(label=_("Objective"), queryset=Objective.objects.none())
-    code = forms.CharField(label=_("Code"), max_length=20, required=False)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave it empty to number the measure by line and objective, e.g. 2.1.3."),
+    )
     title = forms.CharField(label=_("Title"), max_length=255)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = LongTextField(
+        label=_("Description"), required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 3})
+    )
     responsible_area = IdModelChoiceField(label=_("Responsible area"), queryset=Area.objects.none())
     co_areas = IdModelMultipleChoiceField(
         label=_("Co-responsible areas"),
@@ -235,7 +262,10 @@ class MeasureForm(ChangeFieldsMixin, forms.Form):
         self.plan = plan
         self.years = list(range(plan.period_start.year, plan.period_end.year + 1))
         areas = Area.objects.filter(org_unit=plan.org_unit, is_active=True).order_by("name")
-        self.fields["objective"].queryset = Objective.objects.filter(line__plan=plan).select_related("line")  # type: ignore[attr-defined]
+        # By line, then objective: 1.1, 1.2, 2.1 … (not by creation: 1.1, 2.1, 3.1, 1.2).
+        self.fields["objective"].queryset = (  # type: ignore[attr-defined]
+            Objective.objects.filter(line__plan=plan).select_related("line").order_by("line__order", "order", "id")
+        )
         self.fields["objective"].label_from_instance = lambda o: f"{o.line.order}.{o.order} {o.title}"  # type: ignore[attr-defined]
         self.fields["responsible_area"].queryset = areas  # type: ignore[attr-defined]
         self.fields["co_areas"].queryset = areas  # type: ignore[attr-defined]
@@ -308,17 +338,44 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class LocalizedDecimalInput(forms.TextInput):
+    """A number written as the user's language writes it ("85,00" in Spanish), with the phone's
+    decimal keypad. Not ``type="number"``: a browser shows and sends that one with a decimal point."""
+
+    def __init__(self, decimal_places: int = 2, attrs: dict[str, Any] | None = None) -> None:
+        self.decimal_places = decimal_places
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return formats.number_format(value, self.decimal_places, use_l10n=True)
+        return super().format_value(value)
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """Accepts "85,5" and "85.5" alike, whatever the language: a percentage has no thousands."""
+
+    widget = LocalizedDecimalInput
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # DecimalField would add min, max and step, which only a type="number" input understands.
+        return {}
+
+
+def percent_field(label: Any) -> LocalizedDecimalField:
+    return LocalizedDecimalField(label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2)
+
+
 class ProgressForm(forms.Form):
-    percent = forms.DecimalField(
-        label=_("Progress (%)"),
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "max": "100", "step": "any"}),
-    )
-    justification = forms.CharField(
+    percent = percent_field(_("Progress (%)"))
+    justification = LongTextField(
         label=_("What was done"),
+        max_length=limits.NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The justification of this progress: activities, results, difficulties."),
     )
@@ -332,14 +389,37 @@ class ProgressForm(forms.Form):
         label=_("Evidence (photos or PDF)"),
         required=False,
     )
+    drop_reason = LongTextField(
+        label=_("Why does progress go down?"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required only when the progress you enter is lower than the current one."),
+    )
     version = VersionField()
 
     def files_to_attach(self) -> list[Any]:
         photo = self.cleaned_data.get("photo")
         return ([photo] if photo else []) + list(self.cleaned_data.get("evidence") or [])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: Decimal | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].help_text = gettext(
-            "Optional. Photos (JPEG, PNG) or PDF documents: up to %(n)d files of %(mb)d MB each."
+        if not current:
+            # Progress at 0 % cannot go down: the phone form stays short.
+            self.fields.pop("drop_reason")
+        self.fields["evidence"].help_text = ngettext(
+            "Optional. Photos (JPEG, PNG) or PDF documents: up to %(n)d file of %(mb)d MB.",
+            "Optional. Photos (JPEG, PNG) or PDF documents: up to %(n)d files of %(mb)d MB each.",
+            MAX_EVIDENCE_FILES,
         ) % {"n": MAX_EVIDENCE_FILES, "mb": settings.RONDA_UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+class ProgressCorrectionForm(forms.Form):
+    percent = percent_field(_("Corrected progress (%)"))
+    reason = LongTextField(
+        label=_("What was wrong in the report"),
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The report keeps its figure and is shown as corrected, with this reason."),
+    )
+    version = VersionField()

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ronda.core.models import TimeStampedModel, VersionedModel
+from ronda.core.models import VersionedModel
 from ronda.planning.choices import GoalArea, Horizon
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -29,8 +29,30 @@ class PlanningAction(models.TextChoices):
     PLAN_EVALUATED = "plan_evaluated", pgettext_lazy("audit action", "Plan evaluated")
     MEASURE_CANCELLED = "measure_cancelled", pgettext_lazy("audit action", "Measure cancelled")
     PROGRESS_RECORDED = "progress_recorded", pgettext_lazy("audit action", "Progress recorded")
+    PROGRESS_CORRECTED = "progress_corrected", pgettext_lazy("audit action", "Progress report corrected")
     INDICATOR_VALUE_RECORDED = "indicator_value_recorded", pgettext_lazy("audit action", "Indicator value recorded")
     MILESTONE_REACHED = "milestone_reached", pgettext_lazy("audit action", "Milestone reached")
+    # Editing the structure of a plan or a diagnosis (lines, objectives, indicators, milestones,
+    # findings, workshops): see services/structure.py.
+    STRUCTURE_EDITED = "structure_edited", pgettext_lazy("audit action", "Structure edited")
+    STRUCTURE_REORDERED = "structure_reordered", pgettext_lazy("audit action", "Structure reordered")
+    STRUCTURE_ARCHIVED = "structure_archived", pgettext_lazy("audit action", "Removed from the plan (archived)")
+    STRUCTURE_REMOVED = "structure_removed", pgettext_lazy("audit action", "Removed")
+
+
+class ActiveManager(models.Manager):
+    """What pages, reports and the API see: archived rows stay in the database (and the trail) only.
+
+    The default manager, so related managers (``plan.lines``) hide archived rows too; Django's plain
+    base manager (``Model._base_manager``) still reaches them, for foreign keys and cascades."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
+def _in_order(*then: str) -> list:
+    # Rows never reordered have no order and keep their natural one, after the reordered rows.
+    return [models.F("order").asc(nulls_last=True), *then]
 
 
 # --- Diagnosis -------------------------------------------------------------------------
@@ -55,23 +77,27 @@ class SituationAnalysis(VersionedModel):
         return self.title
 
 
-class Finding(TimeStampedModel):
+class Finding(VersionedModel):
     analysis = models.ForeignKey(
         SituationAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="findings"
     )
     goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
     text = models.TextField(_("finding"))
+    order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
-        ordering = ["goal_area", "id"]
+        ordering = _in_order("goal_area", "id")
 
     def __str__(self) -> str:
         return self.text[:80]
 
 
-class Workshop(TimeStampedModel):
+class Workshop(VersionedModel):
     analysis = models.ForeignKey(
         SituationAnalysis, verbose_name=_("analysis"), on_delete=models.CASCADE, related_name="workshops"
     )
@@ -82,11 +108,15 @@ class Workshop(TimeStampedModel):
     children_6_11 = models.PositiveIntegerField(_("children 6–11"), default=0)
     children_12_17 = models.PositiveIntegerField(_("adolescents 12–17"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
-        ordering = ["held_on"]
+        ordering = _in_order("held_on", "id")
 
     def __str__(self) -> str:
         return self.title
@@ -175,11 +205,14 @@ class LocalPlan(VersionedModel):
         return self.status != PlanStatus.DRAFT
 
 
-class StrategicLine(TimeStampedModel):
+class StrategicLine(VersionedModel):
     plan = models.ForeignKey(LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=255)
     goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("strategic line")
@@ -190,10 +223,13 @@ class StrategicLine(TimeStampedModel):
         return f"{self.order}. {self.title}"
 
 
-class Objective(TimeStampedModel):
+class Objective(VersionedModel):
     line = models.ForeignKey(StrategicLine, verbose_name=_("line"), on_delete=models.CASCADE, related_name="objectives")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=255)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("objective")
@@ -286,7 +322,7 @@ class MeasureBudget(models.Model):
         return f"{self.measure} {self.year}"
 
 
-class MeasureIndicator(models.Model):
+class MeasureIndicator(VersionedModel):
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("indicator"), max_length=255)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
@@ -295,26 +331,34 @@ class MeasureIndicator(models.Model):
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     latest_value = models.DecimalField(_("latest value"), max_digits=14, decimal_places=2, null=True, blank=True)
     latest_on = models.DateField(_("latest value on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["id"]
+        ordering = _in_order("id")
 
     def __str__(self) -> str:
         return self.name
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=255)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+
+    objects = ActiveManager()
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["due_on"]
+        ordering = _in_order("due_on", "id")
 
     def __str__(self) -> str:
         return self.title
@@ -332,6 +376,8 @@ class ProgressUpdate(models.Model):
     reported_on = models.DateField(_("date"))
     percent = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     justification = models.TextField(_("justification"))
+    # Why progress went down, when this report lowered the measure's progress (then it is required).
+    drop_reason = models.TextField(_("reason for the drop"), blank=True, default="")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -351,6 +397,40 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.reported_on} · {self.percent}%"
+
+    @property
+    def correction_or_none(self) -> ProgressCorrection | None:
+        """This report's correction, if any (no query when fetched with ``select_related("correction")``)."""
+        try:
+            return self.correction  # type: ignore[no-any-return]
+        except ProgressCorrection.DoesNotExist:
+            return None
+
+
+class ProgressCorrection(models.Model):
+    """A wrong progress report put right: the report keeps its figure, shown as corrected to this one.
+
+    At most one per report (a correction is not corrected again: a new report follows instead)."""
+
+    update = models.OneToOneField(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="correction"
+    )
+    percent = models.DecimalField(_("corrected progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    reason = models.TextField(_("reason for the correction"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("corrected"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress correction")
+        verbose_name_plural = _("progress corrections")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="correction_percent_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} → {self.percent}%"
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

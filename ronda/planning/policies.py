@@ -3,9 +3,10 @@
 - admin: everything, everywhere.
 - coordinator: everything in their own municipality.
 - secretariat and analyst: read only, in their subtree.
+- supervisor: read only, in their municipality (they supervise all the work there).
 - area_focal: only the measures whose responsible area is their own area (actor.area_id), in their
   municipality; the only write they may do is recording progress on those measures.
-- defender, protection_officer, supervisor: no access (404).
+- defender, protection_officer: no access (404).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from ronda.core.roles import Role
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.tenancy import Actor, Shape, get_object_or_404_scoped
 from ronda.planning.models import (
     Evidence,
+    Finding,
     ImprovementOpportunity,
     LocalPlan,
     Measure,
@@ -29,6 +31,7 @@ from ronda.planning.models import (
     ProgressUpdate,
     SituationAnalysis,
     StrategicLine,
+    Workshop,
 )
 from ronda.territory.models import Area, Level, OrgUnit
 
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 # Roles that see whole plans and diagnoses (read); managers also write.
-PLAN_READERS = frozenset({Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.ANALYST})
+PLAN_READERS = frozenset({Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.ANALYST, Role.SUPERVISOR})
 PLAN_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Everybody who may open the planning module at all.
 PLANNING_USERS = PLAN_READERS | {Role.AREA_FOCAL}
@@ -184,17 +187,21 @@ def audit_readers() -> dict[str, Any]:
 
     return {
         "planning.situationanalysis": visible_analyses,
-        "planning.finding": lambda a: m.Finding.objects.filter(analysis__in=visible_analyses(a)),
-        "planning.workshop": lambda a: m.Workshop.objects.filter(analysis__in=visible_analyses(a)),
+        # Archived rows stay readable in the trail: the readers use the base manager.
+        "planning.finding": lambda a: m.Finding._base_manager.filter(analysis__in=visible_analyses(a)),
+        "planning.workshop": lambda a: m.Workshop._base_manager.filter(analysis__in=visible_analyses(a)),
         "planning.improvementopportunity": visible_opportunities,
         "planning.localplan": visible_plans,
-        "planning.strategicline": lambda a: m.StrategicLine.objects.filter(plan__in=visible_plans(a)),
-        "planning.objective": lambda a: m.Objective.objects.filter(line__plan__in=visible_plans(a)),
+        "planning.strategicline": lambda a: m.StrategicLine._base_manager.filter(plan__in=visible_plans(a)),
+        "planning.objective": lambda a: m.Objective._base_manager.filter(line__plan__in=visible_plans(a)),
         "planning.measure": visible_measures,
         "planning.measurebudget": lambda a: m.MeasureBudget.objects.filter(measure__in=visible_measures(a)),
-        "planning.measureindicator": visible_indicators,
-        "planning.milestone": visible_milestones,
+        "planning.measureindicator": lambda a: m.MeasureIndicator._base_manager.filter(
+            measure__in=visible_measures(a).values("pk")
+        ),
+        "planning.milestone": lambda a: m.Milestone._base_manager.filter(measure__in=visible_measures(a).values("pk")),
         "planning.progressupdate": visible_updates,
+        "planning.progresscorrection": lambda a: m.ProgressCorrection.objects.filter(update__in=visible_updates(a)),
         "planning.evidence": visible_evidence,
         "planning.planchange": lambda a: m.PlanChange.objects.filter(plan__in=visible_plans(a)),
     }
@@ -255,6 +262,37 @@ def get_line_for_edit(actor: Actor, pk: object) -> StrategicLine:
     return line
 
 
+def get_objective_for_edit(actor: Actor, pk: object) -> Objective:
+    """An objective of a plan the actor may shape (to edit, move or remove it)."""
+    objectives = Objective.objects.select_related("line__plan__org_unit").filter(line__plan__in=visible_plans(actor))
+    objective = get_object_or_404_scoped(objectives, pk=pk)
+    if not can_edit_plan(actor, objective.line.plan):
+        raise Http404
+    return objective
+
+
+def visible_findings(actor: Actor | None) -> QuerySet[Finding]:
+    return Finding.objects.select_related("analysis__org_unit").filter(analysis__in=visible_analyses(actor))
+
+
+def visible_workshops(actor: Actor | None) -> QuerySet[Workshop]:
+    return Workshop.objects.select_related("analysis__org_unit").filter(analysis__in=visible_analyses(actor))
+
+
+def get_finding_for_edit(actor: Actor, pk: object) -> Finding:
+    finding = get_object_or_404_scoped(visible_findings(actor), pk=pk)
+    if not can_edit_analysis(actor, finding.analysis):
+        raise Http404
+    return finding
+
+
+def get_workshop_for_edit(actor: Actor, pk: object) -> Workshop:
+    workshop = get_object_or_404_scoped(visible_workshops(actor), pk=pk)
+    if not can_edit_analysis(actor, workshop.analysis):
+        raise Http404
+    return workshop
+
+
 def get_measure(actor: Actor, pk: object, *, shape: Shape[Measure] | None = None) -> Measure:
     return get_object_or_404_scoped(visible_measures(actor), shape=shape, pk=pk)
 
@@ -272,6 +310,19 @@ def get_measure_for_progress(actor: Actor, pk: object) -> Measure:
     if not can_record_progress(actor, measure):
         raise Http404
     return measure
+
+
+def get_update_for_correction(actor: Actor, pk: object) -> ProgressUpdate:
+    """A progress report the actor may correct (whoever may report on its measure); 404 otherwise."""
+    update = get_object_or_404_scoped(visible_updates(actor).select_related("measure__plan"), pk=pk)
+    if not can_record_progress(actor, update.measure):
+        raise Http404
+    return update
+
+
+def get_update(actor: Actor, pk: object, *, shape: Shape[ProgressUpdate] | None = None) -> ProgressUpdate:
+    """A progress report the actor may read (the same policy as its measure); 404 otherwise."""
+    return get_object_or_404_scoped(visible_updates(actor), pk=pk, shape=shape)
 
 
 def get_evidence(actor: Actor, pk: object) -> Evidence:

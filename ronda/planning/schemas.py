@@ -13,7 +13,9 @@ from pydantic import Field
 
 from ronda.core.api_schemas import MAX_ID, Id, StrictSchema, renamed_to
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field
-from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressUpdate
+from ronda.planning import limits
+from ronda.planning.limits import NOTE as MAX_NOTE
+from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressCorrection, ProgressUpdate
 from ronda.planning.selectors import BudgetRow, LineNode, MeasureRow, ObjectiveNode, PlanOverview
 from ronda.territory.models import OrgUnit
 
@@ -315,19 +317,38 @@ class EvidenceOut(Schema):
         return f"/api/v1/planning/evidence/{evidence.pk}"
 
 
+class ProgressCorrectionOut(Schema):
+    percent: float
+    reason: str
+    author: str | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(correction: ProgressCorrection) -> str | None:
+        return correction.author.get_username() if correction.author is not None else None
+
+
 class ProgressUpdateOut(Schema):
     id: int
     measure_id: int
     reported_on: dt.date
     percent: float
     justification: str
+    drop_reason: str = Field(description="Why progress went down, when this report lowered it")
     author: str | None
     created_at: dt.datetime
     evidence: list[EvidenceOut]
+    correction: ProgressCorrectionOut | None = Field(
+        description="Set when the report was corrected: `percent` stays the reported figure"
+    )
 
     @staticmethod
     def resolve_author(update: ProgressUpdate) -> str | None:
         return update.author.get_username() if update.author is not None else None
+
+    @staticmethod
+    def resolve_correction(update: ProgressUpdate) -> ProgressCorrection | None:
+        return update.correction_or_none
 
 
 class UpdatePage(OffsetPageOut):
@@ -365,8 +386,8 @@ class UpdateFilters(PageFilters):
 
 # --- Bodies ----------------------------------------------------------------------------------
 class ChangeIn(StrictSchema):
-    what: str = Field(default="", max_length=5000)
-    why: str = Field(max_length=5000)
+    what: str = Field(default="", max_length=MAX_NOTE)
+    why: str = Field(max_length=MAX_NOTE)
     approved_by: str = Field(max_length=255)
 
 
@@ -383,7 +404,7 @@ class MeasureUpdateIn(StrictSchema):
     objective_id: Id | None = None
     code: str | None = Field(default=None, max_length=20)
     title: str | None = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=20_000)
+    description: str | None = Field(default=None, max_length=limits.DESCRIPTION)
     responsible_area_id: Id | None = None
     co_area_ids: list[Id] | None = Field(default=None, max_length=100)
     co_institution_ids: list[Id] | None = Field(default=None, max_length=100)
@@ -399,5 +420,14 @@ class MeasureUpdateIn(StrictSchema):
 class ProgressIn(StrictSchema):
     version: int = Field(ge=1, le=MAX_ID, description="The measure's version you read: a stale one answers 409")
     percent: Decimal = Field(description="0 to 100, at most two decimals")
-    justification: str = Field(min_length=1, max_length=20_000)
+    justification: str = Field(min_length=1, max_length=MAX_NOTE)
     reported_on: dt.date | None = Field(default=None, description="Defaults to today")
+    drop_reason: str = Field(
+        default="", max_length=MAX_NOTE, description="Required when `percent` is lower than the measure's progress"
+    )
+
+
+class ProgressCorrectionIn(StrictSchema):
+    version: int = Field(ge=1, le=MAX_ID, description="The measure's version you read: a stale one answers 409")
+    percent: Decimal = Field(description="The right figure, 0 to 100, at most two decimals")
+    reason: str = Field(min_length=1, max_length=MAX_NOTE, description="What was wrong in the report")

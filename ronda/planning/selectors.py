@@ -219,10 +219,10 @@ def latest_updates(plan: LocalPlan, *, limit: int = 10) -> QuerySet[ProgressUpda
     """The most recent progress reports of a plan: ten entries of one index, evidence in a second query."""
     return (
         ProgressUpdate.objects.filter(plan=plan)
-        .select_related("measure", "author")
+        .select_related("measure", "author", "correction")
         .only(
             *("measure_id", "reported_on", "percent", "justification", "author_id"),
-            *("measure__code", "measure__title"),
+            *("measure__code", "measure__title", "correction__percent"),
             *("author__username", "author__first_name", "author__last_name"),
         )
         .prefetch_related("evidence")
@@ -245,7 +245,7 @@ def measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
         "co_institutions",
         Prefetch(
             "updates",
-            queryset=ProgressUpdate.objects.select_related("author")
+            queryset=ProgressUpdate.objects.select_related("author", "correction")
             .prefetch_related("evidence")
             .order_by("-reported_on", "-id"),
         ),

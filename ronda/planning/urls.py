@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ronda.planning import views
+from ronda.planning.views import structure
 
 app_name = "planning"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("medidas/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("medidas/<int:pk>/editar/", views.measure_edit, name="measure_edit"),
     path("medidas/<int:pk>/avance/", views.progress_create, name="progress_create"),
+    path("avances/<int:pk>/corregir/", views.progress_correct, name="progress_correct"),
     path("medidas/<int:pk>/indicadores/nuevo/", views.indicator_create, name="indicator_create"),
     path("medidas/<int:pk>/hitos/nuevo/", views.milestone_create, name="milestone_create"),
     path("indicadores/<int:pk>/valor/", views.indicator_value, name="indicator_value"),
@@ -36,4 +38,17 @@ urlpatterns = [
     path("diagnosticos/<int:pk>/oportunidades/nueva/", views.opportunity_create, name="opportunity_create"),
     path("oportunidades/<int:pk>/", views.opportunity_detail, name="opportunity_detail"),
     path("oportunidades/<int:pk>/editar/", views.opportunity_edit, name="opportunity_edit"),
+    # Correcting the structure: edit, move up or down, remove (planning/views/structure.py)
+    *[
+        path(f"{segment}/<int:pk>/{verb}/", getattr(structure, f"{kind}_{action}"), name=f"{kind}_{action}")
+        for kind, segment in (
+            ("line", "lineas"),
+            ("objective", "objetivos"),
+            ("indicator", "indicadores"),
+            ("milestone", "hitos"),
+            ("finding", "hallazgos"),
+            ("workshop", "talleres"),
+        )
+        for action, verb in (("edit", "editar"), ("move", "mover"), ("remove", "quitar"))
+    ],
 ]

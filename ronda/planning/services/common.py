@@ -9,12 +9,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
 from ronda.core.errors import Errors
 from ronda.core.tenancy import Acting
+from ronda.planning import limits
 from ronda.planning.models import LocalPlan, Measure, PlanChange, PlanStatus
 
 
@@ -35,6 +36,20 @@ def as_decimal(value: Any) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
+
+
+def check_length(errors: Errors, field: str, value: str | None, limit: int) -> None:
+    """A long text within its limit (planning/limits.py): the database would take any length."""
+    length = len((value or "").replace("\r\n", "\n").strip())
+    if length > limit:
+        errors.add(
+            field,
+            _("Shorten this text to %(limit)s characters at most (it has %(length)s).")
+            % {
+                "limit": formats.number_format(limit, force_grouping=True),
+                "length": formats.number_format(length, force_grouping=True),
+            },
+        )
 
 
 def check_open(plan: LocalPlan) -> None:
@@ -64,6 +79,10 @@ def check_change(errors: Errors, plan: LocalPlan, change: ChangeRecord | None) -
         errors.add("change_why", _("The plan is approved: explain why this change is made."))
     if change is None or not change.approved_by.strip():
         errors.add("change_approved_by", _("The plan is approved: say who approved this change."))
+    if change is not None:
+        check_length(errors, "change_what", change.what, limits.NOTE)
+        check_length(errors, "change_why", change.why, limits.NOTE)
+        check_length(errors, "change_approved_by", change.approved_by, limits.TITLE)
 
 
 def record_change(

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.services import versioned_update
 from ronda.core.tenancy import Acting, is_person
-from ronda.planning import policies
+from ronda.planning import limits, policies
 from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, SituationAnalysis, Workshop
-from ronda.planning.services.common import Errors
+from ronda.planning.services.common import Errors, check_length
 from ronda.territory.models import Level, OrgUnit
 
 # Far above any real workshop, far below the database's integer (a larger count was a 500).
@@ -44,6 +44,7 @@ def create_analysis(
     if org_unit.level != Level.MUNICIPALITY:
         errors.add("org_unit", _("A diagnosis belongs to a municipality."))
     _check_analysis(errors, title, period_start, period_end)
+    check_length(errors, "summary", summary, limits.SUMMARY)
     errors.raise_if_any()
     analysis = SituationAnalysis.objects.create(
         org_unit=org_unit,
@@ -71,6 +72,7 @@ def update_analysis(
         raise PermissionDenied
     errors = Errors()
     _check_analysis(errors, title, period_start, period_end)
+    check_length(errors, "summary", summary, limits.SUMMARY)
     errors.raise_if_any()
     return versioned_update(
         actor=actor,
@@ -95,6 +97,7 @@ def add_finding(*, actor: Acting, analysis: SituationAnalysis, goal_area: str, t
         errors.add("goal_area", _("Choose one of the five goal areas."))
     if not text.strip():
         errors.add("text", _("Write the finding."))
+    check_length(errors, "text", text, limits.DESCRIPTION)
     errors.raise_if_any()
     finding = Finding.objects.create(analysis=analysis, goal_area=goal_area, text=text.strip())
     audit.record_create(actor=actor, target=finding, org_unit=analysis.org_unit)
@@ -130,6 +133,7 @@ def add_workshop(
             errors.add(name, _("Enter zero or a positive number."))
         elif value > MAX_WORKSHOP_PARTICIPANTS:
             errors.add(name, _("Enter at most %(max)s.") % {"max": MAX_WORKSHOP_PARTICIPANTS})
+    check_length(errors, "notes", notes, limits.NOTE)
     errors.raise_if_any()
     workshop = Workshop.objects.create(analysis=analysis, held_on=held_on, title=title.strip(), notes=notes, **counts)
     audit.record_create(actor=actor, target=workshop, org_unit=analysis.org_unit)
@@ -162,6 +166,7 @@ def create_opportunity(
         raise PermissionDenied
     errors = Errors()
     _check_opportunity(errors, title, goal_area, criticality, horizon)
+    check_length(errors, "description", description, limits.DESCRIPTION)
     errors.raise_if_any()
     opportunity = ImprovementOpportunity.objects.create(
         analysis=analysis,
@@ -192,6 +197,7 @@ def update_opportunity(
         raise PermissionDenied
     errors = Errors()
     _check_opportunity(errors, title, goal_area, criticality, horizon)
+    check_length(errors, "description", description, limits.DESCRIPTION)
     errors.raise_if_any()
     return versioned_update(
         actor=actor,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.services import Diff, VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
-from ronda.planning import policies
+from ronda.planning import limits, policies
 from ronda.planning.choices import Horizon
 from ronda.planning.models import (
     ImprovementOpportunity,
@@ -33,6 +33,7 @@ from ronda.planning.services.common import (
     changed_labels,
     check_change,
     check_in_period,
+    check_length,
     check_open,
     record_change,
     summary_of,
@@ -90,12 +91,34 @@ def institutions_for(plan: LocalPlan) -> Any:
     return institutions_serving(plan.org_unit)
 
 
+def next_code(objective: Objective, *, exclude: int | None = None) -> str:
+    """The next free code under ``objective``: line, objective and measure numbers, e.g. "2.1.3".
+
+    Numbered from the measures the objective holds; a number another measure of the plan already
+    uses (a code typed by hand, a measure moved here) is skipped. The caller holds the objective's lock.
+    """
+    line = objective.line
+    prefix = f"{line.order}.{objective.order}."
+    others = Measure.objects.exclude(pk=exclude) if exclude is not None else Measure.objects.all()
+    taken = set(others.filter(plan_id=line.plan_id).values_list("code", flat=True))
+    number = others.filter(objective=objective).count() + 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def _lock_objective(objective: Objective) -> Objective:
+    # Two measures added to one objective at once must not get the same number.
+    return Objective.objects.select_for_update().select_related("line").get(pk=objective.pk)
+
+
 def _check_measure(
     errors: Errors,
     plan: LocalPlan,
     *,
     objective: Objective,
     title: str,
+    description: str,
     responsible_area: Area,
     horizon: str,
     start_date: dt.date,
@@ -109,6 +132,8 @@ def _check_measure(
         errors.add("objective", _("The objective belongs to another plan."))
     if not title.strip():
         errors.add("title", _("Give the measure a title."))
+    check_length(errors, "title", title, limits.TITLE)
+    check_length(errors, "description", description, limits.DESCRIPTION)
     if responsible_area.org_unit_id != plan.org_unit_id:
         errors.add("responsible_area", _("The responsible area must be an area of this municipality."))
     if any(a.org_unit_id != plan.org_unit_id for a in co_areas):
@@ -238,6 +263,7 @@ def create_measure(
         plan,
         objective=objective,
         title=title,
+        description=description,
         responsible_area=responsible_area,
         horizon=horizon,
         start_date=start_date,
@@ -250,10 +276,11 @@ def create_measure(
     clean_budgets = _check_budgets(errors, plan, budgets)
     check_change(errors, plan, change)
     errors.raise_if_any()
+    code = code.strip() or next_code(_lock_objective(objective))
     measure = Measure.objects.create(
         plan=plan,
         objective=objective,
-        code=code.strip(),
+        code=code,
         title=title.strip(),
         description=description.strip(),
         responsible_area=responsible_area,
@@ -312,6 +339,9 @@ def update_measure(
             for name, value in fields.items()
         }
     )
+    if not locked.code:
+        # A code left empty is numbered, as for a new measure.
+        update.apply({"code": next_code(_lock_objective(locked.objective), exclude=locked.pk)})
     areas = list(co_areas) if co_areas is not None else list(locked.co_areas.all())
     institutions = list(co_institutions) if co_institutions is not None else list(locked.co_institutions.all())
     errors = Errors()
@@ -320,6 +350,7 @@ def update_measure(
         plan,
         objective=locked.objective,
         title=locked.title,
+        description=locked.description,
         responsible_area=locked.responsible_area,
         horizon=locked.horizon,
         start_date=locked.start_date,

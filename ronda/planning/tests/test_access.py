@@ -36,12 +36,13 @@ pytestmark = pytest.mark.django_db
 
 ROLES = list(Role.values)
 NONE = dict.fromkeys(ROLES, 404)
-READERS = {**NONE, "admin": 200, "secretariat": 200, "coordinator": 200, "analyst": 200}
+# Supervisors read the planning cycle of their municipality (DOMAIN.md), and write nothing.
+READERS = {**NONE, "admin": 200, "secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
 MANAGERS = {**NONE, "admin": 200, "coordinator": 200}
 MEASURE_READERS = {**READERS, "area_focal": 200}
 PROGRESS_WRITERS = {**MANAGERS, "area_focal": 200}
 # Lists answer their own (empty) content to the same role elsewhere.
-LIST_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200, "area_focal": 404}
+LIST_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200, "area_focal": 404}
 
 
 @pytest.fixture
@@ -134,8 +135,11 @@ def test_get_matrix(world: World, objs: dict[str, Any], name: str, key: str | No
 
 def test_home_matrix(world: World, objs: dict[str, Any]) -> None:
     # Everybody with a part in planning is sent somewhere (their measures, their plan, the list).
-    expected = {**NONE, "admin": 302, "secretariat": 302, "coordinator": 302, "analyst": 302, "area_focal": 302}
-    away = {"secretariat": 302, "coordinator": 302, "analyst": 302, "area_focal": 302}
+    expected = {
+        **NONE,
+        **dict.fromkeys(("admin", "secretariat", "coordinator", "analyst", "supervisor", "area_focal"), 302),
+    }
+    away = dict.fromkeys(("secretariat", "coordinator", "analyst", "supervisor", "area_focal"), 302)
     check_access_matrix(world, url=reverse("planning:home"), expected=expected, away=away)
 
 

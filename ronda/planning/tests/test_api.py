@@ -13,7 +13,7 @@ from ronda.core.models import AuditAction, AuditEvent
 from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
 from ronda.planning import services
-from ronda.planning.demo import tiny_png
+from ronda.planning.demo import tiny_pdf, tiny_png
 from ronda.planning.models import LocalPlan, Measure, PlanChange, ProgressUpdate
 from ronda.testing import World, api_token, check_access_matrix
 
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = list(Role.values)
 NONE = dict.fromkeys(ROLES, 404)
-READERS = {**NONE, "admin": 200, "secretariat": 200, "coordinator": 200, "analyst": 200}
+READERS = {**NONE, "admin": 200, "secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
 MEASURE_READERS = {**READERS, "area_focal": 200}
-LIST_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200}
+LIST_AWAY = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
 
 
 def call(client: Client, world: World, role: str, method: str, url: str, body: Any = None) -> Any:
@@ -256,7 +256,7 @@ def _upload(
 
 
 def test_progress_with_evidence_through_the_api(client: Client, world: World, measure: Measure) -> None:
-    pdf = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("acta.pdf", tiny_pdf())
     response = _upload(client, world, "area_focal", measure, [SimpleUploadedFile("foto.png", tiny_png()), pdf])
     assert response.status_code == 201, response.content
     body = response.json()
@@ -288,6 +288,29 @@ def test_bad_evidence_refuses_the_whole_report_in_spanish(client: Client, world:
     assert stale.status_code == 409
     missing = _upload(client, world, "area_focal", measure, [])
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "evidence"
+    assert _writes(measure) == before
+
+
+def test_a_fake_or_encrypted_pdf_is_refused_through_the_api(client: Client, world: World, measure: Measure) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.encrypt("secreto")
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    before = _writes(measure)
+    for upload in (
+        SimpleUploadedFile("acta.pdf", b"%PDF-1.4 this is just a text file\n", content_type="application/pdf"),
+        SimpleUploadedFile("acta.pdf", encrypted.getvalue(), content_type="application/pdf"),
+        SimpleUploadedFile("foto.png", tiny_png() + tiny_pdf()),
+    ):
+        response = _upload(client, world, "area_focal", measure, [upload])
+        assert response.status_code == 422, response.content
+        errors = response.json()["errors"]
+        assert errors[0]["field"] == "evidence" and upload.name in errors[0]["message"]
     assert _writes(measure) == before
 
 

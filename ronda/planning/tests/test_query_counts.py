@@ -19,6 +19,7 @@ from django.utils import timezone
 from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.planning import services
+from ronda.planning.demo import tiny_pdf
 from ronda.planning.models import LocalPlan, Measure, SituationAnalysis
 from ronda.planning.tests.conftest import build_plan
 from ronda.territory.models import Area, AreaKind, Level
@@ -26,7 +27,7 @@ from ronda.testing import World, api_token, assert_queries_do_not_grow, login, m
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf()
 CHANGE = services.ChangeRecord(what="Ampliación", why="Nuevo diagnóstico", approved_by="Concejo Municipal")
 
 

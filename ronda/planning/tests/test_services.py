@@ -17,7 +17,7 @@ from ronda.core.errors import ConflictError
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM, actor_for
 from ronda.planning import services
-from ronda.planning.demo import tiny_png
+from ronda.planning.demo import tiny_jpeg, tiny_pdf, tiny_png
 from ronda.planning.models import (
     Evidence,
     LocalPlan,
@@ -34,8 +34,8 @@ from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PDF = tiny_pdf()
+JPEG = tiny_jpeg()
 
 
 def actor(world: World, role: str, home: bool = True):  # type: ignore[no-untyped-def]
@@ -136,6 +136,24 @@ def test_evidence_of_wrong_type_is_refused_and_nothing_saved(world: World, measu
             files=files,
         )
     assert "virus.pdf" in " ".join(exc.value.message_dict["evidence"])
+    assert snapshot(measure) == before
+    assert files_on_disk(media_root) == []
+
+
+def test_a_text_file_that_starts_like_a_pdf_is_refused(world: World, measure: Measure, media_root: Path) -> None:
+    before = snapshot(measure)
+    fake = b"%PDF-1.4 this is just a text file\n"
+    assert len(fake) == 34
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.record_progress(
+            actor=actor(world, "coordinator"),
+            measure=measure,
+            expected_version=measure.version,
+            percent=20,
+            justification="Acta",
+            files=[SimpleUploadedFile("acta.pdf", fake, content_type="application/pdf")],
+        )
+    assert exc.value.message_dict["evidence"] == ["acta.pdf is not a valid PDF document."]
     assert snapshot(measure) == before
     assert files_on_disk(media_root) == []
 

@@ -14,14 +14,14 @@ from django.urls import reverse
 
 from ronda.core.tenancy import SYSTEM
 from ronda.planning import services
-from ronda.planning.demo import tiny_png
+from ronda.planning.demo import tiny_pdf, tiny_png
 from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressUpdate
 from ronda.territory.models import Area, AreaKind
 from ronda.testing import World, login
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def as_user(world: World, role: str) -> Client:
@@ -31,7 +31,8 @@ def as_user(world: World, role: str) -> Client:
 def test_progress_form_is_short_and_phone_friendly(world: World, measure: Measure) -> None:
     response = as_user(world, "area_focal").get(reverse("planning:progress_create", args=[measure.pk]))
     html = response.content.decode()
-    assert 'type="number"' in html and 'inputmode="decimal"' in html
+    # A text input with the decimal keypad: a number input would show "85.00" to a Spanish speaker.
+    assert 'name="percent"' in html and 'inputmode="decimal"' in html and 'type="number"' not in html
     assert "<textarea" in html
     assert 'accept="image/*,application/pdf"' in html and "multiple" in html
     assert 'enctype="multipart/form-data"' in html

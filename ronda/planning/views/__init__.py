@@ -21,6 +21,7 @@ from ronda.planning.views.measures import (
     milestone_create,
     milestone_done,
     my_measures,
+    progress_correct,
     progress_create,
 )
 from ronda.planning.views.plans import (
@@ -62,6 +63,7 @@ __all__ = [
     "plan_list",
     "plan_status",
     "prioritisation",
+    "progress_correct",
     "progress_create",
     "workshop_create",
 ]

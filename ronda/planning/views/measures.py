@@ -23,6 +23,7 @@ from ronda.planning.forms import (
     MeasureForm,
     MilestoneDoneForm,
     MilestoneForm,
+    ProgressCorrectionForm,
     ProgressForm,
 )
 from ronda.planning.models import Measure, MeasureStatus, PlanStatus
@@ -129,6 +130,7 @@ def progress_create(request: ActorRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         initial={"percent": measure.progress, "version": measure.version},
+        current=measure.progress,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -140,6 +142,7 @@ def progress_create(request: ActorRequest, pk: int) -> HttpResponse:
                 percent=data["percent"],
                 justification=data["justification"],
                 files=form.files_to_attach(),
+                drop_reason=data.get("drop_reason") or "",
             )
             messages.success(
                 request, _("Progress recorded: %(percent)s %%.") % {"percent": f"{data['percent'].normalize():f}"}
@@ -147,6 +150,32 @@ def progress_create(request: ActorRequest, pk: int) -> HttpResponse:
             return redirect("planning:measure_detail", pk=measure.pk)
     context = {"form": form, "measure": measure, "open": measure.plan.status in OPEN_PLANS}
     return render(request, "planning/progress_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_record_some_progress)
+@once_per_submission
+def progress_correct(request: ActorRequest, pk: int) -> HttpResponse:
+    """Correct a wrong progress report: the report stays in the history, shown as corrected."""
+    actor = get_actor(request)
+    update = policies.get_update_for_correction(actor, pk)
+    measure = update.measure
+    already = hasattr(update, "correction")
+    form = ProgressCorrectionForm(request.POST or None, initial={"percent": update.percent, "version": measure.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with service_errors_on(form):
+            services.correct_progress(
+                actor=actor,
+                update=update,
+                expected_version=data["version"],
+                percent=data["percent"],
+                reason=data["reason"],
+            )
+            messages.success(request, _("Progress report corrected."))
+            return redirect("planning:measure_detail", pk=measure.pk)
+    context = {"form": form, "update": update, "measure": measure, "already": already}
+    return render(request, "planning/progress_correct.html", context)
 
 
 @require_GET
