@@ -3,7 +3,8 @@
 Each chart carries a <title> and an aria-label, and the figures are always in a table next
 to it, so nobody depends on the picture alone. ``line_progress`` and ``budget_by_area`` draw the
 values planning publishes (``planning.contracts``); ``progress_bars`` and ``planned_vs_executed``
-draw any rows.
+draw any rows. Every figure on a chart is written by ``core.formatting`` in the language of the
+request ("10.000" in Spanish, "10,000" in English), the same as the table next to it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from ronda.core import formatting
 from ronda.planning.contracts import BudgetFigure, PlanProgress
 
 BRAND = "#0b5563"
@@ -37,7 +39,8 @@ def progress_bars(rows: Sequence[tuple[str, Decimal | None]], *, title: str, wid
         x = label_w + plot_w * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 22}" stroke="{GRID}" stroke-width="1"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="{INK}">{tick}%</text>'
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="{INK}">'
+            f"{formatting.percent(tick)}</text>"
         )
     for i, (label, value) in enumerate(rows):
         y = i * (bar_h + gap) + 4
@@ -48,7 +51,7 @@ def progress_bars(rows: Sequence[tuple[str, Decimal | None]], *, title: str, wid
             f"{escape(short)}</text>"
         )
         parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w * pct / 100:.1f}" height="{bar_h}" fill="{BRAND}"/>')
-        shown = "—" if value is None else f"{pct:.0f}%"
+        shown = formatting.percent(None if value is None else pct)
         parts.append(
             f'<text x="{label_w + plot_w * pct / 100 + 6:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12" '
             f'fill="{INK}">{shown}</text>'
@@ -63,9 +66,11 @@ def planned_vs_executed(
     title: str,
     planned_label: str,
     executed_label: str,
+    currency: str = "",
     width: int = 640,
 ) -> str:
-    """Paired horizontal bars (planned, executed) per row, scaled to the largest amount."""
+    """Paired horizontal bars (planned, executed) per row, scaled to the largest amount; the amounts
+    are labelled in ``currency`` (ISO 4217), whole units."""
     pair_h, gap, label_w = 30, 14, 200
     height = len(rows) * (pair_h + gap) + 40
     plot_w = width - label_w - 90
@@ -93,7 +98,7 @@ def planned_vs_executed(
             )
             parts.append(
                 f'<text x="{label_w + w + 4:.1f}" y="{yy + pair_h / 2 - 5:.1f}" font-size="10" fill="{INK}">'
-                f"{_num(value):,.0f}</text>"
+                f"{escape(formatting.money(value, currency, decimals=0))}</text>"
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -105,7 +110,13 @@ def line_progress(progress: PlanProgress, *, title: str, width: int = 640) -> st
 
 
 def budget_by_area(
-    rows: Sequence[BudgetFigure], *, title: str, planned_label: str, executed_label: str, width: int = 640
+    rows: Sequence[BudgetFigure],
+    *,
+    title: str,
+    planned_label: str,
+    executed_label: str,
+    currency: str = "",
+    width: int = 640,
 ) -> str:
     """Planned and executed by area; empty (no chart at all) when there is no amount to draw."""
     if not rows:
@@ -115,5 +126,6 @@ def budget_by_area(
         title=title,
         planned_label=planned_label,
         executed_label=executed_label,
+        currency=currency,
         width=width,
     )

@@ -6,25 +6,31 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ronda.accountability import charts
 from ronda.accountability.selectors import ReportData
 from ronda.core import spreadsheets
+from ronda.core.spreadsheets import Count, Money, Number
+from ronda.territory.selectors import currency_of
 
 
 def report_context(data: ReportData) -> dict[str, Any]:
     overview = data.overview
+    currency = currency_of(data.plan.org_unit)
     line_rows = [(line.line.title, line.progress) for line in overview.lines]
     area_rows = [(row.label, row.planned, row.executed) for row in data.budget_by_area]
     return {
         "data": data,
         "overview": overview,
+        "currency": currency,
         "lines_chart": charts.progress_bars(line_rows, title=_("Progress by strategic line")),
         "budget_chart": charts.planned_vs_executed(
             area_rows,
             title=_("Budget planned and executed by area"),
             planned_label=_("Planned"),
             executed_label=_("Executed"),
+            currency=currency,
         )
         if area_rows
         else "",
@@ -44,6 +50,7 @@ def render_xlsx(data: ReportData) -> bytes:
     # Written through core.spreadsheets: justifications and plan changes are users' text, and a
     # text starting with "=" must never become a live formula in the coordinator's spreadsheet.
     book = spreadsheets.XlsxWorkbook()
+    currency = currency_of(data.plan.org_unit)
     summary = book.sheet(_("Summary"))
 
     plan = data.plan
@@ -53,10 +60,9 @@ def render_xlsx(data: ReportData) -> bytes:
     summary.append([_("Period"), data.period.label])
     summary.append([_("From"), data.period.start])
     summary.append([_("To"), data.period.end])
-    summary.append(
-        [_("Plan progress (%)"), float(data.overview.progress) if data.overview.progress is not None else None]
-    )
-    summary.append([_("Measures"), data.overview.measure_count])
+    summary.append([_("Plan progress (%)"), Number(data.overview.progress, 1)])
+    summary.append([_("Measures"), Count(data.overview.measure_count)])
+    summary.append([_("Currency"), currency])
 
     lines = book.sheet(_("Progress"))
     lines.append(
@@ -64,7 +70,7 @@ def render_xlsx(data: ReportData) -> bytes:
             _("Line"),
             _("Objective"),
             _("Code"),
-            _("Measure"),
+            pgettext("plan measure", "Measure"),
             _("Responsible area"),
             _("Status"),
             _("Progress (%)"),
@@ -84,7 +90,7 @@ def render_xlsx(data: ReportData) -> bytes:
                         m.title,
                         m.responsible_area.name,
                         str(m.get_status_display()),
-                        float(m.progress),
+                        Number(m.progress, 0),
                         m.progress_justification,
                     ]
                 )
@@ -92,7 +98,7 @@ def render_xlsx(data: ReportData) -> bytes:
     indicators = book.sheet(_("Indicators"))
     indicators.append(
         [
-            _("Measure"),
+            pgettext("plan measure", "Measure"),
             _("Indicator"),
             _("Unit"),
             _("Baseline"),
@@ -108,39 +114,39 @@ def render_xlsx(data: ReportData) -> bytes:
                 str(ind.measure),
                 ind.name,
                 ind.unit,
-                float(ind.baseline) if ind.baseline is not None else None,
-                float(ind.target) if ind.target is not None else None,
-                float(ind.latest_value) if ind.latest_value is not None else None,
+                Number.figure(ind.baseline),
+                Number.figure(ind.target),
+                Number.figure(ind.latest_value),
                 ind.latest_on,
             ]
         )
 
     budget = book.sheet(_("Budget"))
-    budget.append([_("Area"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)
+    budget.append([_("Area"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)  # money in `currency`
     for row in [*data.budget_by_area, data.budget_total]:
         rate = row.execution_rate
-        budget.append([row.label, float(row.planned), float(row.executed), float(rate) if rate is not None else None])
+        budget.append([row.label, Money(row.planned, currency), Money(row.executed, currency), Number(rate, 0)])
     budget.append([])
     budget.append([_("Year"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)
     for row in data.budget_by_year:
         rate = row.execution_rate
-        budget.append([row.label, float(row.planned), float(row.executed), float(rate) if rate is not None else None])
+        budget.append([row.label, Money(row.planned, currency), Money(row.executed, currency), Number(rate, 0)])
 
     body = book.sheet(_("Coordination body"))
     a, b = data.agreements, data.body
     for label, value in [
-        (_("Meetings held"), b.meetings_held),
-        (_("Ordinary"), b.ordinary),
-        (_("Extraordinary"), b.extraordinary),
-        (_("Urgent"), b.urgent),
-        (_("Minutes approved"), b.minutes_approved),
-        (_("Attendance rate (%)"), b.attendance_rate),
-        (_("Agreements due in the period"), a.due),
-        (_("Fulfilled on time"), a.fulfilled_on_time),
-        (_("Fulfilled late"), a.fulfilled_late),
-        (_("Open and overdue"), a.open_overdue),
-        (_("Open, not yet due"), a.open_not_due),
-        (_("Cancelled"), a.cancelled),
+        (_("Meetings held"), Count(b.meetings_held)),
+        (_("Ordinary"), Count(b.ordinary)),
+        (_("Extraordinary"), Count(b.extraordinary)),
+        (_("Urgent"), Count(b.urgent)),
+        (pgettext("report figure", "Minutes approved"), Count(b.minutes_approved)),
+        (_("Attendance rate (%)"), Number(b.attendance_rate, 0)),
+        (_("Agreements due in the period"), Count(a.due)),
+        (_("Fulfilled on time"), Count(a.fulfilled_on_time)),
+        (_("Fulfilled late"), Count(a.fulfilled_late)),
+        (_("Open and overdue"), Count(a.open_overdue)),
+        (_("Open, not yet due"), Count(a.open_not_due)),
+        (_("Cancelled"), Count(a.cancelled)),
     ]:
         body.append([label, value])
 
@@ -148,19 +154,21 @@ def render_xlsx(data: ReportData) -> bytes:
     c = data.council
     if c.exists and c.requests is not None:
         for label, value in [
-            (_("Council sessions"), c.sessions),
-            (_("Accountability sessions"), c.accountability_sessions),
-            (_("Requests received"), c.requests.received),
-            (_("Requests answered"), c.requests.answered),
-            (_("Answered on time"), c.requests.answered_on_time),
-            (_("Open and overdue"), c.requests.overdue),
+            (_("Council sessions"), Count(c.sessions)),
+            (_("Accountability sessions"), Count(c.accountability_sessions)),
+            (_("Requests received"), Count(c.requests.received)),
+            (_("Requests answered"), Count(c.requests.answered)),
+            (_("Answered on time"), Count(c.requests.answered_on_time)),
+            (_("Open and overdue"), Count(c.requests.overdue)),
         ]:
             council.append([label, value])
     else:
         council.append([_("This municipality has no children's council recorded.")])
 
     changes = book.sheet(_("Plan changes"))
-    changes.append([_("Date"), _("Measure"), _("What changed"), _("Why"), _("Approved by")], bold=True)
+    changes.append(
+        [_("Date"), pgettext("plan measure", "Measure"), _("What changed"), _("Why"), _("Approved by")], bold=True
+    )
     for change in data.changes:
         changes.append([change.changed_on, str(change.measure or ""), change.what, change.why, change.approved_by])
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.coordination import contracts as coordination
 from ronda.coordination.contracts import AgreementFigures, BodyActivity
@@ -44,9 +46,11 @@ __all__ = [
     "PublicPage",
     "ReportData",
     "ReportKind",
+    "children_lines",
     "current_public_plan",
     "public_municipalities",
     "public_municipality",
+    "public_municipality_list",
     "public_page",
     "report_data",
     "report_period",
@@ -188,6 +192,117 @@ def current_public_plan(org_unit: territory.UnitKey) -> PlanFacts | None:
 def public_municipalities() -> list[OrgUnit]:
     """The active municipalities with a plan that is no longer a draft, by name."""
     return territory.active_units(planning.published_plan_units())
+
+
+# territory.models.Level.COUNTRY and .REGION, as values: that module is for type annotations only here.
+COUNTRY_LEVEL, REGION_LEVEL = 1, 2
+
+
+@dataclass(frozen=True)
+class PublicMunicipality:
+    """One entry of ``/publico/``: where the municipality is, and how far its public plan has come."""
+
+    code: str
+    name: str
+    region: str
+    country: str
+    plan_title: str = ""
+    progress: Decimal | None = None
+
+
+def public_municipality_list() -> list[PublicMunicipality]:
+    """The public index: each municipality with an approved plan, with its region and country (two
+    places can share a name) and the progress of its plan. A bounded number of queries, whatever
+    the number of municipalities. Progress is shown only when the latest plan is the approved one:
+    a newer draft is not public, and the index does not guess at the older plan's figures."""
+    units = public_municipalities()
+    ancestors = {unit.pk: unit for unit in territory.active_units({a for u in units for a in u.ancestor_ids()})}
+    summaries = planning.plan_progress_by_unit(units)
+    rows = []
+    for unit in units:
+        above = [ancestors[pk] for pk in unit.ancestor_ids() if pk in ancestors]
+        region = next((a.name for a in above if a.level == REGION_LEVEL), "")
+        if region == unit.name:  # the canton of Loja in the province of Loja: say it once
+            region = ""
+        country = next((a.name for a in above if a.level == COUNTRY_LEVEL), "")
+        summary = summaries.get(unit.path)
+        published = summary is not None and summary.plan.is_approved
+        rows.append(
+            PublicMunicipality(
+                code=unit.code,
+                name=unit.name,
+                region=region,
+                country=country,
+                plan_title=summary.plan.title if published and summary else "",
+                progress=summary.progress if published and summary else None,
+            )
+        )
+    return rows
+
+
+# --- The children's version: the plan in their words ---------------------------------------------
+# Kept here, with the page that says them, rather than as a title typed on each line: the words for
+# children are the same for every plan (a goal area means the same thing in Loja and in San José), a
+# new plan has them at once, and the planning model, forms and contracts stay as they are. The line's
+# own title is still shown under them.
+CHILD_LINE_TITLES = {
+    "equity": _("Everyone counts: nobody is left out"),
+    "participation": _("Your voice is heard"),
+    "services": _("Health, school and care for you"),
+    "environment": _("Safe and clean places to live and play"),
+    "family": _("Time with your family, to play and to rest"),
+}
+CHILD_MEASURE_STATUS = {
+    "not_started": pgettext_lazy("measure status, for children", "we start soon"),
+    "in_progress": pgettext_lazy("measure status, for children", "we are doing it"),
+    "delayed": pgettext_lazy("measure status, for children", "it is taking longer than we thought"),
+    "completed": pgettext_lazy("measure status, for children", "done!"),
+}
+
+
+@dataclass(frozen=True)
+class ChildThing:
+    title: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class ChildLine:
+    """A strategic line as the children's page shows it: in their words, with what is being done."""
+
+    pk: int
+    title: str
+    plan_title: str
+    progress: Decimal | None
+    things: tuple[ChildThing, ...]
+
+
+def children_lines(overview: PlanProgress) -> tuple[ChildLine, ...]:
+    """The plan's lines for children: the wording of their goal area, and each measure that still
+    counts (cancelled ones are not "things we are doing") with its status in children's words."""
+    lines = []
+    for line in overview.lines:
+        things = tuple(
+            ChildThing(
+                title=m.measure.title,
+                status=m.measure.status,
+                status_label=str(CHILD_MEASURE_STATUS.get(m.measure.status, m.measure.status_label)),
+            )
+            for objective in line.objectives
+            for m in objective.measures
+            if m.counted
+        )
+        lines.append(
+            ChildLine(
+                pk=line.line.pk,
+                title=str(CHILD_LINE_TITLES.get(line.line.goal_area, line.line.title)),
+                plan_title=line.line.title,
+                progress=line.progress,
+                things=things,
+            )
+        )
+    return tuple(lines)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
@@ -16,6 +17,7 @@ from ronda.accountability.selectors import PeriodError, ReportKind
 from ronda.core.files import private_file_response
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor
 from ronda.planning import policies as planning_policies
+from ronda.planning.contracts import PlanProgress
 
 if TYPE_CHECKING:
     from ronda.planning.contracts import PlanRef
@@ -48,7 +50,7 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def public_index(request: HttpRequest) -> HttpResponse:
-    response = render(request, "accountability/public_index.html", {"units": selectors.public_municipalities()})
+    response = render(request, "accountability/public_index.html", {"units": selectors.public_municipality_list()})
     return _cacheable(request, response)
 
 
@@ -59,7 +61,10 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def public_plan_children(request: HttpRequest, code: str) -> HttpResponse:
-    response = render(request, "accountability/public_children.html", _public_context(request, code))
+    context = _public_context(request, code)
+    overview = context["overview"]
+    context["lines"] = selectors.children_lines(overview) if isinstance(overview, PlanProgress) else ()
+    response = render(request, "accountability/public_children.html", context)
     return _cacheable(request, response)
 
 
@@ -86,10 +91,20 @@ def _parse_period(params: QueryDict) -> tuple[str, int | None, int | None]:
     return kind, year, semester
 
 
+def default_period(plan: PlanRef, today: dt.date) -> tuple[int, int]:
+    """The year and semester the report form starts on: the current one while the plan runs, the
+    plan's last once it has ended (its last closed period), its first before it starts."""
+    day = min(max(today, plan.period_start), plan.period_end)
+    return day.year, 1 if day.month <= 6 else 2
+
+
 def _plan_page(request: ActorRequest, plan: PlanRef, *, error: str | None = None, status: int = 200) -> HttpResponse:
     actor = get_actor(request)
+    default_year, default_semester = default_period(plan, timezone.localdate())
     context = {
         "plan": plan,
+        "default_year": default_year,
+        "default_semester": default_semester,
         "years": selectors.report_years(plan),
         "kinds": ReportKind.CHOICES,
         "recent": policies.visible_reports(actor).filter(plan_id=plan.pk)[:5],

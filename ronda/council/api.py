@@ -208,6 +208,11 @@ class RequestIn(StrictSchema):
 class RequestPatch(StrictSchema):
     RENAMED: ClassVar[dict[str, str]] = {"routed_area": "routed_area_id", "session": "session_id"}
 
+    confirm: bool = Field(
+        default=False,
+        description="Set true to publish an answer despite the warnings of the child-friendly check "
+        "(acronyms, sentences over 20 words, hard reading ease); without it such an answer is a 422 with the warnings",
+    )
     confirm_no_names: bool = Field(
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
@@ -227,6 +232,11 @@ class RequestPatch(StrictSchema):
 
 
 class TransitionIn(StrictSchema):
+    confirm: bool = Field(
+        default=False,
+        description="Set true to publish an answer despite the warnings of the child-friendly check "
+        "(acronyms, sentences over 20 words, hard reading ease); without it such an answer is a 422 with the warnings",
+    )
     confirm_no_names: bool = Field(
         default=False,
         description="Set true after checking that a word matching a member's first name is not a child's name",
@@ -395,7 +405,11 @@ def update_request(request: ApiRequest, request_id: int, payload: RequestPatch) 
     if "session_id" in given:
         fields["session"] = _session(council, payload)
     updated = services.update_request(
-        actor=actor, council_request=council_request, expected_version=payload.version, **fields
+        actor=actor,
+        council_request=council_request,
+        expected_version=payload.version,
+        confirm_answer=payload.confirm,
+        **fields,
     )
     return updated
 
@@ -416,5 +430,6 @@ def transition_request(request: ApiRequest, request_id: int, payload: Transition
         status=payload.status,
         answer=payload.answer,
         on=payload.on,
+        confirm_answer=payload.confirm,
     )
     return updated

@@ -4,9 +4,12 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ronda.core.forms import BoundedDateField, IdModelChoiceField
+from ronda.council import readability
 from ronda.council.models import CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
 from ronda.planning.choices import GoalArea
 from ronda.territory.forms import VersionField
@@ -20,6 +23,8 @@ CHILD_FRIENDLY_HELP = _(
     "Write for the children: short sentences (up to 20 words), everyday words, no acronyms. "
     "Say what was decided, why, who will do it and when. It is published as written."
 )
+CONFIRM_ANSWER_LABEL = _("Publish the answer as it is, despite the warnings")
+CONFIRM_ANSWER_MISSING = _("Rewrite the answer, or tick the box below to publish it despite the warnings.")
 NAME_WARNING = _(
     "This text seems to contain the first name of a council member. Requests and answers are recorded "
     "without children's names: remove the name, or tick the box below if it does not refer to a child."
@@ -128,6 +133,8 @@ class RequestForm(forms.Form):
     confirm_no_names = forms.BooleanField(
         label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
     )
+    previewed = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    confirm_answer = forms.BooleanField(label=CONFIRM_ANSWER_LABEL, required=False, widget=forms.HiddenInput)
     version = VersionField(required=False)
 
     def __init__(
@@ -142,7 +149,9 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["routed_area"]).queryset = areas
         cast(forms.ModelChoiceField, self.fields["session"]).queryset = sessions
-        self.fields["due_on"].help_text = _("Empty: %(days)d days after it was received.") % {"days": response_days}
+        self.fields["due_on"].help_text = ngettext(
+            "Empty: %(days)d day after it was received.", "Empty: %(days)d days after it was received.", response_days
+        ) % {"days": response_days}
         if not with_answer:
             del self.fields["answer"]
 
@@ -159,6 +168,8 @@ class TransitionForm(forms.Form):
     confirm_no_names = forms.BooleanField(
         label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
     )
+    previewed = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    confirm_answer = forms.BooleanField(label=CONFIRM_ANSWER_LABEL, required=False, widget=forms.HiddenInput)
     version = VersionField()
 
     def __init__(self, *args: Any, allowed: tuple[str, ...], **kwargs: Any) -> None:
@@ -178,6 +189,16 @@ class AccountabilityForm(forms.Form):
     )
     attendees = forms.IntegerField(label=_("Children present"), min_value=0, max_value=1000, initial=0)
     version = VersionField(required=False)
+
+
+def show_answer_preview(form: forms.Form, answer: str, check: readability.AnswerCheck) -> None:
+    """The preview step: the form comes back with the answer's fingerprint (publishing needs the
+    preview of this very text) and, when the check warns, the box to publish it anyway."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data["previewed"] = readability.fingerprint(answer)
+    form.data = data
+    if check.warnings:
+        form.fields["confirm_answer"].widget = forms.CheckboxInput()
 
 
 def show_name_confirmation(form: forms.Form, field: str) -> None:

@@ -4,11 +4,12 @@ Council members are children, so visibility comes in three rings:
 
 * the member list (first names): administrators, and the coordinator of the municipality;
 * the council without names (overview with counts by age band, sessions, requests,
-  accountability sessions): also the technical secretariat and analysts, read only;
+  accountability sessions): also the technical secretariat, analysts and the municipality's
+  supervisors, read only;
 * the requests routed to one area: the focal point of that area, read only, and nothing
   else of the council.
 
-Everybody else (defenders, protection officers, supervisors) gets 404 everywhere.
+Everybody else (defenders, protection officers) gets 404 everywhere.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ronda.territory.models import Area, Level, OrgUnit
 QS = TypeVar("QS", bound=QuerySet[Any])
 
 # Roles that see the council without names.
-COUNCIL_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST})
+COUNCIL_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SECRETARIAT, Role.ANALYST, Role.SUPERVISOR})
 # Roles that see the children's first names and write.
 COUNCIL_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Roles that see (some) requests.

@@ -9,15 +9,15 @@ members are never touched), and their callers decide who may see a municipality'
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from ronda.core.tenancy import Actor
-from ronda.council import name_variants, policies
+from ronda.council import name_variants, policies, readability
 from ronda.council.models import (
     ANSWERED_ON_TIME,
     ANSWERED_REQUEST_STATUSES,
@@ -36,8 +36,8 @@ from ronda.council.models import (
 )
 from ronda.territory.selectors import UnitKey
 
-# An answer for children: sentences of at most this many words.
-SHORT_SENTENCE_WORDS = 20
+# An answer for children: sentences of at most this many words (the rule lives in ``readability``).
+SHORT_SENTENCE_WORDS = readability.SHORT_SENTENCE_WORDS
 
 
 def overdue_requests_for(actor: Actor | None, limit: int = 5) -> list[CouncilRequest]:
@@ -71,7 +71,31 @@ class PublicAnswer:
 
     @property
     def answered_on_time(self) -> bool:
+        """The council's definition (``models.ANSWERED_ON_TIME``): answered on or before the due date."""
         return self.answered_on is not None and self.answered_on <= self.due_on
+
+    @property
+    def answered_late(self) -> bool:
+        """Answered, but after the due date: the other side of ``answered_on_time``."""
+        return self.answered_on is not None and self.answered_on > self.due_on
+
+    @property
+    def days_late(self) -> int:
+        return (self.answered_on - self.due_on).days if self.answered_on is not None and self.answered_late else 0
+
+    @property
+    def status_label_for_children(self) -> str:
+        """The status as the children's page says it (``CHILD_STATUS_LABELS``)."""
+        return str(CHILD_STATUS_LABELS.get(self.status, self.status_label))
+
+
+# The children's page says what happened in their words, not the file's status.
+CHILD_STATUS_LABELS: dict[str, object] = {
+    RequestStatus.ACCEPTED: pgettext_lazy("request status, for children", "We said yes"),
+    RequestStatus.PARTLY_ACCEPTED: pgettext_lazy("request status, for children", "We said yes to a part"),
+    RequestStatus.REJECTED: pgettext_lazy("request status, for children", "This time we could not say yes"),
+    RequestStatus.IMPLEMENTED: pgettext_lazy("request status, for children", "Done!"),
+}
 
 
 def answered_requests_public(org_unit: UnitKey, limit: int | None = None) -> list[PublicAnswer]:
@@ -233,8 +257,6 @@ def council_summaries(councils: Iterable[ChildrenCouncil]) -> list[CouncilSummar
 
 
 # --- Writing for children ------------------------------------------------------------------
-_WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?¡¿;:\n]+")
 
 
 def mentions_member_name(council: ChildrenCouncil, *texts: str) -> bool:
@@ -250,7 +272,7 @@ def mentions_member_name(council: ChildrenCouncil, *texts: str) -> bool:
 
 def long_sentences(text: str, limit: int = SHORT_SENTENCE_WORDS) -> int:
     """How many sentences of ``text`` have more than ``limit`` words."""
-    return sum(1 for sentence in _SENTENCE_END.split(text or "") if len(_WORD.findall(sentence)) > limit)
+    return sum(1 for sentence in readability.sentences(text) if len(readability.words(sentence)) > limit)
 
 
 # --- List filters: one definition for the pages and the API ---------------------------------------

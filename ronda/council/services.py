@@ -21,7 +21,7 @@ from ronda.core.errors import Errors
 from ronda.core.models import AuditAction
 from ronda.core.services import ActionFor, Diff, VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
-from ronda.council import policies
+from ronda.council import policies, readability
 from ronda.council.models import (
     ANSWERED_REQUEST_STATUSES,
     DEFAULT_RESPONSE_DAYS,
@@ -454,8 +454,33 @@ def create_request(
     return council_request
 
 
-def _request_edit_errors(council: ChildrenCouncil, locked: CouncilRequest, values: dict[str, Any]) -> Errors:
+def publishes_answer(council_request: CouncilRequest, status: str, answer: str) -> bool:
+    """True when ``answer`` with ``status`` would put a text on the public pages that is not there
+    yet: an answered status, and a request that was not answered or had another answer."""
+    if status not in ANSWERED_REQUEST_STATUSES or not answer.strip():
+        return False
+    published = council_request.status in ANSWERED_REQUEST_STATUSES
+    return not (published and council_request.answer.strip() == answer.strip())
+
+
+def _check_child_friendly(errors: Errors, answer: str, *, confirmed: bool) -> None:
+    """An answer goes public as written: one with signs of adult language (``readability``) is
+    published only when the user confirms it after seeing the warnings."""
+    if confirmed or "answer" in errors:
+        return
+    check = readability.check_answer(answer)
+    if check.warnings:
+        for warning in check.warnings:
+            errors.add("answer", warning)
+        errors.add("answer", _("Rewrite the answer, or confirm that it is published as it is."))
+
+
+def _request_edit_errors(
+    council: ChildrenCouncil, locked: CouncilRequest, values: dict[str, Any], *, confirm_answer: bool = False
+) -> Errors:
     errors = _request_errors(council, values, status=locked.status)
+    if publishes_answer(locked, locked.status, values["answer"]):
+        _check_child_friendly(errors, values["answer"], confirmed=confirm_answer)
     new_area = values.get("routed_area")
     newly_inactive = new_area is not None and new_area.pk != locked.routed_area_id and not new_area.is_active
     if newly_inactive and "routed_area" not in errors:
@@ -476,8 +501,11 @@ def update_request(
     actor: Acting,
     council_request: CouncilRequest,
     expected_version: int | None,
+    confirm_answer: bool = False,
     **fields: Unpack[RequestChanges],
 ) -> CouncilRequest:
+    """Edit a request. A new answer to an answered request is public at once: with warnings from the
+    child-friendly check (``readability``) it is refused unless ``confirm_answer``."""
     council = council_request.council
     _require_manager(actor, council)
     return _update(
@@ -486,7 +514,7 @@ def update_request(
         expected_version=expected_version,
         fields=fields,
         editable=REQUEST_EDITABLE,
-        errors_of=lambda locked, values: _request_edit_errors(council, locked, values),
+        errors_of=lambda locked, values: _request_edit_errors(council, locked, values, confirm_answer=confirm_answer),
         org_unit=council.org_unit,
     )
 
@@ -508,11 +536,14 @@ def transition_request(
     status: str,
     answer: str | None = None,
     on: dt.date | None = None,
+    confirm_answer: bool = False,
 ) -> CouncilRequest:
     """Move a request along its lifecycle (``REQUEST_TRANSITIONS``).
 
     Answering (accepted, partly accepted, not accepted) needs an answer in child-friendly
     language and sets ``answered_on`` (``on``, default today); implementing sets ``implemented_on``.
+    An answer that goes public with warnings from the child-friendly check (``readability``) is
+    refused unless ``confirm_answer``.
     """
     council = council_request.council
     _require_manager(actor, council)
@@ -552,6 +583,8 @@ def transition_request(
                 errors.add("answer", _("Write the answer to the children, in words they understand."))
             if day < locked.received_on and "on" not in errors:
                 errors.add("on", _("A request cannot be answered before it was received."))
+            if publishes_answer(locked, status, text):
+                _check_child_friendly(errors, text, confirmed=confirm_answer)
         elif status == RequestStatus.IMPLEMENTED:
             early = locked.answered_on is not None and day < locked.answered_on
             if early and "on" not in errors:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ronda.accounts import policies as accounts_policies
 from ronda.coordination import policies as coordination_policies
-from ronda.coordination.selectors import overdue_agreements_for
+from ronda.coordination.selectors import overdue_agreements_panel
 from ronda.core import policies as core_policies
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
@@ -121,7 +121,7 @@ HOME_PANELS: list[HomePanel] = [
     {
         "template": "coordination/partials/home_overdue.html",
         "visible": _works_locally,
-        "context": lambda a: {"overdue_agreements": overdue_agreements_for(a)},
+        "context": overdue_agreements_panel,
         "order": 10,
     },
     # The council's partial asks council.policies.can_view_requests itself (council_tags).

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ronda.accounts.selectors import break_glass_seen_by
-from ronda.core import audit_readers
+from ronda.core import audit_display
 from ronda.core import policies as core_policies
 from ronda.core.roles import Role
 from ronda.portal import registry
+from ronda.portal.comparison import compare_municipalities
 from ronda.territory import policies as territory_policies
 from ronda.territory.models import Level
 
@@ -45,9 +46,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 context.update(panel["context"](actor))
     context["panels"] = panels
     if core_policies.can_view_audit(actor):
-        context["recent_events"] = audit_readers.present(actor, core_policies.visible_audit_events(actor)[:8])
+        # The changes to the work: sign-ins and sign-outs would fill the box (they stay in the trail).
+        recent = audit_display.work_changes(core_policies.visible_audit_events(actor))[:8]
+        context["recent_events"] = audit_display.display(actor, recent, with_changes=False)
     if actor.role == Role.SUPERVISOR:
         context["break_glass"] = break_glass_seen_by(actor)
+    if actor.role == Role.SECRETARIAT:
+        context["comparison"] = compare_municipalities(actor, sort=request.GET.get("sort"))
     if actor.role == Role.DEFENDER:
         context["institutions"] = territory_policies.visible_institutions(actor).filter(is_active=True)[:8]
     return render(request, "portal/home.html", context)

@@ -110,10 +110,11 @@ def rows(world: World, plan: LocalPlan) -> Rows:
 # --- Public pages: anonymous visitors --------------------------------------------------------------
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 2. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 2; 6 with each municipality's region,
+# country and plan progress (planning.contracts.plan_progress_by_unit). Ceiling: that plus 3.
 def test_public_index(client: Client, rows: Rows) -> None:
     url = reverse("accountability:public_index")
-    assert_queries_do_not_grow(client, url, rows, ceiling=5, contains=["Municipio 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=9, contains=["Municipio 4"])
 
 
 # Measured when written, the same on SQLite and PostgreSQL: 7. Ceiling: that plus 3.

@@ -247,7 +247,9 @@ def test_the_public_pages_render_from_the_contracts(world: World) -> None:
     for text in ("PLIA de prueba", "Línea uno", "Objetivo uno", "Sí, pondremos columpios.", "Concejo Municipal"):
         assert text in adults
     assert str(page.plan.get_status_display()) in adults
-    children = render_to_string("accountability/public_children.html", context)
+    lines = selectors.children_lines(page.overview)
+    assert_plain(lines, "children's lines")
+    children = render_to_string("accountability/public_children.html", {**context, "lines": lines})
     assert "Línea uno" in children and "Sí, pondremos columpios." in children
     for html in (adults, children):
         assert "Valentina" not in html and "Pedido sin responder" not in html

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 ROLES = list(Role.values)
 NONE = {r: 404 for r in ROLES}
-READERS = dict(NONE, admin=200, coordinator=200, secretariat=200, analyst=200)
+# Supervisors read the council of their municipality without the children's names.
+READERS = dict(NONE, admin=200, coordinator=200, secretariat=200, analyst=200, supervisor=200)
 REQUEST_READERS = dict(READERS, area_focal=200)
 BASE = "/api/v1/council"
 
@@ -37,12 +38,12 @@ def state(pk: int) -> Any:
 
 # --- Access matrices ----------------------------------------------------------------------------
 def test_councils_matrix(world: World, council: ChildrenCouncil) -> None:
-    away = {"secretariat": 200, "coordinator": 200, "analyst": 200}
+    away = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
     check_access_matrix(world, url=f"{BASE}/councils", expected=READERS, api=True, away=away)
 
 
 def test_request_list_matrix(world: World, council_request: CouncilRequest) -> None:
-    away = {"secretariat": 200, "coordinator": 200, "analyst": 200, "area_focal": 200}
+    away = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200, "area_focal": 200}
     check_access_matrix(world, url=f"{BASE}/requests", expected=REQUEST_READERS, api=True, away=away)
     check_access_matrix(
         world, url=f"{BASE}/requests?council={council_request.council_id}", expected=REQUEST_READERS, api=True
@@ -307,3 +308,24 @@ def test_ids_beyond_64_bits_and_empty_titles_are_422(client: Client, world: Worl
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} >= {"title", "description"}
     assert "vacío" in response.json()["errors"][0]["message"]
+
+
+def test_an_answer_with_warnings_needs_confirm(client: Client, world: World, council_request: CouncilRequest) -> None:
+    headers = auth(world.home["coordinator"])
+    url = f"{BASE}/requests/{council_request.pk}/transition"
+    jargon = "La DIS del GAD coordinará con el MSP y el MINEDUC las acciones conforme al POA."
+    body = {"status": "accepted", "answer": jargon, "version": 1}
+    refused = client.post(url, body, content_type="application/json", **headers)
+    assert refused.status_code == 422
+    errors = refused.json()["errors"]
+    assert errors[0]["field"] == "answer" and any("MINEDUC" in e["message"] for e in errors)
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
+    confirmed = client.post(url, {**body, "confirm": True}, content_type="application/json", **headers)
+    assert confirmed.status_code == 200, confirmed.content
+    assert confirmed.json()["answer"] == jargon
+    # A later edit of the published answer follows the same rule.
+    patch_url = f"{BASE}/requests/{council_request.pk}"
+    edit = {"answer": jargon + " Y el MIES.", "version": 2}
+    assert client.patch(patch_url, edit, content_type="application/json", **headers).status_code == 422
+    edited = client.patch(patch_url, {**edit, "confirm": True}, content_type="application/json", **headers)
+    assert edited.status_code == 200, edited.content

@@ -59,7 +59,7 @@ def test_overdue_requests_for_is_scoped_and_ordered(
     assert selectors.overdue_requests_for(actor(world, "analyst")) == [older, newer]
     assert selectors.overdue_requests_for(actor(world, "area_focal")) == [older]  # only their own area
     assert selectors.overdue_requests_for(actor(world, "defender")) == []
-    assert selectors.overdue_requests_for(actor(world, "supervisor")) == []
+    assert selectors.overdue_requests_for(actor(world, "supervisor")) == [older, newer]  # reads, without names
     assert selectors.overdue_requests_for(actor(world, "coordinator", "away")) == []
     assert selectors.overdue_requests_for(None) == []
 

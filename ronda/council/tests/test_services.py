@@ -551,3 +551,48 @@ def test_a_member_edit_that_is_not_leaving_stays_an_update(world: World, member:
     services.update_member(actor=coordinator, member=member, expected_version=1, age_band=CouncilAgeBand.AGE_13_15)
     event = events(member)[-1]
     assert event.action == "update" and event.changes == {"age_band": ["10-12", "13-15"]}
+
+
+JARGON_ANSWER = "La DIS del GAD coordinará con el MSP y el MINEDUC las acciones conforme al POA."
+
+
+def test_an_answer_with_warnings_is_published_only_when_confirmed(
+    world: World, council_request: CouncilRequest
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.transition_request(
+            actor=SYSTEM, council_request=council_request, expected_version=1, status="accepted", answer=JARGON_ANSWER
+        )
+    assert any("MINEDUC" in m for m in refused.value.message_dict["answer"])
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
+    # A draft answer under study is not public: no check yet.
+    studied = services.transition_request(
+        actor=SYSTEM, council_request=council_request, expected_version=1, status="under_study", answer=JARGON_ANSWER
+    )
+    answered = services.transition_request(
+        actor=SYSTEM,
+        council_request=studied,
+        expected_version=2,
+        status="accepted",
+        answer=JARGON_ANSWER,
+        confirm_answer=True,
+    )
+    assert answered.status == "accepted" and answered.answer == JARGON_ANSWER
+    # Implementing keeps the published answer: nothing new goes public.
+    implemented = services.transition_request(
+        actor=SYSTEM, council_request=answered, expected_version=3, status="implemented"
+    )
+    assert implemented.status == "implemented"
+
+
+def test_a_new_published_answer_is_checked_on_edit(world: World, council_request: CouncilRequest) -> None:
+    answered = services.transition_request(
+        actor=SYSTEM, council_request=council_request, expected_version=1, status="accepted", answer="¡Sí!"
+    )
+    with pytest.raises(ValidationError):
+        services.update_request(actor=SYSTEM, council_request=answered, expected_version=2, answer=JARGON_ANSWER)
+    assert CouncilRequest.objects.get(pk=council_request.pk).answer == "¡Sí!"
+    fixed = services.update_request(
+        actor=SYSTEM, council_request=answered, expected_version=2, answer=JARGON_ANSWER, confirm_answer=True
+    )
+    assert fixed.answer == JARGON_ANSWER

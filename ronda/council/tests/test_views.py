@@ -12,7 +12,7 @@ from django.utils import timezone
 from ronda.core.models import AccessEvent, AuditEvent
 from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
-from ronda.council import services
+from ronda.council import readability, services
 from ronda.council.forms import CHILD_FRIENDLY_HELP
 from ronda.council.models import (
     AccountabilitySession,
@@ -31,7 +31,8 @@ NONE = {r: 404 for r in ROLES}
 MANAGERS = dict(NONE, admin=200, coordinator=200)
 # Children's records: the coordinator only; the admin needs a break-glass grant (test_personal_access.py).
 MEMBER_READERS = dict(NONE, coordinator=200)
-READERS = dict(NONE, admin=200, coordinator=200, secretariat=200, analyst=200)
+# Supervisors read the council of their municipality without the children's names (not MEMBER_READERS).
+READERS = dict(NONE, admin=200, coordinator=200, secretariat=200, analyst=200, supervisor=200)
 REQUEST_READERS = dict(READERS, area_focal=200)
 
 
@@ -52,7 +53,7 @@ def test_overview_without_council_matrix(
     world: World, council: ChildrenCouncil, other_council: ChildrenCouncil
 ) -> None:
     # Without ?consejo the page shows the actor's own council, or the councils in scope.
-    away = {"secretariat": 200, "coordinator": 200, "analyst": 200}
+    away = {"secretariat": 200, "coordinator": 200, "analyst": 200, "supervisor": 200}
     check_access_matrix(world, url=reverse("council:overview"), expected=READERS, away=away)
 
 
@@ -341,7 +342,7 @@ def test_session_edit_conflict(client: Client, world: World, session: CouncilSes
 def test_request_list_matrix(world: World, council: ChildrenCouncil, council_request: CouncilRequest) -> None:
     check_access_matrix(world, url=council_url("request_list", council), expected=REQUEST_READERS)
     # Without ?consejo everybody who reads requests gets a (scoped) list, at home and away.
-    away = {"secretariat": 200, "coordinator": 200, "area_focal": 200, "analyst": 200}
+    away = {"secretariat": 200, "coordinator": 200, "area_focal": 200, "analyst": 200, "supervisor": 200}
     check_access_matrix(world, url=reverse("council:request_list"), expected=REQUEST_READERS, away=away)
 
 
@@ -527,9 +528,11 @@ def test_request_edit_conflict(client: Client, world: World, council_request: Co
 def test_request_transition_matrix(world: World, council_request: CouncilRequest) -> None:
     def data(w: World) -> dict[str, Any]:
         current = CouncilRequest.objects.get(pk=council_request.pk)
+        answer = "Sí. Pondremos bebederos en mayo."
         return {
             "status": services.allowed_transitions(current)[0],
-            "answer": "Sí. Pondremos bebederos en mayo.",
+            "answer": answer,
+            "previewed": readability.fingerprint(answer),  # the preview was seen
             "version": current.version,
         }
 
@@ -567,7 +570,11 @@ def test_transition_from_the_detail_page(client: Client, world: World, council_r
     invalid = client.post(url, {"status": "implemented", "answer": "Sí.", "version": 1})
     assert invalid.status_code == 200 and invalid.context["form"].errors["status"]
     assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
-    done = client.post(url, {"status": "accepted", "answer": "¡Sí! Lo haremos.", "version": 1})
+    preview = client.post(url, {"status": "accepted", "answer": "¡Sí! Lo haremos.", "version": 1})
+    assert preview.status_code == 200 and preview.context["preview"]["check"].ok
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"  # not published yet
+    previewed = readability.fingerprint("¡Sí! Lo haremos.")
+    done = client.post(url, {"status": "accepted", "answer": "¡Sí! Lo haremos.", "previewed": previewed, "version": 1})
     assert done.status_code == 302
     answered = CouncilRequest.objects.get(pk=council_request.pk)
     assert answered.status == "accepted" and answered.answered_on == timezone.localdate()
@@ -588,11 +595,90 @@ def test_transition_warns_about_member_names_in_the_answer(
 def test_detail_flags_long_sentences(client: Client, world: World, council_request: CouncilRequest) -> None:
     long_answer = " ".join(["palabra"] * 30) + "."
     services.transition_request(
-        actor=SYSTEM, council_request=council_request, expected_version=None, status="accepted", answer=long_answer
+        actor=SYSTEM,
+        council_request=council_request,
+        expected_version=None,
+        status="accepted",
+        answer=long_answer,
+        confirm_answer=True,
     )
     login(client, world.home["coordinator"])
     response = client.get(reverse("council:request_detail", args=[council_request.pk]))
     assert response.context["long_sentences"] == 1
+    assert "entienden mejor las oraciones cortas" in response.content.decode()
+
+
+JARGON = "La DIS del GAD coordinará con el MSP y el MINEDUC las acciones conforme al POA."
+
+
+def test_an_answer_is_previewed_before_it_is_published(
+    client: Client, world: World, council_request: CouncilRequest
+) -> None:
+    login(client, world.home["coordinator"])
+    url = reverse("council:request_transition", args=[council_request.pk])
+    first = client.post(url, {"status": "accepted", "answer": JARGON, "version": 1})
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert first.context["preview"]["check"].acronyms == ("DIS", "GAD", "MSP", "MINEDUC", "POA")
+    assert "DIS, GAD, MSP, MINEDUC, POA" in html and 'id="answer-preview"' in html
+    assert 'type="checkbox" name="confirm_answer"' in html
+    assert f'value="{readability.fingerprint(JARGON)}"' in html  # the preview of this very text
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
+    # Seen, but the box not ticked: still not published.
+    previewed = readability.fingerprint(JARGON)
+    unconfirmed = client.post(url, {"status": "accepted", "answer": JARGON, "previewed": previewed, "version": 1})
+    assert unconfirmed.status_code == 200 and unconfirmed.context["form"].errors["confirm_answer"]
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
+    # A preview of another text does not count for this one.
+    other = client.post(
+        url,
+        {
+            "status": "accepted",
+            "answer": JARGON,
+            "previewed": readability.fingerprint("Otra"),
+            "confirm_answer": "on",
+            "version": 1,
+        },
+    )
+    assert other.status_code == 200 and other.context["preview"]
+    assert CouncilRequest.objects.get(pk=council_request.pk).status == "received"
+    confirmed = client.post(
+        url, {"status": "accepted", "answer": JARGON, "previewed": previewed, "confirm_answer": "on", "version": 1}
+    )
+    assert confirmed.status_code == 302
+    assert CouncilRequest.objects.get(pk=council_request.pk).answer == JARGON
+
+
+def test_moving_on_without_publishing_needs_no_preview(
+    client: Client, world: World, council_request: CouncilRequest
+) -> None:
+    login(client, world.home["coordinator"])
+    url = reverse("council:request_transition", args=[council_request.pk])
+    studied = client.post(url, {"status": "under_study", "answer": JARGON, "version": 1})
+    assert studied.status_code == 302  # a draft answer is not public
+
+
+def test_editing_a_published_answer_is_previewed(client: Client, world: World, council_request: CouncilRequest) -> None:
+    answered = services.transition_request(
+        actor=SYSTEM, council_request=council_request, expected_version=1, status="accepted", answer="¡Sí!"
+    )
+    login(client, world.home["coordinator"])
+    url = reverse("council:request_edit", args=[council_request.pk])
+    data = request_data(
+        world,
+        title=answered.title,
+        received_on=answered.received_on.isoformat(),
+        due_on=answered.due_on.isoformat(),
+        answer=JARGON,
+        version=answered.version,
+    )
+    first = client.post(url, data)
+    assert first.status_code == 200 and first.context["preview"]["check"].warnings
+    assert 'id="answer-preview"' in first.content.decode()
+    assert CouncilRequest.objects.get(pk=council_request.pk).answer == "¡Sí!"
+    data.update(previewed=readability.fingerprint(JARGON), confirm_answer="on")
+    assert client.post(url, data).status_code == 302
+    assert CouncilRequest.objects.get(pk=council_request.pk).answer == JARGON
 
 
 # --- Accountability ---------------------------------------------------------------------------------
@@ -678,7 +764,7 @@ def reachable_urls(council: ChildrenCouncil, world: World) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ["analyst", "secretariat", "area_focal"])
+@pytest.mark.parametrize("role", ["analyst", "secretariat", "area_focal", "supervisor"])
 def test_names_never_reach_read_only_roles(
     client: Client, world: World, full_council: ChildrenCouncil, role: str
 ) -> None:

@@ -17,8 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
-from ronda.council import policies, selectors, services
-from ronda.council.forms import RequestForm, TransitionForm, show_name_confirmation
+from ronda.council import policies, readability, selectors, services
+from ronda.council.forms import (
+    CONFIRM_ANSWER_MISSING,
+    RequestForm,
+    TransitionForm,
+    show_answer_preview,
+    show_name_confirmation,
+)
 from ronda.council.models import (
     ChildrenCouncil,
     CouncilRequest,
@@ -117,7 +123,11 @@ def request_detail(request: ActorRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: ActorRequest, actor: Actor, council_request: CouncilRequest, form: TransitionForm | None
+    request: ActorRequest,
+    actor: Actor,
+    council_request: CouncilRequest,
+    form: TransitionForm | None,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     council = council_request.council
     can_manage = policies.can_manage_request(actor, council_request)
@@ -126,14 +136,16 @@ def _render_detail(
         form = TransitionForm(
             allowed=allowed, initial={"version": council_request.version, "answer": council_request.answer}
         )
+    check = readability.check_answer(council_request.answer) if can_manage and council_request.answer else None
     context = council_context(actor, council, "requests")
     context.update(
         {
             "req": council_request,
             "form": form,
             "can_manage": can_manage,
-            "long_sentences": selectors.long_sentences(council_request.answer) if can_manage else 0,
-            "short_sentence_words": selectors.SHORT_SENTENCE_WORDS,
+            "answer_check": check,
+            "long_sentences": len(check.long_sentences) if check else 0,
+            "preview": preview,
             "today": timezone.localdate(),
         }
     )
@@ -177,14 +189,37 @@ def _names_children(form: RequestForm | TransitionForm, council: ChildrenCouncil
     return False
 
 
+def _answer_preview(
+    form: RequestForm | TransitionForm, council_request: CouncilRequest | None, status: str
+) -> dict[str, Any] | None:
+    """The step before an answer goes public: the preview with the child-friendly check
+    (``readability``). None when the form may be saved: the answer does not go public, or the user
+    saw the preview of this very text and, if it warned, ticked the box to publish it anyway."""
+    data = form.cleaned_data
+    answer = (data.get("answer") or "").strip()
+    if council_request is None or not services.publishes_answer(council_request, status, answer):
+        return None
+    check = readability.check_answer(answer)
+    seen = data.get("previewed") == readability.fingerprint(answer)
+    if seen and (check.ok or data.get("confirm_answer")):
+        return None
+    show_answer_preview(form, answer, check)
+    if seen:
+        form.add_error("confirm_answer", CONFIRM_ANSWER_MISSING)
+    return {"text": answer, "check": check}
+
+
 def _form_view(
     request: ActorRequest, actor: Actor, council: ChildrenCouncil, council_request: CouncilRequest | None
 ) -> HttpResponse:
     form = _request_form(request, council, council_request)
+    preview = None
     if (
         request.method == "POST"
         and form.is_valid()
         and not _names_children(form, council, "title", "description", "answer")  # no answer field on a new one
+        and (preview := _answer_preview(form, council_request, council_request.status if council_request else ""))
+        is None
     ):
         data = form.cleaned_data
         fields = {k: data[k] for k in services.REQUEST_EDITABLE if k in data}
@@ -198,13 +233,17 @@ def _form_view(
                 }
             else:
                 saved = services.update_request(
-                    actor=actor, council_request=council_request, expected_version=data["version"], **fields
+                    actor=actor,
+                    council_request=council_request,
+                    expected_version=data["version"],
+                    confirm_answer=bool(data.get("confirm_answer")),
+                    **fields,
                 )
                 message = _("Changes saved.")
             messages.success(request, message)
             return redirect("council:request_detail", pk=saved.pk)
     context = council_context(actor, council, "requests")
-    context.update({"form": form, "req": council_request})
+    context.update({"form": form, "req": council_request, "preview": preview})
     return render(request, "council/request_form.html", context)
 
 
@@ -234,7 +273,12 @@ def request_transition(request: ActorRequest, pk: int) -> HttpResponse:
     council_request = policies.get_request_for_edit(actor, pk)
     council = council_request.council
     form = TransitionForm(request.POST, allowed=services.allowed_transitions(council_request))
-    if form.is_valid() and not _names_children(form, council, "answer"):
+    preview = None
+    if (
+        form.is_valid()
+        and not _names_children(form, council, "answer")
+        and (preview := _answer_preview(form, council_request, form.cleaned_data["status"])) is None
+    ):
         data = form.cleaned_data
         with service_errors_on(form):
             updated = services.transition_request(
@@ -244,7 +288,8 @@ def request_transition(request: ActorRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 answer=data["answer"],
                 on=data["on"],
+                confirm_answer=bool(data.get("confirm_answer")),
             )
             messages.success(request, _("Status changed to “%(status)s”.") % {"status": updated.get_status_display()})
             return redirect("council:request_detail", pk=council_request.pk)
-    return _render_detail(request, actor, council_request, form)
+    return _render_detail(request, actor, council_request, form, preview)

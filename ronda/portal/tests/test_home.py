@@ -87,3 +87,15 @@ def test_the_domains_panels_follow_the_role_panel_for_local_roles(client: Client
     )
     if local:  # after the role's own panel, coordination first
         assert page.index('id="todo"') < page.index("overdue-agreements-h") < page.index("council-overdue-h")
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.ANALYST])
+def test_readers_of_the_planning_cycle_find_it_from_home(client: Client, world: World, role: str) -> None:
+    # #9 item 22: the supervisor "supervises all the work" and the analyst reads plans, body, council and reports.
+    login(client, world.home[role])
+    html = client.get("/").content.decode()
+    panel = html.split('id="todo"', 1)[1].split("</section>", 1)[0]
+    for name in ("planning:home", "coordination:overview", "council:overview", "accountability:report_list"):
+        url = reverse(name)
+        assert f'href="{url}"' in panel, (role, name)
+        assert client.get(url, follow=True).status_code == 200, (role, name)

@@ -49,7 +49,17 @@ EXPECTED = {
     ],
     Role.DEFENDER: FIELD,
     Role.PROTECTION_OFFICER: FIELD,
-    Role.SUPERVISOR: [*FIELD, "core:audit"],
+    # Supervisors read the planning cycle of their municipality (#9 item 22); municipal areas are not their work.
+    Role.SUPERVISOR: [
+        "core:home",
+        "planning:home",
+        "coordination:overview",
+        "council:overview",
+        "accountability:report_list",
+        "territory:browse",
+        "territory:institution_list",
+        "core:audit",
+    ],
 }
 
 
