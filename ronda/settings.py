@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "ronda.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ronda.accounts.middleware.ActiveMembershipMiddleware",
+    # After the actor is known: "today" and every time shown are the municipality's.
+    "ronda.territory.middleware.MunicipalityTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -325,6 +327,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ronda <no-reply@localhost>")
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One long and one short date per language (ronda/core/formats/); numbers and money: ronda.core.formatting.
+# USE_THOUSAND_SEPARATOR stays off: it would also group ids and years written by plain {{ value }}.
+FORMAT_MODULE_PATH = ["ronda.core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "America/Costa_Rica")
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ronda.api import api
 from ronda.core import urls as core_urls
+from ronda.core import views as core_views
 from ronda.core.errors_views import not_found
 from ronda.portal import urls as portal_urls
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("plan/", include("ronda.planning.urls")),
     path("consejo/", include("ronda.council.urls")),
     path("", include("ronda.accountability.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers JSON too, never an HTML page, whatever the method (the
     # API uses bearer tokens: no CSRF check, which would turn a PATCH to a wrong path into a 403).

@@ -3,11 +3,18 @@
 1. ``makemessages`` must find no new and no vanished msgid.
 2. Spanish and English must have no untranslated and no fuzzy entries.
 3. The committed ``.mo`` files must match their ``.po`` files.
+4. A msgid that has a context anywhere ("Measure" as "plan measure") has one everywhere: once a
+   word is known to be ambiguous in Spanish, every use must say which meaning it is (a bare
+   "Measure" was translated as the verb "Medir" in the reports to the Concejo).
+5. A msgid that shows a count ("%(n)s present") is plural (``ngettext``/``blocktranslate count``):
+   Spanish says "1 presente", "2 presentes". A placeholder that is a number but not a count
+   (a page number, a semester, a member number) is listed in NOT_COUNTS.
 Needs GNU gettext (``apt-get install gettext``).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -18,6 +25,38 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LANGS = ("es", "en")
+# Placeholders that name how many of something: their msgid must be plural.
+COUNT = re.compile(r"%\((?:count|n|total|created|updated|days|hours|minutes|members|present|c|u|e)\)[sd]|%d")
+# Numbers in these msgids are not counts of things (or the sentence reads the same for one).
+NOT_COUNTS = {
+    "semester %(number)s",
+    "Council member %(number)s",
+    "Page %(n)s of %(total)s",
+    # a number in brackets after a label: "Solo vencidas (1)" reads the same for one
+    "Only overdue (%(n)s)",
+    # the placeholder is Django's timesince text ("3 días"), already plural-aware
+    "Overdue by %(days)s",
+    # "position 1 of 1" reads the same in Spanish
+    "%(item)s moved to position %(position)s of %(count)s.",
+    "Moved: “%(title)s” is now in position %(position)s of %(count)s.",
+}
+
+
+def usage_problems() -> list[str]:
+    po = polib.pofile(str(ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    entries = [e for e in po if not e.obsolete]
+    with_context = {e.msgid for e in entries if e.msgctxt}
+    problems = [
+        f"msgid {e.msgid!r} is used without a context, but it has one elsewhere: use pgettext everywhere"
+        for e in entries
+        if not e.msgctxt and e.msgid in with_context
+    ]
+    problems += [
+        f"msgid {e.msgid!r} shows a count: use ngettext / blocktranslate count (or list it in NOT_COUNTS)"
+        for e in entries
+        if not e.msgid_plural and COUNT.search(e.msgid) and e.msgid not in NOT_COUNTS
+    ]
+    return problems
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -69,6 +108,7 @@ def main() -> int:
             run("msgfmt", "-o", str(fresh), str(po))
             if not mo.exists() or mo.read_bytes() != fresh.read_bytes():
                 problems.append(f"{lang}: {mo.relative_to(ROOT)} is stale: run `make compilemessages`")
+    problems += usage_problems()
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:

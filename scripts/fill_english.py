@@ -28,6 +28,7 @@ def main() -> None:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
         entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:

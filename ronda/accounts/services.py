@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ronda.accounts import policies
@@ -306,7 +307,11 @@ def start_break_glass(*, actor: Actor, org_unit: OrgUnit, reason: str, minutes: 
     if len(reason) < MIN_BREAK_GLASS_REASON:
         errors.add(
             "reason",
-            _("Explain why in at least %(count)d characters: the supervisors will read it.")
+            ngettext(
+                "Explain why in at least %(count)d character: the supervisors will read it.",
+                "Explain why in at least %(count)d characters: the supervisors will read it.",
+                MIN_BREAK_GLASS_REASON,
+            )
             % {"count": MIN_BREAK_GLASS_REASON},
         )
     if not 1 <= minutes <= settings.RONDA_BREAK_GLASS_MAX_MINUTES:

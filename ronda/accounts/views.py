@@ -47,7 +47,11 @@ class LoginView(auth_views.LoginView):
         if request.session.pop(SESSION_ENDED_KEY, False):
             messages.info(
                 request,
-                _("Your session ended %(hours)d hours after you signed in. Please sign in again.")
+                ngettext(
+                    "Your session ended %(hours)d hour after you signed in. Please sign in again.",
+                    "Your session ended %(hours)d hours after you signed in. Please sign in again.",
+                    settings.RONDA_SESSION_MAX_HOURS,
+                )
                 % {"hours": settings.RONDA_SESSION_MAX_HOURS},
             )
         return super().get(request, *args, **kwargs)

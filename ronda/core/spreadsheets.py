@@ -9,7 +9,11 @@ this module (OWASP "CSV injection"):
 - a text that starts with one of those characters gets a leading apostrophe;
 - in XLSX every text is a string cell (``data_type == "s"``): this module never writes a formula;
 - numbers, Decimals, dates and booleans stay what they are (a negative number is a number,
-  not a text starting with ``-``).
+  not a text starting with ``-``);
+- a figure can say what it is — :class:`Money` (with its ISO 4217 currency), :class:`Count`,
+  :class:`Number` with its decimals — and its XLSX cell then gets a real number format
+  ("#,##0.00 \"USD\"", "#,##0"), so the spreadsheet shows it grouped in the reader's locale and still
+  sums it. Dates get the ISO format ``yyyy-mm-dd``, one day in every spreadsheet locale.
 
 Domain-free: it imports no Ronda app. ``ronda/core/tests/test_spreadsheets.py`` fails when
 another module builds a workbook or a CSV writer by itself.
@@ -22,6 +26,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -43,6 +48,73 @@ _PLAIN = (bool, int, float, Decimal, dt.date, dt.time, dt.timedelta)  # dt.datet
 CellValue = str | bool | int | float | Decimal | dt.date | dt.time | dt.timedelta | None
 
 
+# XLSX number formats are written in Excel's neutral syntax (``,`` groups, ``.`` decimals): each
+# reader's spreadsheet shows them in its own locale ("22.000,00 USD" in Spanish). Pages format
+# through ronda.core.formatting instead.
+COUNT_FORMAT = "#,##0"
+DATE_FORMAT = "yyyy-mm-dd"  # ISO: the same day in every spreadsheet locale
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _digits(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def money_format(currency: str, decimals: int = 2) -> str:
+    """The number format of an amount in ``currency`` (ISO 4217): a number that sums, with its code."""
+    return f'{_digits(decimals)} "{currency}"' if currency else _digits(decimals)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money in ``currency`` (ISO 4217; "" when unknown)."""
+
+    amount: Decimal | float | int | None
+    currency: str = ""
+    decimals: int = 2
+
+
+@dataclass(frozen=True)
+class Count:
+    """A whole number of things: an integer cell, grouped, no decimals."""
+
+    n: int | None
+
+
+@dataclass(frozen=True)
+class Number:
+    """A measured figure with a fixed number of decimals (a progress of 85.5 %, a rate)."""
+
+    value: Decimal | float | int | None
+    decimals: int = 0
+
+    @classmethod
+    def figure(cls, value: Decimal | float | int | None, max_decimals: int = 2) -> Number:
+        """As many decimals as the value has (up to ``max_decimals``): 60000.00 shows "60,000"."""
+        if value is None:
+            return cls(None, 0)
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return cls(value, min(places, max_decimals))
+
+
+def _typed(value: object) -> tuple[object, str | None]:
+    """The raw value of a typed figure and its XLSX number format (None: the default)."""
+    if isinstance(value, Money):
+        amount = None if value.amount is None else float(value.amount)
+        return amount, money_format(value.currency, value.decimals)
+    if isinstance(value, Count):
+        return (None if value.n is None else int(value.n)), COUNT_FORMAT
+    if isinstance(value, Number):
+        number = None if value.value is None else float(value.value)
+        return number, _digits(value.decimals)
+    if isinstance(value, dt.datetime):
+        return value, DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, DATE_FORMAT
+    return value, None
+
+
 def neutralise(text: str) -> str:
     """``text`` as it must be written to a cell: with a leading apostrophe if it could run."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
@@ -51,8 +123,10 @@ def neutralise(text: str) -> str:
 def cell_value(value: object) -> CellValue:
     """What a cell holds: numbers, dates and ``None`` as they are; anything else as safe text.
 
-    Lazy translations and model instances become their text, which is then neutralised.
+    Lazy translations and model instances become their text, which is then neutralised; a
+    :class:`Money`, :class:`Count` or :class:`Number` becomes its plain number.
     """
+    value, _format = _typed(value)
     if value is None or isinstance(value, _PLAIN):
         return value
     return neutralise(str(value))
@@ -87,6 +161,8 @@ class XlsxSheet:
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # stored as text, whatever it looks like
+            elif value is not None and (number_format := _typed(raw)[1]) is not None:
+                cell.number_format = number_format
             if bold:
                 cell.font = Font(bold=True)
 

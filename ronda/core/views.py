@@ -9,12 +9,29 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_safe
 
-from ronda.core import audit_actions, audit_readers, policies
+from ronda.core import audit_actions, audit_display, audit_readers, policies
 from ronda.core.forms import date_in_range
 from ronda.core.views_helpers import actor_required, get_actor, id_param
+
+
+@csrf_exempt
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, with the CSRF check only for signed-in people.
+
+    The public pages are cached by shared caches (``Cache-Control: public``): a CSRF token in
+    their footer would set a cookie on every anonymous answer, so a cache would either refuse them
+    or hand one visitor's token to everybody. For an anonymous visitor the switch changes only a
+    cookie of their own language, which a forged request gains nothing from; a signed-in person's
+    switch is checked as every other form.
+    """
+    if request.user.is_authenticated:
+        return csrf_protect(i18n.set_language)(request)
+    return i18n.set_language(request)
 
 
 @require_GET
@@ -82,7 +99,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "page": page,
-        "rows": audit_readers.present(actor, page.object_list),
+        "rows": audit_display.display(actor, page.object_list),
         "filters": filters,
         "errors": errors,
         "actions": audit_actions.choices(),

@@ -187,11 +187,22 @@ INSTITUTIONS = [
 AREA_MUNICIPALITIES = ["EC-1101", "CR-101", "CR-102", "CR-103", "MX-29-033", "MX-29-005"]
 
 
+# ISO 4217 currency and IANA time zone of each demo country (every municipality inherits them).
+COUNTRY_SETTINGS = {
+    "CR": ("CRC", "America/Costa_Rica"),
+    "EC": ("USD", "America/Guayaquil"),
+    "MX": ("MXN", "America/Mexico_City"),
+}
+
+
 def _unit(code: str, name: str, level: int, parent: OrgUnit | None) -> OrgUnit:
+    currency, time_zone = COUNTRY_SETTINGS.get(code, ("", ""))
     existing = OrgUnit.objects.filter(code=code).first()
-    if existing is not None:
+    if existing is not None:  # a database loaded earlier got its countries' values from migration 0004
         return existing
-    return territory_services.create_org_unit(actor=SYSTEM, code=code, name=name, level=level, parent=parent)
+    return territory_services.create_org_unit(
+        actor=SYSTEM, code=code, name=name, level=level, parent=parent, currency=currency, time_zone=time_zone
+    )
 
 
 def _tree() -> None:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ronda.territory.models import AreaKind, InstitutionKind, OrgUnit
+from ronda.territory.models import AreaKind, InstitutionKind, OrgUnit, validate_currency
 
 
 class VersionField(forms.IntegerField):
@@ -16,11 +17,33 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+def _time_zone_choices() -> list[tuple[str, object]]:
+    return [("", _("The parent unit's")), *((name, name) for name in sorted(zoneinfo.available_timezones()))]
+
+
 class OrgUnitForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=50)
     name = forms.CharField(label=_("Name"), max_length=200)
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        required=False,
+        help_text=_("ISO 4217 code of the money its budgets are in (USD, CRC, MXN); blank: the parent's."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=_time_zone_choices,
+        help_text=_("Deadlines and today's date are computed in it. Blank: the parent unit's."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     version = VersionField(required=False)
+
+    def clean_currency(self) -> str:
+        currency = str(self.cleaned_data.get("currency") or "").strip().upper()
+        if currency:
+            validate_currency(currency)
+        return currency
 
 
 class AreaForm(forms.Form):

@@ -8,6 +8,10 @@ itself, each as a fixed-width segment (``00000001.00000042.``). "Everything unde
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +46,15 @@ class Level(models.IntegerChoices):
     COMMUNITY = 4, _("Community")
 
 
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this server knows (``America/Guayaquil``)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value}, code="time_zone")
+
+
+validate_currency = RegexValidator(r"^[A-Z]{3}$", _("Enter an ISO 4217 currency code: three capital letters."))
+
+
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
     def within(self, unit: OrgUnit) -> OrgUnitQuerySet:
         """The unit and everything below it."""
@@ -72,6 +85,22 @@ class OrgUnit(VersionedModel):
     geometry = models.JSONField(_("GeoJSON geometry"), null=True, blank=True)
     # {"female": {"0-5": 120, "6-11": 98, ...}, "male": {...}} — used as denominators for rates.
     child_population = models.JSONField(_("child population by sex and age band"), default=dict, blank=True)
+    # Set on the country; a unit below inherits the nearest one set (Mexico spans several zones, so a
+    # region or municipality may set its own). Read them through territory.selectors.
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("ISO 4217 code of the money its budgets are in (USD, CRC, MXN); blank: the parent's."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name (America/Guayaquil); blank: the parent's."),
+    )
 
     objects = OrgUnitQuerySet.as_manager()
 

@@ -93,3 +93,36 @@ def filter_org_units(
     if q := (q or "").strip():
         units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
     return units
+
+
+# --- Currency and time zone: set on the country, inherited below ----------------------------------
+def _own_and_ancestor_paths(unit: UnitKey) -> list[str]:
+    """The materialised paths of ``unit`` and of every unit above it: the prefixes of its path."""
+    segments = [segment for segment in unit.path.split(".") if segment]
+    return [".".join(segments[:n]) + "." for n in range(1, len(segments) + 1)]
+
+
+def _inherited(unit: UnitKey, field: str) -> str:
+    """The value of ``field`` on ``unit`` or its nearest ancestor that sets it ("" when none does)."""
+    nearest = list(
+        OrgUnit.objects.filter(path__in=_own_and_ancestor_paths(unit))
+        .exclude(**{field: ""})
+        .order_by("-path")
+        .values_list(field, flat=True)[:1]
+    )
+    return nearest[0] if nearest else ""
+
+
+def currency_of(unit: UnitKey | None) -> str:
+    """The ISO 4217 code of the money of ``unit`` (its country's: USD in Ecuador, CRC in Costa Rica),
+    or "" when no unit above it says (amounts are then shown without a currency)."""
+    return _inherited(unit, "currency") if unit is not None else ""
+
+
+def time_zone_of(unit: UnitKey | None) -> str:
+    """The IANA time zone of ``unit`` (inherited from its country or region), or the server's
+    ``TIME_ZONE`` when no unit above it says. Deadlines and "today" are computed in it."""
+    from django.conf import settings
+
+    zone = _inherited(unit, "time_zone") if unit is not None else ""
+    return zone or settings.TIME_ZONE

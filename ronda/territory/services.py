@@ -36,6 +36,8 @@ class OrgUnitChanges(TypedDict, total=False):
     is_active: bool
     geometry: dict[str, Any] | None
     child_population: dict[str, Any]
+    currency: str
+    time_zone: str
 
 
 ORG_UNIT_EDITABLE = tuple(OrgUnitChanges.__annotations__)
@@ -83,6 +85,8 @@ def create_org_unit(
     parent: OrgUnit | None,
     geometry: dict[str, Any] | None = None,
     child_population: dict[str, Any] | None = None,
+    currency: str = "",
+    time_zone: str = "",
 ) -> OrgUnit:
     """Create a unit. ``actor`` None is the system (demo loader); people are checked by policy."""
     if is_person(actor) and not policies.can_create_child(actor, parent, level):
@@ -94,14 +98,18 @@ def create_org_unit(
     _check_parent(errors, parent, level)
     _check_code_free(errors, code)
     errors.raise_if_any()
-    unit = OrgUnit.objects.create(
+    unit = OrgUnit(
         code=code,
         name=name,
         level=level,
         parent=parent,
         geometry=geometry,
         child_population=child_population or {},
+        currency=currency.strip().upper(),
+        time_zone=time_zone.strip(),
     )
+    unit.full_clean(exclude=["path", "parent", "code"], validate_unique=False, validate_constraints=False)
+    unit.save()
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path)
     audit.record_create(actor=actor, target=unit, org_unit=unit)
@@ -118,6 +126,8 @@ def update_org_unit(
     changes: dict[str, Any] = {**fields}
     if "code" in changes:
         changes["code"] = str(changes["code"]).strip()
+    if "currency" in changes:
+        changes["currency"] = str(changes["currency"]).strip().upper()
 
     def validate(locked: OrgUnit) -> None:
         errors = Errors()

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ronda.core import spreadsheets
@@ -74,7 +75,14 @@ def unit_edit(request: ActorRequest, pk: int) -> HttpResponse:
     unit = policies.get_org_unit_for_edit(actor, pk)
     form = OrgUnitForm(
         request.POST or None,
-        initial={"code": unit.code, "name": unit.name, "is_active": unit.is_active, "version": unit.version},
+        initial={
+            "code": unit.code,
+            "name": unit.name,
+            "currency": unit.currency,
+            "time_zone": unit.time_zone,
+            "is_active": unit.is_active,
+            "version": unit.version,
+        },
     )
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
@@ -86,6 +94,8 @@ def unit_edit(request: ActorRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 code=data["code"],
                 name=data["name"],
+                currency=data["currency"],
+                time_zone=data["time_zone"],
                 is_active=data["is_active"],
             )
             messages.success(request, _("Changes saved."))
@@ -108,6 +118,8 @@ def unit_create(request: ActorRequest, parent_pk: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 level=parent.level + 1,
                 parent=parent,
+                currency=form.cleaned_data["currency"],
+                time_zone=form.cleaned_data["time_zone"],
             )
             messages.success(request, _("Unit created."))
             return redirect("territory:unit_detail", pk=unit.pk)
@@ -168,8 +180,13 @@ def unit_import(request: ActorRequest) -> HttpResponse:
         if report.applied:
             messages.success(
                 request,
-                _("Import applied: %(created)d created, %(updated)d updated.")
-                % {"created": report.created, "updated": report.updated},
+                _("Import applied: %(new)s, %(renamed)s.")
+                % {
+                    "new": ngettext("%(n)d unit created", "%(n)d units created", report.created)
+                    % {"n": report.created},
+                    "renamed": ngettext("%(n)d unit updated", "%(n)d units updated", report.updated)
+                    % {"n": report.updated},
+                },
             )
             return redirect("territory:browse")
     elif request.method == "POST":

@@ -116,7 +116,9 @@ def test_evidence_of_a_rolled_back_progress_report_leaves_no_file(settings: Any,
     world = build_world()
     education = Area.objects.create(org_unit=world.municipality, kind=AreaKind.EDUCATION, name="Educación")
     measure = Measure.objects.get(plan=build_plan(world.municipality, world.area, education), code="M-1")
-    photo = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    from ronda.planning.demo import tiny_png
+
+    photo = io.BytesIO(tiny_png())
     photo.name = "foto.png"
     with pytest.raises(RuntimeError), transaction.atomic():
         progress.record_progress(

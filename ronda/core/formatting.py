@@ -1,0 +1,139 @@
+"""One way to write numbers, amounts of money, counts, percentages and dates, per language.
+
+Pages (``{% load formatting %}``), charts and PDFs all format through here, so a Spanish report
+never shows "10,000" in a chart, "10 000" in a table and "22.000" in the change log. Spreadsheets
+hold typed numbers instead, with real number formats (``core.spreadsheets.Money``, ``Count``).
+The formats are CLDR's (Babel) for the language of the request: Spanish "10.000,50", English
+"10,000.50". Money always carries its ISO 4217 code ("22.000,00 USD", "CRC 1,500.00"): "$" is a dollar
+in Ecuador and a peso in Mexico. Counts have no decimals ("60.000", never "60000,00").
+
+Domain-free: the currency is passed in (``territory.selectors.currency_of(unit)`` knows a unit's).
+Dates use Django's named formats (``ronda/core/formats/<language>/formats.py``); :func:`date` and
+:func:`weekday_date` are the same formats for Python code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+from django.utils import translation
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+
+Numeric = Decimal | float | int
+
+EMPTY = "—"  # what a missing figure shows, everywhere
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(translation.to_locale(language))
+    except (ValueError, TypeError):
+        return Locale.parse("es")
+
+
+def _current(locale: str | None) -> Locale:
+    return _locale(locale or translation.get_language() or "es")
+
+
+@lru_cache(maxsize=16)
+def _money_pattern(locale: Locale) -> str:
+    """The locale's currency pattern with the ISO code (``¤¤``) in place of the symbol, and a
+    no-break space between the code and the digits where the pattern puts none ("USD 5.00")."""
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    pattern = pattern.replace("¤", "¤¤")
+    if pattern.startswith("¤¤") and not pattern[2:3].isspace():
+        pattern = "¤¤\xa0" + pattern[2:]
+    elif pattern.endswith("¤¤") and not pattern[-3:-2].isspace():
+        pattern = pattern[:-2] + "\xa0¤¤"
+    return pattern
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _rounded(value: Decimal, decimals: int) -> Decimal:
+    # Half up, as people round (and as Django's floatformat does): 55.25 → 55.3, not Babel's 55.2.
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _digits(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def money(amount: Numeric | None, currency: str = "", locale: str | None = None, *, decimals: int = 2) -> str:
+    """An amount with its currency: "22.000,00 USD" (es), "CRC 1,500.00" (en).
+
+    Without a currency (a unit whose country sets none) the number alone, grouped the same way."""
+    value = _decimal(amount)
+    if value is None:
+        return EMPTY
+    loc = _current(locale)
+    value = _rounded(value, decimals)
+    if not currency:
+        return format_decimal(value, format=_digits(decimals), locale=loc)
+    pattern = _money_pattern(loc)
+    if decimals != 2:
+        pattern = pattern.replace("#,##0.00", _digits(decimals))
+    return format_currency(value, currency, format=pattern, locale=loc, currency_digits=False)
+
+
+def number(value: Numeric | None, decimals: int = 0, locale: str | None = None) -> str:
+    """A grouped number with exactly ``decimals`` decimals: "10.000" or "85,5" (es)."""
+    parsed = _decimal(value)
+    if parsed is None:
+        return EMPTY
+    return format_decimal(_rounded(parsed, decimals), format=_digits(decimals), locale=_current(locale))
+
+
+def figure(value: Numeric | None, max_decimals: int = 2, locale: str | None = None) -> str:
+    """A measured value with only the decimals it has, up to ``max_decimals``: an indicator of
+    60000.00 children is "60.000", a rate of 12.50 is "12,5"."""
+    parsed = _decimal(value)
+    if parsed is None:
+        return EMPTY
+    pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
+    return format_decimal(_rounded(parsed, max_decimals), format=pattern, locale=_current(locale))
+
+
+def count(n: int | None, locale: str | None = None) -> str:
+    """A count: grouped, no decimals ("60.000")."""
+    return number(n, 0, locale)
+
+
+def percent(value: Numeric | None, decimals: int = 0, locale: str | None = None) -> str:
+    """A percentage given from 0 to 100: "55 %" (es, with a no-break space), "55%" (en)."""
+    parsed = _decimal(value)
+    if parsed is None:
+        return EMPTY
+    loc = _current(locale)
+    pattern = loc.percent_formats[None].pattern.split(";")[0].replace("#,##0", _digits(decimals))
+    return format_decimal(_rounded(parsed, decimals) / 100, format=pattern, locale=loc)
+
+
+def date(value: dt.date | None, format_name: str = "DATE_FORMAT") -> str:
+    """A date in one of the named formats of the current language (``DATE_FORMAT``: "21 de
+    diciembre de 2026" / "21 Dec 2026"; ``SHORT_DATE_FORMAT``: "21/12/2026" / "2026-12-21")."""
+    if value is None:
+        return EMPTY
+    return date_format(value, get_format(format_name))
+
+
+def weekday_date(value: dt.date | None) -> str:
+    """The weekday and the long date: "lunes, 21 de diciembre de 2026" / "Monday, 21 Dec 2026"."""
+    if value is None:
+        return EMPTY
+    return f"{date_format(value, 'l')}, {date(value)}"
