@@ -11,6 +11,8 @@ from ronda.accounts import selectors, services
 from ronda.accounts.otp import role_requires_otp, user_exempt
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
+from ronda.territory.middleware import activate_zone
+from ronda.territory.selectors import time_zone_of
 
 MEMBERSHIP_HEADER = "HTTP_X_RONDA_MEMBERSHIP"
 
@@ -40,6 +42,10 @@ class BearerToken(HttpBearer):
         request.actor = actor_for(  # type: ignore[attr-defined]
             user, membership, client_ip(request), second_factor=second_factor, break_glass_paths=break_glass
         )
+        if membership is not None:
+            # The API skips the session middleware: run in the acting municipality's zone here (the
+            # territory middleware deactivates it when the response leaves).
+            activate_zone(time_zone_of(membership.org_unit))
         request.memberships = memberships  # type: ignore[attr-defined]
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token

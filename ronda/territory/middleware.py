@@ -8,14 +8,13 @@ no unit (a platform administrator), keep the server's ``TIME_ZONE``.
 
 from __future__ import annotations
 
-import contextlib
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from ronda.territory.selectors import UnitKey, time_zone_of
+from ronda.territory.selectors import time_zone_of
 
 # {"unit": path, "zone": name}: looked up once per session and unit, not on every request.
 SESSION_KEY = "ronda_time_zone"
@@ -36,28 +35,25 @@ def _zone_for(request: HttpRequest) -> str | None:
     return zone
 
 
-@contextlib.contextmanager
-def in_time_zone_of(unit: UnitKey | None) -> Iterator[None]:
-    """Run a block (a background job, a management command) in ``unit``'s time zone, as a request
-    acting in that unit runs: ``timezone.localdate()`` inside is the municipality's "today"."""
-    with timezone.override(zoneinfo.ZoneInfo(time_zone_of(unit))):
-        yield
-
-
 class MunicipalityTimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         name = _zone_for(request)
-        if name is None:
-            timezone.deactivate()
-            return self.get_response(request)
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(name))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
+        timezone.deactivate()
+        if name is not None:
+            activate_zone(name)
         try:
             return self.get_response(request)
         finally:
+            # Also what the API's authentication activated (accounts.api_auth): never into the next request.
             timezone.deactivate()
+
+
+def activate_zone(name: str) -> None:
+    """Activate the IANA zone ``name`` for the rest of this request (the server's zone if unknown)."""
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()

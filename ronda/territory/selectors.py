@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import zoneinfo
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ronda.territory.models import Institution, Level, OrgUnit
 
@@ -126,3 +129,11 @@ def time_zone_of(unit: UnitKey | None) -> str:
 
     zone = _inherited(unit, "time_zone") if unit is not None else ""
     return zone or settings.TIME_ZONE
+
+
+@contextlib.contextmanager
+def in_time_zone_of(unit: UnitKey | None) -> Iterator[None]:
+    """Run a block (a background job, a management command) in ``unit``'s time zone, as a request
+    acting in that unit runs: ``timezone.localdate()`` inside is the municipality's "today"."""
+    with timezone.override(zoneinfo.ZoneInfo(time_zone_of(unit))):
+        yield

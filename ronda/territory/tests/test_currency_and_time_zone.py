@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import demo, selectors, services
-from ronda.territory.middleware import SESSION_KEY, MunicipalityTimeZoneMiddleware, in_time_zone_of
+from ronda.territory.middleware import SESSION_KEY, MunicipalityTimeZoneMiddleware
 from ronda.territory.models import Level, OrgUnit
+from ronda.territory.selectors import in_time_zone_of
 from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
