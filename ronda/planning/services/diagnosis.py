@@ -88,16 +88,36 @@ def update_analysis(
     )
 
 
-@transaction.atomic
-def add_finding(*, actor: Acting, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
-    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
-        raise PermissionDenied
+def finding_errors(goal_area: str, text: str) -> Errors:
+    """What is wrong with a finding, for adding and for correcting one (one rule, two services)."""
     errors = Errors()
     if goal_area not in GoalArea.values:
         errors.add("goal_area", _("Choose one of the five goal areas."))
     if not text.strip():
         errors.add("text", _("Write the finding."))
     check_length(errors, "text", text, limits.DESCRIPTION)
+    return errors
+
+
+def workshop_errors(title: str, counts: dict[str, int], notes: str) -> Errors:
+    """What is wrong with a workshop, for adding and for correcting one."""
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("Give the workshop a title."))
+    for name, value in counts.items():
+        if value is None or value < 0:
+            errors.add(name, _("Enter zero or a positive number."))
+        elif value > MAX_WORKSHOP_PARTICIPANTS:
+            errors.add(name, _("Enter at most %(max)s.") % {"max": MAX_WORKSHOP_PARTICIPANTS})
+    check_length(errors, "notes", notes, limits.NOTE)
+    return errors
+
+
+@transaction.atomic
+def add_finding(*, actor: Acting, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
+    if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
+        raise PermissionDenied
+    errors = finding_errors(goal_area, text)
     errors.raise_if_any()
     finding = Finding.objects.create(analysis=analysis, goal_area=goal_area, text=text.strip())
     audit.record_create(actor=actor, target=finding, org_unit=analysis.org_unit)
@@ -119,22 +139,13 @@ def add_workshop(
 ) -> Workshop:
     if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
-    errors = Errors()
-    if not title.strip():
-        errors.add("title", _("Give the workshop a title."))
     counts = {
         "adult_participants": adult_participants,
         "children_0_5": children_0_5,
         "children_6_11": children_6_11,
         "children_12_17": children_12_17,
     }
-    for name, value in counts.items():
-        if value is None or value < 0:
-            errors.add(name, _("Enter zero or a positive number."))
-        elif value > MAX_WORKSHOP_PARTICIPANTS:
-            errors.add(name, _("Enter at most %(max)s.") % {"max": MAX_WORKSHOP_PARTICIPANTS})
-    check_length(errors, "notes", notes, limits.NOTE)
-    errors.raise_if_any()
+    workshop_errors(title, counts, notes).raise_if_any()
     workshop = Workshop.objects.create(analysis=analysis, held_on=held_on, title=title.strip(), notes=notes, **counts)
     audit.record_create(actor=actor, target=workshop, org_unit=analysis.org_unit)
     return workshop

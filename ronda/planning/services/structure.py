@@ -55,7 +55,7 @@ from ronda.planning.services.common import (
     record_change,
     summary_of,
 )
-from ronda.planning.services.diagnosis import MAX_WORKSHOP_PARTICIPANTS
+from ronda.planning.services.diagnosis import finding_errors, workshop_errors
 from ronda.territory.models import OrgUnit
 
 Item = StrategicLine | Objective | MeasureIndicator | Milestone | Finding | Workshop
@@ -304,11 +304,7 @@ def update_finding(
     *, actor: Acting, finding: Finding, expected_version: int | None, goal_area: str, text: str
 ) -> Finding:
     _require_allowed(actor, finding)
-    errors = Errors()
-    if goal_area not in GoalArea.values:
-        errors.add("goal_area", _("Choose one of the five goal areas."))
-    if not text.strip():
-        errors.add("text", _("Write the finding."))
+    errors = finding_errors(goal_area, text)
     errors.raise_if_any()
     values: dict[str, Any] = {"goal_area": goal_area, "text": text.strip()}
     if goal_area != finding.goal_area:
@@ -333,20 +329,13 @@ def update_workshop(
     notes: str = "",
 ) -> Workshop:
     _require_allowed(actor, workshop)
-    errors = Errors()
-    if not title.strip():
-        errors.add("title", _("Give the workshop a title."))
     counts = {
         "adult_participants": adult_participants,
         "children_0_5": children_0_5,
         "children_6_11": children_6_11,
         "children_12_17": children_12_17,
     }
-    for name, value in counts.items():
-        if value is None or value < 0:
-            errors.add(name, _("Enter zero or a positive number."))
-        elif value > MAX_WORKSHOP_PARTICIPANTS:
-            errors.add(name, _("Enter at most %(max)s.") % {"max": MAX_WORKSHOP_PARTICIPANTS})
+    errors = workshop_errors(title, counts, notes)
     errors.raise_if_any()
     values = {"held_on": held_on, "title": title.strip(), "notes": notes.strip(), **counts}
     return _save_edit(

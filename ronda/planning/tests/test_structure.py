@@ -115,6 +115,36 @@ def test_every_kind_refuses_a_stale_version(plan: LocalPlan, measure: Measure, k
         edits[kind](1)
 
 
+def test_correcting_a_finding_or_workshop_keeps_the_length_limits(plan: LocalPlan) -> None:
+    """An edit is held to the same rules as the first entry: no 39,000-character finding by editing."""
+    from django.core.exceptions import ValidationError
+
+    from ronda.planning import limits
+
+    analysis = plan.situation_analysis
+    assert analysis is not None
+    finding = services.add_finding(actor=SYSTEM, analysis=analysis, goal_area="equity", text="Hallazgo")
+    workshop = services.add_workshop(actor=SYSTEM, analysis=analysis, held_on=dt.date(2024, 5, 1), title="Taller")
+    with pytest.raises(ValidationError) as too_long:
+        services.update_finding(
+            actor=SYSTEM, finding=finding, expected_version=1, goal_area="equity", text="x" * (limits.DESCRIPTION + 1)
+        )
+    assert "text" in too_long.value.message_dict
+    with pytest.raises(ValidationError) as notes:
+        services.update_workshop(
+            actor=SYSTEM,
+            workshop=workshop,
+            expected_version=1,
+            held_on=dt.date(2024, 5, 1),
+            title="Taller",
+            notes="y" * (limits.NOTE + 1),
+        )
+    assert "notes" in notes.value.message_dict
+    finding.refresh_from_db()
+    workshop.refresh_from_db()
+    assert (finding.text, finding.version, workshop.notes) == ("Hallazgo", 1, "")
+
+
 def test_edit_after_approval_needs_a_change_record(plan: LocalPlan) -> None:
     line = plan.lines.get()
     with pytest.raises(ValidationError) as exc:
