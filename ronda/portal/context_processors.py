@@ -18,7 +18,9 @@ def navigation_for(actor: Actor | None, current_path: str) -> list[dict[str, Any
         if entry["visible"](actor):
             url = reverse(entry["url_name"])
             active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"url": url, "label": entry["label"], "active": active})
+            items.append(
+                {"url": url, "label": entry["label"], "short_label": entry.get("short_label"), "active": active}
+            )
     return items
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.accounts import policies as accounts_policies
 from ronda.coordination import policies as coordination_policies
@@ -46,6 +47,7 @@ NAVIGATION: list[NavEntry] = [
     {
         "url_name": "coordination:overview",
         "label": _("Coordination body"),
+        "short_label": _("Body"),
         "visible": coordination_policies.can_view_body_business,
         "order": 40,
     },
@@ -62,6 +64,7 @@ NAVIGATION: list[NavEntry] = [
     {
         "url_name": "council:overview",
         "label": _("Children's council"),
+        "short_label": _("Council"),
         "visible": council_policies.can_view_councils,
         "order": 60,
     },
@@ -97,6 +100,7 @@ NAVIGATION: list[NavEntry] = [
     {
         "url_name": "territory:institution_list",
         "label": _("Referral directory"),
+        "short_label": pgettext_lazy("navigation", "Directory"),
         "visible": territory_policies.can_view_territory,
         "order": 110,
     },

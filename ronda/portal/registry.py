@@ -50,6 +50,9 @@ class NavEntry(TypedDict):
     label: StrOrPromise
     visible: Callable[[Actor], bool]
     order: int  # position on screen, smallest first (today's entries use 10, 20 … 130)
+    # Shown in the menu bar when given (the full label stays the page's name): keeps the desktop
+    # menu on one row.
+    short_label: NotRequired[StrOrPromise]
 
 
 class HomePanel(TypedDict):
