@@ -21,7 +21,7 @@ from ronda.accountability import documents, policies, selectors
 from ronda.accountability.models import GeneratedReport, ReportStatus
 from ronda.accountability.selectors import ReportKind
 from ronda.core import audit, files, jobs
-from ronda.core.tenancy import Actor
+from ronda.core.tenancy import SYSTEM, Actor
 from ronda.planning import policies as planning_policies
 
 if TYPE_CHECKING:
@@ -93,28 +93,52 @@ def request_report(
     return report
 
 
-def _claim(report_id: int) -> bool:
+def _claim(actor: Actor, report: GeneratedReport) -> bool:
     """Pending → running; False when another run already took it (or it is over)."""
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().get(pk=report_id)
-        if report.status != ReportStatus.PENDING:
+        locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ReportStatus.PENDING:
             return False
-        report.status = ReportStatus.RUNNING
-        report.save(update_fields=["status"])
+        locked.status = ReportStatus.RUNNING
+        locked.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            action=audit.AuditAction.UPDATE,
+            target=locked,
+            org_unit=report.plan.org_unit,
+            changes={"status": [ReportStatus.PENDING, ReportStatus.RUNNING]},
+        )
     return True
 
 
+@transaction.atomic
 def mark_report_failed(report_id: int) -> None:
     """The job could not render the report (or was refused): the page says so and offers to ask again."""
-    GeneratedReport.objects.filter(pk=report_id, status__in=(ReportStatus.PENDING, ReportStatus.RUNNING)).update(
-        status=ReportStatus.FAILED, finished_at=timezone.now()
+    report = (
+        GeneratedReport.objects.select_for_update()
+        .select_related("org_unit")
+        .filter(pk=report_id, status__in=(ReportStatus.PENDING, ReportStatus.RUNNING))
+        .first()
+    )
+    if report is None:
+        return
+    before = report.status
+    report.status = ReportStatus.FAILED
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "finished_at"])
+    audit.record(
+        actor=SYSTEM,
+        action=audit.AuditAction.UPDATE,
+        target=report,
+        org_unit=report.org_unit,
+        changes={"status": [before, ReportStatus.FAILED]},
     )
 
 
 def render_report(*, actor: Actor, report_id: int) -> GeneratedReport | None:
     """The job's work: render the PDF as ``actor`` and store it. 404 when the actor may no longer see it."""
     report = policies.get_report(actor, report_id)  # the owner, and the plan policy asked again
-    if not _claim(report.pk):
+    if not _claim(actor, report):
         return None
     try:
         with translation.override(report.language):
@@ -129,6 +153,14 @@ def render_report(*, actor: Actor, report_id: int) -> GeneratedReport | None:
             locked.status = ReportStatus.READY
             locked.finished_at = timezone.now()
             locked.save(update_fields=["file", "download_name", "status", "finished_at"])
+            # The stored name is random and the file is the plan's report: neither goes in the trail.
+            audit.record(
+                actor=actor,
+                action=audit.AuditAction.UPDATE,
+                target=locked,
+                org_unit=report.plan.org_unit,
+                changes={"status": [ReportStatus.RUNNING, ReportStatus.READY]},
+            )
     except Exception:
         logger.exception("report %s could not be rendered", report.pk)
         mark_report_failed(report.pk)
@@ -141,8 +173,9 @@ def prune_reports(*, older_than: dt.timedelta) -> int:
     count = 0
     with transaction.atomic():
         old = GeneratedReport.objects.filter(created_at__lt=timezone.now() - older_than).select_for_update()
-        for report in old.iterator():
+        for report in old.select_related("org_unit").iterator():
             files.delete_on_commit(report.file)
+            audit.record(actor=SYSTEM, action=audit.AuditAction.DELETE, target=report, org_unit=report.org_unit)
             report.delete()
             count += 1
     return count

@@ -126,6 +126,39 @@ def test_asking_is_audited_and_the_same_request_in_progress_is_not_queued_twice(
     assert GeneratedReport.objects.count() == 2 and len(stub_pdf) == 1
 
 
+def report_trail(report: GeneratedReport) -> list[tuple[str, Any, Any]]:
+    events = AuditEvent.objects.filter(target_type="accountability.generatedreport", target_id=str(report.pk))
+    return [(e.action, e.actor_id, (e.changes or {}).get("status")) for e in events.order_by("id")]
+
+
+def test_every_step_of_a_report_is_in_the_audit_trail(
+    world: World, plan: LocalPlan, django_capture_on_commit_callbacks: Any, stub_pdf: list[Any]
+) -> None:
+    coordinator = world.home["coordinator"].pk
+    report = ready_report(world, plan, django_capture_on_commit_callbacks)
+    assert report_trail(report) == [
+        ("create", coordinator, None),
+        ("update", coordinator, ["pending", "running"]),
+        ("update", coordinator, ["running", "ready"]),
+    ]
+    GeneratedReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_generated_reports", "--days", "30", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert report_trail(report)[-1] == ("delete", None, None)
+
+
+def test_a_failed_report_is_in_the_audit_trail(
+    world: World, plan: LocalPlan, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: Any) -> bytes:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(documents, "render_pdf", broken)
+    ask(login(Client(), world.home["coordinator"]), plan, django_capture_on_commit_callbacks)
+    report = GeneratedReport.objects.get()
+    assert report_trail(report)[-1] == ("update", None, ["running", "failed"])
+
+
 def test_a_report_stuck_for_long_is_asked_for_again(
     world: World, plan: LocalPlan, django_capture_on_commit_callbacks: Any, stub_pdf: list[Any]
 ) -> None:
