@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "ronda.core",
     "ronda.territory",
     "ronda.accounts",
+    "ronda.tablero",
     "ronda.coordination",
     "ronda.planning",
     "ronda.council",

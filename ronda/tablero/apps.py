@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TableroConfig(AppConfig):
+    name = "ronda.tablero"
+    label = "tablero"
+    verbose_name = _("Social management dashboard")
+
+    def ready(self) -> None:
+        from ronda.core import audit_actions
+        from ronda.tablero.models import TableroAction
+
+        audit_actions.register(TableroAction)

@@ -1,0 +1,352 @@
+"""The Tablero de Gestión Social (seed 002): the indicator catalogue, data values and their aggregates.
+
+DHIS2's model, kept recognisable so that its clients and a ministry's DHIS2 can exchange with us:
+a **data element** is what is counted; a **category combination** (sex × age band …) splits it into
+**category option combinations**; a **data value** is one number of one element × option
+combination × org unit × ISO period; **indicators** are formulas over elements; **data sets** are
+the elements collected together, with a period type, at an org-unit level, by an owner area.
+
+A catalogue object belongs to an org unit: a country (the national catalogue, managed by the
+secretariat) or a municipality (its own additions, managed by its coordinator); everybody in the
+country reads the national one. Every catalogue object has a DHIS2-style ``uid`` beside its
+``code``.
+
+Aggregates (decision 0017) are kept in :class:`AggregateValue`, written in the same transaction as
+the values (``tablero.aggregation``): the dashboards read a handful of cells, never a scan.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ronda.core.models import VersionedModel
+from ronda.core.uids import generate_uid
+from ronda.planning.choices import GoalArea
+from ronda.tablero.periods import PeriodType
+from ronda.territory.models import AreaKind
+
+
+class TableroAction(models.TextChoices):
+    """The Tablero's own audit actions (registered with the trail in AppConfig.ready)."""
+
+    VALUES_SAVED = "tablero_values_saved", pgettext_lazy("audit action", "Data values saved")
+    VALUES_IMPORTED = "tablero_values_imported", pgettext_lazy("audit action", "Data values imported")
+    PERIOD_SUBMITTED = "tablero_period_submitted", pgettext_lazy("audit action", "Data set period submitted")
+    PERIOD_APPROVED = "tablero_period_approved", pgettext_lazy("audit action", "Data set period approved")
+    PERIOD_REOPENED = "tablero_period_reopened", pgettext_lazy("audit action", "Data set period reopened")
+
+
+class ValueType(models.TextChoices):
+    # DHIS2's names (valueType), so the compatible API reads the same.
+    INTEGER_ZERO_OR_POSITIVE = "INTEGER_ZERO_OR_POSITIVE", _("Whole number, zero or more")
+    INTEGER = "INTEGER", _("Whole number")
+    NUMBER = "NUMBER", pgettext_lazy("value type", "Number")
+    PERCENTAGE = "PERCENTAGE", pgettext_lazy("value type", "Percentage")
+    BOOLEAN = "BOOLEAN", _("Yes or no")
+
+
+class AggregationType(models.TextChoices):
+    """How values of many org units and periods become one (DHIS2's aggregationType).
+
+    ``LAST``: each org unit's latest value within the period, summed over org units (a stock: the
+    children enrolled, a population); ``AVERAGE``: the mean of every value counted.
+    """
+
+    SUM = "SUM", pgettext_lazy("aggregation", "Sum")
+    AVERAGE = "AVERAGE", pgettext_lazy("aggregation", "Average")
+    LAST = "LAST", _("Last value in the period")
+    MIN = "MIN", pgettext_lazy("aggregation", "Minimum")
+    MAX = "MAX", pgettext_lazy("aggregation", "Maximum")
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "up", _("Higher is better")
+    LOWER_IS_BETTER = "down", _("Lower is better")
+    NEUTRAL = "neutral", _("Neither higher nor lower is better")
+
+
+def _uid_field() -> models.CharField:
+    return models.CharField(_("uid"), max_length=11, unique=True, default=generate_uid, editable=False)
+
+
+class CatalogueObject(VersionedModel):
+    """What every catalogue object has: its owner (a country or a municipality), a code unique
+    within the owner's country, a uid, a name, and an archive instead of a deletion."""
+
+    uid = _uid_field()
+    owner = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    code = models.CharField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=230)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Category(CatalogueObject):
+    """A way of splitting a count: sex, age band, disability, ethnicity, migrant status."""
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "code"], name="tablero_category_code")]
+        indexes = [models.Index(fields=["owner", "name"], name="tablero_category_owner")]
+
+
+class CategoryOption(CatalogueObject):
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="options")
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category option")
+        verbose_name_plural = _("category options")
+        ordering = ["category_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="tablero_option_code")]
+
+
+class CategoryCombo(CatalogueObject):
+    """The categories an element is split by, e.g. sex × age band (six combinations)."""
+
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), related_name="combos", blank=True)
+    # The combination with no categories: one option combination, "default" (DHIS2's).
+    is_default = models.BooleanField(_("default"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("category combination")
+        verbose_name_plural = _("category combinations")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "code"], name="tablero_combo_code")]
+
+
+class CategoryOptionCombo(models.Model):
+    """One cell of a combination: "Mujeres, 0–5 años". Made by the catalogue service, never typed."""
+
+    uid = _uid_field()
+    combo = models.ForeignKey(
+        CategoryCombo, verbose_name=_("category combination"), on_delete=models.CASCADE, related_name="option_combos"
+    )
+    options = models.ManyToManyField(CategoryOption, verbose_name=_("options"), related_name="option_combos")
+    # The option ids, sorted and joined ("3-8"): one combination per set of options.
+    key = models.CharField(max_length=200, editable=False)
+    code = models.CharField(_("code"), max_length=120)
+    name = models.CharField(_("name"), max_length=230)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category option combination")
+        verbose_name_plural = _("category option combinations")
+        ordering = ["combo_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["combo", "key"], name="tablero_coc_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataElement(CatalogueObject):
+    value_type = models.CharField(_("value type"), max_length=32, choices=ValueType.choices)
+    aggregation_type = models.CharField(_("aggregation"), max_length=16, choices=AggregationType.choices)
+    zero_is_significant = models.BooleanField(
+        _("zero is significant"),
+        default=False,
+        help_text=_("When off, a zero is not stored (it counts as no data), as in DHIS2."),
+    )
+    category_combo = models.ForeignKey(
+        CategoryCombo, verbose_name=_("disaggregation"), on_delete=models.PROTECT, related_name="data_elements"
+    )
+    goal_area = models.CharField(_("goal area"), max_length=20, choices=GoalArea.choices, blank=True)
+    # Counts of children taken from personal records (cases, placements): published only with
+    # small-count suppression.
+    from_personal_records = models.BooleanField(_("counts people from personal records"), default=False)
+    minimum = models.DecimalField(_("lowest valid value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    maximum = models.DecimalField(_("highest valid value"), max_digits=20, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data element")
+        verbose_name_plural = _("data elements")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="tablero_element_code"),
+            models.CheckConstraint(
+                condition=Q(minimum__isnull=True) | Q(maximum__isnull=True) | Q(minimum__lte=models.F("maximum")),
+                name="tablero_element_bounds",
+            ),
+        ]
+
+
+class Indicator(CatalogueObject):
+    """A formula over data elements: ``numerator / denominator × factor``.
+
+    Expressions use DHIS2's syntax: ``#{elementUid}`` (every option combination), ``#{elementUid.cocUid}``,
+    ``+ - * /``, numbers and parentheses; codes in braces work too. The formula in force for a
+    period is the latest :class:`IndicatorFormula` that started on or before the period's end, so a
+    formula change keeps earlier values explainable.
+    """
+
+    goal_area = models.CharField(_("goal area"), max_length=20, choices=GoalArea.choices, blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=80, blank=True, help_text=_('For example "%" or "per 1,000 children".')
+    )
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
+    direction = models.CharField(_("direction of improvement"), max_length=8, choices=Direction.choices)
+    # Filled by the computed-indicator registry for indicators no one types (plan progress …).
+    computed_by = models.CharField(_("computed by"), max_length=80, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "code"], name="tablero_indicator_code")]
+
+
+class IndicatorFormula(models.Model):
+    """One version of an indicator's formula; never edited (a change adds a version)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="formulas"
+    )
+    numerator = models.TextField(_("numerator"))
+    numerator_description = models.CharField(_("numerator description"), max_length=230, blank=True)
+    denominator = models.TextField(_("denominator"), default="1")
+    denominator_description = models.CharField(_("denominator description"), max_length=230, blank=True)
+    factor = models.DecimalField(_("factor"), max_digits=12, decimal_places=2, default=1)
+    valid_from = models.DateField(_("in force from"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator formula")
+        verbose_name_plural = _("indicator formulas")
+        ordering = ["indicator_id", "valid_from", "id"]
+        get_latest_by = ["valid_from", "id"]
+
+    def __str__(self) -> str:
+        return f"({self.numerator}) / ({self.denominator}) × {self.factor}"
+
+
+class DataSet(CatalogueObject):
+    period_type = models.CharField(_("period type"), max_length=16, choices=PeriodType.choices)
+    level = models.PositiveSmallIntegerField(_("org-unit level"), help_text=_("Where the data are entered."))
+    owner_area_kind = models.CharField(
+        _("owner area"),
+        max_length=32,
+        choices=AreaKind.choices,
+        blank=True,
+        help_text=_("The kind of municipal area that enters the data."),
+    )
+    due_days = models.PositiveSmallIntegerField(_("due days after the period"), default=15)
+    data_elements = models.ManyToManyField(DataElement, verbose_name=_("data elements"), related_name="data_sets")
+
+    class Meta:
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="tablero_dataset_code"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="tablero_dataset_level"),
+        ]
+
+
+class Period(models.Model):
+    """An ISO period, stored once and referred to by its id (``tablero.periods`` knows its rules)."""
+
+    iso = models.CharField(_("period"), max_length=10, unique=True)
+    period_type = models.CharField(_("period type"), max_length=16, choices=PeriodType.choices)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["start_date", "end_date"]
+        indexes = [models.Index(fields=["period_type", "start_date"], name="tablero_period_type_start")]
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+class DataValue(models.Model):
+    """One number: element × option combination × org unit × period. Deleting keeps the row
+    (``deleted``), as DHIS2 does, so the trail and a sync to a ministry know it went away."""
+
+    data_element = models.ForeignKey(
+        DataElement, verbose_name=_("data element"), on_delete=models.PROTECT, related_name="+"
+    )
+    option_combo = models.ForeignKey(
+        CategoryOptionCombo, verbose_name=_("disaggregation"), on_delete=models.PROTECT, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    follow_up = models.BooleanField(_("marked for follow-up"), default=False)
+    deleted = models.BooleanField(_("deleted"), default=False)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("stored by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_element", "period", "org_unit", "option_combo"], name="tablero_value_unique"
+            ),
+        ]
+        indexes = [
+            # A unit's values of a period (the data entry form, the last-value recomputation).
+            models.Index(fields=["org_unit", "period"], name="tablero_value_unit_period"),
+            models.Index(fields=["updated_at"], name="tablero_value_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_element_id}/{self.option_combo_id}/{self.org_unit_id}/{self.period_id}"
+
+
+class AggregateValue(models.Model):
+    """One aggregate cell: an element × option combination over an org unit's whole subtree (the
+    unit itself included) and a period (decision 0017). ``total`` and ``count`` add up every value
+    counted; ``last_total`` adds up each contributing unit's latest value in the period; ``minimum``
+    and ``maximum`` are the extremes. Written only by ``tablero.aggregation``."""
+
+    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+", db_index=False)
+    option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.CASCADE, related_name="+", db_index=False)
+    org_unit = models.ForeignKey("territory.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    count = models.BigIntegerField(default=0)
+    last_total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    minimum = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    maximum = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+
+    class Meta:
+        constraints = [
+            # The key, in the order the dashboards ask: an element, a few units, a few periods.
+            models.UniqueConstraint(
+                fields=["data_element", "org_unit", "period", "option_combo"], name="tablero_aggregate_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_element_id}/{self.option_combo_id}/{self.org_unit_id}/{self.period_id}"

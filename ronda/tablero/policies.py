@@ -1,0 +1,81 @@
+"""Who may do what in the Tablero. The catalogue is not personal data; values are figures, not
+records, but a figure counted from children's records (``from_personal_records``) is published only
+with small-count suppression (``tablero.suppression``).
+
+* The national catalogue (owned by a country) is managed by the secretariat of that country (and
+  administrators); a municipality's additions by its coordinator. Everybody inside the owner's
+  subtree, and everybody in its country for a municipal addition's country, reads it.
+* Values of a unit are entered by the coordinator of its municipality and the area focal points
+  there; the secretariat may enter values for units in its scope (national data sets).
+* Values are read by anyone whose scope covers the unit.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ronda.core.roles import Role
+from ronda.core.tenancy import Acting, is_person
+from ronda.territory.models import Level, OrgUnit
+
+CATALOGUE_MANAGERS_AT = {
+    Level.COUNTRY: (Role.ADMIN, Role.SECRETARIAT),
+    Level.MUNICIPALITY: (Role.ADMIN, Role.COORDINATOR),
+}
+VALUE_WRITERS = (Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.AREA_FOCAL)
+READERS = (
+    Role.ADMIN,
+    Role.SECRETARIAT,
+    Role.COORDINATOR,
+    Role.AREA_FOCAL,
+    Role.SUPERVISOR,
+    Role.ANALYST,
+    Role.DEFENDER,
+    Role.PROTECTION_OFFICER,
+)
+
+
+def _country_path(path: str) -> str:
+    return path[:9]
+
+
+def can_manage_catalogue(actor: Acting, owner: OrgUnit) -> bool:
+    if not is_person(actor):
+        return True
+    roles = CATALOGUE_MANAGERS_AT.get(Level(owner.level), ())
+    return actor.role in roles and actor.covers(owner) and not actor.is_read_only
+
+
+def catalogue_owner_filter(actor: Acting, prefix: str = "owner__") -> Q:
+    """Catalogue objects the actor reads: owned by the actor's country (national) or by a
+    municipality inside the actor's scope, or above it in the actor's own branch."""
+    if not is_person(actor):
+        return Q()
+    scope = actor.scope_path
+    if scope is None or actor.role not in READERS:
+        return Q(pk__in=[])
+    if scope == "":
+        return Q()
+    country = _country_path(scope)
+    return Q(**{f"{prefix}path__startswith": scope}) | Q(**{f"{prefix}path": country})
+
+
+def can_read_unit(actor: Acting, unit: OrgUnit) -> bool:
+    if not is_person(actor):
+        return True
+    return actor.role in READERS and actor.covers(unit)
+
+
+def can_enter_values(actor: Acting, unit: OrgUnit) -> bool:
+    if not is_person(actor):
+        return True
+    return actor.role in VALUE_WRITERS and actor.covers(unit) and not actor.is_read_only
+
+
+def readable_units(actor: Acting) -> QuerySet[OrgUnit]:
+    if not is_person(actor):
+        return OrgUnit.objects.all()
+    scope = actor.scope_path
+    if scope is None or actor.role not in READERS:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=scope)
