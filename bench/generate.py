@@ -183,11 +183,13 @@ def copy_rows(cursor: Any, model: Any, rows: Iterable[dict[str, Any]]) -> int:
                     values.append(row[f.column])
                 else:
                     if f.column not in defaults:
-                        if not f.has_default() and not f.null:
+                        # A blank text column (currency, time zone: inherited from the parent) is "".
+                        blank_text = f.blank and f.empty_strings_allowed
+                        if not f.has_default() and not f.null and not blank_text:
                             raise SystemExit(
                                 f"{table}.{f.column} has no value and no default: update bench/generate.py"
                             )
-                        value = f.get_default() if f.has_default() else None
+                        value = f.get_default() if f.has_default() or blank_text else None
                         if value is not None:
                             value = f.get_db_prep_save(value, connection)
                         defaults[f.column] = value

@@ -207,6 +207,11 @@ def database_name() -> str:
 
 
 # --- COPY helpers -----------------------------------------------------------------------------
+def _defaulted(field: Any) -> bool:
+    """A field with a default, or a blank text (a new optional column such as a child title: "")."""
+    return field.has_default() or (field.blank and field.empty_strings_allowed and not field.primary_key)
+
+
 def _columns(model: Any, given: Sequence[str]) -> list[Any]:
     """The model's concrete fields in ``given`` order; every other field must have a default."""
     fields = {f.column: f for f in model._meta.concrete_fields}
@@ -215,7 +220,7 @@ def _columns(model: Any, given: Sequence[str]) -> list[Any]:
         raise SystemExit(
             f"{model._meta.db_table}: unknown columns {sorted(unknown)}: update bench/generate_planning.py"
         )
-    missing = [c for c, f in fields.items() if c not in given and not f.has_default() and not f.null]
+    missing = [c for c, f in fields.items() if c not in given and not _defaulted(f) and not f.null]
     if missing:
         raise SystemExit(f"{model._meta.db_table}: no value for {missing}: update bench/generate_planning.py")
     return [fields[c] for c in given]
@@ -228,11 +233,11 @@ def copy_tuples(cursor: Any, model: Any, columns: Sequence[str], rows: Iterable[
 
     fields = _columns(model, columns)
     extra = [
-        f for f in model._meta.concrete_fields if f.column not in columns and f.has_default() and not f.primary_key
+        f for f in model._meta.concrete_fields if f.column not in columns and _defaulted(f) and not f.primary_key
     ]
     extra_values = []
     for f in extra:
-        value = f.get_default()
+        value = f.get_default() if f.has_default() else ""
         extra_values.append(f.get_db_prep_save(value, connection) if value is not None else None)
     quote = connection.ops.quote_name
     all_columns = [f.column for f in fields] + [f.column for f in extra]

@@ -1,0 +1,175 @@
+"""Indicator values for org units × periods, from the aggregate cells (one query per request).
+
+A ratio is computed from the aggregated numerator and denominator of the same unit and period,
+never by averaging ratios. The formula in force for a period is the latest version that started on
+or before the period's end (a formula change keeps earlier values explainable). A stock collected
+less often than asked (a yearly population in a monthly rate; aggregation ``LAST`` or ``AVERAGE``)
+takes the value of the coarser period that contains the one asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+
+from ronda.tablero import expressions, selectors
+from ronda.tablero import periods as iso_periods
+from ronda.tablero.aggregation import ensure_periods
+from ronda.tablero.models import AggregationType, CategoryOptionCombo, DataElement, Indicator, IndicatorFormula, Period
+from ronda.territory.models import OrgUnit
+
+# Aggregation types whose value holds for every part of the period (a stock, an average).
+HOLDS_OVER_TIME = frozenset({AggregationType.LAST, AggregationType.AVERAGE})
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    indicator_id: int
+    org_unit_id: int
+    period: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    formula_id: int
+
+
+def _formula_for(formulas: Sequence[IndicatorFormula], period: iso_periods.Period) -> IndicatorFormula | None:
+    chosen = None
+    for formula in formulas:  # ordered by valid_from
+        if formula.valid_from <= period.end:
+            chosen = formula
+    return chosen
+
+
+def _resolve(
+    operands: Iterable[expressions.Operand], owner_filter: Q
+) -> dict[expressions.Operand, tuple[DataElement, int | None]]:
+    """Each operand's element (by uid or code) and option combination (None: all of them)."""
+    operands = list(operands)
+    names = {o.element for o in operands}
+    elements = {e.uid: e for e in DataElement.objects.filter(owner_filter, uid__in=names)}
+    by_code = {e.code: e for e in DataElement.objects.filter(owner_filter, code__in=names - set(elements))}
+    coc_names = {o.option_combo for o in operands if o.option_combo}
+    cocs = {}
+    if coc_names:
+        for coc in CategoryOptionCombo.objects.filter(Q(uid__in=coc_names) | Q(code__in=coc_names)):
+            cocs[(coc.combo_id, coc.uid)] = coc.pk
+            cocs[(coc.combo_id, coc.code)] = coc.pk
+    out: dict[expressions.Operand, tuple[DataElement, int | None]] = {}
+    for operand in operands:
+        element = elements.get(operand.element) or by_code.get(operand.element)
+        if element is None:
+            continue
+        coc_id = None
+        if operand.option_combo:
+            coc_id = cocs.get((element.category_combo_id, operand.option_combo))
+            if coc_id is None:
+                continue
+        out[operand] = (element, coc_id)
+    return out
+
+
+def indicator_values(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    asked: Sequence[iso_periods.Period],
+    *,
+    owner_filter: Q | None = None,
+) -> list[IndicatorValue]:
+    """Every indicator × unit × period, with the numerator and denominator it came from."""
+    owner_filter = owner_filter if owner_filter is not None else Q()
+    formulas: dict[int, list[IndicatorFormula]] = {}
+    for formula in IndicatorFormula.objects.filter(indicator__in=indicators).order_by("valid_from", "id"):
+        formulas.setdefault(formula.indicator_id, []).append(formula)
+    parsed: dict[int, tuple[expressions.Node, expressions.Node]] = {}
+    operands: set[expressions.Operand] = set()
+    for group in formulas.values():
+        for formula in group:
+            top, bottom = expressions.parse(formula.numerator), expressions.parse(formula.denominator)
+            parsed[formula.pk] = (top, bottom)
+            operands |= expressions.references(top) | expressions.references(bottom)
+    resolved = _resolve(operands, owner_filter)
+    # The asked periods and every coarser one (for stocks collected less often).
+    wanted = {p.iso: p for period in asked for p in iso_periods.containing(period)}
+    stored = ensure_periods(wanted.values())
+    element_ids = {e.pk for e, _c in resolved.values()}
+    unit_ids = [u.pk for u in units]
+    # Totals per element (all option combinations) and per single combination.
+    totals = selectors.cells(element_ids=element_ids, unit_ids=unit_ids, period_ids=[p.pk for p in stored.values()])
+    single_cocs = {c for _e, c in resolved.values() if c is not None}
+    singles = _cells_by_coc(element_ids, unit_ids, [p.pk for p in stored.values()], single_cocs) if single_cocs else {}
+
+    def operand_value(operand: expressions.Operand, unit_id: int, period: iso_periods.Period) -> Decimal | None:
+        if operand not in resolved:
+            return None
+        element, coc_id = resolved[operand]
+        candidates = [period]
+        if element.aggregation_type in HOLDS_OVER_TIME:
+            candidates += list(iso_periods.containing(period))[1:]
+        for candidate in candidates:
+            period_id = stored[candidate.iso].pk
+            cell = (
+                totals.get((element.pk, unit_id, period_id))
+                if coc_id is None
+                else singles.get((element.pk, coc_id, unit_id, period_id))
+            )
+            if cell is not None and cell.count > 0:
+                return cell.value(element.aggregation_type)
+        return None
+
+    out: list[IndicatorValue] = []
+    for indicator in indicators:
+        group = formulas.get(indicator.pk, [])
+        quantum = Decimal(1).scaleb(-indicator.decimals)
+        for unit in units:
+            for period in asked:
+                in_force = _formula_for(group, period)
+                if in_force is None:
+                    continue
+                num_node, den_node = parsed[in_force.pk]
+
+                def value_of(
+                    o: expressions.Operand, u: int = unit.pk, p: iso_periods.Period = period
+                ) -> Decimal | None:
+                    return operand_value(o, u, p)
+
+                num = expressions.evaluate(num_node, value_of)
+                den = expressions.evaluate(den_node, value_of)
+                value = None
+                if num is not None and den is not None and den != 0:
+                    value = (num / den * in_force.factor).quantize(quantum, rounding=ROUND_HALF_UP)
+                out.append(IndicatorValue(indicator.pk, unit.pk, period.iso, value, num, den, in_force.pk))
+    return out
+
+
+def _cells_by_coc(
+    element_ids: Iterable[int], unit_ids: Iterable[int], period_ids: Iterable[int], coc_ids: Iterable[int]
+) -> dict[tuple[int, int, int, int], selectors.Cell]:
+    from ronda.tablero.models import AggregateValue
+
+    out = {}
+    for de, coc, unit, period, total, count, last_total, low, high in AggregateValue.objects.filter(
+        data_element_id__in=list(element_ids),
+        option_combo_id__in=list(coc_ids),
+        org_unit_id__in=list(unit_ids),
+        period_id__in=list(period_ids),
+    ).values_list(
+        "data_element_id",
+        "option_combo_id",
+        "org_unit_id",
+        "period_id",
+        "total",
+        "count",
+        "last_total",
+        "minimum",
+        "maximum",
+    ):
+        out[(de, coc, unit, period)] = selectors.Cell(total, count, last_total, low, high)
+    return out
+
+
+def stored_period(iso: str) -> Period:
+    return ensure_periods([iso_periods.parse(iso)])[iso]
