@@ -8,7 +8,10 @@ class TableroConfig(AppConfig):
     verbose_name = _("Social management dashboard")
 
     def ready(self) -> None:
-        from ronda.core import audit_actions
+        from ronda.core import audit_actions, audit_readers
+        from ronda.tablero import policies
         from ronda.tablero.models import TableroAction
 
         audit_actions.register(TableroAction)
+        for label, visible in policies.audit_readers().items():
+            audit_readers.register(label, visible)

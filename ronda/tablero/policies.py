@@ -12,10 +12,27 @@ with small-count suppression (``tablero.suppression``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from ronda.core.roles import Role
 from ronda.core.tenancy import Acting, is_person
+from ronda.tablero.models import (
+    AggregateValue,
+    CatalogueObject,
+    Category,
+    CategoryCombo,
+    CategoryOption,
+    CategoryOptionCombo,
+    DataElement,
+    DataSet,
+    DataValue,
+    Indicator,
+    IndicatorFormula,
+    Period,
+)
 from ronda.territory.models import Level, OrgUnit
 
 CATALOGUE_MANAGERS_AT = {
@@ -79,3 +96,48 @@ def readable_units(actor: Acting) -> QuerySet[OrgUnit]:
     if scope is None or actor.role not in READERS:
         return OrgUnit.objects.none()
     return OrgUnit.objects.filter(path__startswith=scope)
+
+
+def visible_catalogue(model: type[CatalogueObject]) -> Callable[[Acting], QuerySet[CatalogueObject]]:
+    def visible(actor: Acting) -> QuerySet[CatalogueObject]:
+        return model._default_manager.filter(catalogue_owner_filter(actor))
+
+    return visible
+
+
+def visible_option_combos(actor: Acting) -> QuerySet[CategoryOptionCombo]:
+    return CategoryOptionCombo.objects.filter(catalogue_owner_filter(actor, "combo__owner__"))
+
+
+def visible_formulas(actor: Acting) -> QuerySet[IndicatorFormula]:
+    return IndicatorFormula.objects.filter(catalogue_owner_filter(actor, "indicator__owner__"))
+
+
+def visible_values(actor: Acting) -> QuerySet[DataValue]:
+    return DataValue.objects.filter(org_unit__in=readable_units(actor))
+
+
+def visible_aggregates(actor: Acting) -> QuerySet[AggregateValue]:
+    return AggregateValue.objects.filter(org_unit__in=readable_units(actor))
+
+
+def visible_periods(actor: Acting) -> QuerySet[Period]:
+    return Period.objects.all() if is_person(actor) and actor.role in READERS else Period.objects.none()
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of the Tablero's objects in the audit trail (``core.audit_readers``)."""
+    readers: dict[str, Any] = {
+        f"tablero.{model._meta.model_name}": visible_catalogue(model)
+        for model in (Category, CategoryOption, CategoryCombo, DataElement, Indicator, DataSet)
+    }
+    readers.update(
+        {
+            "tablero.categoryoptioncombo": visible_option_combos,
+            "tablero.indicatorformula": visible_formulas,
+            "tablero.datavalue": visible_values,
+            "tablero.aggregatevalue": visible_aggregates,
+            "tablero.period": visible_periods,
+        }
+    )
+    return readers

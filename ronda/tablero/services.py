@@ -50,11 +50,11 @@ VALUE_LIMIT = Decimal("1e15")
 
 
 def _require_catalogue_manager(actor: Acting, owner: OrgUnit) -> None:
-    if not policies.can_manage_catalogue(actor, owner):
+    if is_person(actor) and not policies.can_manage_catalogue(actor, owner):
         raise PermissionDenied
 
 
-def _catalogue_errors(model: type[CatalogueObject], owner: OrgUnit, code: str, name: str, **scope: object) -> Errors:
+def _catalogue_errors(model: type[CatalogueObject], owner: OrgUnit, code: str, name: str) -> Errors:
     errors = Errors()
     if owner.level not in (Level.COUNTRY, Level.MUNICIPALITY):
         errors.add("owner", _("The catalogue belongs to a country or to a municipality."))
@@ -62,7 +62,7 @@ def _catalogue_errors(model: type[CatalogueObject], owner: OrgUnit, code: str, n
         errors.add("code", _("Write a code."))
     elif len(code) > 50:
         errors.add("code", _("A code has at most 50 characters."))
-    elif model._default_manager.filter(owner=owner, code=code.strip(), **scope).exists():
+    elif model._default_manager.filter(owner=owner, code=code.strip()).exists():
         errors.add("code", _("This code is already in use."))
     if not name.strip():
         errors.add("name", _("Write a name."))
@@ -366,12 +366,13 @@ def save_values(
 ) -> SaveResult:
     """Check every value, then (unless ``dry_run``, or ``atomic`` and a row failed) write them with
     their aggregates. A value equal to the stored one is ignored; an empty value deletes."""
+    person = is_person(actor)  # refuses a forgotten actor (None) before anything is read
     today = today or timezone.localdate()
     result = SaveResult()
     checked: list[tuple[ValueInput, iso_periods.Period, Decimal | None]] = []
     seen: set[tuple[int, int, int, str]] = set()
     for item in values:
-        problems = _row_problems(actor, item, today)
+        problems = _row_problems(actor, item, today, person=person)
         parsed: Decimal | None = None
         period: iso_periods.Period | None = None
         if not problems:
@@ -430,7 +431,7 @@ def save_values(
     return result
 
 
-def _row_problems(actor: Acting, item: ValueInput, today: dt.date) -> list[tuple[str, str]]:
+def _row_problems(actor: Acting, item: ValueInput, today: dt.date, *, person: bool) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     try:
         period = iso_periods.parse(item.period)
@@ -446,7 +447,7 @@ def _row_problems(actor: Acting, item: ValueInput, today: dt.date) -> list[tuple
         problems.append(("option_combo", _("This disaggregation does not belong to the data element.")))
     if not iso_periods.is_open(period, today):
         problems.append(("period", _("The period %(period)s has not started yet.") % {"period": period.iso}))
-    if not policies.can_enter_values(actor, item.org_unit):
+    if person and not policies.can_enter_values(actor, item.org_unit):
         problems.append(("org_unit", _("You cannot enter values for %(unit)s.") % {"unit": item.org_unit.name}))
     if len(item.comment) > COMMENT_LIMIT:
         problems.append(("comment", _("A comment has at most %(max)d characters.") % {"max": COMMENT_LIMIT}))
