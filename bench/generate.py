@@ -181,6 +181,8 @@ def copy_rows(cursor: Any, model: Any, rows: Iterable[dict[str, Any]]) -> int:
             for f in fields:
                 if f.column in row:
                     values.append(row[f.column])
+                elif f.unique and callable(f.default):
+                    values.append(f.default())  # a uid: one per row, never the cached default
                 else:
                     if f.column not in defaults:
                         # A blank text column (currency, time zone: inherited from the parent) is "".

@@ -209,6 +209,8 @@ def database_name() -> str:
 # --- COPY helpers -----------------------------------------------------------------------------
 def _defaulted(field: Any) -> bool:
     """A field with a default, or a blank text (a new optional column such as a child title: "")."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return True  # created_at / updated_at of a model that became versioned: the load time
     return field.has_default() or (field.blank and field.empty_strings_allowed and not field.primary_key)
 
 
@@ -232,12 +234,13 @@ def copy_tuples(cursor: Any, model: Any, columns: Sequence[str], rows: Iterable[
     from django.db import connection
 
     fields = _columns(model, columns)
-    extra = [
-        f for f in model._meta.concrete_fields if f.column not in columns and _defaulted(f) and not f.primary_key
-    ]
+    extra = [f for f in model._meta.concrete_fields if f.column not in columns and _defaulted(f) and not f.primary_key]
     extra_values = []
     for f in extra:
-        value = f.get_default() if f.has_default() else ""
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = dt.datetime.now(dt.UTC)
+        else:
+            value = f.get_default() if f.has_default() else ""
         extra_values.append(f.get_db_prep_save(value, connection) if value is not None else None)
     quote = connection.ops.quote_name
     all_columns = [f.column for f in fields] + [f.column for f in extra]
@@ -451,7 +454,7 @@ def generate(args: argparse.Namespace) -> None:
 
         # --- Measures (their progress is the one of the last update, computed here) ------------
         demo_measures = demo_content.MEASURES
-        activities = [a for m in demo_measures for a in m[14]]
+        activities = [demo_content.in_country(a, "CR") for m in demo_measures for a in m[14]]
         dates = update_dates()
         n_measures = len(munis) * MEASURES_PER_PLAN
         final_cents = [0] * n_measures  # final progress of each measure in hundredths of a percent
@@ -498,7 +501,8 @@ def generate(args: argparse.Namespace) -> None:
                 measure_rows.append(
                     (
                         measure_id, measure_created, at(LAST_UPDATE), 1, plan_id, objective_id, f"M-{k + 1:02d}",
-                        demo[2].replace("{p}", "comunidades").replace("{c}", mname), demo[14][0] if demo[14] else "",
+                        demo_content.in_country(demo[2], "CR").replace("{c}", mname),
+                        demo_content.in_country(demo[14][0], "CR") if demo[14] else "",
                         areas[k % len(areas)][0], horizon, PLAN_START, end, status.value, cents(final), justification,
                         LAST_UPDATE, None,
                     )
@@ -514,6 +518,7 @@ def generate(args: argparse.Namespace) -> None:
                     budget_id += 1
                     budget_rows.append((budget_id, measure_id, year, f"{yearly}.00", f"{executed}.00"))
                 ind_name, ind_unit, baseline, target = demo[13]
+                ind_name = demo_content.in_country(ind_name, "CR")
                 for i in range(INDICATORS_PER_MEASURE):
                     indicator_id += 1
                     latest = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * final / 10_000

@@ -23,12 +23,14 @@ from ronda.accounts.api import router as accounts_router
 from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
 from ronda.coordination.api import router as coordination_router
-from ronda.core.errors import ConflictError
+from ronda.core.errors import ConflictError, too_long_message
 from ronda.core.forms import date_range_message
 from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul
 from ronda.council.api import router as council_router
 from ronda.planning.api import router as planning_router
 from ronda.planning.api_structure import router as planning_structure_router
+from ronda.tablero.api_catalogue import router as tablero_catalogue_router
+from ronda.tablero.api_values import router as tablero_values_router
 from ronda.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -167,6 +169,9 @@ def _translate(error: dict[str, Any]) -> str:
         return _("This field cannot be empty.")
     if error.get("type") == "date_out_of_range":
         return date_range_message()
+    limit = (error.get("ctx") or {}).get("max_length")
+    if error.get("type") == "string_too_long" and isinstance(limit, int):
+        return too_long_message(limit)  # names the limit, as the forms and the services do
     message = PYDANTIC_MESSAGES.get(str(error.get("type", "")))
     return str(message) if message is not None else _("Invalid value.")
 
@@ -236,3 +241,5 @@ api.add_router("/coordination", coordination_router)
 api.add_router("/planning", planning_router)
 api.add_router("/planning", planning_structure_router)  # editing lines … milestones, and the diagnosis
 api.add_router("/council", council_router)
+api.add_router("/tablero", tablero_catalogue_router)
+api.add_router("/tablero", tablero_values_router)

@@ -78,8 +78,15 @@ class CatalogueObject(VersionedModel):
     within the owner's country, a uid, a name, and an archive instead of a deletion."""
 
     uid = _uid_field()
+    # A country (the national catalogue) or a municipality (its additions); None only for the one
+    # system-wide "default" category combination, which DHIS2 knows by fixed uids.
     owner = models.ForeignKey(
-        "territory.OrgUnit", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "territory.OrgUnit",
+        verbose_name=_("owner"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     code = models.CharField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=230)
@@ -118,6 +125,12 @@ class CategoryOption(CatalogueObject):
         verbose_name_plural = _("category options")
         ordering = ["category_id", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["category", "code"], name="tablero_option_code")]
+
+
+# DHIS2's fixed uids of its "default" category combination and option combination: a client that
+# writes values without disaggregation names these.
+DEFAULT_COMBO_UID = "bjDvmb4bfuf"
+DEFAULT_OPTION_COMBO_UID = "HllvX50cXC0"
 
 
 class CategoryCombo(CatalogueObject):

@@ -63,7 +63,7 @@ def can_manage_catalogue(actor: Acting, owner: OrgUnit) -> bool:
     return actor.role in roles and actor.covers(owner) and not actor.is_read_only
 
 
-def catalogue_owner_filter(actor: Acting, prefix: str = "owner__") -> Q:
+def catalogue_owner_filter(actor: Acting, owner: str = "owner") -> Q:
     """Catalogue objects the actor reads: owned by the actor's country (national) or by a
     municipality inside the actor's scope, or above it in the actor's own branch."""
     if not is_person(actor):
@@ -74,7 +74,10 @@ def catalogue_owner_filter(actor: Acting, prefix: str = "owner__") -> Q:
     if scope == "":
         return Q()
     country = _country_path(scope)
-    return Q(**{f"{prefix}path__startswith": scope}) | Q(**{f"{prefix}path": country})
+    # ``owner`` is the lookup of the owning unit ("owner", "combo__owner"); no owner: system-wide.
+    return (
+        Q(**{f"{owner}__path__startswith": scope}) | Q(**{f"{owner}__path": country}) | Q(**{f"{owner}__isnull": True})
+    )
 
 
 def can_read_unit(actor: Acting, unit: OrgUnit) -> bool:
@@ -106,11 +109,11 @@ def visible_catalogue(model: type[CatalogueObject]) -> Callable[[Acting], QueryS
 
 
 def visible_option_combos(actor: Acting) -> QuerySet[CategoryOptionCombo]:
-    return CategoryOptionCombo.objects.filter(catalogue_owner_filter(actor, "combo__owner__"))
+    return CategoryOptionCombo.objects.filter(catalogue_owner_filter(actor, "combo__owner"))
 
 
 def visible_formulas(actor: Acting) -> QuerySet[IndicatorFormula]:
-    return IndicatorFormula.objects.filter(catalogue_owner_filter(actor, "indicator__owner__"))
+    return IndicatorFormula.objects.filter(catalogue_owner_filter(actor, "indicator__owner"))
 
 
 def visible_values(actor: Acting) -> QuerySet[DataValue]:

@@ -25,6 +25,8 @@ from ronda.core.tenancy import Acting, is_person
 from ronda.tablero import aggregation, policies
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.models import (
+    DEFAULT_COMBO_UID,
+    DEFAULT_OPTION_COMBO_UID,
     CatalogueObject,
     Category,
     CategoryCombo,
@@ -98,10 +100,6 @@ def create_category(
 
 def _option_combos(combo: CategoryCombo, categories: Sequence[Category]) -> None:
     """One option combination per element of the categories' product, named "Mujeres, 0–5 años"."""
-    if not categories:
-        coc = CategoryOptionCombo.objects.create(combo=combo, key="", code=DEFAULT_CODE, name=_("default"))
-        coc.options.set([])
-        return
     options = [list(c.options.order_by("sort_order", "id")) for c in categories]
     for order, chosen in enumerate(itertools.product(*options)):
         coc = CategoryOptionCombo.objects.create(
@@ -122,22 +120,29 @@ def create_category_combo(
     errors = _catalogue_errors(CategoryCombo, owner, code, name)
     if len({c.pk for c in categories}) != len(categories):
         errors.add("categories", _("Each category may appear once."))
+    if not categories:
+        errors.add("categories", _("Choose at least one category."))
     errors.raise_if_any()
-    combo = CategoryCombo.objects.create(owner=owner, code=code.strip(), name=name.strip(), is_default=not categories)
+    combo = CategoryCombo.objects.create(owner=owner, code=code.strip(), name=name.strip())
     combo.categories.set(categories)
     _option_combos(combo, categories)
     audit.record_create(actor=actor, target=combo, org_unit=owner)
     return combo
 
 
-def default_combo(owner: OrgUnit) -> CategoryCombo:
-    """The owner's combination without categories (one option combination, "default")."""
-    combo = CategoryCombo.objects.filter(owner=owner, is_default=True).first()
+def default_combo() -> CategoryCombo:
+    """The one combination without categories (one option combination, "default"), with DHIS2's
+    fixed uids; created on first use."""
+    combo = CategoryCombo.objects.filter(is_default=True).first()
     if combo is not None:
         return combo
-    from ronda.core.tenancy import SYSTEM
-
-    return create_category_combo(actor=SYSTEM, owner=owner, code=DEFAULT_CODE, name=_("default"), categories=())
+    combo = CategoryCombo.objects.create(
+        owner=None, uid=DEFAULT_COMBO_UID, code=DEFAULT_CODE, name=_("default"), is_default=True
+    )
+    CategoryOptionCombo.objects.create(
+        combo=combo, uid=DEFAULT_OPTION_COMBO_UID, key="", code=DEFAULT_CODE, name=_("default")
+    )
+    return combo
 
 
 # --- Data elements, indicators, data sets -----------------------------------------------------
@@ -175,7 +180,7 @@ def create_data_element(
         description=description.strip(),
         value_type=value_type,
         aggregation_type=aggregation_type,
-        category_combo=category_combo or default_combo(owner),
+        category_combo=category_combo or default_combo(),
         goal_area=goal_area,
         zero_is_significant=zero_is_significant,
         from_personal_records=from_personal_records,

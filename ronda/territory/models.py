@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from ronda.core.fields import PathField
 from ronda.core.models import VersionedModel
+from ronda.core.uids import generate_uid
 
 PATH_SEGMENT_WIDTH = 8
 
@@ -74,6 +75,8 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
 
 class OrgUnit(VersionedModel):
     code = models.CharField(_("code"), max_length=50, unique=True)
+    # The DHIS2-style identifier a DHIS2 client or a ministry's DHIS2 knows the unit by (issue #10).
+    uid = models.CharField(_("uid"), max_length=11, unique=True, default=generate_uid, editable=False)
     name = models.CharField(_("name"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(

@@ -1,0 +1,1 @@
+"""The Tablero's pages, one module per part; each publishes its ``urlpatterns`` (tablero/urls.py)."""
