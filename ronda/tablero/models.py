@@ -363,3 +363,159 @@ class AggregateValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_element_id}/{self.option_combo_id}/{self.org_unit_id}/{self.period_id}"
+
+
+class Target(models.Model):
+    """What a municipality (or the country) aims at for an indicator in a period."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "period"], name="tablero_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.org_unit_id}/{self.period_id}"
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("data set period", "Open")
+    SUBMITTED = "submitted", pgettext_lazy("data set period", "Submitted")
+    APPROVED = "approved", pgettext_lazy("data set period", "Approved")
+
+
+class DataSetPeriod(VersionedModel):
+    """A data set's figures of one org unit and period: entered (open), submitted by the focal point,
+    approved by the coordinator (then read-only until reopened, with a reason). A row exists once
+    somebody submitted; no row means open."""
+
+    data_set = models.ForeignKey(DataSet, verbose_name=_("data set"), on_delete=models.CASCADE, related_name="periods")
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("data set period")
+        verbose_name_plural = _("data set periods")
+        constraints = [
+            models.UniqueConstraint(fields=["data_set", "org_unit", "period"], name="tablero_dataset_period_unique")
+        ]
+        indexes = [models.Index(fields=["org_unit", "status"], name="tablero_dsp_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id}/{self.org_unit_id}/{self.period_id}"
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    DHIS2_JSON = "dhis2_json", pgettext_lazy("import format", "DHIS2 JSON")
+    ADX = "adx", "ADX"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("import status", "Queued")
+    CHECKING = "checking", pgettext_lazy("import status", "Checking")
+    CHECKED = "checked", pgettext_lazy("import status", "Checked")
+    APPLYING = "applying", pgettext_lazy("import status", "Applying")
+    APPLIED = "applied", pgettext_lazy("import status", "Applied")
+    REJECTED = "rejected", pgettext_lazy("import status", "Rejected")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+
+class ValueImport(VersionedModel):
+    """One uploaded file of values: checked (dry run) first, then applied atomically by a job; the
+    page follows ``processed_rows`` of ``total_rows`` and shows ``report`` (counts and every rejected
+    row with its reason) when done."""
+
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="tablero/imports/%Y/%m/", max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=12, choices=ImportFormat.choices)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value import")
+        verbose_name_plural = _("value imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["org_unit", "-created_at"], name="tablero_import_unit")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class PublishedIndicator(models.Model):
+    """An indicator a municipality shows on its public page (the coordinator chooses)."""
+
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+")
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("published indicator")
+        verbose_name_plural = _("published indicators")
+        ordering = ["org_unit_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["org_unit", "indicator"], name="tablero_published_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id}/{self.indicator_id}"
+
+
+class Dashboard(VersionedModel):
+    """A saved dashboard: its owner, the org unit it looks at, the pinned indicators and the filters
+    (``items``: a list of {"indicator": uid, "chart": "trend"|"bars"|"map"|"table", …})."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    items = models.JSONField(_("items"), default=list, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard")
+        verbose_name_plural = _("dashboards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from ronda.core.roles import Role
 from ronda.core.tenancy import Acting, is_person
@@ -26,12 +26,17 @@ from ronda.tablero.models import (
     CategoryCombo,
     CategoryOption,
     CategoryOptionCombo,
+    Dashboard,
     DataElement,
     DataSet,
+    DataSetPeriod,
     DataValue,
     Indicator,
     IndicatorFormula,
     Period,
+    PublishedIndicator,
+    Target,
+    ValueImport,
 )
 from ronda.territory.models import Level, OrgUnit
 
@@ -128,6 +133,22 @@ def visible_periods(actor: Acting) -> QuerySet[Period]:
     return Period.objects.all() if is_person(actor) and actor.role in READERS else Period.objects.none()
 
 
+def visible_in_units(model: type[Model]) -> Callable[[Acting], QuerySet[Any]]:
+    """Rows tied to an org unit: what the actor's scope covers."""
+
+    def visible(actor: Acting) -> QuerySet[Any]:
+        return model._default_manager.filter(org_unit__in=readable_units(actor))
+
+    return visible
+
+
+def visible_dashboards(actor: Acting) -> QuerySet[Dashboard]:
+    """Saved dashboards are their owner's."""
+    if not is_person(actor):
+        return Dashboard.objects.all()
+    return Dashboard.objects.filter(owner=actor.user, org_unit__in=readable_units(actor))
+
+
 def audit_readers() -> dict[str, Any]:
     """What each actor may read of the Tablero's objects in the audit trail (``core.audit_readers``)."""
     readers: dict[str, Any] = {
@@ -141,6 +162,11 @@ def audit_readers() -> dict[str, Any]:
             "tablero.datavalue": visible_values,
             "tablero.aggregatevalue": visible_aggregates,
             "tablero.period": visible_periods,
+            "tablero.target": visible_in_units(Target),
+            "tablero.datasetperiod": visible_in_units(DataSetPeriod),
+            "tablero.valueimport": visible_in_units(ValueImport),
+            "tablero.publishedindicator": visible_in_units(PublishedIndicator),
+            "tablero.dashboard": visible_dashboards,
         }
     )
     return readers
