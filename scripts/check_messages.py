@@ -9,6 +9,9 @@
 5. A msgid that shows a count ("%(n)s present") is plural (``ngettext``/``blocktranslate count``):
    Spanish says "1 presente", "2 presentes". A placeholder that is a number but not a count
    (a page number, a semester, a member number) is listed in NOT_COUNTS.
+6. A one-word msgid with a context that names a thing ("plan measure") is a noun: its Spanish is
+   not an infinitive ("Medir"). A context that says the word is a verb, a button or an action may
+   be translated as one.
 Needs GNU gettext (``apt-get install gettext``).
 """
 
@@ -42,8 +45,32 @@ NOT_COUNTS = {
 }
 
 
-def usage_problems() -> list[str]:
-    po = polib.pofile(str(ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+# A context that allows a verb: "Measure" in context "verb" is "Medir"; a button says what it does.
+VERB_CONTEXTS = re.compile(r"\b(verb|button|action|imperative)\b")
+INFINITIVE = re.compile(r"^[a-záéíóúñ]+(?:ar|er|ir|ír)$")
+# Spanish nouns and adjectives that end like an infinitive.
+NOT_INFINITIVES = {
+    "auxiliar",
+    "celular",
+    "escolar",
+    "familiar",
+    "hogar",
+    "lugar",
+    "militar",
+    "mujer",
+    "particular",
+    "poder",
+    "popular",
+    "regular",
+    "taller",
+    "titular",
+}
+
+
+def usage_problems(po: polib.POFile | None = None) -> list[str]:
+    """Checks 4 to 6 on the Spanish catalogue (``po``, by default the project's)."""
+    if po is None:
+        po = polib.pofile(str(ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"))
     entries = [e for e in po if not e.obsolete]
     with_context = {e.msgid for e in entries if e.msgctxt}
     problems = [
@@ -55,6 +82,15 @@ def usage_problems() -> list[str]:
         f"msgid {e.msgid!r} shows a count: use ngettext / blocktranslate count (or list it in NOT_COUNTS)"
         for e in entries
         if not e.msgid_plural and COUNT.search(e.msgid) and e.msgid not in NOT_COUNTS
+    ]
+    problems += [
+        f"msgid {e.msgid!r} in context {e.msgctxt!r} is a noun, but its Spanish {e.msgstr!r} is a verb"
+        for e in entries
+        if e.msgctxt
+        and not VERB_CONTEXTS.search(e.msgctxt)
+        and len(e.msgid.split()) == 1
+        and INFINITIVE.match(e.msgstr.strip().lower())
+        and e.msgstr.strip().lower() not in NOT_INFINITIVES
     ]
     return problems
 

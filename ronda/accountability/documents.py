@@ -136,17 +136,17 @@ def render_xlsx(data: ReportData) -> bytes:
     a, b = data.agreements, data.body
     for label, value in [
         (_("Meetings held"), Count(b.meetings_held)),
-        (_("Ordinary"), Count(b.ordinary)),
-        (_("Extraordinary"), Count(b.extraordinary)),
-        (_("Urgent"), Count(b.urgent)),
+        (pgettext("meeting kind", "Ordinary"), Count(b.ordinary)),
+        (pgettext("meeting kind", "Extraordinary"), Count(b.extraordinary)),
+        (pgettext("meeting kind", "Urgent"), Count(b.urgent)),
         (pgettext("report figure", "Minutes approved"), Count(b.minutes_approved)),
         (_("Attendance rate (%)"), Number(b.attendance_rate, 0)),
         (_("Agreements due in the period"), Count(a.due)),
         (_("Fulfilled on time"), Count(a.fulfilled_on_time)),
         (_("Fulfilled late"), Count(a.fulfilled_late)),
-        (_("Open and overdue"), Count(a.open_overdue)),
+        (pgettext("agreements", "Open and overdue"), Count(a.open_overdue)),
         (_("Open, not yet due"), Count(a.open_not_due)),
-        (_("Cancelled"), Count(a.cancelled)),
+        (pgettext("agreements", "Cancelled"), Count(a.cancelled)),
     ]:
         body.append([label, value])
 
@@ -159,7 +159,7 @@ def render_xlsx(data: ReportData) -> bytes:
             (_("Requests received"), Count(c.requests.received)),
             (_("Requests answered"), Count(c.requests.answered)),
             (_("Answered on time"), Count(c.requests.answered_on_time)),
-            (_("Open and overdue"), Count(c.requests.overdue)),
+            (pgettext("council requests", "Open and overdue"), Count(c.requests.overdue)),
         ]:
             council.append([label, value])
     else:

@@ -27,6 +27,7 @@ from ronda.planning import contracts as planning
 from ronda.planning.contracts import (
     BudgetFigure,
     IndicatorProgress,
+    LineFacts,
     PlanChangeFacts,
     PlanFacts,
     PlanProgress,
@@ -241,10 +242,10 @@ def public_municipality_list() -> list[PublicMunicipality]:
 
 
 # --- The children's version: the plan in their words ---------------------------------------------
-# Kept here, with the page that says them, rather than as a title typed on each line: the words for
-# children are the same for every plan (a goal area means the same thing in Loja and in San José), a
-# new plan has them at once, and the planning model, forms and contracts stay as they are. The line's
-# own title is still shown under them.
+# A line says itself to children in the words its plan gives it (``child_title``, typed by the
+# coordinator on the line's form); without them, in the words of its goal area, the same for every
+# plan (a goal area means the same thing in Loja and in San José, and a new plan has them at once);
+# the line's own title comes last. The line's title is still shown under them, small.
 CHILD_LINE_TITLES = {
     "equity": _("Everyone counts: nobody is left out"),
     "participation": _("Your voice is heard"),
@@ -252,12 +253,21 @@ CHILD_LINE_TITLES = {
     "environment": _("Safe and clean places to live and play"),
     "family": _("Time with your family, to play and to rest"),
 }
+# Every measure status, in children's words. Each one says what *we* do to "it" (a measure, a
+# thing), so it agrees with any title, masculine or feminine (a test checks that none is missing).
 CHILD_MEASURE_STATUS = {
     "not_started": pgettext_lazy("measure status, for children", "we start soon"),
     "in_progress": pgettext_lazy("measure status, for children", "we are doing it"),
     "delayed": pgettext_lazy("measure status, for children", "it is taking longer than we thought"),
     "completed": pgettext_lazy("measure status, for children", "done!"),
+    "cancelled": pgettext_lazy("measure status, for children", "we are not doing it any more"),
 }
+
+
+def child_line_title(line: LineFacts) -> str:
+    """What the children's page calls ``line``: its title for children, else the words of its
+    goal area, else its title."""
+    return line.child_title.strip() or str(CHILD_LINE_TITLES.get(line.goal_area, "")) or line.title
 
 
 @dataclass(frozen=True)
@@ -279,8 +289,8 @@ class ChildLine:
 
 
 def children_lines(overview: PlanProgress) -> tuple[ChildLine, ...]:
-    """The plan's lines for children: the wording of their goal area, and each measure that still
-    counts (cancelled ones are not "things we are doing") with its status in children's words."""
+    """The plan's lines for children (``child_line_title``), and each measure that still counts
+    (cancelled ones are not "things we are doing") with its status in children's words."""
     lines = []
     for line in overview.lines:
         things = tuple(
@@ -296,7 +306,7 @@ def children_lines(overview: PlanProgress) -> tuple[ChildLine, ...]:
         lines.append(
             ChildLine(
                 pk=line.line.pk,
-                title=str(CHILD_LINE_TITLES.get(line.line.goal_area, line.line.title)),
+                title=child_line_title(line.line),
                 plan_title=line.line.title,
                 progress=line.progress,
                 things=things,

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 
 from ronda.accountability import documents, policies, selectors
 from ronda.accountability.models import GeneratedReport, ReportStatus
 from ronda.accountability.selectors import ReportKind
 from ronda.core import audit, files, jobs
+from ronda.core.http import download_name
 from ronda.core.tenancy import SYSTEM, Actor
 from ronda.planning import policies as planning_policies
 
@@ -135,6 +135,11 @@ def mark_report_failed(report_id: int) -> None:
     )
 
 
+def report_name(unit_name: str, data: selectors.ReportData, extension: str) -> str:
+    """The download name of a report: "municipio-a-informe-anual-año-2026.pdf", each word once."""
+    return download_name(unit_name, data.kind_label, data.period.label, extension=extension, default="informe")
+
+
 def render_report(*, actor: Actor, report_id: int) -> GeneratedReport | None:
     """The job's work: render the PDF as ``actor`` and store it. 404 when the actor may no longer see it."""
     report = policies.get_report(actor, report_id)  # the owner, and the plan policy asked again
@@ -144,12 +149,12 @@ def render_report(*, actor: Actor, report_id: int) -> GeneratedReport | None:
         with translation.override(report.language):
             data = selectors.report_data(report.plan, report.kind, report.year, report.semester)
             pdf = documents.render_pdf(data)
-            name = slugify(f"{report.plan.org_unit.name}-{data.kind_label}-{data.period.label}") or "informe"
+            name = report_name(report.plan.org_unit.name, data, "pdf")
         with transaction.atomic():
             locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
             # The file and the row that names it are kept or dropped together.
             files.save_in_transaction(locked.file, "report.pdf", pdf)
-            locked.download_name = f"{name}.pdf"
+            locked.download_name = name
             locked.status = ReportStatus.READY
             locked.finished_at = timezone.now()
             locked.save(update_fields=["file", "download_name", "status", "finished_at"])

@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Qu
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +14,7 @@ from ronda.accountability import documents, policies, selectors, services
 from ronda.accountability.models import ReportStatus
 from ronda.accountability.selectors import PeriodError, ReportKind
 from ronda.core.files import private_file_response
+from ronda.core.http import as_download
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor
 from ronda.planning import policies as planning_policies
 from ronda.planning.contracts import PlanProgress
@@ -126,9 +126,7 @@ def _xlsx(plan: PlanRef, data: selectors.ReportData) -> HttpResponse:
         documents.render_xlsx(data),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = slugify(f"{plan.org_unit.name}-{data.kind_label}-{data.period.label}") or "informe"
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return as_download(response, services.report_name(plan.org_unit.name, data, "xlsx"))
 
 
 @require_GET

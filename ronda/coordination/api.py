@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ronda.coordination import policies, selectors, services
+from ronda.coordination import limits, policies, selectors, services
 from ronda.coordination.models import (
     AgendaItem,
     Agreement,
@@ -124,7 +124,7 @@ class MeetingIn(StrictSchema):
     kind: Kind = "ordinary"
     mode: Mode = "in_person"
     scheduled_at: datetime.datetime
-    place: str = Field(default="", max_length=255)
+    place: str = Field(default="", max_length=limits.PLACE)
     link: str = Field(default="", max_length=200)
     commission_id: Id | None = None
     status: MeetingStatusValue = "scheduled"
@@ -135,7 +135,7 @@ class MeetingPatch(StrictSchema):
     kind: Kind | None = None
     mode: Mode | None = None
     scheduled_at: datetime.datetime | None = None
-    place: str | None = Field(default=None, max_length=255)
+    place: str | None = Field(default=None, max_length=limits.PLACE)
     link: str | None = Field(default=None, max_length=200)
     commission_id: Id | None = None
     status: MeetingStatusValue | None = None
@@ -213,7 +213,7 @@ class AgreementFilters(PageFilters):
 class AgreementIn(StrictSchema):
     body_id: Id
     meeting_id: Id | None = None
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=limits.AGREEMENT)
     owner_area_id: Id | None = None
     owner_member_id: Id | None = None
     due_date: datetime.date
@@ -223,7 +223,7 @@ class AgreementIn(StrictSchema):
 
 class AgreementPatch(StrictSchema):
     version: int = Field(ge=1, le=MAX_ID, description="The version you read; 409 if somebody saved since")
-    text: str | None = Field(default=None, min_length=1, max_length=5000)
+    text: str | None = Field(default=None, min_length=1, max_length=limits.AGREEMENT)
     meeting_id: Id | None = None
     owner_area_id: Id | None = None
     owner_member_id: Id | None = None
@@ -233,7 +233,7 @@ class AgreementPatch(StrictSchema):
 
 
 class NoteIn(StrictSchema):
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=limits.NOTE)
 
 
 # --- Helpers ---------------------------------------------------------------------------

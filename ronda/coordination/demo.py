@@ -5,6 +5,13 @@ so the demo always shows a year of work: six meetings (minutes approved at the n
 latest still in draft), agreements fulfilled on time, late, overdue and still open, and one
 questionnaire round. Needs ``ronda.portal.demo.load_demo()`` first (areas, institutions, users).
 
+Members, agreement owners and agenda presenters name an area by its kind (the finance area is
+"Hacienda" in San José and the "Dirección Financiera" in Loja). Each agenda item is presented by
+the member of the area it is about (the budget by finance, the children's council report by the
+childhood area); the procedural items (minutes, follow-up, any other business) by the coordinator.
+Texts that differ by country (the protection board, who receives the half-yearly report) are
+written whole for each one, keyed by the country code.
+
 The questionnaire answers are honest about where they come from: they are transcriptions of
 paper questionnaires (``services.record_paper_response``) of members who have no Ronda user.
 The members linked to demo users (coord.loja, focal.loja, tecnico.loja, coord.sanjose) have not
@@ -35,9 +42,14 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
 from ronda.core.tenancy import SYSTEM
-from ronda.territory.models import Area, Institution, OrgUnit
+from ronda.territory.models import Area, AreaKind, Institution, OrgUnit
 
 P, T = MemberLevel.POLITICAL, MemberLevel.TECHNICAL
+K = AreaKind
+# The presenter of an agenda item the coordinator presents (minutes, follow-up, any other business).
+COORDINATOR = "coordinator"
+# Who presents it: an area kind, COORDINATOR, or INSTITUTION (the protection board's member).
+INSTITUTION = "institution"
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,8 @@ class Place:
     hall: str
     coordinator: str  # username of the demo coordinator, author of the follow-up notes
     institution: str
-    # (full name, area name or None for the institution, level, position, username or "")
+    country: str
+    # (full name, area kind or None for the institution, level, position, username or "")
     members: tuple[tuple[str, str | None, str, str, str], ...]
     former: tuple[str, str, str, str]  # a member who left the body
 
@@ -58,22 +71,23 @@ LOJA = Place(
     hall="Sala de sesiones del Concejo Municipal de Loja",
     coordinator="coord.loja",
     institution="Junta Cantonal de Protección de Derechos de Loja",
+    country="EC",
     members=(
-        ("Carmen Jaramillo", "Niñez y Adolescencia", T, "Coordinadora de la Mesa Técnica", "coord.loja"),
-        ("Luis Torres Valdivieso", "Niñez y Adolescencia", P, "Concejal presidente de la Comisión de Niñez", ""),
-        ("Fernando Ochoa", "Salud", T, "Director de Salud", "focal.loja"),
-        ("Tomás Ríos", "Planificación", T, "Técnico de planificación", "tecnico.loja"),
-        ("Jorge Bailón", "Desarrollo Social", P, "Concejal delegado de Desarrollo Social", ""),
-        ("María Elena Castillo", "Educación", T, "Jefa de Educación", ""),
-        ("Patricio Aguirre", "Deportes y Recreación", T, "Coordinador de Deportes", ""),
-        ("Lucía Ordóñez", "Cultura", P, "Directora de Cultura", ""),
-        ("Rodrigo Espinosa", "Obras Públicas", T, "Ingeniero de espacios públicos", ""),
-        ("Gabriela Armijos", "Hacienda", T, "Analista de presupuesto", ""),
-        ("Verónica Celi", "Seguridad Ciudadana", T, "Jefa de Seguridad Ciudadana", ""),
-        ("Andrea Paladines", "Comunicación", T, "Comunicadora institucional", ""),
+        ("Carmen Jaramillo", K.CHILDHOOD, T, "Coordinadora de la Mesa Técnica", "coord.loja"),
+        ("Luis Torres Valdivieso", K.CHILDHOOD, P, "Concejal presidente de la Comisión de Niñez", ""),
+        ("Fernando Ochoa", K.HEALTH, T, "Director de Salud", "focal.loja"),
+        ("Tomás Ríos", K.PLANNING, T, "Técnico de planificación", "tecnico.loja"),
+        ("Jorge Bailón", K.SOCIAL, P, "Concejal delegado de Desarrollo Social", ""),
+        ("María Elena Castillo", K.EDUCATION, T, "Jefa de Educación", ""),
+        ("Patricio Aguirre", K.SPORTS, T, "Coordinador de Deportes", ""),
+        ("Lucía Ordóñez", K.CULTURE, P, "Directora de Cultura", ""),
+        ("Rodrigo Espinosa", K.PUBLIC_WORKS, T, "Ingeniero de espacios públicos", ""),
+        ("Gabriela Armijos", K.FINANCE, T, "Analista de presupuesto de la Dirección Financiera", ""),
+        ("Verónica Celi", K.SECURITY, T, "Jefa de Seguridad Ciudadana", ""),
+        ("Andrea Paladines", K.COMMUNICATION, T, "Comunicadora institucional", ""),
         ("Diana Cabrera", None, T, "Miembro principal de la Junta Cantonal", ""),
     ),
-    former=("Pablo Jiménez", "Hacienda", T, "Director financiero (hasta su traslado)"),
+    former=("Pablo Jiménez", K.FINANCE, T, "Director financiero (hasta su traslado)"),
 )
 
 SAN_JOSE = Place(
@@ -82,21 +96,22 @@ SAN_JOSE = Place(
     hall="Salón de sesiones, Palacio Municipal de San José",
     coordinator="coord.sanjose",
     institution="Junta de Protección de la Niñez y la Adolescencia de San José",
+    country="CR",
     members=(
-        ("Laura Vargas", "Niñez y Adolescencia", T, "Coordinadora de la Oficina de Niñez", "coord.sanjose"),
-        ("Marco Solís Chaves", "Niñez y Adolescencia", P, "Regidor, Comisión de Asuntos Sociales", ""),
-        ("Daniela Jiménez", "Salud", T, "Encargada de Salud Municipal", ""),
-        ("Ricardo Araya", "Desarrollo Social", P, "Vicealcalde, Desarrollo Humano", ""),
-        ("Mónica Quesada", "Educación", T, "Gestora de Educación", ""),
-        ("Esteban Rojas", "Deportes y Recreación", T, "Coordinador del Comité de Deportes", ""),
-        ("Adriana Mora", "Cultura", T, "Gestora cultural", ""),
-        ("José Pablo Alfaro", "Obras Públicas", T, "Ingeniero de parques", ""),
-        ("Karla Brenes", "Hacienda", T, "Analista financiera", ""),
-        ("Óscar Calderón", "Seguridad Ciudadana", T, "Subjefe de la Policía Municipal", ""),
-        ("Natalia Cordero", "Planificación", T, "Planificadora urbana", ""),
+        ("Laura Vargas", K.CHILDHOOD, T, "Coordinadora de la Oficina de Niñez", "coord.sanjose"),
+        ("Marco Solís Chaves", K.CHILDHOOD, P, "Regidor, Comisión de Asuntos Sociales", ""),
+        ("Daniela Jiménez", K.HEALTH, T, "Encargada de Salud Municipal", ""),
+        ("Ricardo Araya", K.SOCIAL, P, "Vicealcalde, Desarrollo Humano", ""),
+        ("Mónica Quesada", K.EDUCATION, T, "Gestora de Educación", ""),
+        ("Esteban Rojas", K.SPORTS, T, "Coordinador del Comité de Deportes", ""),
+        ("Adriana Mora", K.CULTURE, T, "Gestora cultural", ""),
+        ("José Pablo Alfaro", K.PUBLIC_WORKS, T, "Ingeniero de parques", ""),
+        ("Karla Brenes", K.FINANCE, T, "Analista financiera de Hacienda", ""),
+        ("Óscar Calderón", K.SECURITY, T, "Subjefe de la Policía Municipal", ""),
+        ("Natalia Cordero", K.PLANNING, T, "Planificadora urbana", ""),
         ("Silvia Ramírez", None, T, "Representante de la Junta de Protección", ""),
     ),
-    former=("Andrés Porras", "Comunicación", T, "Periodista municipal (hasta su renuncia)"),
+    former=("Andrés Porras", K.COMMUNICATION, T, "Periodista municipal (hasta su renuncia)"),
 )
 
 # Six meetings over the last year: (days ago, kind, mode, with the protection commission).
@@ -109,76 +124,149 @@ MEETINGS = (
     (12, MeetingKind.ORDINARY, MeetingMode.IN_PERSON, False),
 )
 
-AGENDAS = (
-    ("Aprobación del acta anterior", "Seguimiento de acuerdos", "Diagnóstico de la situación de la niñez"),
-    ("Aprobación del acta anterior", "Presupuesto participativo para la niñez", "Informe del Consejo de Niñez"),
-    ("Casos de trabajo infantil en mercados", "Coordinación con la Junta de Protección", "Plan de respuesta"),
-    ("Aprobación del acta anterior", "Avance del plan local", "Espacios seguros de juego", "Varios"),
-    ("Aumento de deserción escolar en el sector norte", "Medidas inmediatas", "Responsables y plazos"),
-    ("Aprobación del acta anterior", "Seguimiento de acuerdos", "Preparación del informe semestral"),
+# Per meeting: (title, who presents it). A text may differ by country ({"EC": …, "CR": …}).
+AGENDAS: tuple[tuple[tuple[str | dict[str, str], str], ...], ...] = (
+    (
+        ("Aprobación del acta anterior", COORDINATOR),
+        ("Seguimiento de acuerdos", COORDINATOR),
+        ("Diagnóstico de la situación de la niñez", K.PLANNING),
+    ),
+    (
+        ("Aprobación del acta anterior", COORDINATOR),
+        ("Presupuesto participativo para la niñez", K.FINANCE),
+        ("Informe del Consejo de Niñez", K.CHILDHOOD),
+    ),
+    (
+        ("Casos de trabajo infantil en mercados", K.SOCIAL),
+        (
+            {
+                "EC": "Coordinación con la Junta Cantonal de Protección de Derechos",
+                "CR": "Coordinación con la Junta de Protección de la Niñez y la Adolescencia",
+            },
+            INSTITUTION,
+        ),
+        ("Plan de respuesta", COORDINATOR),
+    ),
+    (
+        ("Aprobación del acta anterior", COORDINATOR),
+        ("Avance del plan local", K.PLANNING),
+        ("Espacios seguros de juego", K.PUBLIC_WORKS),
+        ("Varios", COORDINATOR),
+    ),
+    (
+        ("Aumento de deserción escolar en el sector norte", K.EDUCATION),
+        ("Medidas inmediatas", K.EDUCATION),
+        ("Responsables y plazos", COORDINATOR),
+    ),
+    (
+        ("Aprobación del acta anterior", COORDINATOR),
+        ("Seguimiento de acuerdos", COORDINATOR),
+        ("Preparación del informe semestral", K.PLANNING),
+    ),
+)
+UPCOMING_AGENDA = (
+    ("Aprobación del acta anterior", COORDINATOR),
+    ("Resultados del cuestionario", COORDINATOR),
+    ("Informe semestral", K.PLANNING),
 )
 
-MINUTES = (
+MINUTES: tuple[str | dict[str, str], ...] = (
     "Se instaló la sesión con quórum. La coordinación presentó el diagnóstico de la situación de la niñez y la "
     "adolescencia del cantón. Las áreas coincidieron en priorizar la prevención de la violencia y la "
     "permanencia escolar, y en levantar información por comunidad.",
-    "Sesión virtual. Hacienda explicó el techo presupuestario para proyectos de niñez. El Consejo de Niñez "
-    "presentó sus propuestas sobre parques y transporte escolar. Se acordó analizarlas en comisión.",
-    "Sesión extraordinaria convocada por la Comisión de Protección ante varios casos de trabajo infantil en "
-    "mercados municipales. La Junta de Protección informó de las medidas tomadas. Se definió un plan conjunto.",
+    {
+        "EC": "Sesión virtual. La Dirección Financiera explicó el techo presupuestario para proyectos de niñez en la "
+        "proforma presupuestaria. El Consejo Consultivo presentó sus propuestas sobre parques y transporte "
+        "escolar. Se acordó analizarlas en comisión.",
+        "CR": "Sesión virtual. Hacienda explicó el techo presupuestario para proyectos de niñez en el presupuesto "
+        "ordinario. El Consejo Participativo presentó sus propuestas sobre parques y transporte escolar. Se "
+        "acordó analizarlas en comisión.",
+    },
+    {
+        "EC": "Sesión extraordinaria convocada por la Comisión de Protección ante varios casos de trabajo infantil "
+        "en mercados municipales. La Junta Cantonal de Protección de Derechos informó de las medidas "
+        "administrativas dictadas. Se definió un plan conjunto.",
+        "CR": "Sesión extraordinaria convocada por la Comisión de Protección ante varios casos de trabajo infantil "
+        "en mercados municipales. La oficina local del PANI informó de las medidas de protección dictadas. "
+        "Se definió un plan conjunto.",
+    },
     "Se revisó el avance del plan local. Obras Públicas presentó el diseño de tres espacios seguros de juego. "
     "Se señalaron retrasos en los acuerdos de Salud y Seguridad, que se comprometieron a ponerse al día.",
     "Sesión urgente por el aumento de la deserción escolar en el sector norte. Educación presentó los datos. "
     "Se acordaron visitas a las familias y un plan de retorno escolar con plazos cortos.",
-    "Se revisó el estado de los acuerdos y se distribuyeron las tareas para el informe semestral al Consejo "
-    "Cantonal. La coordinación recordó el cuestionario anónimo sobre el funcionamiento de la mesa.",
+    {
+        "EC": "Se revisó el estado de los acuerdos y se distribuyeron las tareas para el informe semestral al "
+        "Consejo Cantonal de Protección de Derechos. La coordinación recordó el cuestionario anónimo sobre el "
+        "funcionamiento de la mesa.",
+        "CR": "Se revisó el estado de los acuerdos y se distribuyeron las tareas para el informe semestral al "
+        "Concejo Municipal. La coordinación recordó el cuestionario anónimo sobre el funcionamiento de la "
+        "comisión.",
+    },
 )
 
-# Per meeting: (agreement, owner area, owner is the area's member too, days after the meeting due, outcome)
+# Per meeting: (agreement, owner area kind, owner is the area's member too, days after the meeting due, outcome)
 # Outcomes: on_time, late (fulfilled after the due date), overdue (still open), open, cancelled.
 AGREEMENTS = (
     (
         (
             "Levantar la línea base de niñas y niños fuera del sistema escolar por comunidad",
-            "Educación",
+            K.EDUCATION,
             True,
             45,
             "on_time",
         ),
-        ("Incluir la variable de discapacidad en las fichas de atención de salud", "Salud", True, 60, "late"),
+        ("Incluir la variable de discapacidad en las fichas de atención de salud", K.HEALTH, True, 60, "late"),
         (
             "Elaborar la ruta cantonal de atención a la violencia contra la niñez",
-            "Niñez y Adolescencia",
+            K.CHILDHOOD,
             False,
             90,
             "overdue",
         ),
     ),
     (
-        ("Presentar el detalle del presupuesto destinado a la niñez", "Hacienda", True, 30, "on_time"),
-        ("Responder por escrito a las propuestas del Consejo de Niñez", "Niñez y Adolescencia", True, 60, "on_time"),
-        ("Organizar un festival deportivo en el parque central", "Deportes y Recreación", False, 40, "cancelled"),
+        ("Presentar el detalle del presupuesto destinado a la niñez", K.FINANCE, True, 30, "on_time"),
+        ("Responder por escrito a las propuestas del Consejo de Niñez", K.CHILDHOOD, True, 60, "on_time"),
+        ("Organizar un festival deportivo en el parque central", K.SPORTS, False, 40, "cancelled"),
     ),
     (
-        ("Operativo conjunto de verificación en mercados municipales", "Seguridad Ciudadana", True, 30, "late"),
-        ("Campaña de comunicación contra el trabajo infantil", "Comunicación", True, 45, "overdue"),
-        ("Inscribir a las familias identificadas en programas de apoyo", "Desarrollo Social", True, 60, "on_time"),
+        ("Operativo conjunto de verificación en mercados municipales", K.SECURITY, True, 30, "late"),
+        ("Campaña de comunicación contra el trabajo infantil", K.COMMUNICATION, True, 45, "overdue"),
+        ("Inscribir a las familias identificadas en programas de apoyo", K.SOCIAL, True, 60, "on_time"),
     ),
     (
-        ("Diseño final de tres espacios seguros de juego", "Obras Públicas", True, 30, "on_time"),
-        ("Plan de control de niño sano en las comunidades rurales", "Salud", True, 60, "late"),
-        ("Mapa de puntos inseguros en los trayectos escolares", "Seguridad Ciudadana", False, 90, "overdue"),
-        ("Agenda cultural de vacaciones para niñas, niños y adolescentes", "Cultura", True, 100, "on_time"),
+        ("Diseño final de tres espacios seguros de juego", K.PUBLIC_WORKS, True, 30, "on_time"),
+        (
+            {
+                "EC": "Plan de control de niño sano en las parroquias rurales",
+                "CR": "Plan de control de crecimiento y desarrollo con los EBAIS de Pavas y Hatillo",
+            },
+            K.HEALTH,
+            True,
+            60,
+            "late",
+        ),
+        ("Mapa de puntos inseguros en los trayectos escolares", K.SECURITY, False, 90, "overdue"),
+        ("Agenda cultural de vacaciones para niñas, niños y adolescentes", K.CULTURE, True, 100, "on_time"),
     ),
     (
-        ("Visitar a las familias de los estudiantes que abandonaron la escuela", "Educación", True, 30, "overdue"),
-        ("Informe de casos derivados a la Junta de Protección", "Niñez y Adolescencia", True, 45, "on_time"),
-        ("Incluir el plan de retorno escolar en el presupuesto del próximo año", "Planificación", True, 120, "open"),
+        ("Visitar a las familias de los estudiantes que abandonaron la escuela", K.EDUCATION, True, 30, "overdue"),
+        ("Informe de casos derivados a la Junta de Protección", K.CHILDHOOD, True, 45, "on_time"),
+        ("Incluir el plan de retorno escolar en el presupuesto del próximo año", K.PLANNING, True, 120, "open"),
     ),
     (
-        ("Consolidar los avances de cada área para el informe semestral", "Planificación", True, 30, "open"),
-        ("Presentar el informe semestral al Consejo Cantonal", "Niñez y Adolescencia", True, 60, "open"),
-        ("Actualizar el registro de vacunación de niñas y niños de 0 a 5 años", "Salud", True, 5, "overdue"),
+        ("Consolidar los avances de cada área para el informe semestral", K.PLANNING, True, 30, "open"),
+        (
+            {
+                "EC": "Presentar el informe semestral al Consejo Cantonal de Protección de Derechos",
+                "CR": "Presentar el informe semestral al Concejo Municipal",
+            },
+            K.CHILDHOOD,
+            True,
+            60,
+            "open",
+        ),
+        ("Actualizar el registro de vacunación de niñas y niños de 0 a 5 años", K.HEALTH, True, 5, "overdue"),
     ),
 )
 
@@ -199,18 +287,22 @@ PAPER_ANSWERS: tuple[tuple[tuple[int, ...], dict[str, str]], ...] = (
 )
 
 
+def _say(text: str | dict[str, str], place: Place) -> str:
+    return text[place.country] if isinstance(text, dict) else text
+
+
 def _local(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
 def _members(body: CoordinationBody, place: Place, since: datetime.date) -> list[BodyMember]:
     unit = body.org_unit
-    areas = {a.name: a for a in Area.objects.filter(org_unit=unit)}
+    areas = {a.kind: a for a in Area.objects.filter(org_unit=unit)}
     institution = Institution.objects.filter(name=place.institution).first()
     created = []
-    for i, (name, area_name, level, position, username) in enumerate(place.members):
-        area = areas.get(area_name) if area_name else None
-        if area is None and (area_name or institution is None):
+    for i, (name, area_kind, level, position, username) in enumerate(place.members):
+        area = areas.get(area_kind) if area_kind else None
+        if area is None and (area_kind or institution is None):
             continue
         user = User.objects.filter(username=username).first() if username else None
         created.append(
@@ -229,13 +321,13 @@ def _members(body: CoordinationBody, place: Place, since: datetime.date) -> list
                 end_date=None,
             )
         )
-    name, area_name, level, position = place.former
-    if area_name in areas:
+    name, area_kind, level, position = place.former
+    if area_kind in areas:
         services.add_member(
             actor=SYSTEM,
             body=body,
             full_name=name,
-            area=areas[area_name],
+            area=areas[area_kind],
             level=level,
             position=position,
             start_date=since,
@@ -256,9 +348,21 @@ def _outcome(outcome: str, due: datetime.date, today: datetime.date) -> tuple[st
     return AgreementStatus.PENDING, None
 
 
+def _presenter(topic: str, members: list[BodyMember]) -> BodyMember:
+    """The member who presents an item on ``topic``: the coordinator (the first member), the
+    protection board's member, or the technical member of the area (its political one if none)."""
+    if topic == COORDINATOR:
+        return members[0]
+    if topic == INSTITUTION:
+        return next((m for m in members if m.area is None), members[0])
+    of_area = [m for m in members if m.area is not None and m.area.kind == topic]
+    technical = [m for m in of_area if m.level == MemberLevel.TECHNICAL]
+    return (technical or of_area or members[:1])[0]
+
+
 def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], commissions: list) -> None:
     today = timezone.localdate()
-    by_area = {m.area.name: m for m in reversed(members) if m.area is not None}
+    by_area = {m.area.kind: m for m in reversed(members) if m.area is not None}
     author = User.objects.filter(username=place.coordinator).first()
     held: list[Meeting] = []
     for index, (days_ago, kind, mode, protection) in enumerate(MEETINGS):
@@ -274,28 +378,50 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
             commission=commissions[1] if protection else None,
             status=MeetingStatus.SCHEDULED,
         )
-        for n, title in enumerate(AGENDAS[index]):
-            presenter = members[(index + n) % len(members)]
+        # Who must be there: whoever presents an item, owns one of its agreements, chairs or takes
+        # the minutes (an absent member presenting would contradict the minutes).
+        secretary = next(m for m in members[1:] if m.level == MemberLevel.TECHNICAL)
+        needed = {members[0].pk, secretary.pk}
+        for n, (title, topic) in enumerate(AGENDAS[index]):
+            presenter = _presenter(topic, members)
+            needed.add(presenter.pk)
             services.add_agenda_item(
-                actor=SYSTEM, meeting=meeting, title=title, presenter=presenter, minutes_allotted=15 + 5 * (n % 3)
+                actor=SYSTEM,
+                meeting=meeting,
+                title=_say(title, place),
+                presenter=presenter,
+                minutes_allotted=15 + 5 * (n % 3),
             )
+        for _agreement, area_kind, with_member, _due, _result in AGREEMENTS[index]:
+            if with_member and area_kind in by_area:
+                needed.add(by_area[area_kind].pk)
         statuses: dict[int, str] = {}
         for n, attendee in enumerate(members):
             cycle = (n + index) % 9
             statuses[attendee.pk] = (
-                AttendanceStatus.ABSENT
+                AttendanceStatus.PRESENT
+                if attendee.pk in needed
+                else AttendanceStatus.ABSENT
                 if cycle == 0
                 else AttendanceStatus.EXCUSED
                 if cycle == 4
                 else AttendanceStatus.PRESENT
             )
         meeting = services.record_attendance(actor=SYSTEM, meeting=meeting, expected_version=None, statuses=statuses)
+        start = datetime.time(9 if mode == MeetingMode.IN_PERSON else 15, 10)
         meeting = services.save_minutes(
-            actor=SYSTEM, meeting=meeting, expected_version=None, minutes_text=MINUTES[index]
+            actor=SYSTEM,
+            meeting=meeting,
+            expected_version=None,
+            minutes_text=_say(MINUTES[index], place),
+            started_at=start,
+            ended_at=datetime.time(start.hour + 2, 5 * (index % 6)),
+            chaired_by=members[0],
+            recorded_by=secretary,
         )
-        for text, area_name, with_member, due_in, outcome in AGREEMENTS[index]:
-            area = Area.objects.filter(org_unit=body.org_unit, name=area_name).first()
-            member = by_area.get(area_name) if with_member else None
+        for text, area_kind, with_member, due_in, outcome in AGREEMENTS[index]:
+            area = Area.objects.filter(org_unit=body.org_unit, kind=area_kind).first()
+            member = by_area.get(area_kind) if with_member else None
             if area is None and member is None:
                 continue
             due = day + datetime.timedelta(days=due_in)
@@ -306,7 +432,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
                 actor=SYSTEM,
                 body=body,
                 meeting=meeting,
-                text=text,
+                text=_say(text, place),
                 owner_area=area,
                 owner_member=member,
                 due_date=due,
@@ -333,8 +459,10 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
         scheduled_at=_local(today + datetime.timedelta(days=20)),
         place=place.hall,
     )
-    for n, title in enumerate(("Aprobación del acta anterior", "Resultados del cuestionario", "Informe semestral")):
-        services.add_agenda_item(actor=SYSTEM, meeting=upcoming, title=title, presenter=members[n], minutes_allotted=20)
+    for title, topic in UPCOMING_AGENDA:
+        services.add_agenda_item(
+            actor=SYSTEM, meeting=upcoming, title=title, presenter=_presenter(topic, members), minutes_allotted=20
+        )
 
 
 def _paper_answers(body: CoordinationBody, round_: QuestionnaireRound, members: list[BodyMember], count: int) -> None:
@@ -382,7 +510,7 @@ def _load(place: Place) -> CoordinationBody | None:
         name=place.body_name,
         established_on=today - datetime.timedelta(days=3 * 365),
         safeguarding_protocol="Las niñas, niños y adolescentes que participan en las sesiones lo hacen con "
-        "autorización de sus familias y acompañados por personal de la Junta de Protección.",
+        f"autorización de sus familias y acompañados por personal de la {place.institution}.",
     )
     members = _members(body, place, today - datetime.timedelta(days=2 * 365))
     commissions = [
@@ -391,7 +519,7 @@ def _load(place: Place) -> CoordinationBody | None:
             body=body,
             name="Comisión de Educación, Cultura y Deporte",
             purpose="Permanencia escolar, cultura y recreación.",
-            members=[m for m in members if m.area and m.area.name in {"Educación", "Cultura", "Deportes y Recreación"}],
+            members=[m for m in members if m.area and m.area.kind in {K.EDUCATION, K.CULTURE, K.SPORTS}],
         ),
         services.create_commission(
             actor=SYSTEM,
@@ -399,10 +527,7 @@ def _load(place: Place) -> CoordinationBody | None:
             name="Comisión de Protección",
             purpose="Prevención de la violencia y coordinación con la Junta de Protección.",
             members=[
-                m
-                for m in members
-                if m.area is None
-                or m.area.name in {"Niñez y Adolescencia", "Salud", "Desarrollo Social", "Seguridad Ciudadana"}
+                m for m in members if m.area is None or m.area.kind in {K.CHILDHOOD, K.HEALTH, K.SOCIAL, K.SECURITY}
             ],
         ),
     ]

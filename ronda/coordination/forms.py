@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ronda.accounts.models import User
+from ronda.coordination import limits
 from ronda.coordination.models import (
     AgreementStatus,
     AttendanceStatus,
@@ -24,7 +25,13 @@ from ronda.coordination.questionnaire import COMMENT_MAX_LENGTH, COMMITMENT_LABE
 from ronda.coordination.selectors import active_members
 from ronda.coordination.services import check_meeting_fields, linkable_users
 from ronda.core.errors import Errors
-from ronda.core.forms import BoundedDateField, BoundedDateTimeField, IdModelChoiceField, IdModelMultipleChoiceField
+from ronda.core.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    LongTextField,
+)
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Institution
 from ronda.territory.selectors import institutions_serving
@@ -42,11 +49,12 @@ def _members_of(body: CoordinationBody) -> Any:
 
 
 class BodyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=limits.NAME)
     established_on = BoundedDateField(label=_("Established on"), required=False, widget=DATE)
-    safeguarding_protocol = forms.CharField(
+    safeguarding_protocol = LongTextField(
         label=_("Safeguarding protocol"),
         required=False,
+        max_length=limits.PROTOCOL,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("How the body protects children who take part in its activities."),
     )
@@ -65,9 +73,9 @@ class CoatOfArmsForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(label=_("Full name"), max_length=limits.NAME)
     level = forms.ChoiceField(label=_("Level"), choices=MemberLevel.choices)
-    position = forms.CharField(label=_("Position"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=limits.POSITION)
     area = IdModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
     institution = IdModelChoiceField(
         label=_("Institution"),
@@ -76,7 +84,7 @@ class MemberForm(forms.Form):
         help_text=_("For members who represent an allied institution instead of a municipal area."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=limits.PHONE, required=False)
     user = IdModelChoiceField(
         label=_("Ronda user"),
         queryset=User.objects.none(),
@@ -96,8 +104,10 @@ class MemberForm(forms.Form):
 
 
 class CommissionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("Name"), max_length=limits.NAME)
+    purpose = LongTextField(
+        label=_("Purpose"), required=False, max_length=limits.PURPOSE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     members = IdModelMultipleChoiceField(
         label=_("Members"), queryset=BodyMember.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -115,7 +125,7 @@ class MeetingForm(forms.Form):
         label=_("Date and time"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
     place = forms.CharField(
-        label=_("Place"), max_length=255, required=False, help_text=_("Required for in-person meetings.")
+        label=_("Place"), max_length=limits.PLACE, required=False, help_text=_("Required for in-person meetings.")
     )
     link = forms.URLField(
         label=_("Link"), required=False, assume_scheme="https", help_text=_("Required for virtual meetings.")
@@ -153,7 +163,7 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Item"), max_length=255)
+    title = forms.CharField(label=_("Item"), max_length=limits.AGENDA_ITEM)
     presenter = IdModelChoiceField(label=_("Presenter"), queryset=BodyMember.objects.none(), required=False)
     minutes_allotted = forms.IntegerField(label=_("Minutes allotted"), min_value=1, max_value=480, initial=15)
 
@@ -168,9 +178,10 @@ class AttendanceForm(forms.Form):
     """One choice per member: present, absent or excused; and the invited guests."""
 
     version = VersionField()
-    guests = forms.CharField(
+    guests = LongTextField(
         label=_("Invited guests"),
         required=False,
+        max_length=limits.GUESTS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("People who attended without being members, one per line: name, institution or position."),
     )
@@ -213,8 +224,9 @@ class MinutesForm(forms.Form):
     recorded_by = IdModelChoiceField(
         label=_("Secretary of the meeting"), queryset=BodyMember.objects.none(), required=False
     )
-    minutes_text = forms.CharField(
+    minutes_text = LongTextField(
         label=_("Discussion"),
+        max_length=limits.DISCUSSION,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("What was discussed under each agenda item. The agreements are listed separately."),
     )
@@ -247,7 +259,7 @@ class ApproveMinutesForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    text = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("Agreement"), max_length=limits.AGREEMENT, widget=forms.Textarea(attrs={"rows": 3}))
     owner_area = IdModelChoiceField(label=_("Owner area"), queryset=Area.objects.none(), required=False)
     owner_member = IdModelChoiceField(
         label=_("Owner member"),
@@ -284,11 +296,11 @@ class AgreementStatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Follow-up note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("Follow-up note"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RoundForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.NAME)
     closes_on = BoundedDateField(label=_("Closes on"), required=False, widget=DATE)
 
 
@@ -313,7 +325,7 @@ class QuestionnaireForm(forms.Form):
                 label=area.name, choices=commitment, required=False, widget=forms.RadioSelect, initial=""
             )
         for section in SECTIONS:
-            self.fields[f"comment_{section.key}"] = forms.CharField(
+            self.fields[f"comment_{section.key}"] = LongTextField(
                 label=section.comment_prompt,
                 required=False,
                 max_length=COMMENT_MAX_LENGTH,

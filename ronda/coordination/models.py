@@ -120,9 +120,9 @@ class Commission(VersionedModel):
 
 
 class MeetingKind(models.TextChoices):
-    ORDINARY = "ordinary", _("Ordinary")
-    EXTRAORDINARY = "extraordinary", _("Extraordinary")
-    URGENT = "urgent", _("Urgent")
+    ORDINARY = "ordinary", pgettext_lazy("meeting kind", "Ordinary")
+    EXTRAORDINARY = "extraordinary", pgettext_lazy("meeting kind", "Extraordinary")
+    URGENT = "urgent", pgettext_lazy("meeting kind", "Urgent")
 
 
 class MeetingMode(models.TextChoices):
@@ -131,15 +131,15 @@ class MeetingMode(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 class MinutesStatus(models.TextChoices):
-    NONE = "none", _("No minutes yet")
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    NONE = "none", pgettext_lazy("minutes status", "No minutes yet")
+    DRAFT = "draft", pgettext_lazy("minutes status", "Draft")
+    APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
 
 
 class Meeting(VersionedModel):
@@ -254,10 +254,10 @@ class Attendance(models.Model):
 
 
 class AgreementStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Fulfilled")
-    CANCELLED = "cancelled", _("Cancelled")
+    PENDING = "pending", pgettext_lazy("agreement status", "Pending")
+    IN_PROGRESS = "in_progress", pgettext_lazy("agreement status", "In progress")
+    DONE = "done", pgettext_lazy("agreement status", "Fulfilled")
+    CANCELLED = "cancelled", pgettext_lazy("agreement status", "Cancelled")
 
 
 OPEN_AGREEMENT_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from ronda.coordination.models import (
@@ -20,6 +19,7 @@ from ronda.coordination.models import (
     MinutesStatus,
 )
 from ronda.coordination.selectors import active_members, attendance_rows
+from ronda.core.http import download_name
 
 TEMPLATE = "coordination/minutes_pdf.html"
 NOTICE_TEMPLATE = "coordination/notice_pdf.html"
@@ -118,4 +118,4 @@ def render_minutes_pdf(meeting: Meeting) -> bytes:
 def minutes_filename(meeting: Meeting) -> str:
     day = timezone.localtime(meeting.scheduled_at).date().isoformat()
     kind = "convocatoria" if is_notice(meeting) else "acta"
-    return f"{kind}-{slugify(meeting.body.org_unit.name) or 'mesa'}-{day}.pdf"
+    return download_name(kind, meeting.body.org_unit.name, day, extension="pdf", default=kind)

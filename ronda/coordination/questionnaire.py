@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -28,9 +28,9 @@ LIKERT_LABELS = {
 }
 COMMITMENT_LABELS = {
     1: gettext_lazy("Very low"),
-    2: gettext_lazy("Low"),
-    3: gettext_lazy("Medium"),
-    4: gettext_lazy("High"),
+    2: pgettext_lazy("commitment level", "Low"),
+    3: pgettext_lazy("commitment level", "Medium"),
+    4: pgettext_lazy("commitment level", "High"),
     5: gettext_lazy("Very high"),
 }
 # Results are shown only from this many answers on: below it, one person's answers could be recognised.

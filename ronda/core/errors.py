@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,4 +55,37 @@ class Errors:
             raise ValidationError(self.as_dict())
 
 
-__all__ = ["ConflictError", "Errors", "PermissionDenied", "ValidationError"]
+def text_length(value: str | None) -> int:
+    """The length of a text as a limit counts it: a newline once (a browser sends CR LF), without the
+    surrounding blanks the services strip."""
+    return len((value or "").replace("\r\n", "\n").strip())
+
+
+def too_long_message(limit: int, length: int | None = None) -> str:
+    """What a text over its limit is told, from a service and from the API (which does not know the
+    length: the API's validation does not keep the value it refused)."""
+    shown = formats.number_format(limit, force_grouping=True)
+    if length is None:
+        return gettext("Shorten this text to %(limit)s characters at most.") % {"limit": shown}
+    return gettext("Shorten this text to %(limit)s characters at most (it has %(length)s).") % {
+        "limit": shown,
+        "length": formats.number_format(length, force_grouping=True),
+    }
+
+
+def check_length(errors: Errors, field: str, value: str | None, limit: int) -> None:
+    """A long text within its limit (each app's ``limits.py``): the database would take any length."""
+    length = text_length(value)
+    if length > limit:
+        errors.add(field, too_long_message(limit, length))
+
+
+__all__ = [
+    "ConflictError",
+    "Errors",
+    "PermissionDenied",
+    "ValidationError",
+    "check_length",
+    "text_length",
+    "too_long_message",
+]

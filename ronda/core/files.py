@@ -39,7 +39,8 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.fields.files import FieldFile
 from django.db.transaction import TransactionManagementError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.utils.http import content_disposition_header
+
+from ronda.core.http import content_disposition
 
 
 class _Keeper:
@@ -122,7 +123,7 @@ def private_file_response(
     if not fieldfile.name:
         raise Http404
     storage = fieldfile.storage
-    disposition = content_disposition_header(not inline, filename) or "attachment"
+    disposition = content_disposition(filename, inline=inline)
     response: HttpResponseBase
     if signs_urls(storage):
         parameters = {"ResponseContentDisposition": disposition, "ResponseCacheControl": "private, no-store"}
@@ -141,6 +142,7 @@ def private_file_response(
         except (FileNotFoundError, ValueError) as exc:
             raise Http404 from exc
         response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+        response["Content-Disposition"] = disposition  # with its ASCII fallback, which Django's leaves out
     # Neither the file nor the signed address may sit in a shared or browser cache.
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

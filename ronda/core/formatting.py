@@ -15,11 +15,19 @@ Dates use Django's named formats (``ronda/core/formats/<language>/formats.py``);
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import (
+    NumberPattern,
+    get_currency_symbol,
+    get_decimal_quantum,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
@@ -74,6 +82,112 @@ def _digits(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+class _Format:
+    """One number pattern of one locale (and currency), parsed once: what Babel's
+    ``NumberPattern.apply`` does for the plain patterns of this module ("#,##0.00", the locale's
+    currency and percent patterns), with the locale's symbols and the currency code looked up
+    once instead of on every call. A plan page formats over a hundred amounts; parsing the pattern
+    and reading the locale data each time was most of the time of each.
+
+    Anything unusual (scientific or significant-digit patterns, the currency's name "¤¤¤", an
+    infinite or not-a-number value) goes to Babel itself, so the output is always Babel's."""
+
+    __slots__ = (
+        "currency",
+        "decimal",
+        "frac",
+        "group",
+        "grouping",
+        "locale",
+        "min_int",
+        "number",
+        "pattern",
+        "prefix",
+        "quantum",
+        "scale",
+        "simple",
+        "suffix",
+    )
+
+    def __init__(self, pattern: str, locale: Locale, currency: str | None) -> None:
+        parsed: NumberPattern = parse_pattern(pattern)
+        self.pattern, self.locale, self.currency = parsed, locale, currency
+        self.scale = parsed.scale
+        self.frac = parsed.frac_prec
+        self.min_int = parsed.int_prec[0]
+        self.grouping = parsed.grouping
+        self.quantum = get_decimal_quantum(self.frac[1])
+        self.group = get_group_symbol(locale, numbering_system="latn")
+        self.decimal = get_decimal_symbol(locale, numbering_system="latn")
+        self.number = parsed.number_pattern != ""
+        self.prefix = tuple(self._affix(text) for text in parsed.prefix)
+        self.suffix = tuple(self._affix(text) for text in parsed.suffix)
+        self.simple = (
+            not parsed.exp_prec and "@" not in parsed.pattern and "¤¤¤" not in "".join(parsed.prefix + parsed.suffix)
+        )
+
+    def _affix(self, text: str) -> str:
+        if "¤" in text and self.currency is not None and "¤¤¤" not in text:
+            text = text.replace("¤¤", self.currency.upper())
+            if "¤" in text:
+                text = text.replace("¤", get_currency_symbol(self.currency, self.locale))
+        return text
+
+    def __call__(self, value: Decimal) -> str:
+        if not self.simple or not value.is_finite():
+            return self.pattern.apply(value, self.locale, currency=self.currency, currency_digits=False)
+        value = value.scaleb(self.scale)
+        negative = int(value.is_signed())
+        value = abs(value).normalize()
+        whole, _, fraction = f"{value.quantize(self.quantum):f}".partition(".")
+        if len(whole) < self.min_int:
+            whole = "0" * (self.min_int - len(whole)) + whole
+        size, grouped = self.grouping[0], ""
+        while len(whole) > size:
+            grouped = self.group + whole[-size:] + grouped
+            whole = whole[:-size]
+            size = self.grouping[1]
+        text = (
+            self.prefix[negative]
+            + (whole + grouped + self._fraction(fraction or "0") if self.number else "")
+            + self.suffix[negative]
+        )
+        return _QUOTED.sub(lambda m: m.group(1) or "'", text) if "'" in text else text
+
+    def _fraction(self, digits: str) -> str:
+        least, most = self.frac
+        if len(digits) < least:
+            digits += "0" * (least - len(digits))
+        if most == 0 or (least == 0 and int(digits) == 0):
+            return ""
+        while len(digits) > least and digits[-1] == "0":
+            digits = digits[:-1]
+        return self.decimal + digits
+
+
+@lru_cache(maxsize=256)
+def _format(pattern: str, locale: Locale, currency: str | None = None) -> _Format:
+    return _Format(pattern, locale, currency)
+
+
+@lru_cache(maxsize=64)
+def _money_format(locale: Locale, currency: str, decimals: int) -> _Format:
+    if not currency:
+        return _format(_digits(decimals), locale)
+    pattern = _money_pattern(locale)
+    if decimals != 2:
+        pattern = pattern.replace("#,##0.00", _digits(decimals))
+    return _format(pattern, locale, currency)
+
+
+@lru_cache(maxsize=32)
+def _percent_format(locale: Locale, decimals: int) -> _Format:
+    return _format(locale.percent_formats[None].pattern.split(";")[0].replace("#,##0", _digits(decimals)), locale)
+
+
 def money(amount: Numeric | None, currency: str = "", locale: str | None = None, *, decimals: int = 2) -> str:
     """An amount with its currency: "22.000,00 USD" (es), "CRC 1,500.00" (en).
 
@@ -81,14 +195,7 @@ def money(amount: Numeric | None, currency: str = "", locale: str | None = None,
     value = _decimal(amount)
     if value is None:
         return EMPTY
-    loc = _current(locale)
-    value = _rounded(value, decimals)
-    if not currency:
-        return format_decimal(value, format=_digits(decimals), locale=loc)
-    pattern = _money_pattern(loc)
-    if decimals != 2:
-        pattern = pattern.replace("#,##0.00", _digits(decimals))
-    return format_currency(value, currency, format=pattern, locale=loc, currency_digits=False)
+    return _money_format(_current(locale), currency or "", decimals)(_rounded(value, decimals))
 
 
 def number(value: Numeric | None, decimals: int = 0, locale: str | None = None) -> str:
@@ -96,7 +203,7 @@ def number(value: Numeric | None, decimals: int = 0, locale: str | None = None) 
     parsed = _decimal(value)
     if parsed is None:
         return EMPTY
-    return format_decimal(_rounded(parsed, decimals), format=_digits(decimals), locale=_current(locale))
+    return _format(_digits(decimals), _current(locale))(_rounded(parsed, decimals))
 
 
 def figure(value: Numeric | None, max_decimals: int = 2, locale: str | None = None) -> str:
@@ -106,7 +213,7 @@ def figure(value: Numeric | None, max_decimals: int = 2, locale: str | None = No
     if parsed is None:
         return EMPTY
     pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals > 0 else "")
-    return format_decimal(_rounded(parsed, max_decimals), format=pattern, locale=_current(locale))
+    return _format(pattern, _current(locale))(_rounded(parsed, max_decimals))
 
 
 def count(n: int | None, locale: str | None = None) -> str:
@@ -119,9 +226,7 @@ def percent(value: Numeric | None, decimals: int = 0, locale: str | None = None)
     parsed = _decimal(value)
     if parsed is None:
         return EMPTY
-    loc = _current(locale)
-    pattern = loc.percent_formats[None].pattern.split(";")[0].replace("#,##0", _digits(decimals))
-    return format_decimal(_rounded(parsed, decimals) / 100, format=pattern, locale=loc)
+    return _percent_format(_current(locale), decimals)(_rounded(parsed, decimals) / 100)
 
 
 def date(value: dt.date | None, format_name: str = "DATE_FORMAT") -> str:

@@ -78,3 +78,12 @@ class BoundedDateTimeField(forms.DateTimeField):
         result = super().to_python(value)
         _refuse_out_of_range(result)
         return result
+
+
+class LongTextField(forms.CharField):
+    """A long text with its limit (each app's ``limits.py``): give ``max_length`` and a ``Textarea``;
+    the page shows a counter. A browser sends a newline as CR LF: counted as one character here, as
+    the page's counter and the services (``core.errors.check_length``) count it."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")

@@ -28,7 +28,7 @@ from ronda.core.api_schemas import (
 from ronda.core.api_utils import name_sent, read_filters, reject_unknown_query, resolve_renamed
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.council import policies, selectors, services
+from ronda.council import limits, policies, selectors, services
 from ronda.council.models import (
     ChildrenCouncil,
     CouncilRequest,
@@ -193,8 +193,8 @@ class RequestIn(StrictSchema):
     )
     council_id: Id | None = Field(default=None, description="Default: the council of your municipality")
     kind: RequestKind = RequestKind.REQUEST
-    title: str = Field(min_length=1, max_length=255)
-    description: str = Field(min_length=1, max_length=services.MAX_TEXT, description="No children's names")
+    title: str = Field(min_length=1, max_length=limits.TITLE)
+    description: str = Field(min_length=1, max_length=limits.REQUEST, description="No children's names")
     goal_area: str = Field(default="", max_length=16)
     routed_area_id: Id | None = None
     session_id: Id | None = None
@@ -219,14 +219,14 @@ class RequestPatch(StrictSchema):
     )
     version: int = Field(ge=1, le=MAX_ID, description="The version you read: 409 if somebody saved since")
     kind: RequestKind | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=255)
-    description: str | None = Field(default=None, min_length=1, max_length=services.MAX_TEXT)
+    title: str | None = Field(default=None, min_length=1, max_length=limits.TITLE)
+    description: str | None = Field(default=None, min_length=1, max_length=limits.REQUEST)
     goal_area: str | None = Field(default=None, max_length=16)
     routed_area_id: Id | None = None
     session_id: Id | None = None
     received_on: dt.date | None = None
     due_on: dt.date | None = None
-    answer: str | None = Field(default=None, max_length=services.MAX_TEXT)
+    answer: str | None = Field(default=None, max_length=limits.ANSWER)
     routed_area: Id | None = renamed_to("routed_area_id")
     session: Id | None = renamed_to("session_id")
 
@@ -243,9 +243,7 @@ class TransitionIn(StrictSchema):
     )
     version: int = Field(ge=1, le=MAX_ID, description="The version you read: 409 if somebody saved since")
     status: RequestStatus
-    answer: str | None = Field(
-        default=None, max_length=services.MAX_TEXT, description="Child-friendly; required to answer"
-    )
+    answer: str | None = Field(default=None, max_length=limits.ANSWER, description="Child-friendly; required to answer")
     on: dt.date | None = Field(default=None, description="Date of the answer or implementation (default today)")
 
 

@@ -8,8 +8,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ronda.core.forms import BoundedDateField, IdModelChoiceField
-from ronda.council import readability
+from ronda.core.forms import BoundedDateField, IdModelChoiceField, LongTextField
+from ronda.council import limits, readability
 from ronda.council.models import CouncilAgeBand, CouncilSession, RequestKind, RequestStatus
 from ronda.planning.choices import GoalArea
 from ronda.territory.forms import VersionField
@@ -41,7 +41,7 @@ class DateInput(forms.DateInput):
 class CouncilForm(forms.Form):
     org_unit = IdModelChoiceField(label=_("Municipality"), queryset=OrgUnit.objects.none(), required=False)
     name = forms.CharField(
-        label=_("Name"), max_length=200, help_text=_("For example: Consejo Cantonal de Niñez y Adolescencia.")
+        label=_("Name"), max_length=limits.NAME, help_text=_("For example: Consejo Cantonal de Niñez y Adolescencia.")
     )
     established_on = BoundedDateField(label=_("Established on"), required=False, widget=DateInput())
     response_days = forms.IntegerField(
@@ -65,7 +65,7 @@ class CouncilForm(forms.Form):
 class MemberForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
-        max_length=60,
+        max_length=limits.FIRST_NAME,
         help_text=_("Only the first name. No surnames, documents, addresses, phone numbers or photos."),
     )
     age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "—"), *CouncilAgeBand.choices])
@@ -88,9 +88,12 @@ class MemberForm(forms.Form):
 
 class SessionForm(forms.Form):
     held_on = BoundedDateField(label=_("Held on"), widget=DateInput())
-    place = forms.CharField(label=_("Place"), max_length=255, required=False)
-    topics = forms.CharField(
-        label=_("Topics"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("What the children talked about.")
+    place = forms.CharField(label=_("Place"), max_length=limits.PLACE, required=False)
+    topics = LongTextField(
+        label=_("Topics"),
+        max_length=limits.TOPICS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the children talked about."),
     )
     attendees = forms.IntegerField(label=_("Children present"), min_value=0, max_value=1000, initial=0)
     version = VersionField(required=False)
@@ -104,9 +107,12 @@ class SessionChoiceField(IdModelChoiceField):
 
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=RequestKind.choices, initial=RequestKind.REQUEST)
-    title = forms.CharField(label=_("Title"), max_length=255)
-    description = forms.CharField(
-        label=_("What the children ask or propose"), widget=forms.Textarea(attrs={"rows": 5}), help_text=NO_NAMES_HELP
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
+    description = LongTextField(
+        label=_("What the children ask or propose"),
+        max_length=limits.REQUEST,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=NO_NAMES_HELP,
     )
     goal_area = forms.ChoiceField(label=_("Goal area"), choices=[("", "—"), *GoalArea.choices], required=False)
     routed_area = IdModelChoiceField(
@@ -124,8 +130,9 @@ class RequestForm(forms.Form):
     )
     received_on = BoundedDateField(label=_("Received on"), widget=DateInput())
     due_on = BoundedDateField(label=_("Answer due on"), required=False, widget=DateInput())
-    answer = forms.CharField(
+    answer = LongTextField(
         label=_("Answer in child-friendly language"),
+        max_length=limits.ANSWER,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=CHILD_FRIENDLY_HELP,
@@ -158,8 +165,9 @@ class RequestForm(forms.Form):
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
-    answer = forms.CharField(
+    answer = LongTextField(
         label=_("Answer in child-friendly language"),
+        max_length=limits.ANSWER,
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         help_text=CHILD_FRIENDLY_HELP,
@@ -179,13 +187,17 @@ class TransitionForm(forms.Form):
 
 class AccountabilityForm(forms.Form):
     held_on = BoundedDateField(label=_("Held on"), widget=DateInput())
-    summary = forms.CharField(
+    summary = LongTextField(
         label=_("What was reported"),
+        max_length=limits.REPORT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the coordination body told the children: progress, decisions, answers to their requests."),
     )
-    children_questions = forms.CharField(
-        label=_("Children's questions and comments"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    children_questions = LongTextField(
+        label=_("Children's questions and comments"),
+        max_length=limits.QUESTIONS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     attendees = forms.IntegerField(label=_("Children present"), min_value=0, max_value=1000, initial=0)
     version = VersionField(required=False)

@@ -117,12 +117,12 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    UNDER_STUDY = "under_study", _("Under study")
-    ACCEPTED = "accepted", _("Answered: accepted")
-    PARTLY_ACCEPTED = "partly_accepted", _("Answered: partly accepted")
-    REJECTED = "rejected", _("Answered: not accepted")
-    IMPLEMENTED = "implemented", _("Implemented")
+    RECEIVED = "received", pgettext_lazy("council request status", "Received")
+    UNDER_STUDY = "under_study", pgettext_lazy("council request status", "Under study")
+    ACCEPTED = "accepted", pgettext_lazy("council request status", "Answered: accepted")
+    PARTLY_ACCEPTED = "partly_accepted", pgettext_lazy("council request status", "Answered: partly accepted")
+    REJECTED = "rejected", pgettext_lazy("council request status", "Answered: not accepted")
+    IMPLEMENTED = "implemented", pgettext_lazy("council request status", "Implemented")
 
 
 OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNDER_STUDY)

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.errors import Errors
+from ronda.core.errors import Errors, check_length
 from ronda.core.models import AuditAction
 from ronda.core.services import ActionFor, Diff, VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
-from ronda.council import policies, readability
+from ronda.council import limits, policies, readability
 from ronda.council.models import (
     ANSWERED_REQUEST_STATUSES,
     DEFAULT_RESPONSE_DAYS,
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 # A child's first name never enters the audit trail; the trail only says that it changed.
-MAX_TEXT = 5000
 MAX_ATTENDEES = 1000
 MAX_RESPONSE_DAYS = 365
 # Statuses that carry an answer to the children (implemented keeps the answer it had).
@@ -75,12 +74,17 @@ def _not_future(errors: Errors, field: str, value: dt.date | None) -> None:
         errors.add(field, _("The date cannot be in the future."))
 
 
-def _clean_text(errors: Errors, field: str, value: str | None, *, required: bool, max_length: int = MAX_TEXT) -> str:
+def _clean_text(
+    errors: Errors, field: str, value: str | None, *, required: bool, limit: int, before: str | None = None
+) -> str:
+    """The text stripped, and refused when required and blank or longer than ``limit``
+    (``limits.py``). On an edit, ``before`` is the stored text: one saved before the limit, and
+    kept as it is, does not stop the edit of another field."""
     text = (value or "").strip()
     if required and not text:
         errors.add(field, _("This field is required."))
-    elif len(text) > max_length:
-        errors.add(field, _("Too long: at most %(max)d characters.") % {"max": max_length})
+    elif text != before:
+        check_length(errors, field, text, limit)
     return text
 
 
@@ -125,7 +129,7 @@ COUNCIL_EDITABLE = tuple(CouncilChanges.__annotations__)
 
 def _council_errors(fields: dict[str, Any]) -> Errors:
     errors = Errors()
-    fields["name"] = _clean_text(errors, "name", fields.get("name"), required=True, max_length=200)
+    fields["name"] = _clean_text(errors, "name", fields.get("name"), required=True, limit=limits.NAME)
     _not_future(errors, "established_on", fields.get("established_on"))
     days = fields.get("response_days")
     if days is None or not 1 <= days <= MAX_RESPONSE_DAYS:
@@ -203,7 +207,7 @@ def _member_errors(council: ChildrenCouncil, values: dict[str, Any]) -> Errors:
     if first_name and any(ch.isdigit() or ch in "@/" for ch in first_name):
         errors.add("first_name", _("Write only the child's first name."))
     else:
-        first_name = _clean_text(errors, "first_name", first_name, required=True, max_length=60)
+        first_name = _clean_text(errors, "first_name", first_name, required=True, limit=limits.FIRST_NAME)
     values["first_name"] = first_name
     if values.get("age_band") not in CouncilAgeBand.values:
         errors.add("age_band", _("Choose an age band."))
@@ -307,14 +311,21 @@ class SessionChanges(TypedDict, total=False):
 SESSION_EDITABLE = tuple(SessionChanges.__annotations__)
 
 
-def _session_errors(values: dict[str, Any]) -> Errors:
+def _session_errors(values: dict[str, Any], before: CouncilSession | None = None) -> Errors:
     errors = Errors()
     if values.get("held_on") is None:
         errors.add("held_on", _("This field is required."))
     elif values["held_on"] > _today():
         errors.add("held_on", _("Record a session once it has been held: the date cannot be in the future."))
-    values["place"] = _clean_text(errors, "place", values.get("place"), required=False, max_length=255)
-    values["topics"] = _clean_text(errors, "topics", values.get("topics"), required=True)
+    values["place"] = _clean_text(errors, "place", values.get("place"), required=False, limit=limits.PLACE)
+    values["topics"] = _clean_text(
+        errors,
+        "topics",
+        values.get("topics"),
+        required=True,
+        limit=limits.TOPICS,
+        before=None if before is None else before.topics,
+    )
     values["attendees"] = _attendees(errors, values.get("attendees"))
     return errors
 
@@ -349,7 +360,7 @@ def update_session(
         expected_version=expected_version,
         fields=fields,
         editable=SESSION_EDITABLE,
-        errors_of=lambda _locked, values: _session_errors(values),
+        errors_of=lambda locked, values: _session_errors(values, locked),
         org_unit=council.org_unit,
     )
 
@@ -378,11 +389,27 @@ _REQUEST_EVENTS = event_by_new_value(
 )
 
 
-def _request_errors(council: ChildrenCouncil, values: dict[str, Any], *, status: str) -> Errors:
+def _request_errors(
+    council: ChildrenCouncil, values: dict[str, Any], *, status: str, before: CouncilRequest | None = None
+) -> Errors:
     errors = Errors()
-    values["title"] = _clean_text(errors, "title", values.get("title"), required=True, max_length=255)
-    values["description"] = _clean_text(errors, "description", values.get("description"), required=True)
-    values["answer"] = _clean_text(errors, "answer", values.get("answer"), required=False)
+    values["title"] = _clean_text(errors, "title", values.get("title"), required=True, limit=limits.TITLE)
+    values["description"] = _clean_text(
+        errors,
+        "description",
+        values.get("description"),
+        required=True,
+        limit=limits.REQUEST,
+        before=None if before is None else before.description,
+    )
+    values["answer"] = _clean_text(
+        errors,
+        "answer",
+        values.get("answer"),
+        required=False,
+        limit=limits.ANSWER,
+        before=None if before is None else before.answer,
+    )
     if status in ANSWERED_REQUEST_STATUSES and not values["answer"] and "answer" not in errors:
         errors.add("answer", _("An answered request keeps its answer to the children: it cannot be blank."))
     if values.get("kind") not in RequestKind.values:
@@ -478,7 +505,7 @@ def _check_child_friendly(errors: Errors, answer: str, *, confirmed: bool) -> No
 def _request_edit_errors(
     council: ChildrenCouncil, locked: CouncilRequest, values: dict[str, Any], *, confirm_answer: bool = False
 ) -> Errors:
-    errors = _request_errors(council, values, status=locked.status)
+    errors = _request_errors(council, values, status=locked.status, before=locked)
     if publishes_answer(locked, locked.status, values["answer"]):
         _check_child_friendly(errors, values["answer"], confirmed=confirm_answer)
     new_area = values.get("routed_area")
@@ -571,8 +598,8 @@ def transition_request(
                 _("A request that is “%(current)s” is closed: its status cannot change.") % {"current": current},
             )
     text = locked.answer if answer is None else answer.strip()
-    if len(text) > MAX_TEXT:
-        errors.add("answer", _("Too long: at most %(max)d characters.") % {"max": MAX_TEXT})
+    if text != locked.answer:  # an answer saved before the limit may still move along, unchanged
+        check_length(errors, "answer", text, limits.ANSWER)
     day = on or _today()
     _not_future(errors, "on", day)
     if "status" not in errors:
@@ -611,15 +638,27 @@ class AccountabilityChanges(TypedDict, total=False):
 ACCOUNTABILITY_EDITABLE = tuple(AccountabilityChanges.__annotations__)
 
 
-def _accountability_errors(values: dict[str, Any]) -> Errors:
+def _accountability_errors(values: dict[str, Any], before: AccountabilitySession | None = None) -> Errors:
     errors = Errors()
     if values.get("held_on") is None:
         errors.add("held_on", _("This field is required."))
     elif values["held_on"] > _today():
         errors.add("held_on", _("Record a session once it has been held: the date cannot be in the future."))
-    values["summary"] = _clean_text(errors, "summary", values.get("summary"), required=True)
+    values["summary"] = _clean_text(
+        errors,
+        "summary",
+        values.get("summary"),
+        required=True,
+        limit=limits.REPORT,
+        before=None if before is None else before.summary,
+    )
     values["children_questions"] = _clean_text(
-        errors, "children_questions", values.get("children_questions"), required=False
+        errors,
+        "children_questions",
+        values.get("children_questions"),
+        required=False,
+        limit=limits.QUESTIONS,
+        before=None if before is None else before.children_questions,
     )
     values["attendees"] = _attendees(errors, values.get("attendees"))
     return errors
@@ -664,6 +703,6 @@ def update_accountability_session(
         expected_version=expected_version,
         fields=fields,
         editable=ACCOUNTABILITY_EDITABLE,
-        errors_of=lambda _locked, values: _accountability_errors(values),
+        errors_of=lambda locked, values: _accountability_errors(values, locked),
         org_unit=council.org_unit,
     )

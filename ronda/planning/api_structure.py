@@ -25,7 +25,7 @@ from ronda.core.api_schemas import LIST_ERRORS, MAX_ID, READ_ERRORS, MessageOut,
 from ronda.core.api_utils import read_filters
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.planning import policies, services
+from ronda.planning import limits, policies, services
 from ronda.planning.schemas import ChangeIn, UnitRef
 
 router = Router(tags=["planning"])
@@ -41,6 +41,7 @@ class LineItemOut(Schema):
     version: int
     order: int
     title: str
+    child_title: str
     goal_area: str
 
 
@@ -135,6 +136,11 @@ class Versioned(StrictSchema):
 
 class LinePatchIn(Versioned):
     title: str | None = Field(default=None, min_length=1, max_length=255)
+    child_title: str | None = Field(
+        default=None,
+        max_length=limits.CHILD_TITLE,
+        description="The line in children's words, for the children's page; empty to use the goal area's words",
+    )
     goal_area: GoalAreaValue | None = None
 
 
@@ -249,7 +255,8 @@ REMOVE: dict[int, Any] = {200: RemovalOut, **WRITE_ERRORS}
 @router.patch("/lines/{int:line_id}", response={200: LineItemOut, **WRITE_ERRORS}, summary="Change a strategic line")
 def update_line(request: ApiRequest, line_id: int, payload: LinePatchIn) -> Any:
     line = policies.get_line_for_edit(request.actor, line_id)
-    values = _merged(payload, line, ("title", "goal_area"), required=("title", "goal_area"))
+    values = _merged(payload, line, ("title", "child_title", "goal_area"), required=("title", "goal_area"))
+    values["child_title"] = values["child_title"] or ""  # null clears it, as ""
     return services.update_line(
         actor=request.actor, line=line, expected_version=payload.version, change=_change(payload), **values
     )

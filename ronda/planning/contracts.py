@@ -303,6 +303,7 @@ class LineFacts:
     order: int
     title: str
     goal_area: str
+    child_title: str = ""  # the line in children's words, "" when the plan gives none
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
@@ -381,7 +382,9 @@ def _progress_from(overview: PlanOverview, facts: PlanFacts) -> PlanProgress:
         li = line_node.line
         lines.append(
             LineProgress(
-                line=LineFacts(pk=li.pk, order=li.order, title=li.title, goal_area=li.goal_area),
+                line=LineFacts(
+                    pk=li.pk, order=li.order, title=li.title, goal_area=li.goal_area, child_title=li.child_title
+                ),
                 progress=line_node.progress,
                 weight=line_node.weight,
                 objectives=tuple(objectives),

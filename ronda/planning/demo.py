@@ -1,8 +1,18 @@
-"""Demo diagnosis and approved plan for Loja (EC-1101) and San José (CR-101), through the services.
+"""Demo diagnosis and plan in execution for Loja (EC-1101), San José (CR-101) and Tlaxcala
+(MX-29-033), one per country, through the services.
 
 Idempotent: a municipality that already has the demo plan is left alone. Dates are relative to today:
-the plan runs from January of last year to December two years ahead, and the measures under way
-carry a monthly progress history over the last twelve months.
+the plan runs from January of last year to December two years ahead, was approved in March of last
+year and put in execution at once. Every measure whose period has started carries a monthly progress
+history over the last twelve months of its reporting window (ended measures too: their history ends
+on their last month) and spends its budget in step with its progress: what it has executed is its
+progress times what it plans (a little less: savings), spread over the months elapsed. The two
+delayed measures spend 30 % more than their progress justifies, on purpose: the plan page shows
+them delayed, with more executed than their progress (money spent without advancing).
+
+Each country's texts are written whole in ``demo_content`` (Loja's parroquias rurales are not San
+José's distritos nor Tlaxcala's presidencias de comunidad); areas are found by their kind, since
+their names differ by country.
 """
 
 from __future__ import annotations
@@ -18,26 +28,49 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ronda.core.tenancy import SYSTEM
 from ronda.planning import services
 from ronda.planning.demo_content import (
     CHANGES,
+    CHILD_TITLES,
     FINDINGS,
     LINES,
     MEASURES,
     MONTHS,
     OPPORTUNITIES,
     WORKSHOPS,
+    in_country,
 )
-from ronda.planning.models import LocalPlan, Measure, MeasureStatus, PlanStatus, SituationAnalysis
-from ronda.territory.models import Area, OrgUnit
+from ronda.planning.models import LocalPlan, Measure, MeasureStatus, PlanChange, PlanStatus, SituationAnalysis
+from ronda.territory.models import Area, AreaKind, OrgUnit
+
+# The content names areas as a Costa Rican municipality does; each is found by its kind.
+AREA_KINDS = {
+    "Niñez y Adolescencia": AreaKind.CHILDHOOD,
+    "Desarrollo Social": AreaKind.SOCIAL,
+    "Educación": AreaKind.EDUCATION,
+    "Salud": AreaKind.HEALTH,
+    "Deportes y Recreación": AreaKind.SPORTS,
+    "Cultura": AreaKind.CULTURE,
+    "Obras Públicas": AreaKind.PUBLIC_WORKS,
+    "Hacienda": AreaKind.FINANCE,
+    "Planificación": AreaKind.PLANNING,
+    "Seguridad Ciudadana": AreaKind.SECURITY,
+    "Comunicación": AreaKind.COMMUNICATION,
+}
+PLAN_TITLE = "Plan Local de Niñez y Adolescencia"  # the menu's name for it ("Local plan")
+OLD_PLAN_TITLE = "Plan Local de Infancia"  # what databases loaded before 2026-12 call it
+APPROVAL = (3, 14)  # month and day of last year when the plan was approved
+SAVINGS = Decimal("0.95")  # share of the budget a measure spends for its progress
+DELAYED_OVERSPEND = Decimal("1.3")
 
 CANTONS: dict[str, dict[str, Any]] = {
     "EC-1101": {
         "c": "Loja",
-        "p": "parroquias",
+        "country": "EC",
         "factor": Decimal("1"),  # US dollars
         "approved_by": "Concejo Municipal del Cantón Loja",
         "reference": "Resolución n.º 045-{year}-CML",
@@ -45,10 +78,18 @@ CANTONS: dict[str, dict[str, Any]] = {
     },
     "CR-101": {
         "c": "San José",
-        "p": "distritos",
+        "country": "CR",
         "factor": Decimal("500"),  # colones
         "approved_by": "Concejo Municipal de San José",
         "reference": "Acuerdo n.º 12, artículo IV, sesión ordinaria 156-{year}",
+        "evidence": (),
+    },
+    "MX-29-033": {
+        "c": "Tlaxcala",
+        "country": "MX",
+        "factor": Decimal("18"),  # pesos
+        "approved_by": "Cabildo del Ayuntamiento de Tlaxcala",
+        "reference": "Acta de la sesión ordinaria de Cabildo n.º 6/{year}",
         "evidence": (),
     },
 }
@@ -106,24 +147,25 @@ def _shift_month(day: dt.date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _report_dates(start: dt.date, end: dt.date, today: dt.date, day_of_month: int) -> list[dt.date]:
-    """One day a month over the last twelve months, inside the measure and not after today."""
-    last = min(end, today)
+def _report_dates(start: dt.date, end: dt.date, day_of_month: int) -> list[dt.date]:
+    """One day a month over the last twelve months of the window from ``start`` to ``end``; the
+    window's last day when no such day falls inside it (a measure begun this month)."""
     dates = []
     for back in range(11, -1, -1):
-        year, month = _shift_month(today, -back)
+        year, month = _shift_month(end, -back)
         day = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
-        if start <= day <= last:
+        if start <= day <= end:
             dates.append(day)
-    return dates
+    return dates or ([end] if start <= end else [])
 
 
 def _spanish_number(value: Decimal) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
-def _text(template: str, canton: dict[str, Any]) -> str:
-    return template.replace("{c}", canton["c"]).replace("{p}", canton["p"])
+def _text(template: str | dict[str, str], canton: dict[str, Any]) -> str:
+    """The canton's country's version of a text (written whole per country), with its name in it."""
+    return in_country(template, canton["country"]).replace("{c}", canton["c"])
 
 
 def _amount(value: Decimal) -> Decimal:
@@ -143,8 +185,17 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
         period_start=start,
         period_end=dt.date(year, 12, 31),
         summary=_text(
-            "Análisis de la situación de niñas, niños y adolescentes de {c} elaborado por la mesa técnica "
-            "con datos de salud, educación, protección y con la voz de la niñez en talleres participativos.",
+            {
+                "EC": "Análisis de la situación de niñas, niños y adolescentes de {c} elaborado por la Mesa Técnica "
+                "Cantonal con datos del MSP, del MINEDUC y de la Junta Cantonal de Protección de Derechos, y con "
+                "la voz de la niñez en talleres participativos.",
+                "CR": "Análisis de la situación de niñas, niños y adolescentes de {c} elaborado por la Comisión "
+                "Técnica Cantonal con datos de la CCSS, del MEP y del PANI, y con la voz de la niñez en talleres "
+                "participativos.",
+                "MX": "Análisis de la situación de niñas, niños y adolescentes de {c} elaborado por la Secretaría "
+                "Ejecutiva del SIPINNA municipal con datos de la Secretaría de Salud, de la SEPE y de la "
+                "Procuraduría de Protección, y con la voz de la niñez en talleres participativos.",
+            },
             canton,
         ),
     )
@@ -160,7 +211,7 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
             children_0_5=c05,
             children_6_11=c611,
             children_12_17=c1217,
-            notes=notes,
+            notes=_text(notes, canton),
         )
     for title_, goal_area, criticality, horizon, description in OPPORTUNITIES:
         services.create_opportunity(
@@ -170,35 +221,56 @@ def _analysis(unit: OrgUnit, canton: dict[str, Any], year: int) -> SituationAnal
             goal_area=goal_area,
             criticality=criticality,
             horizon=horizon,
-            description=description,
+            description=_text(description, canton),
         )
     return analysis
 
 
-def _budgets(annual: Decimal, start: dt.date, end: dt.date, rate: Decimal, today: dt.date) -> list[Any]:
+def _months_in(start: dt.date, end: dt.date, year: int, until: dt.date | None = None) -> int:
+    """Months of ``year`` the measure runs (begun by ``until`` when given)."""
+    first = start.month if start.year == year else 1
+    last = end.month if end.year == year else 12
+    if until is not None:
+        if until.year < year:
+            return 0
+        if until.year == year:
+            last = min(last, until.month)
+    return max(last - first + 1, 0)
+
+
+def _budgets(annual: Decimal, start: dt.date, end: dt.date, now: int, delayed: bool, today: dt.date) -> list[Any]:
+    """Planned: the yearly amount for the months of each year the measure runs. Executed: its
+    progress times the whole planned amount (``SAVINGS``; ``DELAYED_OVERSPEND`` for a delayed one),
+    spread over the months elapsed, never more than a year plans."""
+    years = range(start.year, end.year + 1)
+    planned = {y: annual * _months_in(start, end, y) / 12 for y in years}
+    elapsed = {y: _months_in(start, end, y, until=today) for y in years}
+    ratio = DELAYED_OVERSPEND if delayed else SAVINGS
+    spent = sum(planned.values(), Decimal(0)) * Decimal(now) / 100 * ratio
+    months = sum(elapsed.values())
     lines = []
-    for year in range(start.year, end.year + 1):
-        if year < today.year:
-            executed = annual * rate
-        elif year == today.year:
-            executed = annual * rate * Decimal(today.timetuple().tm_yday) / Decimal(366)
-        else:
-            executed = Decimal("0")
-        lines.append(services.BudgetLine(year, _amount(annual), _amount(executed)))
+    for year in years:
+        executed = min(planned[year], spent * elapsed[year] / months) if months else Decimal(0)
+        lines.append(services.BudgetLine(year, _amount(planned[year]), _amount(executed)))
     return lines
 
 
-def _history(measure: Measure, now: int, activities: list[str], evidence: bool, today: dt.date) -> dt.date | None:
-    """Monthly reports rising to ``now``; the last one may carry a photo as evidence."""
+def _history(
+    measure: Measure, now: int, activities: list[Any], evidence: bool, today: dt.date, canton: dict[str, Any]
+) -> dt.date | None:
+    """Monthly reports rising to ``now``, from the approval (or the start of the measure) to its end
+    or today; the last one may carry a photo as evidence."""
+    assert measure.plan.approved_on is not None
+    start = max(measure.start_date, measure.plan.approved_on + dt.timedelta(days=1))
     # Each area reports on its own day of the month.
-    dates = _report_dates(measure.start_date, measure.end_date, today, 3 + (measure.pk * 7) % 25)
+    dates = _report_dates(start, min(measure.end_date, today), 3 + (measure.pk * 7) % 25)
     if not dates or now <= 0:
         return None
     span = max((dates[-1] - measure.start_date).days, 1)
     for index, day in enumerate(dates):
         last = index == len(dates) - 1
         value = now if last else max(1, round(now * (day - measure.start_date).days / span))
-        activity = activities[index % len(activities)]
+        activity = _text(activities[index % len(activities)], canton)
         text = f"{activity} durante {MONTHS[day.month - 1]} de {day.year}."
         if last and now >= 100:
             text = f"Medida concluida. {text}"
@@ -217,7 +289,7 @@ def _history(measure: Measure, now: int, activities: list[str], evidence: bool, 
 
 def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, today: dt.date) -> LocalPlan:
     first_year = today.year - 1
-    title = f"Plan Local de Infancia y Adolescencia de {canton['c']} {first_year}–{first_year + 3}"
+    title = f"{PLAN_TITLE} de {canton['c']} {first_year}–{first_year + 3}"
     plan = services.create_plan(
         actor=SYSTEM,
         org_unit=unit,
@@ -229,11 +301,18 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
     )
     objectives = []
     for line_title, goal_area, objective_titles in LINES:
-        line = services.create_line(actor=SYSTEM, plan=plan, title=_text(line_title, canton), goal_area=goal_area)
+        line = services.create_line(
+            actor=SYSTEM,
+            plan=plan,
+            title=_text(line_title, canton),
+            goal_area=goal_area,
+            child_title=CHILD_TITLES[goal_area],
+        )
         objectives.append(
             [services.create_objective(actor=SYSTEM, line=line, title=_text(t, canton)) for t in objective_titles]
         )
-    areas = {a.name: a for a in Area.objects.filter(org_unit=unit)}
+    by_kind = {a.kind: a for a in Area.objects.filter(org_unit=unit)}
+    areas = {name: by_kind[kind] for name, kind in AREA_KINDS.items()}
     opportunities = list(analysis.opportunities.order_by("id"))
     institutions = services.institutions_for(plan)
     created: list[tuple[Measure, tuple[Any, ...]]] = []
@@ -241,7 +320,6 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
         code, (li, oi), title_, area, co_areas, acronyms, horizon, start, end, annual, now, _o, opp, ind, _a = row
         start_date = dt.date(first_year + start[0], start[1], 1)
         end_date = _month_end(first_year + end[0], end[1])
-        rate = Decimal("0.6") if row[11] == "delayed" else Decimal("0.92")
         measure = services.create_measure(
             actor=SYSTEM,
             plan=plan,
@@ -250,20 +328,20 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
             title=_text(title_, canton),
             responsible_area=areas[area],
             co_areas=[areas[a] for a in co_areas],
-            co_institutions=list(institutions.filter(acronym__in=acronyms)),
+            co_institutions=list(institutions.filter(Q(acronym__in=acronyms) | Q(name__in=acronyms))),
             horizon=horizon,
             start_date=start_date,
             end_date=end_date,
             source_opportunity=opportunities[opp] if opp is not None else None,
             budgets=_budgets(
-                Decimal(annual) * canton["factor"], start_date, end_date, rate if now else Decimal(0), today
+                Decimal(annual) * canton["factor"], start_date, end_date, now, row[11] == "delayed", today
             ),
         )
         name, unit_label, baseline, target = ind
         services.add_indicator(
             actor=SYSTEM,
             measure=measure,
-            name=name,
+            name=_text(name, canton),
             unit=unit_label,
             baseline=Decimal(baseline),
             baseline_year=first_year - 1,
@@ -281,14 +359,16 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
         plan=plan,
         expected_version=None,
         status=PlanStatus.APPROVED,
-        approved_on=dt.date(first_year, 3, 14),
+        approved_on=dt.date(first_year, *APPROVAL),
         approved_by=canton["approved_by"],
         approval_reference=canton["reference"].replace("{year}", str(first_year)),
     )
+    # Put in execution as soon as it was approved: its measures have been under way since.
+    plan = services.change_plan_status(actor=SYSTEM, plan=plan, expected_version=None, status=PlanStatus.IN_EXECUTION)
     for measure, row in created:
         measure.plan = plan  # approved now: the progress reports check it
         code, now, status_override, ind, activities = row[0], row[10], row[11], row[13], row[14]
-        last = _history(measure, now, activities, code in canton["evidence"], today)
+        last = _history(measure, now, activities, code in canton["evidence"], today, canton)
         measure = Measure.objects.select_related("plan__org_unit").get(pk=measure.pk)
         _, _, baseline, target = ind
         if last is not None:
@@ -305,14 +385,16 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
             services.update_measure(
                 actor=SYSTEM, measure=measure, expected_version=measure.version, status=status_override
             )
-    _changes(plan, today)
+    _changes(plan, canton, today)
     return plan
 
 
-def _changes(plan: LocalPlan, today: dt.date) -> None:
-    for code, kind, what, why, approved_by in CHANGES:
+def _changes(plan: LocalPlan, canton: dict[str, Any], today: dt.date) -> None:
+    """The changes approved after the plan, each on the day it was decided (``days_ago``)."""
+    assert plan.approved_on is not None
+    for code, kind, what, why, approved_by, days_ago in CHANGES:
         measure = Measure.objects.get(plan=plan, code=code)
-        change = services.ChangeRecord(what=what, why=why, approved_by=approved_by)
+        change = services.ChangeRecord(what=what, why=_text(why, canton), approved_by=_text(approved_by, canton))
         if kind == "budget":
             budget = measure.budgets.get(year=today.year)
             raised = _amount(budget.planned * Decimal("1.4"))
@@ -321,12 +403,12 @@ def _changes(plan: LocalPlan, today: dt.date) -> None:
                     f"Presupuesto planificado {today.year}: de {_spanish_number(budget.planned)} "
                     f"a {_spanish_number(raised)}."
                 ),
-                why=why,
-                approved_by=approved_by,
+                why=change.why,
+                approved_by=change.approved_by,
             )
-            lines = [services.BudgetLine(b.year, b.planned, b.executed) for b in measure.budgets.all()]
             lines = [
-                services.BudgetLine(b.year, raised if b.year == today.year else b.planned, b.executed) for b in lines
+                services.BudgetLine(b.year, raised if b.year == today.year else b.planned, b.executed)
+                for b in measure.budgets.all()
             ]
             services.update_measure(
                 actor=SYSTEM, measure=measure, expected_version=measure.version, budgets=lines, change=change
@@ -339,11 +421,17 @@ def _changes(plan: LocalPlan, today: dt.date) -> None:
                 status=MeasureStatus.CANCELLED,
                 change=change,
             )
+        # The service dates a change the day it is recorded; the demo records in one go what was
+        # decided over the months since the approval, so it writes back the day of the decision
+        # (after the approval, before today), the date the service would have given it then.
+        decided = max(today - dt.timedelta(days=days_ago), plan.approved_on + dt.timedelta(days=1))
+        row = PlanChange.objects.filter(plan=plan, measure=measure).latest("id")
+        PlanChange.objects.filter(pk=row.pk).update(changed_on=decided)
 
 
 @transaction.atomic
 def load_demo() -> None:
-    """Diagnosis and approved plan for Loja and San José; call after ``ronda.portal.demo.load_demo()``."""
+    """Diagnosis and plan in execution for Loja, San José and Tlaxcala; call after ``ronda.portal.demo.load_demo()``."""
     if getattr(settings, "PRODUCTION", False):
         raise RuntimeError("demo data is refused in production")
     today = timezone.localdate()
@@ -352,5 +440,6 @@ def load_demo() -> None:
         if unit is None or not Area.objects.filter(org_unit=unit).exists():
             continue  # the territory demo has not run: nothing to attach the plan to
         analysis = _analysis(unit, canton, today.year - 2)
-        if not LocalPlan.objects.filter(org_unit=unit, title__startswith="Plan Local de Infancia").exists():
+        titles = Q(title__startswith=PLAN_TITLE) | Q(title__startswith=OLD_PLAN_TITLE)
+        if not LocalPlan.objects.filter(titles, org_unit=unit).exists():
             _plan(unit, canton, analysis, today)

@@ -9,6 +9,8 @@ and a half, a diagnosis summary under four pages. Titles are the models' ``CharF
 from __future__ import annotations
 
 TITLE = 255
+# A strategic line in children's words (the children's page): a short heading, not a sentence.
+CHILD_TITLE = 120
 ANALYSIS_TITLE = 200
 # A justification, the reason for a drop or a correction, workshop notes, a change record.
 NOTE = 2_000

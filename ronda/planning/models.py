@@ -127,9 +127,9 @@ class Workshop(VersionedModel):
 
 
 class Criticality(models.TextChoices):
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
+    HIGH = "high", pgettext_lazy("criticality", "High")
+    MEDIUM = "medium", pgettext_lazy("criticality", "Medium")
+    LOW = "low", pgettext_lazy("criticality", "Low")
 
 
 class ImprovementOpportunity(VersionedModel):
@@ -153,10 +153,10 @@ class ImprovementOpportunity(VersionedModel):
 
 # --- The plan ----------------------------------------------------------------------------
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
-    IN_EXECUTION = "in_execution", _("In execution")
-    EVALUATED = "evaluated", _("Evaluated")
+    DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+    APPROVED = "approved", pgettext_lazy("plan status", "Approved")
+    IN_EXECUTION = "in_execution", pgettext_lazy("plan status", "In execution")
+    EVALUATED = "evaluated", pgettext_lazy("plan status", "Evaluated")
 
 
 class Weighting(models.TextChoices):
@@ -209,6 +209,16 @@ class StrategicLine(VersionedModel):
     plan = models.ForeignKey(LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="lines")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=255)
+    # The line in children's words, for the children's public page (planning.limits.CHILD_TITLE).
+    child_title = models.CharField(
+        _("title for children"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Plain words a ten-year-old understands, without acronyms. Shown on the children's page "
+            "instead of the title; left empty, the page uses the words of the goal area."
+        ),
+    )
     goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
 
@@ -241,11 +251,11 @@ class Objective(VersionedModel):
 
 
 class MeasureStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DELAYED = "delayed", _("Delayed")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    NOT_STARTED = "not_started", pgettext_lazy("measure status", "Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("measure status", "In progress")
+    DELAYED = "delayed", pgettext_lazy("measure status", "Delayed")
+    COMPLETED = "completed", pgettext_lazy("measure status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("measure status", "Cancelled")
 
 
 class Measure(VersionedModel):

@@ -184,6 +184,7 @@ class LineOut(Schema):
     id: int
     order: int
     title: str
+    child_title: str
     goal_area: str
     progress: float | None
     objectives: list[ObjectiveOut]
@@ -199,6 +200,10 @@ class LineOut(Schema):
     @staticmethod
     def resolve_title(node: LineNode) -> str:
         return node.line.title
+
+    @staticmethod
+    def resolve_child_title(node: LineNode) -> str:
+        return node.line.child_title
 
     @staticmethod
     def resolve_goal_area(node: LineNode) -> str:

@@ -1,6 +1,24 @@
 """Demo territory: Costa Rica, Ecuador (Loja and its 24 communities) and Mexico (Tlaxcala), the
 municipal areas of six municipalities and the referral directory.
 
+Seed 003 lists two communities called "San Jacinto" (numbers 13 and 21) with nothing to tell them
+apart; the second one is named "San Jacinto (sector 2)" here. The qualifier is ours, not the
+seed's: a unit name must be told apart from its sibling on screen.
+
+Every unit carries a child population by sex and age band (0-5, 6-11, 12-17), used as the
+denominator of rates. The figures are rounded orders of magnitude of each country's census
+(INEC Costa Rica, INEC Ecuador 2022, INEGI 2020), not official data; the communities' figures are
+made up (deterministic, from the code) and never add up to more than their municipality's.
+
+Every unit gets a simple shape for the Tablero's maps: a rectangle inside its parent's, one cell of
+a grid of the siblings (``grid_box``), so siblings never overlap. Units of a database loaded before
+the shapes existed keep theirs empty (the loader skips units that exist).
+
+Area names follow each country's usage: the finance area is "Hacienda" in a Costa Rican
+municipality, the "Dirección Financiera" of an Ecuadorian GAD and the "Tesorería" of a Mexican
+ayuntamiento, whose security area is "Seguridad Pública". Areas are looked up by kind, so a
+database loaded earlier keeps the names it had.
+
 Idempotent: every unit is looked up by its code, every area and institution by its name, before it
 is created through the services with ``actor=SYSTEM``. Called by ``ronda.portal.demo.load_demo``
 (``manage.py demo``), which refuses to run in production and runs every app's loader in one
@@ -9,9 +27,50 @@ transaction, in ``INSTALLED_APPS`` order.
 
 from __future__ import annotations
 
+import math
+import zlib
+
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit
+
+# Children and adolescents (0-17) of the countries, regions and municipalities: rounded orders of
+# magnitude, not official figures (see the module docstring).
+CHILDREN = {
+    "CR": 1_320_000,
+    "CR-SJ": 355_000,
+    "CR-101": 68_000,
+    "CR-102": 15_500,
+    "CR-103": 52_000,
+    "CR-A": 270_000,
+    "CR-201": 62_000,
+    "CR-210": 52_000,
+    "CR-C": 140_000,
+    "CR-301": 33_000,
+    "CR-H": 115_000,
+    "CR-401": 28_000,
+    "CR-G": 98_000,
+    "CR-501": 19_000,
+    "CR-P": 125_000,
+    "CR-601": 31_000,
+    "CR-L": 125_000,
+    "CR-701": 28_000,
+    "EC": 5_600_000,
+    "EC-11": 165_000,
+    "EC-1101": 80_000,
+    "EC-1103": 11_000,
+    "MX": 37_500_000,
+    "MX-29": 400_000,
+    "MX-29-033": 28_000,
+    "MX-29-005": 24_000,
+    "MX-29-013": 32_000,
+    "MX-29-010": 21_000,
+    "MX-29-006": 16_000,
+    "MX-29-044": 14_000,
+}
+# Share of each age band and of girls in the child population.
+AGE_SHARES = (("0-5", 32), ("6-11", 33), ("12-17", 35))
+FEMALE_PER_THOUSAND = 489
 
 # (code, name, [(municipality code, name, [communities])])
 COSTA_RICA = [
@@ -76,7 +135,8 @@ TLAXCALA = [
     ("MX-29-044", "Zacatelco", ["Zacatelco Centro", "Guardia", "Xochicalco"]),
 ]
 
-AREAS = [
+# The areas of a demo municipality; COUNTRY_AREA_NAMES renames some of them per country.
+AREAS: list[tuple[str, str]] = [
     (AreaKind.CHILDHOOD, "Niñez y Adolescencia"),
     (AreaKind.SOCIAL, "Desarrollo Social"),
     (AreaKind.EDUCATION, "Educación"),
@@ -89,6 +149,11 @@ AREAS = [
     (AreaKind.SECURITY, "Seguridad Ciudadana"),
     (AreaKind.COMMUNICATION, "Comunicación"),
 ]
+COUNTRY_AREA_NAMES: dict[str, dict[str, str]] = {
+    "CR": {},
+    "EC": {AreaKind.FINANCE: "Dirección Financiera"},
+    "MX": {AreaKind.FINANCE: "Tesorería", AreaKind.SECURITY: "Seguridad Pública"},
+}
 
 # (code of seat, name, acronym, kind, [services], jurisdiction codes or None for the seat)
 INSTITUTIONS = [
@@ -116,6 +181,47 @@ INSTITUTIONS = [
         InstitutionKind.HEALTH,
         ["Atención primaria", "Control de crecimiento y desarrollo"],
         ["CR-101"],
+    ),
+    (
+        "CR-101",
+        "Ministerio de Educación Pública — Dirección Regional de Educación San José Central",
+        "MEP",
+        InstitutionKind.EDUCATION,
+        ["Matrícula y permanencia escolar", "Circuitos educativos"],
+        ["CR-101"],
+    ),
+    # Seed 000: the technical secretariat of Cantones Amigos de la Infancia (ST-CAI).
+    (
+        "CR",
+        "Instituto de Fomento y Asesoría Municipal",
+        "IFAM",
+        InstitutionKind.OTHER,
+        ["Asesoría técnica a las municipalidades", "Secretaría Técnica de Cantones Amigos de la Infancia"],
+        ["CR"],
+    ),
+    (
+        "CR",
+        "Ministerio de Planificación Nacional y Política Económica",
+        "MIDEPLAN",
+        InstitutionKind.OTHER,
+        ["Planificación y evaluación de políticas públicas"],
+        ["CR"],
+    ),
+    (
+        "CR",
+        "Coordinadora de Organizaciones Sociales de Defensa de los Derechos de Niños, Niñas y Adolescentes",
+        "COSECODENI",
+        InstitutionKind.NGO,
+        ["Incidencia en políticas de niñez", "Formación en derechos"],
+        ["CR"],
+    ),
+    (
+        "CR",
+        "Fondo de las Naciones Unidas para la Infancia — UNICEF Costa Rica",
+        "UNICEF",
+        InstitutionKind.OTHER,
+        ["Iniciativa Cantones Amigos de la Infancia", "Asistencia técnica"],
+        ["CR"],
     ),
     (
         "EC-1101",
@@ -151,6 +257,31 @@ INSTITUTIONS = [
         ["EC-1101"],
     ),
     (
+        "EC-11",
+        "Ministerio de Inclusión Económica y Social — Coordinación Zonal 7",
+        "MIES",
+        InstitutionKind.OTHER,
+        ["Centros de desarrollo infantil", "Creciendo con Nuestros Hijos", "Servicios para personas con discapacidad"],
+        ["EC-11"],
+    ),
+    (
+        "EC-1101",
+        "Ministerio de Educación — Dirección Distrital 11D01 Loja",
+        "MINEDUC",
+        InstitutionKind.EDUCATION,
+        ["Matrícula y permanencia escolar", "Departamento de Consejería Estudiantil"],
+        ["EC-1101"],
+    ),
+    # Seed 003: the municipality's social welfare body, which runs the fairs of the defenders.
+    (
+        "EC-1101",
+        "Patronato de Amparo Social Municipal de Loja",
+        "",
+        InstitutionKind.OTHER,
+        ["Atención a personas con discapacidad", "Ferias artesanales", "Centros de atención a la niñez"],
+        ["EC-1101"],
+    ),
+    (
         "MX-29",
         "Sistema Estatal para el Desarrollo Integral de la Familia de Tlaxcala",
         "SEDIF",
@@ -175,6 +306,38 @@ INSTITUTIONS = [
         ["MX-29-033"],
     ),
     (
+        "MX-29-033",
+        "Secretaría Ejecutiva del Sistema Municipal de Protección Integral de Niñas, Niños y Adolescentes de Tlaxcala",
+        "SIPINNA",
+        InstitutionKind.OTHER,
+        ["Coordinación del sistema municipal de protección", "Participación de niñas, niños y adolescentes"],
+        ["MX-29-033"],
+    ),
+    (
+        "MX-29",
+        "Secretaría de Salud de Tlaxcala — Jurisdicción Sanitaria n.º 1",
+        "SESA",
+        InstitutionKind.HEALTH,
+        ["Consulta del niño sano", "Vacunación"],
+        ["MX-29-033"],
+    ),
+    (
+        "MX-29",
+        "Secretaría de Educación Pública del Estado de Tlaxcala",
+        "SEPE",
+        InstitutionKind.EDUCATION,
+        ["Inscripción y permanencia escolar", "Educación preescolar"],
+        ["MX-29"],
+    ),
+    (
+        "MX-29",
+        "Fiscalía General de Justicia del Estado de Tlaxcala",
+        "FGJE",
+        InstitutionKind.PROSECUTOR,
+        ["Denuncias de violencia contra niñas, niños y adolescentes"],
+        ["MX-29"],
+    ),
+    (
         "MX-29-005",
         "DIF Municipal de Apizaco",
         "DIF",
@@ -195,46 +358,120 @@ COUNTRY_SETTINGS = {
 }
 
 
-def _unit(code: str, name: str, level: int, parent: OrgUnit | None) -> OrgUnit:
+# Simple shapes for the Tablero's maps (issue #10): rectangles, not borders. A country's box is
+# roughly its extent; a region, municipality or community takes one cell of a grid of its parent's
+# box (a little inset, so siblings never overlap). Two regions have a box of their own.
+Box = tuple[float, float, float, float]  # west, south, east, north
+BOXES: dict[str, Box] = {
+    "CR": (-85.9, 8.0, -82.6, 11.2),
+    "EC": (-81.0, -5.0, -75.2, 1.4),
+    "MX": (-117.1, 14.5, -86.7, 32.7),
+    "EC-11": (-80.5, -4.9, -79.0, -3.4),
+    "MX-29": (-98.75, 19.1, -97.6, 19.75),
+}
+
+
+def grid_box(box: Box, index: int, count: int) -> Box:
+    """Cell ``index`` (0-based) of a grid of ``count`` cells inside ``box``, rows from the north."""
+    cols = math.ceil(math.sqrt(count))
+    rows = math.ceil(count / cols)
+    west, south, east, north = box
+    width, height = (east - west) / cols, (north - south) / rows
+    left, top = west + (index % cols) * width, north - (index // cols) * height
+    inset = 0.03
+    return (
+        round(left + width * inset, 5),
+        round(top - height * (1 - inset), 5),
+        round(left + width * (1 - inset), 5),
+        round(top - height * inset, 5),
+    )
+
+
+def polygon(box: Box) -> dict[str, object]:
+    west, south, east, north = box
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def child_population(total: int) -> dict[str, dict[str, int]]:
+    """``total`` children split by sex and age band, in the shape ``OrgUnit.child_population`` keeps."""
+    female = total * FEMALE_PER_THOUSAND // 1000
+    shares = {"female": female, "male": total - female}
+    return {sex: {band: round(count * share / 100) for band, share in AGE_SHARES} for sex, count in shares.items()}
+
+
+def _community_children(code: str, municipality_children: int, siblings: int) -> int:
+    """A made-up but stable figure: 60 to 140 % of half an even share of the municipality's, so the
+    communities together never hold more children than their municipality (at most 70 %)."""
+    share = municipality_children / (2 * siblings)
+    factor = 0.6 + 0.8 * (zlib.crc32(code.encode()) % 1000) / 1000
+    return int(round(share * factor, -1))
+
+
+def _unit(code: str, name: str, level: int, parent: OrgUnit | None, children: int, box: Box) -> OrgUnit:
     currency, time_zone = COUNTRY_SETTINGS.get(code, ("", ""))
     existing = OrgUnit.objects.filter(code=code).first()
     if existing is not None:  # a database loaded earlier got its countries' values from migration 0004
         return existing
     return territory_services.create_org_unit(
-        actor=SYSTEM, code=code, name=name, level=level, parent=parent, currency=currency, time_zone=time_zone
+        actor=SYSTEM,
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        currency=currency,
+        time_zone=time_zone,
+        child_population=child_population(children),
+        geometry=polygon(box),
     )
 
 
+def _communities(muni: OrgUnit, names: list[str], box: Box) -> None:
+    for i, community in enumerate(names, start=1):
+        code = f"{muni.code}-{i:02d}"
+        children = _community_children(code, CHILDREN[muni.code], len(names))
+        _unit(code, community, Level.COMMUNITY, muni, children, grid_box(box, i - 1, len(names)))
+
+
 def _tree() -> None:
-    cr = _unit("CR", "Costa Rica", Level.COUNTRY, None)
-    for region_code, region_name, municipalities in COSTA_RICA:
-        region = _unit(region_code, region_name, Level.REGION, cr)
-        for muni_code, muni_name, communities in municipalities:
-            muni = _unit(muni_code, muni_name, Level.MUNICIPALITY, region)
-            for i, community in enumerate(communities, start=1):
-                _unit(f"{muni_code}-{i:02d}", community, Level.COMMUNITY, muni)
+    cr = _unit("CR", "Costa Rica", Level.COUNTRY, None, CHILDREN["CR"], BOXES["CR"])
+    for r, (region_code, region_name, municipalities) in enumerate(COSTA_RICA):
+        region_box = grid_box(BOXES["CR"], r, len(COSTA_RICA))
+        region = _unit(region_code, region_name, Level.REGION, cr, CHILDREN[region_code], region_box)
+        for m, (muni_code, muni_name, communities) in enumerate(municipalities):
+            muni_box = grid_box(region_box, m, len(municipalities))
+            muni = _unit(muni_code, muni_name, Level.MUNICIPALITY, region, CHILDREN[muni_code], muni_box)
+            _communities(muni, communities, muni_box)
 
-    ec = _unit("EC", "Ecuador", Level.COUNTRY, None)
-    loja_province = _unit("EC-11", "Loja", Level.REGION, ec)
-    loja = _unit("EC-1101", "Loja", Level.MUNICIPALITY, loja_province)
-    for i, community in enumerate(LOJA_COMMUNITIES, start=1):
-        _unit(f"EC-1101-{i:02d}", community, Level.COMMUNITY, loja)
-    _unit("EC-1103", "Catamayo", Level.MUNICIPALITY, loja_province)
+    ec = _unit("EC", "Ecuador", Level.COUNTRY, None, CHILDREN["EC"], BOXES["EC"])
+    loja_province = _unit("EC-11", "Loja", Level.REGION, ec, CHILDREN["EC-11"], BOXES["EC-11"])
+    loja_box = grid_box(BOXES["EC-11"], 0, 2)
+    loja = _unit("EC-1101", "Loja", Level.MUNICIPALITY, loja_province, CHILDREN["EC-1101"], loja_box)
+    _communities(loja, LOJA_COMMUNITIES, loja_box)
+    catamayo_box = grid_box(BOXES["EC-11"], 1, 2)
+    _unit("EC-1103", "Catamayo", Level.MUNICIPALITY, loja_province, CHILDREN["EC-1103"], catamayo_box)
 
-    mx = _unit("MX", "México", Level.COUNTRY, None)
-    tlaxcala = _unit("MX-29", "Tlaxcala", Level.REGION, mx)
-    for muni_code, muni_name, communities in TLAXCALA:
-        muni = _unit(muni_code, muni_name, Level.MUNICIPALITY, tlaxcala)
-        for i, community in enumerate(communities, start=1):
-            _unit(f"{muni_code}-{i:02d}", community, Level.COMMUNITY, muni)
+    mx = _unit("MX", "México", Level.COUNTRY, None, CHILDREN["MX"], BOXES["MX"])
+    tlaxcala = _unit("MX-29", "Tlaxcala", Level.REGION, mx, CHILDREN["MX-29"], BOXES["MX-29"])
+    for m, (muni_code, muni_name, communities) in enumerate(TLAXCALA):
+        muni_box = grid_box(BOXES["MX-29"], m, len(TLAXCALA))
+        muni = _unit(muni_code, muni_name, Level.MUNICIPALITY, tlaxcala, CHILDREN[muni_code], muni_box)
+        _communities(muni, communities, muni_box)
+
+
+def area_name(country_code: str, kind: str) -> str:
+    """The name a demo municipality of that country gives the area of that kind."""
+    default = dict(AREAS)[kind]
+    return COUNTRY_AREA_NAMES.get(country_code, {}).get(kind, default)
 
 
 def _areas() -> None:
     for code in AREA_MUNICIPALITIES:
         muni = OrgUnit.objects.get(code=code)
-        for kind, name in AREAS:
-            if not Area.objects.filter(org_unit=muni, name=name).exists():
-                territory_services.create_area(actor=SYSTEM, org_unit=muni, kind=kind, name=name)
+        country = code.split("-")[0]
+        for kind, _name in AREAS:
+            if not Area.objects.filter(org_unit=muni, kind=kind).exists():
+                territory_services.create_area(actor=SYSTEM, org_unit=muni, kind=kind, name=area_name(country, kind))
 
 
 def _institutions() -> None:

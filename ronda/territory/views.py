@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ronda.core import spreadsheets
+from ronda.core.http import as_download
 from ronda.core.idempotency import once_per_submission
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.territory import importers, policies, selectors, services
@@ -383,6 +384,6 @@ def institution_edit(request: ActorRequest, pk: int) -> HttpResponse:
 @actor_required(policies.can_import_org_units)
 def import_template(request: ActorRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="unidades.csv"'
+    as_download(response, "unidades.csv")
     spreadsheets.csv_writer(response).writerow(["code", "name", "level", "parent_code"])
     return response

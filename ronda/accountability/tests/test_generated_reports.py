@@ -104,7 +104,12 @@ def test_the_job_renders_the_pdf_and_its_owner_downloads_it(
     body = b"".join(download.streaming_content)
     assert body.startswith(b"%PDF") and len(body) > 1000
     assert download["Content-Type"] == "application/pdf"
-    assert report.download_name in download["Content-Disposition"]
+    # The name keeps the Spanish letters (filename*, RFC 5987) after an ASCII fallback.
+    assert report.download_name == "municipio-a-informe-anual-año-2026.pdf"
+    assert download["Content-Disposition"] == (
+        'attachment; filename="municipio-a-informe-anual-ano-2026.pdf"; '
+        "filename*=UTF-8''municipio-a-informe-anual-a%C3%B1o-2026.pdf"
+    )
     assert download["Cache-Control"] == "private, no-store"
     assert len(stored_files(media_root)) == 1
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.accounts.models import User
-from ronda.coordination import policies
+from ronda.coordination import limits, policies
 from ronda.coordination.models import (
     Agreement,
     AgreementNote,
@@ -23,7 +23,7 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
-from ronda.core.errors import Errors
+from ronda.core.errors import Errors, check_length
 from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
 from ronda.territory.models import Area
@@ -31,7 +31,7 @@ from ronda.territory.models import Area
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-NOTE_MAX_LENGTH = 4000
+NOTE_MAX_LENGTH = limits.NOTE
 
 
 # --- Agreements --------------------------------------------------------------------------
@@ -146,6 +146,7 @@ def create_agreement(
         status=status,
     )
     errors = Errors()
+    check_length(errors, "text", agreement.text, limits.AGREEMENT)
     agreement.completed_on = _completed_on(agreement, completed_on, None, errors)
     full_clean(agreement)
     _validate_agreement(agreement, errors=errors)
@@ -173,6 +174,8 @@ def update_agreement(
     changed = frozenset(k for k, v in fields.items() if getattr(update.instance, k) != v)
     locked = update.apply(changes)
     errors = Errors()
+    if "text" in changed:  # a text saved before the limit stays as it is until somebody edits it
+        check_length(errors, "text", locked.text, limits.AGREEMENT)
     update.apply({"completed_on": _completed_on(locked, completed_on, recorded, errors)})
     full_clean(locked)
     _validate_agreement(locked, changed=changed, errors=errors)
@@ -191,8 +194,9 @@ def add_agreement_note(*, actor: Acting, agreement: Agreement, text: str, author
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the note.")})
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError({"text": _("Write at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}})
+    errors = Errors()
+    check_length(errors, "text", text, limits.NOTE)
+    errors.raise_if_any()
     note = AgreementNote.objects.create(agreement=agreement, author=author, text=text)
     audit.record_create(actor=actor, target=note, org_unit=agreement.body.org_unit)
     return note

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ronda.accounts.models import Membership, User
-from ronda.coordination import policies
+from ronda.coordination import limits, policies
 from ronda.coordination.models import (
     BodyMember,
     Commission,
@@ -23,7 +23,7 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit, files
-from ronda.core.errors import Errors
+from ronda.core.errors import Errors, check_length
 from ronda.core.models import AuditAction
 from ronda.core.services import Diff, VersionedUpdate, check_editable, versioned_update
 from ronda.core.tenancy import Acting, is_person
@@ -65,6 +65,9 @@ def create_body(
         established_on=established_on,
         safeguarding_protocol=safeguarding_protocol.strip(),
     )
+    errors = Errors()
+    check_length(errors, "safeguarding_protocol", body.safeguarding_protocol, limits.PROTOCOL)
+    errors.raise_if_any()
     full_clean(body)
     body.save()
     audit.record_create(actor=actor, target=body, org_unit=org_unit)
@@ -78,11 +81,17 @@ def update_body(
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
     check_editable(fields, BODY_EDITABLE)
+    changes = strip_strings(fields)
+    errors = Errors()
+    protocol = changes.get("safeguarding_protocol")
+    if protocol is not None and protocol != body.safeguarding_protocol:  # an older, longer one stays until edited
+        check_length(errors, "safeguarding_protocol", protocol, limits.PROTOCOL)
+    errors.raise_if_any()
     return versioned_update(
         actor=actor,
         instance=body,
         expected_version=expected_version,
-        changes=strip_strings(fields),
+        changes=changes,
         org_unit=body.org_unit,
         validate=full_clean,
     )
@@ -242,8 +251,10 @@ def _commission_state(commission: Commission) -> dict[str, Any]:
     return {**audit.snapshot(commission, ("name", "purpose")), **_commission_members(commission)}
 
 
-def _validate_commission(commission: Commission, members: list[BodyMember]) -> None:
+def _validate_commission(commission: Commission, members: list[BodyMember], *, purpose_before: str = "") -> None:
     errors = Errors()
+    if commission.purpose != purpose_before:  # an older, longer purpose stays until somebody edits it
+        check_length(errors, "purpose", commission.purpose, limits.PURPOSE)
     clash = Commission.objects.filter(body_id=commission.body_id, name__iexact=commission.name)
     if clash.exclude(pk=commission.pk).exists():
         errors.add("name", _("The body already has a commission with that name."))
@@ -288,9 +299,10 @@ def update_commission(
         require(policies.can_manage_body(actor, commission.body))
     chosen = list(members)
     update = VersionedUpdate(commission, expected_version, state=_commission_members)
+    purpose_before = update.instance.purpose
     locked = update.apply({"name": name.strip(), "purpose": purpose.strip()})
     full_clean(locked)
-    _validate_commission(locked, chosen)
+    _validate_commission(locked, chosen, purpose_before=purpose_before)
     locked.members.set(chosen)
     update.save(actor=actor, org_unit=commission.body.org_unit)
     return locked

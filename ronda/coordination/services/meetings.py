@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.coordination import policies
+from ronda.coordination import limits, policies
 from ronda.coordination.models import (
     AgendaItem,
     Attendance,
@@ -28,7 +28,7 @@ from ronda.coordination.models import (
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
-from ronda.core.errors import Errors
+from ronda.core.errors import Errors, check_length
 from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value, lock_for_update
 from ronda.core.tenancy import Acting, is_person
 
@@ -198,8 +198,8 @@ def remove_agenda_item(*, actor: Acting, item: AgendaItem) -> None:
     item.delete()
 
 
-GUESTS_MAX_LINES = 60
-GUEST_LINE_MAX_LENGTH = 200
+GUESTS_MAX_LINES = limits.GUEST_LINES
+GUEST_LINE_MAX_LENGTH = limits.GUEST_LINE
 
 
 def _attendance_state(meeting: Meeting) -> dict[str, Any]:
@@ -281,6 +281,8 @@ def save_minutes(
     text = minutes_text.strip()
     if not text:
         errors.add("minutes_text", _("Write what was discussed."))
+    elif text != locked.minutes_text:  # minutes saved before the limit stay as they are until edited
+        check_length(errors, "minutes_text", text, limits.DISCUSSION)
     if started_at is not None and ended_at is not None and ended_at <= started_at:
         errors.add("ended_at", _("The meeting ends after it starts."))
     day = timezone.localtime(locked.scheduled_at).date()

@@ -18,6 +18,7 @@ from ronda.coordination import pdf, policies, selectors, services
 from ronda.coordination.forms import AgendaItemForm, ApproveMinutesForm, AttendanceForm, MeetingForm, MinutesForm
 from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
 from ronda.coordination.views.common import body_context, is_htmx, resolve_body
+from ronda.core.http import as_download
 from ronda.core.idempotency import once_per_submission
 from ronda.core.views_helpers import ActorRequest, actor_required, flash_errors, get_actor, service_errors_on
 
@@ -290,5 +291,4 @@ def minutes_pdf(request: ActorRequest, pk: int) -> HttpResponse:
     meeting = policies.get_meeting(actor, pk, shape=selectors.meeting_record)
     content = pdf.render_minutes_pdf(meeting)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.minutes_filename(meeting)}"'
-    return response
+    return as_download(response, pdf.minutes_filename(meeting), inline=True)

@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.core import audit
-from ronda.core.errors import Errors
+from ronda.core import audit, formatting
+from ronda.core.errors import Errors, check_length  # check_length: re-exported for the planning services
 from ronda.core.tenancy import Acting
 from ronda.planning import limits
 from ronda.planning.models import LocalPlan, Measure, PlanChange, PlanStatus
@@ -38,20 +38,6 @@ def as_decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def check_length(errors: Errors, field: str, value: str | None, limit: int) -> None:
-    """A long text within its limit (planning/limits.py): the database would take any length."""
-    length = len((value or "").replace("\r\n", "\n").strip())
-    if length > limit:
-        errors.add(
-            field,
-            _("Shorten this text to %(limit)s characters at most (it has %(length)s).")
-            % {
-                "limit": formats.number_format(limit, force_grouping=True),
-                "length": formats.number_format(length, force_grouping=True),
-            },
-        )
-
-
 def check_open(plan: LocalPlan) -> None:
     if plan.status == PlanStatus.EVALUATED:
         raise ValidationError(_("This plan has been evaluated and is closed: it cannot change any more."))
@@ -62,7 +48,10 @@ def check_in_period(errors: Errors, plan: LocalPlan, field: str, value: dt.date 
         errors.add(
             field,
             _("The date must lie inside the plan period (%(start)s to %(end)s).")
-            % {"start": plan.period_start.strftime("%d/%m/%Y"), "end": plan.period_end.strftime("%d/%m/%Y")},
+            % {
+                "start": formatting.date(plan.period_start, "SHORT_DATE_FORMAT"),
+                "end": formatting.date(plan.period_end, "SHORT_DATE_FORMAT"),
+            },
         )
 
 

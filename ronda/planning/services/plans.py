@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.services import VersionedUpdate, versioned_update
 from ronda.core.tenancy import Acting, is_person
-from ronda.planning import policies
+from ronda.planning import limits, policies
 from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
     LocalPlan,
@@ -35,6 +35,7 @@ from ronda.planning.services.common import (
     changed_labels,
     check_change,
     check_in_period,
+    check_length,
     check_open,
     record_change,
     summary_of,
@@ -231,6 +232,7 @@ def create_line(
     goal_area: str,
     order: int | None = None,
     change: ChangeRecord | None = None,
+    child_title: str = "",
 ) -> StrategicLine:
     if is_person(actor) and not policies.can_edit_plan(actor, plan):
         raise PermissionDenied
@@ -240,11 +242,13 @@ def create_line(
         errors.add("title", _("Give the line a title."))
     if goal_area not in GoalArea.values:
         errors.add("goal_area", _("Choose one of the five goal areas."))
+    check_length(errors, "child_title", child_title, limits.CHILD_TITLE)
     check_change(errors, plan, change)
     errors.raise_if_any()
     line = StrategicLine.objects.create(
         plan=plan,
         title=title.strip(),
+        child_title=child_title.strip(),
         goal_area=goal_area,
         order=order if order is not None else _next_order(plan.lines.all()),
     )

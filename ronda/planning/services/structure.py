@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from ronda.core import audit
 from ronda.core.services import VersionedUpdate, lock_for_update
 from ronda.core.tenancy import Acting, is_person
-from ronda.planning import policies
+from ronda.planning import limits, policies
 from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
     Finding,
@@ -51,6 +51,7 @@ from ronda.planning.services.common import (
     changed_labels,
     check_change,
     check_in_period,
+    check_length,
     check_open,
     record_change,
     summary_of,
@@ -197,7 +198,9 @@ def update_line(
     title: str,
     goal_area: str,
     change: ChangeRecord | None = None,
+    child_title: str | None = None,
 ) -> StrategicLine:
+    """``child_title`` None keeps the line's title for children as it is; "" clears it."""
     _require_allowed(actor, line)
     check_open(line.plan)
     errors = Errors()
@@ -205,8 +208,11 @@ def update_line(
         errors.add("title", _("Give the line a title."))
     if goal_area not in GoalArea.values:
         errors.add("goal_area", _("Choose one of the five goal areas."))
+    check_length(errors, "child_title", child_title, limits.CHILD_TITLE)
     errors.raise_if_any()
     values = {"title": title.strip(), "goal_area": goal_area}
+    if child_title is not None:
+        values["child_title"] = child_title.strip()
     return _save_edit(
         actor=actor, item=line, expected_version=expected_version, values=values, errors=errors, change=change
     )

@@ -52,7 +52,7 @@ def test_demo_loads_diagnosis_and_approved_plans_idempotently() -> None:
     ]
     for code in ("EC-1101", "CR-101"):
         plan = LocalPlan.objects.get(org_unit__code=code)
-        assert plan.status == PlanStatus.APPROVED
+        assert plan.status == PlanStatus.IN_EXECUTION
         assert plan.approved_on and plan.approved_by and plan.approval_reference
         analysis = SituationAnalysis.objects.get(org_unit__code=code)
         assert set(analysis.findings.values_list("goal_area", flat=True)) == {

@@ -125,3 +125,27 @@ def test_a_nul_in_the_web_progress_form_is_400(client: Client, world: World, mea
     )
     assert response.status_code == 400
     assert not ProgressUpdate.objects.filter(measure=measure, justification__startswith="Hecho").exists()
+
+
+def test_the_measure_form_reports_a_missing_title_and_a_date_outside_the_plan_in_one_round(
+    client: Client, world: World, education: Area
+) -> None:
+    draft = build_plan(world.municipality, world.area, education, approve=False, prefix="Borrador ")
+    objective = draft.lines.get().objectives.get()
+    login(client, world.home["coordinator"])
+    before = Measure.objects.count()
+    data = {
+        "objective": objective.pk,
+        "title": "",
+        "responsible_area": world.area.pk,
+        "horizon": "short",
+        "start_date": f"{draft.period_start.year - 1}-03-01",
+        "end_date": f"{draft.period_start.year - 2}-12-31",
+        "status": "not_started",
+    }
+    response = client.post(reverse("planning:measure_create", args=[draft.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"title", "start_date", "end_date"}
+    assert "El fin no puede ser anterior al inicio." in errors["end_date"]
+    assert Measure.objects.count() == before

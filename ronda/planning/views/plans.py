@@ -15,6 +15,7 @@ from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
 from ronda.planning import policies, selectors, services
+from ronda.planning.choices import GoalArea
 from ronda.planning.forms import LineForm, MeasureForm, ObjectiveForm, PlanForm, PlanStatusForm
 from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus
 from ronda.planning.views.common import chosen_municipality, home_municipality, paginate, setup_municipality_field
@@ -103,6 +104,9 @@ def plan_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "overview": overview,
         "areas": areas,
         "statuses": MeasureStatus.choices,
+        # The tree's labels, looked up in a dict: get_status_display() translates every choice each time.
+        "status_labels": dict(MeasureStatus.choices),
+        "goal_area_labels": dict(GoalArea.choices),
         "area_id": area_id,
         "status": status,
         "can_edit": policies.can_edit_plan(actor, plan),
@@ -205,6 +209,7 @@ def line_create(request: ActorRequest, pk: int) -> HttpResponse:
                 plan=plan,
                 title=form.cleaned_data["title"],
                 goal_area=form.cleaned_data["goal_area"],
+                child_title=form.cleaned_data.get("child_title") or "",
                 change=form.change_record(),
             )
             messages.success(request, _("Strategic line added."))

@@ -146,6 +146,7 @@ def _save_line(actor: Actor, item: StrategicLine, data: dict[str, Any], change: 
         expected_version=data["version"],
         title=data["title"],
         goal_area=data["goal_area"],
+        child_title=data.get("child_title") or "",
         change=change,
     )
 
@@ -201,7 +202,11 @@ def _save_workshop(actor: Actor, item: Workshop, data: dict[str, Any], change: A
 
 KINDS: dict[str, Kind] = {
     "line": Kind(
-        policies.get_line_for_edit, LineEditForm, ("title", "goal_area"), _save_line, gettext_lazy("strategic line")
+        policies.get_line_for_edit,
+        LineEditForm,
+        ("title", "child_title", "goal_area"),
+        _save_line,
+        gettext_lazy("strategic line"),
     ),
     "objective": Kind(
         policies.get_objective_for_edit, ObjectiveEditForm, ("title",), _save_objective, gettext_lazy("objective")

@@ -188,7 +188,10 @@
       // Error-summary links move focus to the field itself (GOV.UK pattern), its label in view.
       if (link.closest("[data-error-summary]") && target.focus) {
         e.preventDefault();
-        var label = document.querySelector("label[for='" + target.id + "']");
+        // A radio or checkbox group shows its question (the legend) with the first option.
+        var group = target.closest("fieldset");
+        var legend = group && group.querySelector("legend");
+        var label = legend || document.querySelector("label[for='" + target.id + "']");
         (label || target).scrollIntoView();
         target.focus({ preventScroll: true });
       }
@@ -204,10 +207,16 @@
       var field = document.querySelector(".has-error input, .has-error select, .has-error textarea");
       if (field) { field.focus(); }
     }
+    // The same when htmx swaps in a form that came back with errors (e.g. the agenda of a meeting).
+    document.addEventListener("htmx:afterSettle", function (e) {
+      var swapped = e.detail && e.detail.target;
+      var box = swapped && swapped.querySelector && swapped.querySelector("[data-error-summary]");
+      if (box) { box.focus(); }
+    });
   });
 })();
 
-// --- Character counters under long texts: "120 of 2000 characters" (planning/_field.html). ---
+// --- Character counters under long texts: "120 of 2000 characters" (_field.html). ---
 // The count shows at once; screen readers hear it once typing pauses (a polite live region).
 (function () {
   "use strict";
