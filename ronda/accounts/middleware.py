@@ -26,6 +26,7 @@ OTP_EXEMPT_PREFIXES = (
     "/static/",
     "/i18n/",
     "/api/",  # the API checks the second factor itself, when a token is issued
+    "/dhis2/",  # the DHIS2-compatible API: credentials on every request, never the session
     "/salud",
     "/publico/",  # public pages show nothing personal
 )
@@ -40,7 +41,7 @@ class ActiveMembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None  # type: ignore[attr-defined]
         request.memberships = []  # type: ignore[attr-defined]
-        if request.path.startswith(("/static/", "/api/")):
+        if request.path.startswith(("/static/", "/api/", "/dhis2/")):
             return self.get_response(request)
         user = request.user
         if user.is_authenticated:

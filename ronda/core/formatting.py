@@ -31,6 +31,7 @@ from babel.numbers import (
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 Numeric = Decimal | float | int
 
@@ -235,6 +236,19 @@ def date(value: dt.date | None, format_name: str = "DATE_FORMAT") -> str:
     if value is None:
         return EMPTY
     return date_format(value, get_format(format_name))
+
+
+def month_year(value: dt.date | None) -> str:
+    """A month in few letters, for chart axes and period labels: "nov 2026" in Spanish (month names
+    in lowercase, as RAE writes them; Django's "M" would give "Nov"), "Nov 2026" in English."""
+    if value is None:
+        return EMPTY
+    lowercase_months = (get_language() or "es").split("-")[0] in LOWERCASE_MONTHS
+    return date_format(value, "b Y" if lowercase_months else "M Y")
+
+
+# Languages that write month names in lowercase.
+LOWERCASE_MONTHS = frozenset({"es", "pt", "fr", "it", "ca"})
 
 
 def weekday_date(value: dt.date | None) -> str:

@@ -196,6 +196,37 @@ class XlsxWorkbook:
         return out.getvalue()
 
 
+class XlsxRowStream:
+    """A one-sheet XLSX written row by row (openpyxl's write-only mode: constant memory for a large
+    export), under the same rules as :class:`XlsxSheet`; then :meth:`save` to a binary file."""
+
+    def __init__(self, title: str) -> None:
+        from openpyxl import Workbook
+
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(_TITLE_ILLEGAL.sub(" ", str(title)).strip()[:31] or "-")
+
+    def append(self, values: Iterable[object], *, bold: bool = False) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        cells = []
+        for raw in values:
+            value = _xlsx_value(raw)
+            cell = WriteOnlyCell(self._sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif value is not None and (number_format := _typed(raw)[1]) is not None:
+                cell.number_format = number_format
+            if bold:
+                cell.font = Font(bold=True)
+            cells.append(cell)
+        self._sheet.append(cells)
+
+    def save(self, stream: Any) -> None:
+        self._book.save(stream)
+
+
 class _TextStream(Protocol):
     def write(self, text: str, /) -> Any: ...
 

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ronda.tablero import expressions, selectors
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.aggregation import ensure_periods
 from ronda.tablero.models import AggregationType, CategoryOptionCombo, DataElement, Indicator, IndicatorFormula, Period
-from ronda.territory.models import OrgUnit
+from ronda.territory.models import PATH_SEGMENT_WIDTH, OrgUnit
 
 # Aggregation types whose value holds for every part of the period (a stock, an average).
 HOLDS_OVER_TIME = frozenset({AggregationType.LAST, AggregationType.AVERAGE})
@@ -44,31 +44,67 @@ def _formula_for(formulas: Sequence[IndicatorFormula], period: iso_periods.Perio
     return chosen
 
 
+# (indicator id, operand) -> the element and option combination it names
+Resolved = dict[tuple[int, expressions.Operand], tuple[DataElement, int | None]]
+
+
 def _resolve(
-    operands: Iterable[expressions.Operand], owner_filter: Q
-) -> dict[expressions.Operand, tuple[DataElement, int | None]]:
-    """Each operand's element (by uid or code) and option combination (None: all of them)."""
-    operands = list(operands)
-    names = {o.element for o in operands}
-    elements = {e.uid: e for e in DataElement.objects.filter(owner_filter, uid__in=names)}
-    by_code = {e.code: e for e in DataElement.objects.filter(owner_filter, code__in=names - set(elements))}
-    coc_names = {o.option_combo for o in operands if o.option_combo}
-    cocs = {}
+    indicators: Sequence[Indicator],
+    operands: dict[int, set[expressions.Operand]],
+    owner_filter: Q,
+    owner_paths: dict[int, str],
+) -> Resolved:
+    """Each indicator's operands, resolved **inside the indicator's own catalogue**: a uid names one
+    element anywhere; a code (unique per owner only) names the element of the indicator's owner, else
+    of the owner's country (the national catalogue), else a system-wide one. Two countries may use
+    the same codes, so a code is never looked up across countries."""
+    names = {o.element for group in operands.values() for o in group}
+    if not names:
+        return {}
+    found = list(
+        DataElement.objects.filter(owner_filter)
+        .filter(Q(uid__in=names) | Q(code__in=names))
+        .annotate(owner_path=F("owner__path"))
+    )
+    by_uid: dict[str, DataElement] = {e.uid: e for e in found}
+    by_code: dict[str, list[DataElement]] = {}
+    for each in found:
+        by_code.setdefault(each.code, []).append(each)
+    coc_names = {o.option_combo for group in operands.values() for o in group if o.option_combo}
+    cocs: dict[tuple[int, str], int] = {}
     if coc_names:
         for coc in CategoryOptionCombo.objects.filter(Q(uid__in=coc_names) | Q(code__in=coc_names)):
             cocs[(coc.combo_id, coc.uid)] = coc.pk
             cocs[(coc.combo_id, coc.code)] = coc.pk
-    out: dict[expressions.Operand, tuple[DataElement, int | None]] = {}
-    for operand in operands:
-        element = elements.get(operand.element) or by_code.get(operand.element)
-        if element is None:
-            continue
-        coc_id = None
-        if operand.option_combo:
-            coc_id = cocs.get((element.category_combo_id, operand.option_combo))
-            if coc_id is None:
+    out: Resolved = {}
+    for indicator in indicators:
+        path = owner_paths.get(indicator.pk, "")
+        country = path[: PATH_SEGMENT_WIDTH + 1]
+
+        def rank(
+            element: DataElement, path: str = path, country: str = country, owner: int | None = indicator.owner_id
+        ) -> int:
+            if owner is not None and element.owner_id == owner:
+                return 0
+            if element.owner_id is not None and country and element.owner_path == country:  # type: ignore[attr-defined]
+                return 1
+            if element.owner_id is None:
+                return 2
+            return 9  # another catalogue: not reachable by code
+
+        for operand in operands.get(indicator.pk, set()):
+            element: DataElement | None = by_uid.get(operand.element)
+            if element is None:
+                candidates = sorted(by_code.get(operand.element, []), key=rank)
+                element = candidates[0] if candidates and rank(candidates[0]) < 9 else None
+            if element is None:
                 continue
-        out[operand] = (element, coc_id)
+            coc_id = None
+            if operand.option_combo:
+                coc_id = cocs.get((element.category_combo_id, operand.option_combo))
+                if coc_id is None:
+                    continue
+            out[(indicator.pk, operand)] = (element, coc_id)
     return out
 
 
@@ -82,16 +118,24 @@ def indicator_values(
     """Every indicator × unit × period, with the numerator and denominator it came from."""
     owner_filter = owner_filter if owner_filter is not None else Q()
     formulas: dict[int, list[IndicatorFormula]] = {}
-    for formula in IndicatorFormula.objects.filter(indicator__in=indicators).order_by("valid_from", "id"):
+    owner_paths: dict[int, str] = {}
+    for formula in (
+        IndicatorFormula.objects.filter(indicator__in=indicators)
+        .annotate(owner_path=F("indicator__owner__path"))
+        .order_by("valid_from", "id")
+    ):
         formulas.setdefault(formula.indicator_id, []).append(formula)
+        owner_paths[formula.indicator_id] = formula.owner_path or ""  # type: ignore[attr-defined]
     parsed: dict[int, tuple[expressions.Node, expressions.Node]] = {}
-    operands: set[expressions.Operand] = set()
-    for group in formulas.values():
-        for formula in group:
-            top, bottom = expressions.parse(formula.numerator), expressions.parse(formula.denominator)
-            parsed[formula.pk] = (top, bottom)
-            operands |= expressions.references(top) | expressions.references(bottom)
-    resolved = _resolve(operands, owner_filter)
+    operands: dict[int, set[expressions.Operand]] = {}
+    for indicator_id, group in formulas.items():
+        for version in group:
+            top, bottom = expressions.parse(version.numerator), expressions.parse(version.denominator)
+            parsed[version.pk] = (top, bottom)
+            operands.setdefault(indicator_id, set()).update(
+                expressions.references(top) | expressions.references(bottom)
+            )
+    resolved = _resolve(indicators, operands, owner_filter, owner_paths)
     # The asked periods and every coarser one (for stocks collected less often).
     wanted = {p.iso: p for period in asked for p in iso_periods.containing(period)}
     stored = ensure_periods(wanted.values())
@@ -102,10 +146,12 @@ def indicator_values(
     single_cocs = {c for _e, c in resolved.values() if c is not None}
     singles = _cells_by_coc(element_ids, unit_ids, [p.pk for p in stored.values()], single_cocs) if single_cocs else {}
 
-    def operand_value(operand: expressions.Operand, unit_id: int, period: iso_periods.Period) -> Decimal | None:
-        if operand not in resolved:
+    def operand_value(
+        indicator_id: int, operand: expressions.Operand, unit_id: int, period: iso_periods.Period
+    ) -> Decimal | None:
+        if (indicator_id, operand) not in resolved:
             return None
-        element, coc_id = resolved[operand]
+        element, coc_id = resolved[(indicator_id, operand)]
         candidates = [period]
         if element.aggregation_type in HOLDS_OVER_TIME:
             candidates += list(iso_periods.containing(period))[1:]
@@ -132,9 +178,9 @@ def indicator_values(
                 num_node, den_node = parsed[in_force.pk]
 
                 def value_of(
-                    o: expressions.Operand, u: int = unit.pk, p: iso_periods.Period = period
+                    o: expressions.Operand, u: int = unit.pk, p: iso_periods.Period = period, i: int = indicator.pk
                 ) -> Decimal | None:
-                    return operand_value(o, u, p)
+                    return operand_value(i, o, u, p)
 
                 num = expressions.evaluate(num_node, value_of)
                 den = expressions.evaluate(den_node, value_of)

@@ -1,6 +1,6 @@
 """The Tablero's pages under /tablero/: each part's module lists its own routes."""
 
-from ronda.tablero.views import catalogue, dashboards, entry, imports
+from ronda.tablero.views import catalogue, dashboards, entry, imports, public
 
 app_name = "tablero"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *entry.urlpatterns,
     *imports.urlpatterns,
     *dashboards.urlpatterns,
+    *public.urlpatterns,
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ronda.core import audit
 from ronda.core.models import AuditAction, AuditEvent
@@ -71,7 +71,7 @@ STATUS_LABELS = {
     Status.CREATE: gettext_lazy("New"),
     Status.UPDATE: gettext_lazy("Name changes"),
     Status.UNCHANGED: gettext_lazy("No changes"),
-    Status.ERROR: gettext_lazy("Rejected"),
+    Status.ERROR: pgettext_lazy("import row", "Rejected"),
 }
 
 

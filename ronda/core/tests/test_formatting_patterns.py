@@ -81,3 +81,16 @@ def test_formatting_is_babels_and_parses_no_pattern_once_warm(monkeypatch: pytes
             assert formatting.number(value, decimals, language) == expected["number", str(value), decimals]  # type: ignore[arg-type]
         assert formatting.percent(value, 1, language) == expected["percent", str(value)]  # type: ignore[arg-type]
         assert formatting.figure(value, 2, language) == expected["figure", str(value)]  # type: ignore[arg-type]
+
+
+def test_a_month_and_year_are_lowercase_in_spanish_and_capitalised_in_english() -> None:
+    import datetime as dt
+
+    from django.utils import translation
+
+    from ronda.core import formatting
+
+    with translation.override("es"):
+        assert formatting.month_year(dt.date(2026, 11, 3)) == "nov 2026"
+    with translation.override("en"):
+        assert formatting.month_year(dt.date(2026, 11, 3)) == "Nov 2026"

@@ -23,8 +23,8 @@ from django.utils.translation import gettext
 from ronda.coordination.models import (
     AgendaItem,
     Agreement,
-    AttendanceStatus,
     AgreementNote,
+    AttendanceStatus,
     BodyMember,
     Commission,
     CoordinationBody,

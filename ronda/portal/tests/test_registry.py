@@ -20,6 +20,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
     assert [name for name, _loader in installed.demo_loaders] == [
         "ronda.territory",
         "ronda.accounts",
+        "ronda.tablero",
         "ronda.coordination",
         "ronda.planning",
         "ronda.council",
@@ -30,6 +31,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
     assert [panel["template"] for panel in installed.home_panels] == [
         "coordination/partials/home_overdue.html",
         "council/partials/home_overdue.html",
+        "tablero/dashboards/_home_panel.html",
     ]
 
 

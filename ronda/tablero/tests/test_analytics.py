@@ -141,3 +141,51 @@ def test_a_division_by_zero_is_no_value():
     node = expressions.parse("#{A} / #{B}")
     values = {"A": Decimal(3), "B": Decimal(0)}
     assert expressions.evaluate(node, lambda o: values[o.element]) is None
+
+
+def test_a_code_in_a_formula_names_the_element_of_the_indicators_own_country(world):
+    """Two countries' catalogues may use the same codes: an Ecuadorian indicator never reads the
+    Costa Rican element of the same code (found with the demo, where an administrator's view of
+    Loja's vaccination coverage came out empty)."""
+    other = make_unit("PZ", Level.COUNTRY, None, "País Z")
+    other_unit = make_unit("PZ-M", Level.MUNICIPALITY, make_unit("PZ-R", Level.REGION, other))
+    twin = services.create_data_element(
+        actor=SYSTEM,
+        owner=other,
+        code="VAC",
+        name="Vacunados (otro país)",
+        value_type=ValueType.INTEGER_ZERO_OR_POSITIVE,
+        aggregation_type=AggregationType.SUM,
+    )
+    mine = services.create_indicator(
+        actor=SYSTEM,
+        owner=world["country"],
+        code="V",
+        name="Vacunados",
+        numerator="#{VAC}",
+        direction=Direction.HIGHER_IS_BETTER,
+    )
+    theirs = services.create_indicator(
+        actor=SYSTEM, owner=other, code="V", name="Vacunados", numerator="#{VAC}", direction=Direction.HIGHER_IS_BETTER
+    )
+    _save(world, world["vac"], world["big"], "2024", 7)
+    services.save_values(
+        actor=SYSTEM,
+        values=[
+            services.ValueInput(
+                data_element=twin,
+                option_combo=twin.category_combo.option_combos.get(),
+                org_unit=other_unit,
+                period="2024",
+                value=3,
+            )
+        ],
+    )
+    year = iso_periods.parse("2024")
+    got = {
+        (v.indicator_id, v.org_unit_id): v.value
+        for v in analytics.indicator_values([mine, theirs], [world["big"], other_unit], [year])
+    }
+    assert got[(mine.pk, world["big"].pk)] == Decimal("7.0")
+    assert got[(theirs.pk, other_unit.pk)] == Decimal("3.0")
+    assert got[(mine.pk, other_unit.pk)] is None  # the other country's figure is not ours

@@ -1,0 +1,116 @@
+"""Access matrices of every DHIS2 route (Bearer tokens; Basic and ApiToken are the same actor, see
+test_dhis2_api): every role at home and away, and anonymous."""
+
+from __future__ import annotations
+
+import pytest
+
+from ronda.core.roles import Role
+from ronda.tablero.models import DataValue
+from ronda.tablero.tests.dhis2_catalogue import build, save
+from ronda.testing import check_access_matrix
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/dhis2/api"
+EVERYONE = dict.fromkeys(Role.values, 200)
+# Who sees the municipality A-M: everybody but the defender (anchored at a community below it).
+SEES_MUNICIPALITY = {**EVERYONE, Role.DEFENDER: 404}
+WRITERS = (Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.AREA_FOCAL)
+
+
+def test_system_info_me_and_metadata_lists_answer_every_signed_in_user(world):
+    for url in (f"{BASE}/system/info", f"{BASE}/40/me.json", f"{BASE}/dataElements.json", f"{BASE}/organisationUnits"):
+        check_access_matrix(world, url=url, expected=EVERYONE, api=True, away=200)
+
+
+def test_a_single_org_unit_is_404_outside_the_scope(world):
+    check_access_matrix(
+        world, url=f"{BASE}/organisationUnits/{world.municipality.uid}", expected=SEES_MUNICIPALITY, api=True
+    )
+
+
+def test_data_value_sets(world):
+    cat = build(world)
+    save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
+    query = f"dataSet={cat.data_set.uid}&period=202401&orgUnit={world.municipality.uid}"
+    check_access_matrix(
+        world,
+        url=f"{BASE}/dataValueSets?{query}",
+        expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409},
+        api=True,
+        away=409,
+    )
+    body = {
+        "dataSet": cat.data_set.uid,
+        "period": "202402",
+        "orgUnit": world.municipality.uid,
+        "dataValues": [{"dataElement": cat.vac.uid, "value": "7"}],
+    }
+    check_access_matrix(
+        world,
+        url=f"{BASE}/dataValueSets",
+        method="post",
+        data=body,
+        expected={role: 200 if role in WRITERS else 409 for role in Role.values},
+        api=True,
+        away=409,
+        state=lambda: list(DataValue.objects.values_list("value", "deleted")),
+    )
+
+
+def test_data_values(world):
+    cat = build(world)
+    save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
+    query = f"de={cat.vac.uid}&pe=202401&ou={world.municipality.uid}"
+    check_access_matrix(
+        world, url=f"{BASE}/dataValues?{query}", expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409}, api=True, away=409
+    )
+    writers = {role: 201 if role in WRITERS else 409 for role in Role.values}
+    check_access_matrix(
+        world,
+        url=f"{BASE}/dataValues?{query}&value=6",
+        method="post",
+        expected=writers,
+        api=True,
+        away=409,
+        state=lambda: list(DataValue.objects.values_list("value", "deleted")),
+    )
+
+    def again(_world):
+        save(cat, cat.vac, cat.default, world.municipality, "202401", 5)  # each attempt has a value to delete
+
+    check_access_matrix(
+        world,
+        url=f"{BASE}/dataValues?{query}",
+        method="delete",
+        data=again,
+        expected={role: 204 if role in WRITERS else 409 for role in Role.values},
+        api=True,
+        away=409,
+    )
+
+
+def test_analytics(world):
+    cat = build(world)
+    save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
+    url = f"{BASE}/analytics?dimension=dx:{cat.vac.uid}&dimension=pe:202401&dimension=ou:{world.municipality.uid}"
+    # Anonymous: the public scope, which answers published indicators only (test_dhis2_analytics).
+    check_access_matrix(
+        world, url=url, expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409}, api=True, away=409, anonymous=409
+    )
+
+
+def test_unknown_paths_are_404_for_everybody(world):
+    check_access_matrix(
+        world, url=f"{BASE}/nothingHere", expected=dict.fromkeys(Role.values, 404), api=True, anonymous=404
+    )
+    for method in ("post", "put", "delete"):
+        check_access_matrix(
+            world,
+            url=f"{BASE}/nothingHere",
+            method=method,
+            expected=dict.fromkeys(Role.values, 404),
+            api=True,
+            anonymous=404,
+        )
