@@ -33,6 +33,9 @@ COUNT = re.compile(r"%\((?:count|n|total|created|updated|days|hours|minutes|memb
 # Numbers in these msgids are not counts of things (or the sentence reads the same for one).
 NOT_COUNTS = {
     "semester %(number)s",
+    # an ordinal of a period ("trimestre 1 de 2026"), not a number of things
+    "quarter %(n)s of %(year)s",
+    "semester %(n)s of %(year)s",
     "Council member %(number)s",
     "Page %(n)s of %(total)s",
     # a number in brackets after a label: "Solo vencidas (1)" reads the same for one

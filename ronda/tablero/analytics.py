@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Q
 
-from ronda.tablero import expressions, selectors
+from ronda.tablero import computed, expressions, selectors
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.aggregation import ensure_periods
 from ronda.tablero.models import AggregationType, CategoryOptionCombo, DataElement, Indicator, IndicatorFormula, Period
@@ -170,6 +170,9 @@ def indicator_values(
     for indicator in indicators:
         group = formulas.get(indicator.pk, [])
         quantum = Decimal(1).scaleb(-indicator.decimals)
+        if indicator.computed_by:
+            out += _computed_values(indicator, units, asked, group, quantum)
+            continue
         for unit in units:
             for period in asked:
                 in_force = _formula_for(group, period)
@@ -188,6 +191,36 @@ def indicator_values(
                 if num is not None and den is not None and den != 0:
                     value = (num / den * in_force.factor).quantize(quantum, rounding=ROUND_HALF_UP)
                 out.append(IndicatorValue(indicator.pk, unit.pk, period.iso, value, num, den, in_force.pk))
+    return out
+
+
+def _computed_values(
+    indicator: Indicator,
+    units: Sequence[OrgUnit],
+    asked: Sequence[iso_periods.Period],
+    group: Sequence[IndicatorFormula],
+    quantum: Decimal,
+) -> list[IndicatorValue]:
+    """An indicator a domain computes (``tablero.computed``): the provider's ratio per unit and period."""
+    if not group:
+        return []
+    figures = computed.values(indicator, units, asked)
+    out = []
+    for unit in units:
+        for period in asked:
+            ratio = figures.get((unit.pk, period.iso))
+            value = ratio.value if ratio is not None else None
+            out.append(
+                IndicatorValue(
+                    indicator.pk,
+                    unit.pk,
+                    period.iso,
+                    value.quantize(quantum, rounding=ROUND_HALF_UP) if value is not None else None,
+                    ratio.numerator if ratio is not None else None,
+                    ratio.denominator if ratio is not None else None,
+                    group[-1].pk,
+                )
+            )
     return out
 
 

@@ -32,9 +32,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from ronda.core.tenancy import SYSTEM
+from ronda.tablero import computed, services
 from ronda.tablero import demo_catalogue as spec
 from ronda.tablero import periods as iso_periods
-from ronda.tablero import services
 from ronda.tablero.models import (
     Category,
     CategoryCombo,
@@ -579,6 +579,7 @@ def load_demo(*, months: int | None = None, today: dt.date | None = None) -> Non
         if country is None:
             continue
         cat = catalogue(country)
+        computed.ensure_indicators(country)  # plan progress, agreements on time … computed by the domains
         loader = Loader(cat, today)
         municipalities = [m for m in _municipalities(country) if _complete(m.child_population)]
         _load_population(loader, municipalities, years)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -125,6 +126,21 @@ def within(period: Period, period_type: str) -> tuple[Period, ...]:
         out.append(current)
         current = current.next()
     return tuple(out)
+
+
+def name(period: Period) -> str:
+    """The period in words, in the current language: "noviembre de 2026", "trimestre 1 de 2026",
+    "semestre 2 de 2026", "2026" (the ISO code is for machines and imports)."""
+    from ronda.core import formatting
+
+    if period.period_type == PeriodType.MONTHLY:
+        return formatting.date(period.start, "YEAR_MONTH_FORMAT")
+    index = (period.start.month - 1) // period.months + 1
+    if period.period_type == PeriodType.QUARTERLY:
+        return gettext("quarter %(n)s of %(year)s") % {"n": index, "year": period.start.year}
+    if period.period_type == PeriodType.SIX_MONTHLY:
+        return gettext("semester %(n)s of %(year)s") % {"n": index, "year": period.start.year}
+    return str(period.start.year)
 
 
 def is_open(period: Period, today: dt.date) -> bool:

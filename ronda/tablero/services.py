@@ -28,6 +28,7 @@ from ronda.core.tenancy import Acting, is_person
 from ronda.planning.choices import GoalArea
 from ronda.tablero import aggregation, policies
 from ronda.tablero import periods as iso_periods
+from ronda.tablero.computed import Computed
 from ronda.tablero.models import (
     DEFAULT_COMBO_UID,
     DEFAULT_OPTION_COMBO_UID,
@@ -634,6 +635,39 @@ def _add_formula(actor: Acting, indicator: Indicator, formula: FormulaInput, val
     )
     audit.record_create(actor=actor, target=version, org_unit=indicator.owner)
     return version
+
+
+@transaction.atomic
+def create_computed_indicator(*, actor: Acting, owner: OrgUnit, provider: Computed) -> Indicator:
+    """The catalogue's entry for an indicator a domain computes (``tablero.computed``): no formula —
+    its values come from the provider — but a code, a name and a unit like any other."""
+    _require_catalogue_manager(actor, owner)
+    code = provider.code
+    errors = Errors()
+    if Indicator.objects.filter(owner=owner, code=code).exists():
+        errors.add("code", _("This code is already in use."))
+    errors.raise_if_any()
+    indicator = Indicator.objects.create(
+        owner=owner,
+        code=code,
+        name=str(provider.name)[:NAME_LIMIT],
+        description=str(provider.description),
+        direction=provider.direction,
+        unit=str(provider.unit),
+        decimals=provider.decimals,
+        goal_area=provider.goal_area,
+        computed_by=code,
+    )
+    # A formula row all the same, so that a value always names the version it came from; "0" is
+    # never evaluated (analytics asks the provider).
+    IndicatorFormula.objects.create(
+        indicator=indicator,
+        numerator="0",
+        numerator_description=_("Computed by Ronda from the module's records"),
+        valid_from=dt.date(iso_periods.MIN_YEAR, 1, 1),
+    )
+    audit.record_create(actor=actor, target=indicator, org_unit=owner)
+    return indicator
 
 
 @transaction.atomic

@@ -70,7 +70,7 @@ steps = st.lists(
 
 
 class AggregatesEqualRawValues(TestCase):
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps=steps, batch=st.booleans())
     def test_every_cell_equals_the_figure_from_the_raw_values(self, steps, batch):
         w = _world()

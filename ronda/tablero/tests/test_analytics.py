@@ -189,3 +189,13 @@ def test_a_code_in_a_formula_names_the_element_of_the_indicators_own_country(wor
     assert got[(mine.pk, world["big"].pk)] == Decimal("7.0")
     assert got[(theirs.pk, other_unit.pk)] == Decimal("3.0")
     assert got[(mine.pk, other_unit.pk)] is None  # the other country's figure is not ours
+
+
+def test_periods_have_names_in_words():
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert iso_periods.name(iso_periods.parse("202611")) == "noviembre de 2026"
+        assert iso_periods.name(iso_periods.parse("2026Q1")) == "trimestre 1 de 2026"
+        assert iso_periods.name(iso_periods.parse("2026S2")) == "semestre 2 de 2026"
+        assert iso_periods.name(iso_periods.parse("2026")) == "2026"

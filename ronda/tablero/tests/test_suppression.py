@@ -160,11 +160,20 @@ def test_a_figure_alone() -> None:
     assert suppression.publishable(3, sensitive=False).value == 3
 
 
-def _every_consistent_value(shown: dict[Hashable, Figure], line: Line[Hashable], cap: int) -> dict[Hashable, set[int]]:
+def _every_consistent_value(
+    shown: dict[Hashable, Figure], line: Line[Hashable], cap: int, part_cap: int | None = None
+) -> dict[Hashable, set[int]]:
     """Brute force: every value each hidden figure can take, given the published figures, the marks
-    ("<5": 1 to 4, zeros being published; "x": 5 or more) and the line's sum."""
+    ("<5": 1 to 4, zeros being published; "x": 5 or more) and the line's sum. A hidden part ranges
+    up to ``part_cap`` (a subset of an attacker's choices: two values found there are two in truth),
+    the total up to ``cap``."""
     hidden = [k for k in line.members if shown[k].suppressed]
-    ranges = {k: range(1, 5) if shown[k].reason == Reason.SMALL else range(5, cap + 1) for k in hidden}
+    part_cap = cap if part_cap is None else part_cap
+
+    def upper(k: Hashable) -> int:
+        return cap if k == line.total else part_cap
+
+    ranges = {k: range(1, 5) if shown[k].reason == Reason.SMALL else range(5, upper(k) + 1) for k in hidden}
     seen: dict[Hashable, set[int]] = {k: set() for k in hidden}
 
     def walk(i: int, chosen: dict[Hashable, int]) -> None:
@@ -193,7 +202,7 @@ def test_the_marks_and_the_total_together_pin_no_hidden_figure(values: list[int]
         return
     shown: dict[Hashable, Figure] = {i: f for i, f in enumerate(result.parts)} | {"total": result.total}
     line = Line(tuple(range(len(values))), "total")
-    possible = _every_consistent_value(shown, line, cap=sum(values) + 10)
+    possible = _every_consistent_value(shown, line, cap=sum(values) + 10, part_cap=max(max(values), 4) + 3)
     for key, options in possible.items():
         assert len(options) >= 2, (
             f"{key} is pinned to {options} in {values} shown as {[str(f) for f in shown.values()]}"
@@ -264,6 +273,9 @@ def test_in_a_small_table_the_marks_and_the_margins_pin_no_hidden_cell(rows: lis
     if table.withheld:  # only the grand total is published: nothing below 5
         assert table.total.suppressed or not suppression.is_small(table.total.value)
         return
-    possible = _every_consistent_table(table, cap=sum(map(sum, rows)) + 3)
+    # Hidden interior cells range over 5 .. (the largest cell + 3): a subset of what an attacker
+    # would try, so a cell found to take two values there can take them in truth (the search stays
+    # at most 6^6 tables; over 5 .. the grand total it would not end).
+    possible = _every_consistent_table(table, cap=max(max(map(max, rows)), 4) + 3)
     for key, options in possible.items():
         assert len(options) >= 2, f"{key} is pinned to {options} in {rows}"
