@@ -51,13 +51,13 @@ def list_values(request: ApiRequest, filters: Query[ValueFilters]) -> Any:
     if not policies_entry.may_read_values(actor):
         raise Http404
     rows = policies.visible_values(actor).filter(deleted=False)
-    if filters.data_set is not None:
-        data_set = policies_entry.get_data_set_for_reading(actor, filters.data_set)
+    if filters.data_set_id is not None:
+        data_set = policies_entry.get_data_set_for_reading(actor, filters.data_set_id)
         rows = rows.filter(data_element__in=data_set.data_elements.all())
-    if filters.element is not None:
-        rows = rows.filter(data_element=policies_entry.get_element_for_reading(actor, filters.element))
-    if filters.org_unit is not None:
-        unit = policies_entry.get_unit_for_reading(actor, filters.org_unit)
+    if filters.data_element_id is not None:
+        rows = rows.filter(data_element=policies_entry.get_element_for_reading(actor, filters.data_element_id))
+    if filters.org_unit_id is not None:
+        unit = policies_entry.get_unit_for_reading(actor, filters.org_unit_id)
         rows = rows.filter(org_unit__path__startswith=unit.path) if filters.children else rows.filter(org_unit=unit)
     if filters.period:
         try:
@@ -174,8 +174,8 @@ def _order(error: services.RowError) -> tuple[int, str, str]:
 
 
 def _period_target(actor: Any, payload: PeriodIn) -> tuple[Any, Any, iso_periods.Period]:
-    data_set = policies_entry.get_data_set_for_entry(actor, payload.data_set)
-    unit = policies_entry.get_unit_for_entry(actor, data_set, payload.org_unit)
+    data_set = policies_entry.get_data_set_for_entry(actor, payload.data_set_id)
+    unit = policies_entry.get_unit_for_entry(actor, data_set, payload.org_unit_id)
     return data_set, unit, policies_entry.get_period_for_entry(data_set, payload.period, timezone.localdate())
 
 

@@ -16,10 +16,10 @@ Reference = int | str
 
 
 class ValueFilters(PageFilters):
-    data_set: Id | None = Field(default=None, description="Only the elements of this data set (id)")
-    element: Id | None = Field(default=None, description="Only this data element (id)")
-    org_unit: Id | None = Field(default=None, description="Only this org unit (id)")
-    children: bool = Field(default=False, description="With org_unit: its whole subtree too")
+    data_set_id: Id | None = Field(default=None, description="Only the elements of this data set")
+    data_element_id: Id | None = Field(default=None, description="Only this data element")
+    org_unit_id: Id | None = Field(default=None, description="Only this org unit")
+    children: bool = Field(default=False, description="With org_unit_id: its whole subtree too")
     period: str | None = Field(default=None, max_length=10, description="Only this ISO period (202403, 2024Q1 …)")
     start: dt.date | None = Field(default=None, description="Periods starting on or after this day")
     end: dt.date | None = Field(default=None, description="Periods ending on or before this day")
@@ -107,8 +107,8 @@ class RowsRejectedOut(Schema):
 
 
 class PeriodIn(StrictSchema):
-    data_set: Id
-    org_unit: Id
+    data_set_id: Id
+    org_unit_id: Id
     period: str = Field(max_length=10)
 
 

@@ -131,7 +131,7 @@ def test_list_values(world: World, cat: Catalogue) -> None:
     check_access_matrix(world, url=f"{API}/data-values", expected=everybody, api=True, away=away)
     away_country = dict(away, secretariat=404, analyst=404)
     check_access_matrix(
-        world, url=f"{API}/data-values?data_set={cat.health.pk}", expected=everybody, api=True, away=away_country
+        world, url=f"{API}/data-values?data_set_id={cat.health.pk}", expected=everybody, api=True, away=away_country
     )
 
 
@@ -163,7 +163,7 @@ def test_put_values(world: World, cat: Catalogue) -> None:
 
 
 def test_period_status_endpoints(world: World, cat: Catalogue) -> None:
-    body = {"data_set": cat.health.pk, "org_unit": world.municipality.pk, "period": cat.period.iso}
+    body = {"data_set_id": cat.health.pk, "org_unit_id": world.municipality.pk, "period": cat.period.iso}
     check_access_matrix(
         world,
         url=f"{API}/data-set-periods/submit",

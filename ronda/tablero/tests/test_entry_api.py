@@ -58,7 +58,7 @@ def test_a_batch_with_bad_rows_saves_nothing_and_reports_each_row(world: World, 
 def test_the_api_refuses_an_approved_period_until_it_is_reopened(world: World, cat: Catalogue) -> None:
     row = {"data_element": cat.visits.uid, "org_unit": world.municipality.uid, "period": cat.period.iso, "value": "4"}
     assert _put(world, [row]).status_code == 200
-    period = {"data_set": cat.health.pk, "org_unit": world.municipality.pk, "period": cat.period.iso}
+    period = {"data_set_id": cat.health.pk, "org_unit_id": world.municipality.pk, "period": cat.period.iso}
     client = Client()
     focal, coordinator = _headers(world), _headers(world, Role.COORDINATOR)
     submit = client.post("/api/v1/tablero/data-set-periods/submit", period, content_type="application/json", **focal)
@@ -131,14 +131,18 @@ def test_list_filters(world: World, cat: Catalogue) -> None:
         return sorted(r["value"] for r in response.json()["results"])
 
     assert values("") == ["1", "2", "3", "4"]
-    assert values(f"element={cat.visits.pk}") == ["1", "2", "3"]
-    assert values(f"org_unit={world.municipality.pk}") == ["1", "4"]
-    assert values(f"org_unit={world.municipality.pk}&children=true&element={cat.visits.pk}") == ["1", "2", "3"]
+    assert values(f"data_element_id={cat.visits.pk}") == ["1", "2", "3"]
+    assert values(f"org_unit_id={world.municipality.pk}") == ["1", "4"]
+    assert values(f"org_unit_id={world.municipality.pk}&children=true&data_element_id={cat.visits.pk}") == [
+        "1",
+        "2",
+        "3",
+    ]
     assert values(f"period={cat.period.iso}") == ["1", "2", "4"]
     assert values(f"start={cat.period.start.isoformat()}") == ["1", "2", "4"]
-    assert values(f"data_set={cat.education.pk}") == ["1", "2", "3"]
+    assert values(f"data_set_id={cat.education.pk}") == ["1", "2", "3"]
     assert client.get(f"{URL}?bogus=1", **headers).status_code == 422
-    assert client.get(f"{URL}?org_unit={world.other_municipality.pk}", **headers).status_code == 404
+    assert client.get(f"{URL}?org_unit_id={world.other_municipality.pk}", **headers).status_code == 404
     page = client.get(f"{URL}?limit=2", **headers).json()
     assert page["count"] == 4 and len(page["results"]) == 2
 
