@@ -24,7 +24,7 @@ from ronda.core.pagination import page_response, paginate
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ApiRequest
 from ronda.tablero import policies_catalogue as policies
-from ronda.tablero import services
+from ronda.tablero import selectors, services
 from ronda.tablero.models import (
     CatalogueObject,
     Category,
@@ -489,11 +489,7 @@ def list_category_combos(request: ApiRequest, filters: Query[CatalogueFilters]) 
 def _with_category_order(rows: QuerySet[CategoryCombo]) -> list[CategoryCombo]:
     """The page's combinations, each with its categories' ids in order, read in one query."""
     combos = list(rows)
-    through = CategoryCombo.categories.through
-    order: dict[int, list[int]] = {c.pk: [] for c in combos}
-    links = through.objects.filter(categorycombo__in=combos).order_by("id")
-    for combo_id, category_id in links.values_list("categorycombo_id", "category_id"):
-        order[combo_id].append(category_id)
+    order = selectors.category_ids_in_order(combos)
     for combo in combos:
         combo.category_ids_in_order = order[combo.pk]  # type: ignore[attr-defined]
     return combos

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Sum
 
-from ronda.tablero.models import AggregateValue, AggregationType, DataValue, Period
+from ronda.tablero.models import AggregateValue, AggregationType, CategoryCombo, DataValue, Period
 
 # (data element, org unit, period) -> value
 Figures = dict[tuple[int, int, int], Decimal]
@@ -106,3 +106,14 @@ def from_values(
             latest[(unit, coc)] = (key, value)
     last_total = sum((v for _k, v in latest.values()), Decimal(0))
     return Cell(agg["total"] or Decimal(0), agg["count"] or 0, last_total, agg["low"], agg["high"])
+
+
+def category_ids_in_order(combos: Iterable[CategoryCombo]) -> dict[int, list[int]]:
+    """The ids of each combination's categories, in the order they were set (one query). The caller
+    passes combinations its policy already returned: this reads their links, nothing more."""
+    combos = list(combos)
+    order: dict[int, list[int]] = {c.pk: [] for c in combos}
+    links = CategoryCombo.categories.through.objects.filter(categorycombo__in=combos).order_by("id")
+    for combo_id, category_id in links.values_list("categorycombo_id", "category_id"):
+        order[combo_id].append(category_id)
+    return order
