@@ -521,12 +521,11 @@ def generate(args: argparse.Namespace) -> None:
                 ind_name = demo_content.in_country(ind_name, "CR")
                 for i in range(INDICATORS_PER_MEASURE):
                     indicator_id += 1
-                    latest = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * final / 10_000
+                    # Values live in the Tablero (decision 0021): the bench's indicators have none yet.
                     indicator_rows.append(
                         (
                             indicator_id, measure_id, ind_name if i == 0 else f"{ind_name} (seguimiento trimestral)",
-                            ind_unit, Decimal(baseline), 2024, Decimal(target), latest.quantize(Decimal("0.01")),
-                            LAST_UPDATE,
+                            ind_unit, Decimal(baseline), 2024, Decimal(target),
                         )
                     )  # fmt: skip
         counts["planning_measure"] = copy_tuples(
@@ -543,7 +542,7 @@ def generate(args: argparse.Namespace) -> None:
         timer.step(f"COPY budgets ({counts['planning_measurebudget']:,})")
         counts["planning_measureindicator"] = copy_tuples(
             cur, pm.MeasureIndicator,
-            ["id", "measure_id", "name", "unit", "baseline", "baseline_year", "target", "latest_value", "latest_on"],
+            ["id", "measure_id", "name", "unit", "baseline", "baseline_year", "target"],
             indicator_rows,
         )  # fmt: skip
         timer.step(f"COPY indicators ({counts['planning_measureindicator']:,})")

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from ronda.accountability.api_situation import router as accountability_situation_router
 from ronda.accounts.api import router as accounts_router
 from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
@@ -30,6 +31,7 @@ from ronda.council.api import router as council_router
 from ronda.planning.api import router as planning_router
 from ronda.planning.api_structure import router as planning_structure_router
 from ronda.tablero.api_catalogue import router as tablero_catalogue_router
+from ronda.tablero.api_push import router as tablero_push_router
 from ronda.tablero.api_values import router as tablero_values_router
 from ronda.territory.api import router as territory_router
 
@@ -243,3 +245,5 @@ api.add_router("/planning", planning_structure_router)  # editing lines … mile
 api.add_router("/council", council_router)
 api.add_router("/tablero", tablero_catalogue_router)
 api.add_router("/tablero", tablero_values_router)
+api.add_router("/tablero", tablero_push_router)
+api.add_router("/accountability", accountability_situation_router)  # the situation report of children

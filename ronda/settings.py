@@ -281,6 +281,8 @@ RONDA_BREAK_GLASS_MAX_MINUTES = env_int("RONDA_BREAK_GLASS_MAX_MINUTES", 240)
 # on in development, off in production (then a session or a bearer token is needed).
 RONDA_API_DOCS_PUBLIC = env_bool("RONDA_API_DOCS_PUBLIC", not PRODUCTION)
 RONDA_UPLOAD_MAX_BYTES = env_int("RONDA_UPLOAD_MAX_MB", 20) * 1024 * 1024
+# The Tablero's files of values (CSV/XLSX imports): a national month, a million values, is ~43 MB of CSV.
+RONDA_IMPORT_MAX_BYTES = env_int("RONDA_IMPORT_MAX_MB", 100) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

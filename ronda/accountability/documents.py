@@ -104,11 +104,14 @@ def render_xlsx(data: ReportData) -> bytes:
             _("Baseline"),
             _("Target"),
             _("Latest value"),
-            _("Latest value on"),
+            _("Period of the latest value"),
+            *(str(year) for year in data.plan.years),
         ],
         bold=True,
     )
     for ind in data.indicators:
+        # One column a year of the plan: the trend, as numbers a spreadsheet can chart.
+        by_period = {point.period: point.value for point in ind.trend}
         indicators.append(
             [
                 str(ind.measure),
@@ -117,7 +120,8 @@ def render_xlsx(data: ReportData) -> bytes:
                 Number.figure(ind.baseline),
                 Number.figure(ind.target),
                 Number.figure(ind.latest_value),
-                ind.latest_on,
+                ind.latest_period,
+                *(Number.figure(by_period.get(str(year))) for year in data.plan.years),
             ]
         )
 

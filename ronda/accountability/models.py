@@ -64,3 +64,37 @@ class GeneratedReport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (ReportStatus.PENDING, ReportStatus.RUNNING)
+
+
+class SituationReport(models.Model):
+    """The PDF of a municipality's situation report of its children ("estado de la niñez"), made
+    from the Tablero by a job like a plan's report. Personal to whoever asked for it, while they
+    may still read the municipality's figures (``policies_situation``)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked for by"), on_delete=models.CASCADE, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The last year the report covers (with the two before it).
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    file = models.FileField(_("file"), upload_to=report_path, blank=True)
+    download_name = models.CharField(_("download name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("situation report")
+        verbose_name_plural = _("situation reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "org_unit", "-created_at"], name="situation_owner_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} · {self.year}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ReportStatus.PENDING, ReportStatus.RUNNING)

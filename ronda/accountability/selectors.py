@@ -323,6 +323,8 @@ class PublicPage:
     plan: PlanFacts | None
     overview: PlanProgress | None
     answers: list[PublicAnswer]
+    # The plan's indicators with their series from the Tablero (baseline, target, values by year).
+    indicators: tuple[IndicatorProgress, ...] = ()
 
 
 PUBLIC_ANSWERS = 30
@@ -337,4 +339,5 @@ def public_page(unit: OrgUnit) -> PublicPage:
         plan=plan,
         overview=planning.plan_progress(plan) if plan is not None else None,
         answers=council.public_answers(unit, limit=PUBLIC_ANSWERS),
+        indicators=planning.indicator_progress(plan) if plan is not None else (),
     )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ronda.accountability import views
+from ronda.accountability import views, views_situation
 
 app_name = "accountability"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("informes/planes/<int:plan_id>/pedir/", views.report_request, name="report_request"),
     path("informes/generados/<int:pk>/", views.report_status, name="report_status"),
     path("informes/generados/<int:pk>/informe.pdf", views.report_file, name="report_file"),
+    # The situation report of a municipality's children, from the Tablero (issue #10 item 9).
+    path("informes/situacion/", views_situation.situation_index, name="situation_index"),
+    path("informes/situacion/<int:unit_id>/", views_situation.situation_page, name="situation"),
+    path("informes/situacion/<int:unit_id>/pedir/", views_situation.situation_request, name="situation_request"),
+    path("informes/situacion/generados/<int:pk>/", views_situation.situation_status, name="situation_status"),
+    path("informes/situacion/generados/<int:pk>/informe.pdf", views_situation.situation_file, name="situation_file"),
 ]

@@ -34,6 +34,7 @@ def _public_context(request: HttpRequest, code: str) -> dict[str, object]:
         "plan": page.plan,
         "overview": page.overview,
         "answers": page.answers,
+        "indicators": page.indicators,
         "share_url": request.build_absolute_uri(),
     }
 

@@ -248,3 +248,12 @@ class CsvWriter:
 def csv_writer(stream: _TextStream, **fmtparams: Any) -> CsvWriter:
     """A safe CSV writer on ``stream`` (a file, a ``StringIO`` or a Django ``HttpResponse``)."""
     return CsvWriter(stream, **fmtparams)
+
+
+def machine_csv_writer(stream: _TextStream, **fmtparams: Any) -> Any:
+    """A plain ``csv.writer`` for text read back by programs, never opened in a spreadsheet as a
+    report: DHIS2's CSV exchange format (a value or comment must come back through an import byte
+    for byte, docs/dhis2.md §6), a mapping shown in a form to be edited and parsed again. Cells are
+    written as they are, **without** the formula guard of :func:`csv_writer`; choose it only for such
+    formats, and say why where it is called."""
+    return csv.writer(stream, **fmtparams)

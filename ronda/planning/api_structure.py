@@ -25,8 +25,10 @@ from ronda.core.api_schemas import LIST_ERRORS, MAX_ID, READ_ERRORS, MessageOut,
 from ronda.core.api_utils import read_filters
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.planning import limits, policies, services
-from ronda.planning.schemas import ChangeIn, UnitRef
+from ronda.planning import limits, policies, services, trends
+from ronda.planning.schemas import ChangeIn, TrendPointOut, UnitRef
+from ronda.tablero.models import Indicator
+from ronda.territory.models import OrgUnit
 
 router = Router(tags=["planning"])
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
@@ -62,8 +64,24 @@ class IndicatorItemOut(Schema):
     baseline: float | None
     baseline_year: int | None
     target: float | None
+    catalogue_indicator_id: int | None
+    values: list[TrendPointOut]
     latest_value: float | None
-    latest_on: dt.date | None
+    latest_period: str | None
+
+    @staticmethod
+    def resolve_values(indicator: Any) -> list[Any]:
+        return list(trends.trend_of(indicator).points)
+
+    @staticmethod
+    def resolve_latest_value(indicator: Any) -> Decimal | None:
+        latest = trends.trend_of(indicator).latest
+        return latest.value if latest else None
+
+    @staticmethod
+    def resolve_latest_period(indicator: Any) -> str | None:
+        latest = trends.trend_of(indicator).latest
+        return latest.period if latest else None
 
 
 class MilestoneItemOut(Schema):
@@ -80,6 +98,9 @@ class FindingOut(Schema):
     version: int
     goal_area: str
     text: str
+    cited_indicator_id: int | None
+    cited_period: str
+    cited_value: float | None
 
 
 class WorkshopOut(Schema):
@@ -154,6 +175,16 @@ class IndicatorPatchIn(Versioned):
     baseline: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
     baseline_year: int | None = Field(default=None, ge=1990, le=2100)
     target: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    catalogue_indicator_id: int | None = Field(
+        default=None,
+        description="The Tablero's catalogue indicator whose values this one follows (this municipality's or "
+        "the national catalogue, not archived); null unlinks",
+    )
+
+
+class IndicatorValueIn(StrictSchema):
+    value: Decimal = Field(max_digits=14, decimal_places=2)
+    measured_on: dt.date = Field(description="The day it was measured (not in the future)")
 
 
 class MilestonePatchIn(Versioned):
@@ -161,14 +192,28 @@ class MilestonePatchIn(Versioned):
     due_on: dt.date | None = None
 
 
+CITED_INDICATOR = Field(
+    default=None,
+    description="A catalogue indicator of the Tablero whose value the finding cites (with cited_period); "
+    "its value for the municipality is read when cited and kept (cited_value)",
+)
+CITED_PERIOD = Field(
+    default="", max_length=10, description="The ISO period of the value cited: 2025, 2025S1, 2025Q2, 202506"
+)
+
+
 class FindingIn(StrictSchema):
     goal_area: GoalAreaValue
     text: str = Field(min_length=1, max_length=MAX_TEXT)
+    cited_indicator_id: int | None = CITED_INDICATOR
+    cited_period: str = CITED_PERIOD
 
 
 class FindingPatchIn(Versioned):
     goal_area: GoalAreaValue | None = None
     text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    cited_indicator_id: int | None = CITED_INDICATOR
+    cited_period: str = CITED_PERIOD
 
 
 COUNT = Field(default=0, ge=0, le=services.MAX_WORKSHOP_PARTICIPANTS)
@@ -229,6 +274,18 @@ def _merged(payload: Versioned, item: Any, names: tuple[str, ...], required: tup
     if nulls:
         raise ValidationError(nulls)
     return {name: getattr(payload, name) if name in sent else getattr(item, name) for name in names}
+
+
+def _catalogue_indicator(unit: OrgUnit, pk: int | None, field: str, *, current: int | None = None) -> Indicator | None:
+    """The catalogue indicator ``pk`` among those the municipality may use (or the one already
+    chosen); 422 on the field otherwise, the same for another catalogue's and a missing one."""
+    if pk is None:
+        return None
+    chosen = Indicator.objects.filter(pk=current).first() if current else None
+    found = services.usable_catalogue_indicators(unit, chosen).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("Not one of the allowed values.")})
+    return found
 
 
 def _move(request: ApiRequest, item: Any, payload: MoveIn) -> Any:
@@ -306,9 +363,29 @@ def update_indicator(request: ApiRequest, indicator_id: int, payload: IndicatorP
     values = _merged(
         payload, indicator, ("name", "unit", "baseline", "baseline_year", "target"), required=("name", "unit")
     )
+    if "catalogue_indicator_id" in payload.model_fields_set:
+        values["catalogue_indicator"] = _catalogue_indicator(
+            indicator.measure.plan.org_unit,
+            payload.catalogue_indicator_id,
+            "catalogue_indicator_id",
+            current=indicator.catalogue_indicator_id,
+        )
     return services.update_indicator(
         actor=request.actor, indicator=indicator, expected_version=payload.version, change=_change(payload), **values
     )
+
+
+@router.post(
+    "/indicators/{int:indicator_id}/values",
+    response={201: IndicatorItemOut, **WRITE_ERRORS},
+    summary="Record a value of an indicator (written to the Tablero, at the period holding measured_on)",
+)
+def record_indicator_value(request: ApiRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
+    indicator = policies.get_indicator_for_edit(request.actor, indicator_id)
+    recorded = services.record_indicator_value(
+        actor=request.actor, indicator=indicator, value=payload.value, measured_on=payload.measured_on
+    )
+    return Status(201, recorded)
 
 
 @router.post("/indicators/{int:indicator_id}/move", response=MOVE, summary="Move an indicator one place up or down")
@@ -376,7 +453,12 @@ def get_analysis(request: ApiRequest, analysis_id: int) -> Any:
 def create_finding(request: ApiRequest, analysis_id: int, payload: FindingIn) -> Any:
     analysis = policies.get_analysis_for_edit(request.actor, analysis_id)
     finding = services.add_finding(
-        actor=request.actor, analysis=analysis, goal_area=payload.goal_area, text=payload.text
+        actor=request.actor,
+        analysis=analysis,
+        goal_area=payload.goal_area,
+        text=payload.text,
+        cited_indicator=_catalogue_indicator(analysis.org_unit, payload.cited_indicator_id, "cited_indicator_id"),
+        cited_period=payload.cited_period,
     )
     return Status(201, finding)
 
@@ -385,6 +467,13 @@ def create_finding(request: ApiRequest, analysis_id: int, payload: FindingIn) ->
 def update_finding(request: ApiRequest, finding_id: int, payload: FindingPatchIn) -> Any:
     finding = policies.get_finding_for_edit(request.actor, finding_id)
     values = _merged(payload, finding, ("goal_area", "text"), required=("goal_area", "text"))
+    sent = payload.model_fields_set
+    if "cited_indicator_id" in sent or "cited_period" in sent:
+        pk = payload.cited_indicator_id if "cited_indicator_id" in sent else finding.cited_indicator_id
+        values["cited_indicator"] = _catalogue_indicator(
+            finding.analysis.org_unit, pk, "cited_indicator_id", current=finding.cited_indicator_id
+        )
+        values["cited_period"] = payload.cited_period if "cited_period" in sent else finding.cited_period
     return services.update_finding(actor=request.actor, finding=finding, expected_version=payload.version, **values)
 
 

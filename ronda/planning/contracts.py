@@ -22,7 +22,8 @@ Published facts:
 - ``budget_in_years(progress, years)``: planned and executed by area and year in a period.
 - ``budget_execution(unit, year)``: planned and executed of the published plans in a subtree.
 - ``measures_by_status(plan)``: how many measures in each status (every status listed).
-- ``indicator_progress(plan)``: each indicator's baseline, target, latest value and progress.
+- ``indicator_progress(plan)``: each indicator's baseline, target, its series of values from the
+  Tablero (year by year), latest value and progress.
 - ``plan_changes(plan, start, end)``: the change records of an approved plan in a period.
 - ``diagnosis_facts(unit)``: the latest situation analysis of a municipality, in figures.
 - ``plan_progress_by_unit(units)``: for many municipalities at once (a comparison), each one's
@@ -41,7 +42,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.planning import rollup
+from ronda.planning import rollup, trends
 from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
     Criticality,
@@ -464,7 +465,18 @@ def measures_by_status(plan: PlanRef) -> dict[str, int]:
 
 # --- Indicators and changes -----------------------------------------------------------------
 @dataclass(frozen=True)
+class TrendPoint:
+    """One value of an indicator's series: its ISO period ("2025") and the value."""
+
+    period: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
 class IndicatorProgress:
+    """A measure's indicator: the measure's commitment (baseline, target) and the Tablero's values of
+    its catalogue indicator for the plan's municipality, year by year (``trend``, oldest first)."""
+
     pk: int
     measure: MeasureRef
     name: str
@@ -472,30 +484,47 @@ class IndicatorProgress:
     baseline: Decimal | None
     baseline_year: int | None
     target: Decimal | None
-    latest_value: Decimal | None
-    latest_on: dt.date | None
+    trend: tuple[TrendPoint, ...] = ()
+    # The catalogue indicator followed ("": a free-text indicator without values yet).
+    catalogue_code: str = ""
+    # Its figures count children from personal records: a public page does not show them (the
+    # Tablero's public figures do, with small counts suppressed).
+    counts_people: bool = False
+
+    @property
+    def latest_value(self) -> Decimal | None:
+        return self.trend[-1].value if self.trend else None
+
+    @property
+    def latest_period(self) -> str:
+        return self.trend[-1].period if self.trend else ""
 
     @property
     def progress_percent(self) -> Decimal | None:
         """How far the latest value has come from the baseline towards the target, in percent (two
         decimals), for rising and falling targets alike. Below 0: worse than the baseline; above 100:
         the target was passed. None when a value is missing or the target equals the baseline."""
-        if self.baseline is None or self.target is None or self.latest_value is None:
+        latest = self.latest_value
+        if self.baseline is None or self.target is None or latest is None:
             return None
         if self.target == self.baseline:
             return None
-        return rollup.quantize((self.latest_value - self.baseline) * 100 / (self.target - self.baseline))
+        return rollup.quantize((latest - self.baseline) * 100 / (self.target - self.baseline))
 
 
 def indicator_progress(plan: PlanRef) -> tuple[IndicatorProgress, ...]:
-    """The indicators of ``plan``'s measures, by measure code."""
-    rows = (
+    """The indicators of ``plan``'s measures, by measure code, each with its series (one read of the
+    Tablero for the whole plan)."""
+    rows = list(
         MeasureIndicator.objects.filter(measure__plan_id=plan.pk)
         .order_by("measure__code", "measure__id", "id")
         .values_list(
             *("pk", "measure_id", "measure__code", "measure__title", "name", "unit"),
-            *("baseline", "baseline_year", "target", "latest_value", "latest_on"),
+            *("baseline", "baseline_year", "target", "catalogue_indicator_id", "catalogue_indicator__code"),
         )
+    )
+    series = trends.trends(
+        ((row[0], row[9], row[7]) for row in rows), plan.org_unit_id, plan.period_start, plan.period_end
     )
     return tuple(
         IndicatorProgress(
@@ -506,10 +535,11 @@ def indicator_progress(plan: PlanRef) -> tuple[IndicatorProgress, ...]:
             baseline=baseline,
             baseline_year=baseline_year,
             target=target,
-            latest_value=latest_value,
-            latest_on=latest_on,
+            trend=tuple(TrendPoint(p.period, p.value) for p in series[pk].points),
+            catalogue_code=catalogue_code or "",
+            counts_people=series[pk].counts_people,
         )
-        for pk, measure_id, code, title, name, unit, baseline, baseline_year, target, latest_value, latest_on in rows
+        for pk, measure_id, code, title, name, unit, baseline, baseline_year, target, _i, catalogue_code in rows
     )
 
 

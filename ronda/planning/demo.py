@@ -372,11 +372,16 @@ def _plan(unit: OrgUnit, canton: dict[str, Any], analysis: SituationAnalysis, to
         measure = Measure.objects.select_related("plan__org_unit").get(pk=measure.pk)
         _, _, baseline, target = ind
         if last is not None:
-            value = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * Decimal(now) / 100
+            # One value a year up to the last report, so the trend has a shape (the Tablero's series).
             indicator = measure.indicators.get()
-            services.record_indicator_value(
-                actor=SYSTEM, indicator=indicator, latest_value=_amount(value), latest_on=last
-            )
+            years = list(range(min(measure.start_date.year, last.year), last.year + 1))
+            for n, year in enumerate(years, start=1):
+                share = Decimal(now) * n / len(years) / 100
+                value = Decimal(baseline) + (Decimal(target) - Decimal(baseline)) * share
+                measured_on = last if year == last.year else dt.date(year, 12, 31)
+                services.record_indicator_value(
+                    actor=SYSTEM, indicator=indicator, value=_amount(value), measured_on=measured_on
+                )
             for milestone in measure.milestones.filter(due_on__lte=today):
                 if milestone.title.startswith("Arranque") or now >= 100:
                     done = min(milestone.due_on + dt.timedelta(days=5), today)

@@ -32,6 +32,8 @@ from ronda.planning.models import (
 from ronda.planning.services import MAX_EVIDENCE_FILES, MAX_WORKSHOP_PARTICIPANTS, ChangeRecord, institutions_for
 from ronda.planning.services.common import check_in_period
 from ronda.planning.services.measures import BudgetLine
+from ronda.planning.services.series import usable_catalogue_indicators
+from ronda.tablero.models import Indicator
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Area, Level, OrgUnit
 
@@ -128,9 +130,37 @@ class AnalysisForm(forms.Form):
     version = VersionField(required=False)
 
 
+class CatalogueIndicatorField(IdModelChoiceField):
+    """A catalogue indicator of the Tablero a plan (or a diagnosis) may use: the municipality's own
+    and the national ones, not archived (``setup_catalogue``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Indicator.objects.none(), required=False, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+def setup_catalogue(field: forms.Field, unit: OrgUnit, current: Indicator | None = None) -> None:
+    field.queryset = usable_catalogue_indicators(unit, current)  # type: ignore[attr-defined]
+
+
 class FindingForm(forms.Form):
     goal_area = forms.ChoiceField(label=_("Goal area"), choices=GoalArea.choices)
     text = LongTextField(label=_("Finding"), max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4}))
+    cited_indicator = CatalogueIndicatorField(
+        label=_("Indicator cited"),
+        help_text=_("Optional: a figure of the Tablero the finding rests on. Its value is kept as it reads today."),
+    )
+    cited_period = forms.CharField(
+        label=_("Period of the value"),
+        required=False,
+        max_length=10,
+        help_text=_("For example 2025 (a year), 2025S1, 2025Q2 or 202506."),
+    )
+
+    def setup_catalogue(self, unit: OrgUnit, current: Indicator | None = None) -> None:
+        setup_catalogue(self.fields["cited_indicator"], unit, current)
 
 
 class WorkshopForm(forms.Form):
@@ -323,12 +353,25 @@ class IndicatorForm(ChangeFieldsMixin, forms.Form):
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=14, decimal_places=2)
     baseline_year = forms.IntegerField(label=_("Baseline year"), required=False, min_value=1990, max_value=2100)
     target = forms.DecimalField(label=_("Target"), required=False, max_digits=14, decimal_places=2)
-    field_order = ["name", "unit", "baseline", "baseline_year", "target"]
+    catalogue_indicator = CatalogueIndicatorField(
+        label=_("Indicator of the Tablero"),
+        help_text=_(
+            "The catalogue indicator whose values this one shows (the national catalogue or the "
+            "municipality's). Left empty, the first value recorded starts the municipality's own."
+        ),
+    )
+    field_order = ["name", "unit", "catalogue_indicator", "baseline", "baseline_year", "target"]
+
+    def setup_change(self, plan: LocalPlan | None) -> None:
+        super().setup_change(plan)
+        if plan is not None:
+            current = self.initial.get("catalogue_indicator")
+            setup_catalogue(self.fields["catalogue_indicator"], plan.org_unit, current)
 
 
 class IndicatorValueForm(forms.Form):
-    latest_value = forms.DecimalField(label=_("Latest value"), max_digits=14, decimal_places=2)
-    latest_on = date_field(_("Measured on"))
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    measured_on = date_field(_("Measured on"))
 
 
 class MilestoneForm(ChangeFieldsMixin, forms.Form):

@@ -83,6 +83,19 @@ class Finding(VersionedModel):
     )
     goal_area = models.CharField(_("goal area"), max_length=16, choices=GoalArea.choices)
     text = models.TextField(_("finding"))
+    # A figure the finding rests on: a catalogue indicator's value for the municipality in an ISO
+    # period, kept as read when cited (``cited_value``), so the finding stays true when the
+    # Tablero's figure is later corrected.
+    cited_indicator = models.ForeignKey(
+        "tablero.Indicator",
+        verbose_name=_("cited indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cited_period = models.CharField(_("period cited"), max_length=10, blank=True)
+    cited_value = models.DecimalField(_("value cited"), max_digits=24, decimal_places=4, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
 
@@ -339,8 +352,17 @@ class MeasureIndicator(VersionedModel):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
-    latest_value = models.DecimalField(_("latest value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    latest_on = models.DateField(_("latest value on"), null=True, blank=True)
+    # The Tablero's catalogue indicator whose values this one follows (national, or the
+    # municipality's own): its values are the Tablero's series for the plan's municipality, never a
+    # copy here (decision 0021). Baseline and target stay here: they are the measure's commitment.
+    catalogue_indicator = models.ForeignKey(
+        "tablero.Indicator",
+        verbose_name=_("catalogue indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ronda.core.api_schemas import MAX_ID, Id, StrictSchema, renamed_to
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field
-from ronda.planning import limits
+from ronda.planning import limits, trends
 from ronda.planning.limits import NOTE as MAX_NOTE
 from ronda.planning.models import Evidence, LocalPlan, Measure, PlanChange, ProgressCorrection, ProgressUpdate
 from ronda.planning.selectors import BudgetRow, LineNode, MeasureRow, ObjectiveNode, PlanOverview
@@ -111,15 +111,39 @@ class PlanMeasureOut(MeasureSummaryOut):
         return _overview(context).rows[measure.pk].executed
 
 
+class TrendPointOut(Schema):
+    period: str = Field(description="ISO period (2025)")
+    value: float
+
+
 class IndicatorOut(Schema):
+    """A measure's indicator: baseline and target are the measure's; ``values`` are the Tablero's
+    series of ``catalogue_indicator_id`` for the plan's municipality, year by year, oldest first."""
+
     id: int
     name: str
     unit: str
     baseline: float | None
     baseline_year: int | None
     target: float | None
+    catalogue_indicator_id: int | None
+    values: list[TrendPointOut]
     latest_value: float | None
-    latest_on: dt.date | None
+    latest_period: str | None
+
+    @staticmethod
+    def resolve_values(indicator: Any) -> list[Any]:
+        return list(trends.trend_of(indicator).points)
+
+    @staticmethod
+    def resolve_latest_value(indicator: Any) -> Decimal | None:
+        latest = trends.trend_of(indicator).latest
+        return latest.value if latest else None
+
+    @staticmethod
+    def resolve_latest_period(indicator: Any) -> str | None:
+        latest = trends.trend_of(indicator).latest
+        return latest.period if latest else None
 
 
 class MilestoneOut(Schema):
@@ -145,6 +169,12 @@ class MeasureOut(MeasureSummaryOut):
     budgets: list[BudgetOut]
     indicators: list[IndicatorOut]
     milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_indicators(measure: Measure) -> list[Any]:
+        indicators = list(measure.indicators.all())
+        trends.attach(indicators)  # one read of the Tablero for all of them
+        return indicators
 
     @staticmethod
     def resolve_co_institution_ids(measure: Measure) -> list[int]:

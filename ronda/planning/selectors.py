@@ -19,6 +19,7 @@ from ronda.planning.models import (
     LocalPlan,
     Measure,
     MeasureBudget,
+    MeasureIndicator,
     MeasureStatus,
     Objective,
     PlanChange,
@@ -239,7 +240,7 @@ def measure_detail(measures: QuerySet[Measure]) -> QuerySet[Measure]:
     (``policies.get_measure(actor, pk, shape=selectors.measure_detail)``)."""
     return measures.select_related("source_opportunity__analysis", "objective__line").prefetch_related(
         "budgets",
-        "indicators",
+        Prefetch("indicators", queryset=MeasureIndicator.objects.select_related("catalogue_indicator")),
         "milestones",
         "co_areas",
         "co_institutions",

@@ -9,7 +9,7 @@ takes the value of the coarser period that contains the one asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -142,9 +142,21 @@ def indicator_values(
     element_ids = {e.pk for e, _c in resolved.values()}
     unit_ids = [u.pk for u in units]
     # Totals per element (all option combinations) and per single combination.
-    totals = selectors.cells(element_ids=element_ids, unit_ids=unit_ids, period_ids=[p.pk for p in stored.values()])
+    # One read of every cell; an operand names an element (all its combinations) or one combination.
     single_cocs = {c for _e, c in resolved.values() if c is not None}
-    singles = _cells_by_coc(element_ids, unit_ids, [p.pk for p in stored.values()], single_cocs) if single_cocs else {}
+    grouped: dict[tuple[int, int, int], list[selectors.Cell]] = {}
+    singles: dict[tuple[int, int, int, int], selectors.Cell] = {}
+    for de, coc, unit_id, period_id, total, count, last_total, low, high in selectors.cell_rows(
+        element_ids=element_ids,
+        unit_ids=unit_ids,
+        period_ids=list(stored.values()),
+        leaf_ids=[u.pk for u in units if u.level == selectors.LEAF_LEVEL],
+    ):
+        cell = selectors.Cell(total, count, last_total, low, high)
+        grouped.setdefault((de, unit_id, period_id), []).append(cell)
+        if coc in single_cocs:
+            singles[(de, coc, unit_id, period_id)] = cell
+    totals = {key: selectors.combine(group) for key, group in grouped.items()}
 
     def operand_value(
         indicator_id: int, operand: expressions.Operand, unit_id: int, period: iso_periods.Period
@@ -221,32 +233,6 @@ def _computed_values(
                     group[-1].pk,
                 )
             )
-    return out
-
-
-def _cells_by_coc(
-    element_ids: Iterable[int], unit_ids: Iterable[int], period_ids: Iterable[int], coc_ids: Iterable[int]
-) -> dict[tuple[int, int, int, int], selectors.Cell]:
-    from ronda.tablero.models import AggregateValue
-
-    out = {}
-    for de, coc, unit, period, total, count, last_total, low, high in AggregateValue.objects.filter(
-        data_element_id__in=list(element_ids),
-        option_combo_id__in=list(coc_ids),
-        org_unit_id__in=list(unit_ids),
-        period_id__in=list(period_ids),
-    ).values_list(
-        "data_element_id",
-        "option_combo_id",
-        "org_unit_id",
-        "period_id",
-        "total",
-        "count",
-        "last_total",
-        "minimum",
-        "maximum",
-    ):
-        out[(de, coc, unit, period)] = selectors.Cell(total, count, last_total, low, high)
     return out
 
 

@@ -15,3 +15,7 @@ class TableroConfig(AppConfig):
         audit_actions.register(TableroAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)
+        from ronda.tablero import policies_push
+
+        for label, visible in policies_push.audit_readers().items():
+            audit_readers.register(label, visible)

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from ronda.core import audit, formatting
 from ronda.core.services import versioned_update
 from ronda.core.tenancy import Actor
-from ronda.tablero import analytics, charts, expressions, policies
+from ronda.tablero import analytics, charts, expressions, policies, selectors
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.aggregation import ensure_periods
 from ronda.tablero.models import (
@@ -33,6 +33,7 @@ from ronda.tablero.models import (
     CategoryOptionCombo,
     Dashboard,
     DataElement,
+    DataValue,
     Direction,
     Indicator,
     IndicatorFormula,
@@ -305,12 +306,10 @@ def _attach_breakdowns(found: list[Trend], unit: OrgUnit, periods: Sequence[iso_
             of = choice.category
             options_of[coc.pk].append((of.name, of.pk, choice.name, choice.sort_order, str(choice.pk)))
     cells: dict[tuple[int, int, int], Cell] = {}
-    for de, coc_id, period_id, total, count, last_total, low, high in AggregateValue.objects.filter(
-        data_element_id__in=[elements[i].pk for i in wanted],
-        org_unit_id=unit.pk,
-        period_id__in=[p.pk for p in stored.values()],
-    ).values_list(
-        "data_element_id", "option_combo_id", "period_id", "total", "count", "last_total", "minimum", "maximum"
+    for de, coc_id, _unit, period_id, total, count, last_total, low, high in selectors.cell_rows(
+        element_ids=[elements[i].pk for i in wanted],
+        unit_ids=[unit.pk],
+        period_ids=[p.pk for p in stored.values()],
     ):
         cells[(de, coc_id, period_id)] = Cell(total, count, last_total, low, high)
     for trend in found:
@@ -369,6 +368,15 @@ def first_with_data(indicators: Sequence[Indicator], unit: OrgUnit, owner: Q) ->
             org_unit_id=unit.pk, data_element_id__in={e.pk for e in elements.values()}, count__gt=0
         ).values_list("data_element_id", flat=True)
     )
+    if unit.level == selectors.LEAF_LEVEL:  # a community keeps no cells: its values say
+        with_data = set(
+            DataValue.objects.filter(
+                org_unit_id=unit.pk,
+                data_element_id__in={e.pk for e in elements.values()},
+                deleted=False,
+                value__isnull=False,
+            ).values_list("data_element_id", flat=True)
+        )
     for indicator in indicators:
         element = elements.get(indicator.pk)
         if element is not None and element.pk in with_data:
@@ -379,12 +387,34 @@ def first_with_data(indicators: Sequence[Indicator], unit: OrgUnit, owner: Q) ->
 # --- Comparison, ranking and the map ----------------------------------------------------------
 
 
-def compared_units(parent: OrgUnit) -> list[OrgUnit]:
-    """The units one looks at side by side under ``parent``: its municipalities when it is above
-    them (a country's 80 cantons), its children otherwise (a municipality's communities)."""
+# Above this many municipalities (a country of 2,500), a comparison opens with the parent's
+# children (its 50 regions): a ranking one can read; the municipalities are one link away.
+MAX_COMPARED = 150
+
+
+def comparison_levels(parent: OrgUnit) -> list[int]:
+    """The levels whose units can be compared under ``parent`` (its children's and below)."""
+    return [level for level in Level.values if parent.level < level <= Level.COMMUNITY]
+
+
+def compared_level(parent: OrgUnit, wanted: int | None = None) -> int:
+    """The level compared: ``wanted`` when it is one of ``comparison_levels``; else the
+    municipalities when ``parent`` is above them and they are at most ``MAX_COMPARED`` (a country's
+    80 cantons), the parent's children otherwise (a country's regions, a municipality's communities)."""
+    levels = comparison_levels(parent)
+    if wanted in levels:
+        return int(wanted)
+    if parent.level < Level.MUNICIPALITY:
+        below = OrgUnit.objects.filter(path__startswith=parent.path, is_active=True, level=Level.MUNICIPALITY)
+        if below.count() <= MAX_COMPARED:
+            return Level.MUNICIPALITY
+    return parent.level + 1
+
+
+def compared_units(parent: OrgUnit, level: int | None = None) -> list[OrgUnit]:
+    """The units one looks at side by side under ``parent``, of ``compared_level(parent, level)``."""
     below = OrgUnit.objects.filter(path__startswith=parent.path, is_active=True).exclude(pk=parent.pk)
-    level = Level.MUNICIPALITY if parent.level < Level.MUNICIPALITY else parent.level + 1
-    below = below.filter(level=level)
+    below = below.filter(level=compared_level(parent, level))
     return list(below.order_by("name"))
 
 
@@ -415,6 +445,12 @@ class Comparison:
     references: list[RankRow]
     sort: str = "puesto"
     descending: bool = False
+    level: int = Level.MUNICIPALITY
+
+    @property
+    def levels(self) -> list[tuple[int, str, bool]]:
+        """The levels one may compare instead: (level, its name, whether it is the one shown)."""
+        return [(lv, str(Level(lv).label), lv == self.level) for lv in comparison_levels(self.parent)]
 
     @property
     def period_label(self) -> str:
@@ -504,10 +540,13 @@ def comparison(
     *,
     sort: str = "puesto",
     descending: bool = False,
+    level: int | None = None,
 ) -> Comparison:
-    """``indicator`` in ``period`` for every unit compared under ``parent``, ranked best first by
-    its direction of improvement, with ``parent`` and its ancestors the actor may read for reference."""
-    units = compared_units(parent)
+    """``indicator`` in ``period`` for every unit compared under ``parent`` (of ``level``, see
+    ``compared_level``), ranked best first by its direction of improvement, with ``parent`` and its
+    ancestors the actor may read for reference."""
+    shown = compared_level(parent, level)
+    units = compared_units(parent, shown)
     readable = policies.readable_units(actor)
     above = list(readable.filter(pk__in=parent.ancestor_ids()).order_by("-level")) if parent.path else []
     references = [parent, *above]
@@ -542,6 +581,7 @@ def comparison(
         references=[row(u) for u in references],
         sort=sort if sort in SORTS else "puesto",
         descending=descending,
+        level=shown,
     )
 
 

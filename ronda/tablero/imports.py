@@ -64,8 +64,8 @@ from ronda.territory.models import OrgUnit
 logger = logging.getLogger(__name__)
 
 # Rows per dry-run / write batch, and how often the progress is written.
-BATCH_ROWS = 1000
-PROGRESS_EVERY = 1000
+BATCH_ROWS = 5000
+PROGRESS_EVERY = 5000
 # Rejected rows kept in the report (the count says how many more there were).
 MAX_REPORTED_ERRORS = 5000
 # An XLSX is a ZIP: what it may unpack to, at most (a "ZIP bomb" is refused before openpyxl reads it).
@@ -182,7 +182,7 @@ def _check_xlsx(upload: IO[bytes] | Any, name: str, size: int) -> None:
 
 def check_upload(upload: IO[bytes] | Any, *, name: str) -> tuple[str, str]:
     """The format of an uploaded file of values and, for a CSV, its encoding; UploadRejected otherwise."""
-    limit = settings.RONDA_UPLOAD_MAX_BYTES
+    limit = settings.RONDA_IMPORT_MAX_BYTES
     size = _size(upload)
     if size > limit:
         raise uploads.UploadRejected(
@@ -401,7 +401,11 @@ class Resolver:
             if coc.uid == DEFAULT_OPTION_COMBO_UID:
                 self.defaults[coc.combo_id] = coc
         self.units: dict[str, OrgUnit] = {}
-        for org_unit in OrgUnit.objects.filter(path__startswith=unit.path, is_active=True):
+        # Only what the import reads of a unit (not its geometry or population): 50,000 communities.
+        units = OrgUnit.objects.filter(path__startswith=unit.path, is_active=True).only(
+            "id", "uid", "code", "name", "path", "level", "parent_id", "is_active"
+        )
+        for org_unit in units:
             self.units[org_unit.uid] = org_unit
             self.units.setdefault(org_unit.code, org_unit)
 

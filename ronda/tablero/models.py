@@ -38,6 +38,9 @@ class TableroAction(models.TextChoices):
     PERIOD_SUBMITTED = "tablero_period_submitted", pgettext_lazy("audit action", "Data set period submitted")
     PERIOD_APPROVED = "tablero_period_approved", pgettext_lazy("audit action", "Data set period approved")
     PERIOD_REOPENED = "tablero_period_reopened", pgettext_lazy("audit action", "Data set period reopened")
+    PUSH_TARGET_SAVED = "tablero_push_target_saved", pgettext_lazy("audit action", "DHIS2 push target saved")
+    PUSH_REQUESTED = "tablero_push_requested", pgettext_lazy("audit action", "DHIS2 push requested")
+    PUSH_FINISHED = "tablero_push_finished", pgettext_lazy("audit action", "DHIS2 push finished")
 
 
 class ValueType(models.TextChoices):
@@ -299,22 +302,37 @@ class DataValue(models.Model):
     """One number: element × option combination × org unit × period. Deleting keeps the row
     (``deleted``), as DHIS2 does, so the trail and a sync to a ministry know it went away."""
 
+    # No index per foreign key: every read names the element or the unit, which lead the unique key
+    # and the (unit, period) index; each index more costs every row of a million-value import
+    # (issue #10's benchmark: 9 indexes → 4). Deleting a catalogue object or a user (rare; PROTECT
+    # and SET_NULL look the rows up) scans the table instead.
     data_element = models.ForeignKey(
-        DataElement, verbose_name=_("data element"), on_delete=models.PROTECT, related_name="+"
+        DataElement, verbose_name=_("data element"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     option_combo = models.ForeignKey(
-        CategoryOptionCombo, verbose_name=_("disaggregation"), on_delete=models.PROTECT, related_name="+"
+        CategoryOptionCombo,
+        verbose_name=_("disaggregation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     org_unit = models.ForeignKey(
-        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+"
+        "territory.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     follow_up = models.BooleanField(_("marked for follow-up"), default=False)
     deleted = models.BooleanField(_("deleted"), default=False)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("stored by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stored by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -519,3 +537,101 @@ class Dashboard(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- The push to a ministry's DHIS2 (issue #10 item 5, ``tablero.push``) -------------------------
+
+
+class PushIdScheme(models.TextChoices):
+    CODE = "CODE", pgettext_lazy("id scheme", "Codes")
+    UID = "UID", pgettext_lazy("id scheme", "Uids")
+
+
+class PushTarget(VersionedModel):
+    """Where a country's approved values go: a ministry's DHIS2, its token, the ids it knows ours by.
+
+    ``mapping`` is ``{"dataElements": {ronda_code: ministry_id}, "categoryOptionCombos": {…},
+    "organisationUnits": {…}}``; a code without an entry is sent as it is (in ``id_scheme``).
+    """
+
+    # The token is a credential, not a person's data: declared here so that ``audit.snapshot``
+    # writes "[redacted]" for it by itself (the trail records that it changed, never what it is).
+    PERSONAL_FIELDS = ("token",)
+
+    country = models.OneToOneField(
+        "territory.OrgUnit", verbose_name=_("country"), on_delete=models.CASCADE, related_name="+"
+    )
+    base_url = models.URLField(_("DHIS2 address"), max_length=300)
+    token = models.CharField(_("access token"), max_length=500, blank=True)
+    id_scheme = models.CharField(
+        _("identifiers sent"), max_length=8, choices=PushIdScheme.choices, default=PushIdScheme.CODE
+    )
+    mapping = models.JSONField(_("code mapping"), default=dict, blank=True)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("DHIS2 push target")
+        verbose_name_plural = _("DHIS2 push targets")
+
+    def __str__(self) -> str:
+        return self.base_url
+
+
+class PushStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("push status", "Queued")
+    RUNNING = "running", pgettext_lazy("push status", "Sending")
+    SUCCESS = "success", pgettext_lazy("push status", "Imported by the ministry")
+    WARNING = "warning", pgettext_lazy("push status", "Imported with conflicts")
+    FAILED = "failed", pgettext_lazy("push status", "Failed")
+
+
+class PushLog(models.Model):
+    """One push of a data set's approved values: what was sent and what the ministry's DHIS2 said."""
+
+    target = models.ForeignKey(PushTarget, verbose_name=_("target"), on_delete=models.CASCADE, related_name="logs")
+    data_set = models.ForeignKey(DataSet, verbose_name=_("data set"), on_delete=models.CASCADE, related_name="+")
+    # The ISO period asked for; blank: every approved period not pushed since its approval.
+    period = models.CharField(_("period"), max_length=10, blank=True)
+    periods = models.JSONField(_("periods sent"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=PushStatus.choices, default=PushStatus.QUEUED)
+    sent = models.PositiveIntegerField(_("values sent"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    ignored = models.PositiveIntegerField(_("ignored"), default=0)
+    deleted = models.PositiveIntegerField(_("deleted"), default=0)
+    conflicts = models.JSONField(_("conflicts"), default=list, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("DHIS2 push")
+        verbose_name_plural = _("DHIS2 pushes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target", "-created_at"], name="tablero_push_target")]
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id}/{self.period or '*'}"
+
+
+class PushedPeriod(models.Model):
+    """An approved data set period as it was last pushed: pushed again only once it is approved anew."""
+
+    target = models.ForeignKey(PushTarget, on_delete=models.CASCADE, related_name="+")
+    data_set_period = models.ForeignKey(DataSetPeriod, on_delete=models.CASCADE, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True)
+    log = models.ForeignKey(PushLog, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "data_set_period"], name="tablero_pushed_period_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}/{self.data_set_period_id}"

@@ -4,7 +4,7 @@ dashboard is its owner's alone."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
@@ -35,14 +35,32 @@ def home_unit(actor: Actor) -> OrgUnit | None:
     return policies.readable_units(actor).filter(level=Level.COUNTRY).order_by("name").first()
 
 
-def pickable_units(actor: Actor) -> QuerySet[OrgUnit]:
+# A country of 2,500 municipalities in one <select> is a 130 kB list nobody scrolls (and half a
+# second of rendering): above this many, the filter offers the way down from where one stands.
+MAX_PICKABLE = 150
+
+
+def pickable_units(actor: Actor, around: OrgUnit | None = None) -> QuerySet[OrgUnit]:
     """The units offered in the filters: every unit down to the municipalities, and the actor's
-    own unit's children (a coordinator's communities)."""
+    own unit's children (a coordinator's communities). When that is more than ``MAX_PICKABLE``
+    (a national scope), the units around ``around`` instead: its ancestors within scope, itself,
+    its children, and the actor's own unit's children — a path down the tree, one level a time."""
     units = policies.readable_units(actor)
     own = actor.org_unit
     if own is not None and own.level >= Level.MUNICIPALITY:
         return units.filter(path__startswith=own.path, level__lte=own.level + 1).order_by("path")
-    return units.filter(level__lte=Level.MUNICIPALITY).order_by("path")
+    everything = units.filter(level__lte=Level.MUNICIPALITY).order_by("path")
+    if everything.count() <= MAX_PICKABLE:
+        return everything
+    around = around or home_unit(actor)
+    near = Q(level=Level.COUNTRY)
+    if own is not None:
+        near |= Q(pk=own.pk) | Q(parent_id=own.pk)
+    if around is not None:
+        near |= (
+            Q(pk__in=around.ancestor_ids()) | Q(pk=around.pk) | Q(parent_id=around.pk, level__lte=Level.MUNICIPALITY)
+        )
+    return everything.filter(near)
 
 
 def visible_indicators(actor: Actor) -> QuerySet[Indicator]:

@@ -24,11 +24,10 @@ from ronda.core import audit
 from ronda.core.errors import Errors
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning.choices import GoalArea
-from ronda.tablero import analytics, expressions, suppression
+from ronda.tablero import analytics, expressions, selectors, suppression
 from ronda.tablero import periods as iso_periods
 from ronda.tablero import policies_public as policies
 from ronda.tablero.models import (
-    AggregateValue,
     AggregationType,
     CategoryOptionCombo,
     DataElement,
@@ -304,9 +303,9 @@ def _breakdowns(wanted: dict[int, str], unit: OrgUnit, period_iso: str) -> dict[
     cocs = list(CategoryOptionCombo.objects.filter(combo_id__in=combo_ids).prefetch_related("options"))
     cells: dict[tuple[int, int], Decimal] = {}
     aggregation = {e.pk: e.aggregation_type for e in elements.values()}
-    for element_id, coc_id, total, count, last_total in AggregateValue.objects.filter(
-        data_element_id__in=list(aggregation), org_unit=unit, period=stored
-    ).values_list("data_element_id", "option_combo_id", "total", "count", "last_total"):
+    for element_id, coc_id, _u, _p, total, count, last_total, _low, _high in selectors.cell_rows(
+        element_ids=list(aggregation), unit_ids=[unit.pk], period_ids=[stored.pk]
+    ):
         if count > 0:
             cells[(element_id, coc_id)] = last_total if aggregation[element_id] == AggregationType.LAST else total
     out: dict[int, Breakdown] = {}

@@ -1,6 +1,6 @@
 """The Tablero's pages under /tablero/: each part's module lists its own routes."""
 
-from ronda.tablero.views import catalogue, dashboards, entry, imports, public
+from ronda.tablero.views import catalogue, dashboards, entry, imports, public, push
 
 app_name = "tablero"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *catalogue.urlpatterns,
     *entry.urlpatterns,
     *imports.urlpatterns,
+    *push.urlpatterns,
     *dashboards.urlpatterns,
     *public.urlpatterns,
 ]

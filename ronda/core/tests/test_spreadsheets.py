@@ -152,3 +152,13 @@ def test_the_helper_imports_no_ronda_app() -> None:
     modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     modules += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [m for m in modules if m.split(".")[0] == "ronda"]
+
+
+def test_the_machine_writer_keeps_cells_as_they_are() -> None:
+    """DHIS2's CSV and the push mapping are read back by programs: no formula guard there."""
+    out = io.StringIO()
+    spreadsheets.machine_csv_writer(out, lineterminator="\n").writerow(["=1+1", "-3", "@x", 5])
+    assert out.getvalue() == "=1+1,-3,@x,5\n"
+    guarded = io.StringIO()
+    spreadsheets.csv_writer(guarded, lineterminator="\n").writerow(["=1+1"])
+    assert guarded.getvalue() != "=1+1\n"

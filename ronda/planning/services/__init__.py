@@ -23,7 +23,6 @@ from ronda.planning.services.plans import (
     create_line,
     create_objective,
     create_plan,
-    record_indicator_value,
     update_plan,
 )
 from ronda.planning.services.progress import (
@@ -32,6 +31,12 @@ from ronda.planning.services.progress import (
     correct_progress,
     effective_percent,
     record_progress,
+)
+from ronda.planning.services.series import (
+    OWN_SERIES_CODE,
+    record_indicator_value,
+    recordable_cell,
+    usable_catalogue_indicators,
 )
 from ronda.planning.services.structure import (
     Position,
@@ -50,6 +55,7 @@ __all__ = [
     "MAX_EVIDENCE_FILES",
     "MAX_WORKSHOP_PARTICIPANTS",
     "NEXT_STATUS",
+    "OWN_SERIES_CODE",
     "BudgetLine",
     "ChangeRecord",
     "Position",
@@ -73,6 +79,7 @@ __all__ = [
     "move",
     "record_indicator_value",
     "record_progress",
+    "recordable_cell",
     "remove",
     "update_analysis",
     "update_finding",
@@ -84,4 +91,5 @@ __all__ = [
     "update_opportunity",
     "update_plan",
     "update_workshop",
+    "usable_catalogue_indicators",
 ]

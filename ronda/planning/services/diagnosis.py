@@ -15,6 +15,8 @@ from ronda.planning import limits, policies
 from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, SituationAnalysis, Workshop
 from ronda.planning.services.common import Errors, check_length
+from ronda.planning.services.series import cite
+from ronda.tablero.models import Indicator
 from ronda.territory.models import Level, OrgUnit
 
 # Far above any real workshop, far below the database's integer (a larger count was a 500).
@@ -114,12 +116,30 @@ def workshop_errors(title: str, counts: dict[str, int], notes: str) -> Errors:
 
 
 @transaction.atomic
-def add_finding(*, actor: Acting, analysis: SituationAnalysis, goal_area: str, text: str) -> Finding:
+def add_finding(
+    *,
+    actor: Acting,
+    analysis: SituationAnalysis,
+    goal_area: str,
+    text: str,
+    cited_indicator: Indicator | None = None,
+    cited_period: str = "",
+) -> Finding:
+    """``cited_indicator`` and ``cited_period``: a figure of the Tablero the finding rests on, its
+    value for the municipality read now and kept with the finding (decision 0021)."""
     if is_person(actor) and not policies.can_edit_analysis(actor, analysis):
         raise PermissionDenied
     errors = finding_errors(goal_area, text)
+    citation = cite(errors, analysis.org_unit, cited_indicator, cited_period)
     errors.raise_if_any()
-    finding = Finding.objects.create(analysis=analysis, goal_area=goal_area, text=text.strip())
+    finding = Finding.objects.create(
+        analysis=analysis,
+        goal_area=goal_area,
+        text=text.strip(),
+        cited_indicator=citation.indicator,
+        cited_period=citation.period,
+        cited_value=citation.value,
+    )
     audit.record_create(actor=actor, target=finding, org_unit=analysis.org_unit)
     return finding
 

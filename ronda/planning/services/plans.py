@@ -40,6 +40,8 @@ from ronda.planning.services.common import (
     record_change,
     summary_of,
 )
+from ronda.planning.services.series import check_catalogue_indicator
+from ronda.tablero.models import Indicator
 from ronda.territory.models import Level, OrgUnit
 
 # Each status may only move to the next one, and each step is an event of its own in the trail.
@@ -306,8 +308,10 @@ def add_indicator(
     baseline: Decimal | None = None,
     baseline_year: int | None = None,
     target: Decimal | None = None,
+    catalogue_indicator: Indicator | None = None,
     change: ChangeRecord | None = None,
 ) -> MeasureIndicator:
+    """``catalogue_indicator``: the Tablero's indicator whose values this one follows (decision 0021)."""
     plan = measure.plan
     if is_person(actor) and not policies.can_edit_measure(actor, measure):
         raise PermissionDenied
@@ -317,6 +321,7 @@ def add_indicator(
         errors.add("name", _("Name the indicator."))
     if baseline_year is not None and not (1990 <= baseline_year <= plan.period_end.year):
         errors.add("baseline_year", _("Enter a plausible year, not after the plan ends."))
+    check_catalogue_indicator(errors, plan, catalogue_indicator, "catalogue_indicator")
     check_change(errors, plan, change)
     errors.raise_if_any()
     indicator = MeasureIndicator.objects.create(
@@ -326,6 +331,7 @@ def add_indicator(
         baseline=baseline,
         baseline_year=baseline_year,
         target=target,
+        catalogue_indicator=catalogue_indicator,
     )
     audit.record_create(actor=actor, target=indicator, org_unit=plan.org_unit)
     record_change(
@@ -336,27 +342,6 @@ def add_indicator(
         summary=_("New indicator: %(name)s.") % {"name": indicator.name},
     )
     return indicator
-
-
-@transaction.atomic
-def record_indicator_value(
-    *, actor: Acting, indicator: MeasureIndicator, latest_value: Decimal, latest_on: dt.date
-) -> MeasureIndicator:
-    """Monitoring data, not a change of the plan: no change record needed."""
-    plan = indicator.measure.plan
-    if is_person(actor) and not policies.can_edit_measure(actor, indicator.measure):
-        raise PermissionDenied
-    check_open(plan)
-    if latest_on > timezone.localdate():
-        raise ValidationError({"latest_on": _("The date cannot be in the future.")})
-    return versioned_update(
-        actor=actor,
-        instance=indicator,
-        expected_version=None,
-        changes={"latest_value": latest_value, "latest_on": latest_on},
-        org_unit=plan.org_unit,
-        action=PlanningAction.INDICATOR_VALUE_RECORDED,
-    )
 
 
 @transaction.atomic

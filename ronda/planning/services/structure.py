@@ -57,6 +57,8 @@ from ronda.planning.services.common import (
     summary_of,
 )
 from ronda.planning.services.diagnosis import finding_errors, workshop_errors
+from ronda.planning.services.series import UNSET, Citation, Unset, check_catalogue_indicator, cite
+from ronda.tablero.models import Indicator
 from ronda.territory.models import OrgUnit
 
 Item = StrategicLine | Objective | MeasureIndicator | Milestone | Finding | Workshop
@@ -254,8 +256,11 @@ def update_indicator(
     baseline: Decimal | None = None,
     baseline_year: int | None = None,
     target: Decimal | None = None,
+    catalogue_indicator: Indicator | Unset | None = UNSET,
     change: ChangeRecord | None = None,
 ) -> MeasureIndicator:
+    """``catalogue_indicator`` left out keeps the link as it is; None unlinks (the Tablero keeps the
+    values it holds)."""
     _require_allowed(actor, indicator)
     plan = indicator.measure.plan
     check_open(plan)
@@ -264,14 +269,21 @@ def update_indicator(
         errors.add("name", _("Name the indicator."))
     if baseline_year is not None and not (1990 <= baseline_year <= plan.period_end.year):
         errors.add("baseline_year", _("Enter a plausible year, not after the plan ends."))
+    if (
+        isinstance(catalogue_indicator, Indicator)
+        and catalogue_indicator.pk != indicator.catalogue_indicator_id  # an archived link may stay
+    ):
+        check_catalogue_indicator(errors, plan, catalogue_indicator, "catalogue_indicator")
     errors.raise_if_any()
-    values = {
+    values: dict[str, Any] = {
         "name": name.strip(),
         "unit": unit.strip(),
         "baseline": baseline,
         "baseline_year": baseline_year,
         "target": target,
     }
+    if not isinstance(catalogue_indicator, Unset):
+        values["catalogue_indicator"] = catalogue_indicator
     return _save_edit(
         actor=actor, item=indicator, expected_version=expected_version, values=values, errors=errors, change=change
     )
@@ -307,12 +319,27 @@ def update_milestone(
 
 @transaction.atomic
 def update_finding(
-    *, actor: Acting, finding: Finding, expected_version: int | None, goal_area: str, text: str
+    *,
+    actor: Acting,
+    finding: Finding,
+    expected_version: int | None,
+    goal_area: str,
+    text: str,
+    cited_indicator: Indicator | Unset | None = UNSET,
+    cited_period: str = "",
 ) -> Finding:
+    """``cited_indicator`` left out keeps the citation; None removes it. The same indicator and
+    period keep the value quoted; another one reads the Tablero's value now."""
     _require_allowed(actor, finding)
     errors = finding_errors(goal_area, text)
+    citation = None
+    if not isinstance(cited_indicator, Unset):
+        kept = Citation(finding.cited_indicator, finding.cited_period, finding.cited_value)
+        citation = cite(errors, finding.analysis.org_unit, cited_indicator, cited_period, kept=kept)
     errors.raise_if_any()
     values: dict[str, Any] = {"goal_area": goal_area, "text": text.strip()}
+    if citation is not None:
+        values.update(cited_indicator=citation.indicator, cited_period=citation.period, cited_value=citation.value)
     if goal_area != finding.goal_area:
         values["order"] = None  # it joins another area's findings, at their end
     return _save_edit(
@@ -402,7 +429,8 @@ def _referenced(item: Item) -> bool:
     if isinstance(item, Objective):
         return Measure.objects.filter(objective_id=item.pk).exists()
     if isinstance(item, MeasureIndicator):
-        return item.latest_value is not None
+        # A linked indicator has (or may have) values in the Tablero: the plan's record keeps it.
+        return item.catalogue_indicator_id is not None
     if isinstance(item, Milestone):
         return item.done_on is not None
     # A diagnosis an approved plan rests on is part of that plan's record.

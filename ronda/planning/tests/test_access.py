@@ -313,7 +313,7 @@ def post_cases(objs: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], Any
         (
             reverse("planning:indicator_value", args=[indicator.pk]),
             "edit",
-            {"latest_value": "3", "latest_on": "2025-06-01"},
+            {"value": "3", "measured_on": "2025-06-01"},
             None,
         ),
         (

@@ -216,9 +216,7 @@ def test_delete_in_a_draft_archives_only_what_is_referred_to(world: World, educa
     measure = draft.measures.get(code="M-1")
     fresh = services.add_indicator(actor=SYSTEM, measure=measure, name="Sin datos")
     used = services.add_indicator(actor=SYSTEM, measure=measure, name="Con datos")
-    services.record_indicator_value(
-        actor=SYSTEM, indicator=used, latest_value=Decimal(1), latest_on=dt.date(2025, 6, 1)
-    )
+    services.record_indicator_value(actor=SYSTEM, indicator=used, value=Decimal(1), measured_on=dt.date(2025, 6, 1))
     coordinator = world.home["coordinator"]
     first = call(coordinator, "delete", f"{API}/indicators/{fresh.pk}", {"version": 1})
     second = call(coordinator, "delete", f"{API}/indicators/{used.pk}", {"version": 2})

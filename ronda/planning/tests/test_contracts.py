@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ronda.planning import contracts
+from ronda.core.tenancy import SYSTEM
+from ronda.planning import contracts, services
 from ronda.planning.models import (
     Finding,
     ImprovementOpportunity,
     LocalPlan,
-    MeasureIndicator,
+    Measure,
     MeasureStatus,
     PlanChange,
     PlanStatus,
@@ -177,20 +180,29 @@ def test_budget_execution_sums_the_published_plans_of_a_subtree(
     assert (total.planned, total.executed) == (home.planned, home.executed)
 
 
+CHANGE = services.ChangeRecord(why="Seguimiento", approved_by="Mesa técnica")
+
+
 def test_indicator_progress_towards_the_target(plan: LocalPlan, other_plan: LocalPlan) -> None:
     m1, m2 = plan.measures.get(code="M-1"), plan.measures.get(code="M-2")
-    rising = MeasureIndicator.objects.create(
-        measure=m2, name="Cobertura", unit="%", baseline=Decimal("40"), target=Decimal("80"), latest_value=Decimal("50")
-    )
-    falling = MeasureIndicator.objects.create(
-        measure=m1, name="Desnutrición", baseline=Decimal("20"), target=Decimal("10"), latest_value=Decimal("15")
-    )
-    MeasureIndicator.objects.create(measure=m1, name="Sin medir", baseline=Decimal("1"), target=Decimal("2"))
-    MeasureIndicator.objects.create(
-        measure=m1, name="Sin meta", baseline=Decimal("3"), target=Decimal("3"), latest_value=Decimal("5")
-    )
-    MeasureIndicator.objects.create(measure=other_plan.measures.get(code="M-1"), name="Otro país")
-    rows = contracts.indicator_progress(plan)
+
+    def indicator(measure: Measure, name: str, baseline: str, target: str, *values: tuple[int, str]) -> Any:
+        made = services.add_indicator(
+            actor=SYSTEM, measure=measure, name=name, baseline=Decimal(baseline), target=Decimal(target), change=CHANGE
+        )
+        for year, value in values:
+            services.record_indicator_value(
+                actor=SYSTEM, indicator=made, value=Decimal(value), measured_on=dt.date(year, 6, 1)
+            )
+        return made
+
+    rising = indicator(m2, "Cobertura", "40", "80", (2025, "45"), (2026, "50"))
+    falling = indicator(m1, "Desnutrición", "20", "10", (2025, "15"))
+    indicator(m1, "Sin medir", "1", "2")
+    indicator(m1, "Sin meta", "3", "3", (2025, "5"))
+    indicator(other_plan.measures.get(code="M-1"), "Otro país", "1", "2", (2025, "9"))
+    with time_machine.travel(dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)):
+        rows = contracts.indicator_progress(plan)
     assert [(r.measure.code, r.name) for r in rows] == [
         ("M-1", "Desnutrición"),
         ("M-1", "Sin medir"),
@@ -198,8 +210,15 @@ def test_indicator_progress_towards_the_target(plan: LocalPlan, other_plan: Loca
         ("M-2", "Cobertura"),
     ]
     by_name = {r.name: r for r in rows}
+    # The series is the Tablero's, year by year; the latest value is its last point.
+    assert [(p.period, p.value) for p in by_name["Cobertura"].trend] == [
+        ("2025", Decimal("45")),
+        ("2026", Decimal("50")),
+    ]
+    assert (by_name["Cobertura"].latest_value, by_name["Cobertura"].latest_period) == (Decimal("50"), "2026")
     assert by_name["Cobertura"].progress_percent == Decimal("25.00")
     assert by_name["Desnutrición"].progress_percent == Decimal("50.00")
+    assert by_name["Sin medir"].trend == () and by_name["Sin medir"].catalogue_code == ""
     assert by_name["Sin medir"].progress_percent is None and by_name["Sin meta"].progress_percent is None
     assert by_name["Cobertura"].pk == rising.pk and by_name["Desnutrición"].pk == falling.pk
     assert str(by_name["Cobertura"].measure) == "M-2 Medida M-2"

@@ -566,7 +566,7 @@ def test_indicator_values_and_milestones_are_domain_events(world: World, plan: L
         actor=coordinator, measure=measure, title="Primera jornada", due_on=dt.date(2025, 6, 1), change=change
     )
     services.record_indicator_value(
-        actor=coordinator, indicator=indicator, latest_value=Decimal("12"), latest_on=dt.date(2025, 5, 1)
+        actor=coordinator, indicator=indicator, value=Decimal("12"), measured_on=dt.date(2025, 5, 1)
     )
     services.complete_milestone(actor=coordinator, milestone=milestone, done_on=dt.date(2025, 5, 20))
 
@@ -578,5 +578,5 @@ def test_indicator_values_and_milestones_are_domain_events(world: World, plan: L
 
     recorded, reached = last(indicator), last(milestone)
     assert recorded.action == "indicator_value_recorded"
-    assert recorded.changes == {"latest_on": [None, "2025-05-01"], "latest_value": [None, "12"]}
+    assert recorded.changes == {"value": "12", "measured_on": "2025-05-01", "period": "2025"}
     assert reached.action == "milestone_reached" and reached.changes == {"done_on": [None, "2025-05-20"]}

@@ -222,9 +222,7 @@ def test_remove_archives_an_indicator_with_values(draft: LocalPlan) -> None:
     measure = draft.measures.get(code="M-1")
     fresh = services.add_indicator(actor=SYSTEM, measure=measure, name="Sin datos")
     used = services.add_indicator(actor=SYSTEM, measure=measure, name="Con datos")
-    services.record_indicator_value(
-        actor=SYSTEM, indicator=used, latest_value=Decimal(3), latest_on=dt.date(2025, 6, 1)
-    )
+    services.record_indicator_value(actor=SYSTEM, indicator=used, value=Decimal(3), measured_on=dt.date(2025, 6, 1))
     used.refresh_from_db()
     assert not services.remove(actor=SYSTEM, item=fresh, expected_version=fresh.version).archived
     assert services.remove(actor=SYSTEM, item=used, expected_version=used.version).archived

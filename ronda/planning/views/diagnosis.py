@@ -14,7 +14,7 @@ from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, se
 from ronda.planning import policies, services
 from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.forms import AnalysisForm, FindingForm, OpportunityForm, WorkshopForm
-from ronda.planning.models import Criticality, ImprovementOpportunity, PlanStatus, SituationAnalysis
+from ronda.planning.models import Criticality, Finding, ImprovementOpportunity, PlanStatus, SituationAnalysis
 from ronda.planning.views.common import chosen_municipality, paginate, setup_municipality_field
 
 
@@ -61,7 +61,7 @@ def analysis_create(request: ActorRequest) -> HttpResponse:
 
 def _analysis_page(analyses: QuerySet[SituationAnalysis]) -> QuerySet[SituationAnalysis]:
     return analyses.prefetch_related(
-        "findings",
+        Prefetch("findings", queryset=Finding.objects.select_related("cited_indicator")),
         "workshops",
         Prefetch(
             "opportunities",
@@ -129,6 +129,7 @@ def finding_create(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     analysis = policies.get_analysis_for_edit(actor, pk)
     form = FindingForm(request.POST or None, initial={"goal_area": request.GET.get("area")})
+    form.setup_catalogue(analysis.org_unit)
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.add_finding(actor=actor, analysis=analysis, **form.cleaned_data)

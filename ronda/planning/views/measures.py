@@ -16,7 +16,7 @@ from ronda.core.files import private_file_response
 from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
-from ronda.planning import policies, selectors, services
+from ronda.planning import policies, selectors, services, trends
 from ronda.planning.forms import (
     IndicatorForm,
     IndicatorValueForm,
@@ -62,15 +62,37 @@ def measure_detail(request: ActorRequest, pk: int) -> HttpResponse:
     measure = policies.get_measure(actor, pk, shape=selectors.measure_detail)
     budgets = {b.year: b for b in measure.budgets.all()}
     years = selectors.plan_years(measure.plan)
+    indicators = list(measure.indicators.all())
+    series = trends.trends(
+        ((i.pk, i.catalogue_indicator_id, i.baseline_year) for i in indicators),
+        measure.plan.org_unit_id,
+        measure.plan.period_start,
+        measure.plan.period_end,
+    )
+    can_edit = policies.can_edit_measure(actor, measure)
     context = {
         "measure": measure,
+        # (indicator, its trend, whether a value can be recorded here: not for an indicator the
+        # Tablero computes from several figures)
+        "indicator_rows": [
+            (
+                i,
+                series[i.pk],
+                can_edit
+                and (
+                    i.catalogue_indicator is None
+                    or services.recordable_cell(i.catalogue_indicator, measure.plan.org_unit) is not None
+                ),
+            )
+            for i in indicators
+        ],
         "plan": measure.plan,
         "budget_rows": [(y, budgets.get(y)) for y in years],
         "planned_total": sum((b.planned for b in budgets.values()), 0),
         "executed_total": sum((b.executed for b in budgets.values()), 0),
         "updates": list(measure.updates.all()),
         "can_read_plan": policies.can_read_plans(actor),
-        "can_edit": policies.can_edit_measure(actor, measure),
+        "can_edit": can_edit,
         "can_record": policies.can_record_progress(actor, measure) and measure.plan.status in OPEN_PLANS,
         "today": timezone.localdate(),
     }
@@ -218,6 +240,7 @@ def indicator_create(request: ActorRequest, pk: int) -> HttpResponse:
                 baseline=data["baseline"],
                 baseline_year=data["baseline_year"],
                 target=data["target"],
+                catalogue_indicator=data.get("catalogue_indicator"),
                 change=form.change_record(),
             )
             messages.success(request, _("Indicator added."))
@@ -231,16 +254,13 @@ def indicator_value(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     indicator = policies.get_indicator_for_edit(actor, pk)
     measure = indicator.measure
-    form = IndicatorValueForm(
-        request.POST or None,
-        initial={"latest_value": indicator.latest_value, "latest_on": indicator.latest_on or timezone.localdate()},
-    )
+    form = IndicatorValueForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.record_indicator_value(actor=actor, indicator=indicator, **form.cleaned_data)
             messages.success(request, _("Value recorded."))
             return redirect("planning:measure_detail", pk=measure.pk)
-    title = _("Latest value of %(name)s") % {"name": indicator.name}
+    title = _("New value of %(name)s") % {"name": indicator.name}
     return _measure_child_form(request, measure, form, title)
 
 

@@ -167,6 +167,7 @@ def _save_indicator(actor: Actor, item: MeasureIndicator, data: dict[str, Any], 
         baseline=data.get("baseline"),
         baseline_year=data.get("baseline_year"),
         target=data.get("target"),
+        catalogue_indicator=data.get("catalogue_indicator"),
         change=change,
     )
 
@@ -184,7 +185,13 @@ def _save_milestone(actor: Actor, item: Milestone, data: dict[str, Any], change:
 
 def _save_finding(actor: Actor, item: Finding, data: dict[str, Any], change: Any) -> Any:
     return services.update_finding(
-        actor=actor, finding=item, expected_version=data["version"], goal_area=data["goal_area"], text=data["text"]
+        actor=actor,
+        finding=item,
+        expected_version=data["version"],
+        goal_area=data["goal_area"],
+        text=data["text"],
+        cited_indicator=data.get("cited_indicator"),
+        cited_period=data.get("cited_period") or "",
     )
 
 
@@ -214,7 +221,7 @@ KINDS: dict[str, Kind] = {
     "indicator": Kind(
         policies.get_indicator_for_edit,
         IndicatorEditForm,
-        ("name", "unit", "baseline", "baseline_year", "target"),
+        ("name", "unit", "catalogue_indicator", "baseline", "baseline_year", "target"),
         _save_indicator,
         gettext_lazy("indicator"),
     ),
@@ -228,7 +235,7 @@ KINDS: dict[str, Kind] = {
     "finding": Kind(
         policies.get_finding_for_edit,
         FindingEditForm,
-        ("goal_area", "text"),
+        ("goal_area", "text", "cited_indicator", "cited_period"),
         _save_finding,
         gettext_lazy("finding"),
     ),
@@ -241,6 +248,8 @@ KINDS: dict[str, Kind] = {
 def _setup_change(form: Any, item: Item) -> None:
     if hasattr(form, "setup_change"):
         form.setup_change(_plan(item))
+    if isinstance(item, Finding):
+        form.setup_catalogue(item.analysis.org_unit, item.cited_indicator)
 
 
 def _change(form: Any) -> Any:

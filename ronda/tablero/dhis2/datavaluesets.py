@@ -1,34 +1,42 @@
-"""``/api/dataValueSets`` (JSON and ADX, in and out) and ``/api/dataValues`` (docs/dhis2.md §6–7).
+"""``/api/dataValueSets`` (JSON, ADX and CSV, in and out) and ``/api/dataValues`` (docs/dhis2.md §6–7).
 
 Every write goes through ``tablero.services.save_values(atomic=False)``: as DHIS2 does, the valid
 values are imported and the others reported as conflicts (with their 0-based positions) in an
 ImportSummary: 200 OK without conflicts, 409 WARNING with some, 409 ERROR when the whole set is
-refused (unknown data set or org unit in the header, a body that cannot be read).
+refused (unknown data set or org unit in the header, a body that cannot be read). ``async=true``
+hands the body to a job (``tasks``), which reads and imports it with :func:`run_import`.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from ronda.core import spreadsheets
 from ronda.core.tenancy import Actor
 from ronda.tablero import entry, policies, services
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.dhis2.serializers import Catalogue, timestamp
 from ronda.tablero.dhis2.views import WebError, endpoint, flag, json_body, json_response, raw_body, today
 from ronda.tablero.models import DEFAULT_OPTION_COMBO_UID, DataValue, TableroAction, ValueType
+from ronda.territory.selectors import in_time_zone_of
 
 ADX_NS = "urn:ihe:qrph:adx:2015"
 ADX_TYPES = ("application/adx+xml",)
+CSV_TYPES = ("application/csv", "text/csv")
 SCHEMES = {"UID": "UID", "ID": "UID", "CODE": "CODE", "NAME": "NAME"}
 STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
 MAX_VALUES = 100_000
@@ -108,6 +116,11 @@ class Summary:
             self.rejected.add(index)
 
     def response(self) -> HttpResponse:
+        body = self.body()
+        return json_response(body, status=body["httpStatusCode"])
+
+    def body(self, *, is_async: bool = False) -> dict[str, Any]:
+        """The WebMessage with the ImportSummary (``body()["response"]`` is what a task summary shows)."""
         if self.aborted is not None:
             state, top, status, message = "ERROR", "ERROR", 409, "An error occurred, please check import summary."
             description = self.aborted
@@ -147,7 +160,7 @@ class Summary:
                 "importOptions": {
                     "idSchemes": {},
                     "dryRun": self.dry_run,
-                    "async": False,
+                    "async": is_async,
                     "importStrategy": self.strategy,
                     "mergeMode": "REPLACE",
                     "reportMode": "FULL",
@@ -165,7 +178,7 @@ class Summary:
                 "dataSetComplete": "false",
             },
         }
-        return json_response(body, status=status)
+        return body
 
 
 # --- Reading the payload -----------------------------------------------------------------------
@@ -315,6 +328,104 @@ def parse_adx(body: bytes, schemes: Schemes) -> Payload:
             )
             index += 1
     return payload
+
+
+# DHIS2's CSV columns, in DHIS2's order (a file without a header row is read by position).
+CSV_COLUMNS = (
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+    "deleted",
+)
+
+
+def _csv_text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(_("The CSV is not UTF-8 text.")) from None
+
+
+def parse_csv(body: bytes, schemes: Schemes, *, first_row_is_header: bool = True) -> Payload:
+    """DHIS2's CSV: one value a line, the columns of ``CSV_COLUMNS`` by position.
+
+    As DHIS2 (``firstRowIsHeader``, default true), the first line is a header and is not a value;
+    Ronda also maps the columns by that header's names when it holds DHIS2's names (in any order,
+    any case), and falls back to DHIS2's positions otherwise. ``firstRowIsHeader=false``: every line
+    is a value, by position.
+    """
+    text = _csv_text(body)
+    if "\x00" in text:
+        raise ValueError(_("The CSV is not UTF-8 text."))
+    payload = Payload(schemes=schemes)
+    positions = {name: i for i, name in enumerate(CSV_COLUMNS)}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    index = 0
+    try:
+        for line_number, cells in enumerate(reader):
+            if line_number == 0 and first_row_is_header:
+                named = {c.strip().lower().replace("_", ""): i for i, c in enumerate(cells)}
+                if {"dataelement", "value"} <= set(named):
+                    positions = {name: named[name] for name in CSV_COLUMNS if name in named}
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if index >= MAX_VALUES:
+                raise ValueError(_("Too many values in one request."))
+
+            def cell(name: str, cells: list[str] = cells, positions: dict[str, int] = positions) -> str:
+                at = positions.get(name)
+                return cells[at].strip() if at is not None and at < len(cells) else ""
+
+            deleted = cell("deleted").lower() == "true"
+            payload.values.append(
+                RawValue(
+                    index=index,
+                    data_element=cell("dataelement"),
+                    period=cell("period"),
+                    org_unit=cell("orgunit"),
+                    option_combo=cell("categoryoptioncombo"),
+                    attribute_combo=cell("attributeoptioncombo"),
+                    value=None if deleted else cell("value"),
+                    comment=cell("comment"),
+                )
+            )
+            index += 1
+    except csv.Error as exc:
+        raise ValueError(_("The CSV cannot be read: %(error)s") % {"error": str(exc)[:80]}) from None
+    return payload
+
+
+def read_payload(content_type: str, suffix: str | None, body: bytes, params: Any) -> Payload:
+    """The payload of a POST in any of the accepted formats (``params``: the query string).
+
+    ``ValueError``: the body cannot be read (the whole set is refused); ``WebError(415)``: a content
+    type Ronda does not read."""
+    if content_type in ADX_TYPES or suffix == "adx":
+        return parse_adx(body, Schemes.read(params, default="CODE"))
+    if content_type in CSV_TYPES or suffix == "csv":
+        return parse_csv(body, Schemes.read(params), first_row_is_header=_param_flag(params, "firstRowIsHeader", True))
+    if content_type in ("application/json", "") or suffix == "json":
+        try:
+            data = json.loads(body.decode("utf-8") or "null")
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise ValueError("Could not parse the JSON body.") from None
+        return parse_json(data, Schemes.read(params))
+    raise WebError(415, f"Unsupported media type: `{content_type[:60]}`")
+
+
+def _param_flag(params: Any, name: str, default: bool) -> bool:
+    value = params.get(name)
+    if value is None:
+        return default
+    return str(value).strip().lower() in ("true", "1", "yes")
 
 
 # --- Resolving and saving ----------------------------------------------------------------------
@@ -558,31 +669,42 @@ def _content_type(request: HttpRequest) -> str:
 
 
 def post_value_sets(request: HttpRequest, actor: Actor, suffix: str | None) -> HttpResponse:
-    strategy = (request.GET.get("importStrategy") or request.GET.get("strategy") or "CREATE_AND_UPDATE").upper()
-    if strategy == "NEW_AND_UPDATES" or strategy == "NEW_AND_UPDATE":
+    strategy = read_strategy(request.GET)
+    dry_run = flag(request, "dryRun")
+    content_type = _content_type(request)
+    readable = content_type in (*ADX_TYPES, *CSV_TYPES, "application/json", "") or suffix in ("adx", "csv", "json")
+    if not readable:
+        raise WebError(415, f"Unsupported media type: `{content_type[:60]}`")
+    body = raw_body(request)
+    if flag(request, "async"):
+        from ronda.tablero.dhis2.tasks import start_import  # the task module imports this one
+
+        return start_import(actor, body=body, content_type=content_type, suffix=suffix, params=request.GET)
+    return run_import(actor, content_type, suffix, body, request.GET, strategy=strategy, dry_run=dry_run).response()
+
+
+def read_strategy(params: Any) -> str:
+    strategy = str(params.get("importStrategy") or params.get("strategy") or "CREATE_AND_UPDATE").upper()
+    if strategy in ("NEW_AND_UPDATES", "NEW_AND_UPDATE"):
         strategy = "CREATE_AND_UPDATE"
     if strategy not in STRATEGIES:
         raise WebError(409, f"Invalid import strategy: `{strategy[:30]}`", "E7002")
-    dry_run = flag(request, "dryRun")
-    content_type = _content_type(request)
-    is_adx = content_type in ADX_TYPES or suffix == "adx"
+    return strategy
+
+
+def run_import(
+    actor: Actor, content_type: str, suffix: str | None, body: bytes, params: Any, *, strategy: str, dry_run: bool
+) -> Summary:
+    """Read the body and import it (the request's work, and the async job's)."""
     try:
-        if is_adx:
-            schemes = Schemes.read(request.GET, default="CODE")
-            payload = parse_adx(raw_body(request), schemes)
-        elif content_type in ("application/json", "") or suffix == "json":
-            payload = parse_json(json_body(request), Schemes.read(request.GET))
-        else:
-            raise WebError(415, f"Unsupported media type: `{content_type[:60]}`")
+        payload = read_payload(content_type, suffix, body, params)
     except ValueError as exc:
-        summary = Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc}")
-        return summary.response()
+        return Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc}")
     except WebError as exc:
         if exc.status != 400:
             raise
-        summary = Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc.message}")
-        return summary.response()
-    return import_values(actor, payload, strategy=strategy, dry_run=dry_run).response()
+        return Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc.message}")
+    return import_values(actor, payload, strategy=strategy, dry_run=dry_run)
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -604,8 +726,16 @@ def _parse_date(text: str, name: str) -> dt.date:
         raise WebError(409, f"Invalid date for `{name}`: `{text[:20]}`", "E2002") from None
 
 
-def export_values(request: HttpRequest, actor: Actor, suffix: str | None) -> HttpResponse:
-    adx = suffix == "adx" or "application/adx+xml" in request.META.get("HTTP_ACCEPT", "")
+def _wants_csv(request: HttpRequest, suffix: str | None) -> bool:
+    if suffix is not None:
+        return suffix == "csv"
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return any(t in accept for t in CSV_TYPES) and "application/json" not in accept
+
+
+def export_values(request: HttpRequest, actor: Actor, suffix: str | None) -> HttpResponseBase:
+    adx = suffix == "adx" or (suffix != "csv" and "application/adx+xml" in request.META.get("HTTP_ACCEPT", ""))
+    as_csv = not adx and _wants_csv(request, suffix)
     out_schemes = Schemes.read(request.GET, default="CODE" if adx else "UID")
     in_schemes = Schemes.read(request.GET, default="UID", prefix="input")
     catalogue = Catalogue(actor)
@@ -667,11 +797,12 @@ def export_values(request: HttpRequest, actor: Actor, suffix: str | None) -> Htt
         query = query.filter(
             period__start_date__gte=_parse_date(start, "startDate"), period__end_date__lte=_parse_date(end, "endDate")
         )
-    rows = list(
-        query.select_related("data_element", "option_combo", "org_unit", "period", "stored_by").order_by(
-            "period__start_date", "org_unit_id", "data_element_id", "option_combo_id"
-        )[: int(MAX_VALUES)]
+    query = query.select_related("data_element", "option_combo", "org_unit", "period", "stored_by").order_by(
+        "period__start_date", "org_unit_id", "data_element_id", "option_combo_id"
     )
+    if as_csv:
+        return _csv_response(actor, catalogue, query, out_schemes)
+    rows = list(query[: int(MAX_VALUES)])
     if adx:
         data_set = catalogue.identifier("dataSets", found_sets[0], out_schemes.data_set) if len(found_sets) == 1 else ""
         return _adx_response(catalogue, rows, out_schemes, data_set)
@@ -701,6 +832,50 @@ def _value_json(catalogue: Catalogue, row: DataValue, schemes: Schemes) -> dict[
         "comment": row.comment,
         "followup": row.follow_up,
     }
+
+
+CSV_CHUNK_ROWS = 2000
+
+
+def _csv_response(actor: Actor, catalogue: Catalogue, query: Any, schemes: Schemes) -> StreamingHttpResponse:
+    """DHIS2's CSV, streamed (no row limit: constant memory, the rows read in chunks).
+
+    A machine format: cells are written as they are, **without** the spreadsheet formula guard of
+    Ronda's own CSV export (``tablero.exports``), so that a value or a comment comes back through an
+    import byte for byte (docs/dhis2.md §6)."""
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = spreadsheets.machine_csv_writer(buffer, lineterminator="\n")  # DHIS2's exchange format
+        writer.writerow(CSV_COLUMNS)
+        # The body is written after the view returns: in the actor's time zone again.
+        with in_time_zone_of(actor.org_unit):
+            for row in query.iterator(chunk_size=CSV_CHUNK_ROWS):
+                value = _value_json(catalogue, row, schemes)
+                writer.writerow(
+                    [
+                        value["dataElement"],
+                        value["period"],
+                        value["orgUnit"],
+                        value["categoryOptionCombo"],
+                        value["attributeOptionCombo"],
+                        value["value"],
+                        value["storedBy"],
+                        value["lastUpdated"],
+                        value["comment"],
+                        "true" if value["followup"] else "false",
+                        "false",
+                    ]
+                )
+                if buffer.tell() > 64 * 1024:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="application/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dataValueSets.csv"'
+    return response
 
 
 def _adx_response(catalogue: Catalogue, rows: list[DataValue], schemes: Schemes, data_set: str) -> HttpResponse:
@@ -741,7 +916,7 @@ def _adx_response(catalogue: Catalogue, rows: list[DataValue], schemes: Schemes,
 
 
 @endpoint("GET", "POST")
-def data_value_sets(request: HttpRequest, actor: Actor, suffix: str | None = None) -> HttpResponse:
+def data_value_sets(request: HttpRequest, actor: Actor, suffix: str | None = None) -> HttpResponseBase:
     if request.method == "POST":
         return post_value_sets(request, actor, suffix)
     return export_values(request, actor, suffix)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,7 @@ class Catalogue:
         self.actor = actor
         self._loaded: dict[str, dict[str, Obj]] = {}
         self._units: dict[str, OrgUnit] = {}
+        self._unit_cache: dict[tuple[str, str], OrgUnit | None] = {}
         self._models: dict[str, dict[str, Any]] = defaultdict(dict)
         self._index: dict[tuple[str, str], dict[Any, str]] = {}
         self._loaders: dict[str, Callable[[], list[tuple[Any, Obj]]]] = {
@@ -117,8 +118,55 @@ class Catalogue:
             return None
         return self.objects(ref.resource).get(ref.uid)
 
+    # --- org units without the whole tree ------------------------------------------------------
+    # A national scope is 50,000 units: serialising all of them to find the one a value names took
+    # seconds per request (issue #10's benchmark). Units are looked up in the database instead, by
+    # the same scope and order, unless the whole list was loaded anyway (/api/organisationUnits).
+    UNIT_FIELDS = ("id", "uid", "code", "name", "level", "parent_id", "path", "created_at", "updated_at")
+    UNIT_SCHEME_FIELDS = {"UID": "uid", "CODE": "code", "NAME": "name"}
+
+    def _scoped_units(self) -> Any:
+        return (
+            policies.readable_units(self.actor)
+            .filter(is_active=True)
+            .only(*self.UNIT_FIELDS)
+            .order_by("level", "name", "id")
+        )
+
+    def prefetch_units(self, keys: Any, scheme: str = "UID") -> None:
+        """Look up many units at once (an import names thousands): one query per 2,000 keys."""
+        if "organisationUnits" in self._loaded:
+            return
+        field = self.UNIT_SCHEME_FIELDS.get(scheme, "uid")
+        wanted = sorted({k for k in keys if k and (scheme, k) not in self._unit_cache})
+        for start in range(0, len(wanted), 2000):
+            chunk = wanted[start : start + 2000]
+            for unit in self._scoped_units().filter(**{f"{field}__in": chunk}):
+                self._unit_cache.setdefault((scheme, getattr(unit, field)), unit)  # the first in order wins
+            for key in chunk:
+                self._unit_cache.setdefault((scheme, key), None)
+
+    def _find_unit(self, key: str, scheme: str) -> OrgUnit | None:
+        if (scheme, key) not in self._unit_cache:
+            self.prefetch_units([key], scheme)
+        return self._unit_cache.get((scheme, key))
+
+    def units_under(self, roots: list[OrgUnit], levels: list[int]) -> list[OrgUnit]:
+        """The units of ``levels`` inside any of ``roots``' subtrees, in the resource's order."""
+        condition = Q()
+        for root in roots:
+            condition |= Q(path__startswith=root.path)
+        if not roots or not levels:
+            return []
+        return list(self._scoped_units().filter(condition, level__in=levels))
+
+    def units_of_level(self, level: int) -> list[OrgUnit]:
+        return list(self._scoped_units().filter(level=level))
+
     def find(self, resource: str, key: str, scheme: str = "UID") -> Any | None:
         """The model of a resource by uid, code or name (None if absent or not visible)."""
+        if resource == "organisationUnits" and resource not in self._loaded:
+            return self._find_unit(key, scheme)
         objects = self.objects(resource)
         if scheme == "UID":
             return self._models[resource].get(key) if key in objects else None

@@ -288,3 +288,34 @@ def test_relative_periods_exclude_the_current_one():
     ]
     with pytest.raises(periods.InvalidPeriod):
         periods.parse("2024W3")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arrays", [False, True])
+def test_both_ways_of_writing_cells_give_the_figures_of_the_raw_values(monkeypatch, arrays):
+    """PostgreSQL writes the cells as arrays (an accelerator, decision 0017); the portable VALUES
+    path must give the same figures there too. Arrays exist on PostgreSQL only."""
+    from django.db import connection
+
+    from ronda.tablero import aggregation
+
+    if arrays and connection.vendor != "postgresql":
+        arrays = False  # SQLite has no arrays: the portable path is what it always runs
+    monkeypatch.setattr(aggregation, "uses_arrays", lambda _connection: arrays)
+    w = _world()
+    cocs = list(w.combo.option_combos.order_by("sort_order"))
+    element = w.elements[AggregationType.MAX]
+    writes = [(0, 0, "202401", 7), (1, 1, "202402", 9), (2, 0, "202401", 4), (0, 0, "202401", 2)]
+    for unit, option, month, value in writes:
+        item = services.ValueInput(
+            data_element=element, option_combo=cocs[option], org_unit=w.communities[unit], period=month, value=value
+        )
+        services.save_values(actor=SYSTEM, values=[item])
+    for unit in (w.country, w.region, *w.municipalities, *w.communities):
+        for period in Period.objects.all():
+            expected = selectors.from_values(element_id=element.pk, unit_path=unit.path, period=period)
+            got = selectors.cells(element_ids=[element.pk], unit_ids=[unit.pk], period_ids=[period.pk]).get(
+                (element.pk, unit.pk, period.pk)
+            )
+            assert (got.value(AggregationType.MAX) if got else None) == expected.value(AggregationType.MAX)
+            assert (got.count if got else 0) == expected.count

@@ -389,3 +389,56 @@ def test_the_home_page_lists_my_saved_dashboards(world: World, catalogue: Catalo
     Dashboard.objects.create(owner=world.home[Role.SUPERVISOR], org_unit=world.municipality, name="Ajeno")
     page = client.get("/").content.decode()
     assert "tablero-home-h" in page and "Vacunas" in page and "Ajeno" not in page
+
+
+# --- A national scope (issue #10's benchmark: 2,500 municipalities) -------------------------------
+
+
+def test_above_the_limit_the_comparison_ranks_the_children_and_links_the_other_levels(
+    world: World, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ronda.territory.models import OrgUnit
+
+    catalogue.add_municipality()
+    municipalities = OrgUnit.objects.filter(path__startswith=world.country.path, level=Level.MUNICIPALITY).count()
+    assert municipalities >= 2
+    client = login(Client(), world.home[Role.SECRETARIAT])
+    url = f"/tablero/paneles/comparacion/?periodo=2025&indicador={catalogue.rate.uid}&unidad={world.country.pk}"
+    # Few municipalities: they are what the country compares (a country's 80 cantons).
+    result = client.get(url).context["result"]
+    assert result.level == Level.MUNICIPALITY
+    assert {r.unit.level for r in result.rows} == {Level.MUNICIPALITY} and len(result.rows) == municipalities
+    # More than the limit: the country's children (its regions), the municipalities one link away.
+    monkeypatch.setattr(dashboards, "MAX_COMPARED", 1)
+    page = client.get(url)
+    result = page.context["result"]
+    assert result.level == Level.REGION and [r.unit for r in result.rows] == [world.region]
+    assert f"nivel={Level.MUNICIPALITY.value}" in page.content.decode()
+    asked = client.get(url + f"&nivel={Level.MUNICIPALITY.value}").context["result"]
+    assert asked.level == Level.MUNICIPALITY and len(asked.rows) == municipalities
+    # A level that cannot be compared under the unit is ignored, not an error.
+    assert client.get(url + f"&nivel={Level.COUNTRY.value}").context["result"].level == Level.REGION
+
+
+def test_above_the_limit_the_unit_filter_offers_the_way_down_from_the_unit_shown(
+    world: World, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ronda.tablero import policies_dashboards
+
+    catalogue.add_municipality()
+    client = login(Client(), world.home[Role.SECRETARIAT])
+
+    def offered(url: str) -> set[int]:
+        field = client.get(url).context["form"].fields["unidad"]
+        return {u.pk for u in field.queryset}
+
+    everything = offered(f"{DASHBOARD}&unidad={world.country.pk}")
+    assert world.municipality.pk in everything  # a few units: every one down to the municipalities
+    monkeypatch.setattr(policies_dashboards, "MAX_PICKABLE", 2)
+    at_country = offered(f"{DASHBOARD}&unidad={world.country.pk}")
+    assert world.country.pk in at_country and world.region.pk in at_country
+    assert world.municipality.pk not in at_country  # two levels down: reached through the region
+    at_region = offered(f"{DASHBOARD}&unidad={world.region.pk}")
+    assert {world.country.pk, world.region.pk, world.municipality.pk} <= at_region
+    # The unit shown is always among the options, and other countries never are.
+    assert world.other_country.pk not in at_region and world.other_municipality.pk not in at_region

@@ -3,11 +3,14 @@ test_dhis2_api): every role at home and away, and anonymous."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.test import Client
 
 from ronda.core.roles import Role
 from ronda.tablero.models import DataValue
-from ronda.tablero.tests.dhis2_catalogue import build, save
+from ronda.tablero.tests.dhis2_catalogue import basic, build, save
 from ronda.testing import check_access_matrix
 
 pytestmark = pytest.mark.django_db
@@ -113,4 +116,35 @@ def test_unknown_paths_are_404_for_everybody(world):
             expected=dict.fromkeys(Role.values, 404),
             api=True,
             anonymous=404,
+        )
+
+
+def test_metadata_answers_every_signed_in_user_with_their_own_scope(world):
+    check_access_matrix(world, url=f"{BASE}/metadata?dataElements=true", expected=EVERYONE, api=True, away=200)
+
+
+def test_an_async_import_task_is_read_by_whoever_started_it_and_admins(world, django_capture_on_commit_callbacks):
+    cat = build(world)
+    owner = world.home[Role.COORDINATOR]
+    body = {
+        "dataSet": cat.data_set.uid,
+        "period": "202401",
+        "orgUnit": world.municipality.uid,
+        "dataValues": [{"dataElement": cat.vac.uid, "value": "5"}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        started = Client().post(
+            f"{BASE}/dataValueSets?async=true",
+            data=json.dumps(body),
+            content_type="application/json",
+            **basic(owner.username),
+        )
+    assert started.status_code == 200
+    task = started.json()["response"]["id"]
+    # Only the coordinator who started it (and an administrator) read it; the same role elsewhere,
+    # or anybody else in the municipality, gets 404 as for a task that does not exist.
+    expected = {role: 404 for role in Role.values} | {Role.COORDINATOR: 200, Role.ADMIN: 200}
+    for kind in ("tasks", "taskSummaries"):
+        check_access_matrix(
+            world, url=f"{BASE}/system/{kind}/DATAVALUE_IMPORT/{task}", expected=expected, api=True, away=404
         )

@@ -266,7 +266,7 @@ def test_a_file_that_is_not_a_table_of_values_is_refused_at_once(
 
 
 def test_a_file_too_large_is_refused(world: World, django_capture_on_commit_callbacks: Any, settings: Any) -> None:
-    settings.RONDA_UPLOAD_MAX_BYTES = 1024 * 1024
+    settings.RONDA_IMPORT_MAX_BYTES = 1024 * 1024
     client = client_for(world.home["coordinator"])
     response = upload(client, HEADER.encode() + b"x" * (1024 * 1024), "grande.csv", django_capture_on_commit_callbacks)
     assert "1 MB" in response.content.decode()

@@ -27,7 +27,7 @@ from ronda.core.views_helpers import ActorRequest, actor_required, id_param
 from ronda.planning.choices import GoalArea
 from ronda.tablero import dashboards as data
 from ronda.tablero import periods as iso_periods
-from ronda.tablero import policies, policies_catalogue, policies_entry, policies_imports, policies_public
+from ronda.tablero import policies, policies_catalogue, policies_entry, policies_imports, policies_public, policies_push
 from ronda.tablero import policies_dashboards as policy
 from ronda.tablero.models import Dashboard, Indicator
 from ronda.territory.models import OrgUnit
@@ -81,11 +81,11 @@ class DashboardFilters(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, actor: Any, *args: Any, around: OrgUnit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = self.fields["unidad"]
         assert isinstance(units, forms.ModelChoiceField)
-        units.queryset = policy.pickable_units(actor)
+        units.queryset = policy.pickable_units(actor, around=around)
         inds = self.fields["indicador"]
         assert isinstance(inds, forms.ModelMultipleChoiceField)
         inds.queryset = policy.visible_indicators(actor).order_by("goal_area", "name")
@@ -102,11 +102,11 @@ class ComparisonFilters(forms.Form):
     )
     periodo = forms.ChoiceField(label=gettext_lazy("Period"), choices=(), required=False)
 
-    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, actor: Any, *args: Any, around: OrgUnit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = self.fields["unidad"]
         assert isinstance(units, forms.ModelChoiceField)
-        units.queryset = policy.pickable_units(actor)
+        units.queryset = policy.pickable_units(actor, around=around)
         inds = self.fields["indicador"]
         assert isinstance(inds, forms.ModelChoiceField)
         inds.queryset = policy.visible_indicators(actor).order_by("goal_area", "name")
@@ -206,6 +206,12 @@ def index(request: ActorRequest) -> HttpResponse:
             _("Download any selection of values as CSV or XLSX."),
         ),
         (
+            policies_push.can_push_somewhere,
+            "tablero:push",
+            _("Push to the ministry's DHIS2"),
+            _("Send the country's approved values to the ministry's DHIS2 and read its import summaries."),
+        ),
+        (
             policies_public.can_manage_publication,
             "tablero:publication",
             _("Published figures"),
@@ -254,10 +260,10 @@ def dashboard(request: ActorRequest) -> HttpResponse:
                 params.setdefault(key, str(value))
         if "indicador" not in request.GET:
             params.setlist("indicador", data.pinned_uids(saved))
-    form = DashboardFilters(actor, params)
+    unit = _unit(actor, params.get("unidad"))
+    form = DashboardFilters(actor, params, around=unit)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
-    unit = _unit(actor, params.get("unidad"))
     today = _today()
     period_type = cleaned.get("tipo") or iso_periods.PeriodType.MONTHLY
     last_year = cleaned.get("hasta") or today.year
@@ -277,7 +283,7 @@ def dashboard(request: ActorRequest) -> HttpResponse:
     trends = data.trends(actor, unit, indicators, periods)
     # The form shows what is on the page, defaults included.
     initial = {"unidad": unit, "area": goal_area, "tipo": period_type, "desde": first_year, "hasta": last_year}
-    form = DashboardFilters(actor, initial={**initial, "indicador": indicators})
+    form = DashboardFilters(actor, initial={**initial, "indicador": indicators}, around=unit)
     charts: dict[str, tuple[Any, Any, Any]] = {}
     for trend in trends:
         charts[trend.slug] = (lambda t=trend: t.svg, TREND_HEADER, lambda t=trend: _trend_csv(t))
@@ -328,10 +334,10 @@ def _query(request: ActorRequest, *, drop: tuple[str, ...] = ()) -> str:
 
 def _comparison(request: ActorRequest) -> tuple[ComparisonFilters, data.Comparison | None]:
     actor = request.actor
-    form = ComparisonFilters(actor, request.GET)
+    parent = _unit(actor, request.GET.get("unidad"))
+    form = ComparisonFilters(actor, request.GET, around=parent)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
-    parent = _unit(actor, request.GET.get("unidad"))
     indicator = cleaned.get("indicador") or data.first_with_data(
         list(policy.visible_indicators(actor).order_by("goal_area", "name")),
         parent,
@@ -340,11 +346,18 @@ def _comparison(request: ActorRequest) -> tuple[ComparisonFilters, data.Comparis
     iso = cleaned.get("periodo") or str(_today().year)
     if indicator is None:
         return form, None
-    form = ComparisonFilters(actor, initial={"unidad": parent, "indicador": indicator, "periodo": iso})
+    form = ComparisonFilters(actor, initial={"unidad": parent, "indicador": indicator, "periodo": iso}, around=parent)
     order = request.GET.get("orden", "puesto")
     descending = order.startswith("-")
+    level = id_param(request.GET.get("nivel"))
     result = data.comparison(
-        actor, parent, indicator, iso_periods.parse(iso), sort=order.lstrip("-"), descending=descending
+        actor,
+        parent,
+        indicator,
+        iso_periods.parse(iso),
+        sort=order.lstrip("-"),
+        descending=descending,
+        level=level,
     )
     return form, result
 
@@ -375,6 +388,7 @@ def comparison(request: ActorRequest) -> HttpResponse:
             "result": result,
             "columns": columns,
             "query": _query(request, drop=("descarga", "orden")),
+            "level_query": _query(request, drop=("descarga", "orden", "nivel")),
             "download_query": _query(request, drop=("descarga",)),
         },
     )
