@@ -10,7 +10,7 @@ from django.test import Client
 
 from ronda.core.roles import Role
 from ronda.tablero.models import DataValue
-from ronda.tablero.tests.dhis2_catalogue import basic, build
+from ronda.tablero.tests.dhis2_catalogue import basic, build, save
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,12 @@ def post(user, body, *, query="", content_type="application/json"):
 
 
 def get(user, query):
-    return Client().get(f"{BASE}/dataValueSets?{query}", **basic(user.username))
+    """GET dataValueSets; the JSON answer is streamed (a country's year is millions of values)."""
+    response = Client().get(f"{BASE}/dataValueSets?{query}", **basic(user.username))
+    if response.streaming:
+        body = b"".join(response.streaming_content)
+        response.json = lambda: json.loads(body)
+    return response
 
 
 def value_set(cat, values, **header):
@@ -383,3 +388,23 @@ def test_the_value_export_does_not_grow_in_queries(cat):
         f"{BASE}/analytics?dimension=dx:{cat.vac.uid};{cat.rate.uid}&dimension=pe:202401&dimension=ou:LEVEL-4",
     ):
         assert_queries_do_not_grow(Client(), url, add, ceiling=20, extra=basic(w.home[Role.COORDINATOR].username))
+
+
+def test_the_json_export_is_streamed_whole_without_a_cap(cat, monkeypatch):
+    """A country's year is millions of values: the JSON dataValueSet is streamed in chunks, every
+    value in it (the import's cap of MAX_VALUES per request does not apply to an export)."""
+    from ronda.tablero.dhis2 import datavaluesets
+
+    monkeypatch.setattr(datavaluesets, "MAX_VALUES", 1)
+    monkeypatch.setattr(datavaluesets, "CSV_CHUNK_ROWS", 1)
+    user = cat.world.home[Role.COORDINATOR]
+    save(cat, cat.vac, cat.default, cat.world.municipality, "202401", 4)
+    save(cat, cat.cases, cat.female, cat.world.municipality, "202401", 2)
+    response = Client().get(
+        f"{BASE}/dataValueSets?dataSet={cat.data_set.uid}&period=202401&orgUnit={cat.world.municipality.uid}",
+        **basic(user.username),
+    )
+    assert response.status_code == 200 and response.streaming
+    out = json.loads(b"".join(response.streaming_content))
+    assert list(out) == ["dataSet", "period", "orgUnit", "dataValues"]
+    assert sorted(v["value"] for v in out["dataValues"]) == ["2", "4"]
