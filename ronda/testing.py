@@ -471,7 +471,7 @@ def assert_queries_do_not_grow(
         with CaptureQueriesContext(connection) as context:
             response = client.get(target, **(extra or {}))
             # A streamed answer runs its queries while it is read: read it inside the capture.
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
         if response.status_code != 200:
             raise AssertionError(f"GET {target} ({label}): expected 200, got {response.status_code}")
         return list(context.captured_queries), body.decode()
