@@ -280,6 +280,11 @@ RONDA_BREAK_GLASS_MAX_MINUTES = env_int("RONDA_BREAK_GLASS_MAX_MINUTES", 240)
 # The OpenAPI schema and interactive docs (/api/v1/openapi.json, /api/v1/docs) without signing in:
 # on in development, off in production (then a session or a bearer token is needed).
 RONDA_API_DOCS_PUBLIC = env_bool("RONDA_API_DOCS_PUBLIC", not PRODUCTION)
+# The key that seals credentials of other systems kept in the database (a ministry's DHIS2 token,
+# ronda/core/sealing.py). Empty: derived from SECRET_KEY (rotating that one then means saving those
+# tokens again). Set it apart from SECRET_KEY in production so that a database backup alone never
+# holds a usable token.
+RONDA_SECRETS_KEY = os.environ.get("RONDA_SECRETS_KEY", "")
 RONDA_UPLOAD_MAX_BYTES = env_int("RONDA_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # The Tablero's files of values (CSV/XLSX imports): a national month, a million values, is ~43 MB of CSV.
 RONDA_IMPORT_MAX_BYTES = env_int("RONDA_IMPORT_MAX_MB", 100) * 1024 * 1024

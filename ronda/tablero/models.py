@@ -562,7 +562,8 @@ class PushTarget(VersionedModel):
         "territory.OrgUnit", verbose_name=_("country"), on_delete=models.CASCADE, related_name="+"
     )
     base_url = models.URLField(_("DHIS2 address"), max_length=300)
-    token = models.CharField(_("access token"), max_length=500, blank=True)
+    # Sealed (ronda/core/sealing.py): a 500-character token is 770 characters sealed.
+    token = models.CharField(_("access token"), max_length=800, blank=True)
     id_scheme = models.CharField(
         _("identifiers sent"), max_length=8, choices=PushIdScheme.choices, default=PushIdScheme.CODE
     )

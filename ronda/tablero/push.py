@@ -48,7 +48,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.core import audit, jobs, spreadsheets
+from ronda.core import audit, jobs, sealing, spreadsheets
 from ronda.core.errors import Errors
 from ronda.core.services import versioned_update
 from ronda.core.tenancy import Acting, Actor
@@ -231,7 +231,7 @@ def save_target(
         target = PushTarget.objects.create(
             country=country,
             base_url=base_url,
-            token=token,
+            token=sealing.seal(token),
             id_scheme=id_scheme,
             mapping=clean_mapping,
             is_enabled=is_enabled,
@@ -251,7 +251,7 @@ def save_target(
         "is_enabled": is_enabled,
     }
     if token:
-        changes["token"] = token
+        changes["token"] = sealing.seal(token)
     return versioned_update(
         actor=actor,
         instance=existing,
@@ -621,9 +621,16 @@ def run(*, actor: Actor, log_id: int) -> PushLog:
     tally = Tally(sent=sum(len(s["dataValues"]) for s in sets))
     offset = 0
     try:
+        try:
+            token = sealing.unseal(target.token)  # opened here only, for the request
+        except sealing.SealBroken:
+            raise PushFailed(
+                _("The stored access token cannot be read (the server's key changed): save the token again."),
+                attempts=0,
+            ) from None
         for value_set in sets:
             body = json.dumps(value_set, separators=(",", ":")).encode()
-            reply, attempts = send(import_url(target), target.token, body)  # PushFailed counts its own attempts
+            reply, attempts = send(import_url(target), token, body)  # PushFailed counts its own attempts
             tally.attempts += attempts
             tally.http_status = reply.status
             tally.add(outcome_of(reply, offset=offset))
