@@ -276,13 +276,14 @@ def _merged(payload: Versioned, item: Any, names: tuple[str, ...], required: tup
     return {name: getattr(payload, name) if name in sent else getattr(item, name) for name in names}
 
 
-def _catalogue_indicator(unit: OrgUnit, pk: int | None, field: str, *, current: int | None = None) -> Indicator | None:
+def _catalogue_indicator(
+    unit: OrgUnit, pk: int | None, field: str, *, current: Indicator | None = None
+) -> Indicator | None:
     """The catalogue indicator ``pk`` among those the municipality may use (or the one already
     chosen); 422 on the field otherwise, the same for another catalogue's and a missing one."""
     if pk is None:
         return None
-    chosen = Indicator.objects.filter(pk=current).first() if current else None
-    found = services.usable_catalogue_indicators(unit, chosen).filter(pk=pk).first()
+    found = services.usable_catalogue_indicators(unit, current).filter(pk=pk).first()
     if found is None:
         raise ValidationError({field: _("Not one of the allowed values.")})
     return found
@@ -368,7 +369,7 @@ def update_indicator(request: ApiRequest, indicator_id: int, payload: IndicatorP
             indicator.measure.plan.org_unit,
             payload.catalogue_indicator_id,
             "catalogue_indicator_id",
-            current=indicator.catalogue_indicator_id,
+            current=indicator.catalogue_indicator,
         )
     return services.update_indicator(
         actor=request.actor, indicator=indicator, expected_version=payload.version, change=_change(payload), **values
@@ -471,7 +472,7 @@ def update_finding(request: ApiRequest, finding_id: int, payload: FindingPatchIn
     if "cited_indicator_id" in sent or "cited_period" in sent:
         pk = payload.cited_indicator_id if "cited_indicator_id" in sent else finding.cited_indicator_id
         values["cited_indicator"] = _catalogue_indicator(
-            finding.analysis.org_unit, pk, "cited_indicator_id", current=finding.cited_indicator_id
+            finding.analysis.org_unit, pk, "cited_indicator_id", current=finding.cited_indicator
         )
         values["cited_period"] = payload.cited_period if "cited_period" in sent else finding.cited_period
     return services.update_finding(actor=request.actor, finding=finding, expected_version=payload.version, **values)

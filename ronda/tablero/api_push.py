@@ -110,7 +110,7 @@ def _push_out(log: PushLog) -> dict[str, Any]:
 
 def _target(actor: Any, country_id: int) -> PushTarget:
     country = policies_push.get_country(actor, country_id)
-    target = PushTarget.objects.filter(country=country).select_related("country").first()
+    target = policies_push.visible_targets(actor).filter(country=country).select_related("country").first()
     if target is None:
         raise Http404
     return target
