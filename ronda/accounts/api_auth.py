@@ -7,8 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from ronda.accounts import selectors, services
+from ronda.accounts import selectors
 from ronda.accounts.otp import role_requires_otp, user_exempt
+from ronda.accounts.token_use import touch_api_token
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
 from ronda.territory.middleware import activate_zone
@@ -34,7 +35,7 @@ class BearerToken(HttpBearer):
         # (and Actor.may_read_personal_data refuses it personal records in any case).
         if membership is not None and role_requires_otp(membership.role) and not second_factor:
             membership = None
-        services.touch_api_token(api_token)
+        touch_api_token(api_token)
         request.user = user
         break_glass = (
             selectors.open_break_glass_paths(user) if membership is not None and membership.role == "admin" else ()

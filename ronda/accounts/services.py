@@ -262,13 +262,6 @@ def revoke_api_token(*, actor: Actor, token: ApiToken) -> None:
         audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE, target=token, org_unit=None)
 
 
-def touch_api_token(token: ApiToken) -> None:
-    """Remember when a token was last used, to the nearest ten minutes (no write per request)."""
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 600:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-
-
 @transaction.atomic
 def start_otp_enrollment(*, user: User) -> TOTPDevice:
     """An unconfirmed TOTP device to show as a QR code; replaces any earlier unconfirmed one."""

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
@@ -59,6 +60,32 @@ def first_nul(items: Iterable[tuple[str, Any]], prefix: str = "") -> str | None:
     return None
 
 
+# The DHIS2-compatible API (mounted at /dhis2/ by the project's URLconf; every path under it answers
+# as DHIS2 does) speaks DHIS2's error shape, the WebMessage: a client of it must be able to read a
+# refusal made here, before any of its code runs. The shape is DHIS2's protocol, not a domain rule.
+WEB_MESSAGE_PREFIX = "/dhis2/"
+WEB_MESSAGE_STATUS = {400: "Bad Request", 404: "Not Found"}
+# A NUL in JSON text is the escape \u0000 (a raw NUL byte is not valid JSON): after an odd number of
+# backslashes, since "\\u0000" is a backslash followed by the text "u0000". Outside a string a
+# backslash is not valid JSON either, so in a body that parses this finds exactly the NULs.
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+JSON_BODY_TYPES = ("application/json", "")  # the DHIS2 API reads a body without a type as JSON
+
+
+def web_message(status: int, message: str, dev_message: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "httpStatus": WEB_MESSAGE_STATUS[status],
+            "httpStatusCode": status,
+            "status": "ERROR",
+            "message": message,
+            "devMessage": dev_message,
+        },
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 class RefuseNulMiddleware:
     """Refuses a NUL character anywhere a request carries text, before any other code reads it.
 
@@ -66,6 +93,8 @@ class RefuseNulMiddleware:
     cookie or a web form, 400 with a short page, or under /api/ 422 in the API's error shape. The
     API's bodies (JSON, and the form fields of its multipart endpoints) are checked by its parser
     instead: reading ``request.POST`` here would consume the stream ninja reads the body from.
+    Under /dhis2/ the same refusals are DHIS2 WebMessages (404 and 400), and a JSON body is checked
+    here (the DHIS2 views read the whole body as bytes, so reading it first takes nothing from them).
     File contents are not text and are not checked; Django drops NUL from uploaded file names.
     """
 
@@ -74,6 +103,8 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path:
+            if request.path.startswith(WEB_MESSAGE_PREFIX):
+                return web_message(404, "Not Found", "NUL character in the path")
             return self._localised(request, errors_views.not_found)
         field = self._first_nul(request)
         if field is not None:
@@ -91,13 +122,25 @@ class RefuseNulMiddleware:
         )
         if field is None and not request.path.startswith("/api/") and request.content_type in FORM_CONTENT_TYPES:
             field = first_nul(request.POST.lists()) or first_nul(request.FILES.items())
+        if field is None and request.path.startswith(WEB_MESSAGE_PREFIX) and request.content_type in JSON_BODY_TYPES:
+            field = RefuseNulMiddleware._json_body_nul(request)
         return field
+
+    @staticmethod
+    def _json_body_nul(request: HttpRequest) -> str | None:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return None  # the view answers 413 without reading it
+        return "body" if b"\x00" in body or JSON_NUL.search(body) else None
 
     @staticmethod
     def _refuse(request: HttpRequest, *, field: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             errors = [{"field": field, "message": str(NUL_MESSAGE)}]
             return JsonResponse({"message": gettext("The request has invalid fields."), "errors": errors}, status=422)
+        if request.path.startswith(WEB_MESSAGE_PREFIX):
+            return web_message(400, str(NUL_MESSAGE), f"NUL character in {field}")
         return errors_views.bad_request(request)
 
     @staticmethod

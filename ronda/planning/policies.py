@@ -34,6 +34,7 @@ from ronda.planning.models import (
     Workshop,
 )
 from ronda.territory.models import Area, Level, OrgUnit
+from ronda.territory.selectors import large_columns
 
 if TYPE_CHECKING:
     from ronda.core.tenancy import Shape
@@ -113,7 +114,10 @@ def can_edit_analysis(actor: Actor, analysis: SituationAnalysis) -> bool:
 def visible_plans(actor: Actor | None) -> QuerySet[LocalPlan]:
     if actor is None or not can_read_plans(actor):
         return LocalPlan.objects.none()
-    return _scoped(LocalPlan.objects.select_related("org_unit"), actor, "org_unit__path")
+    # Plan pages name the municipality; its map shape and population are never shown with a plan.
+    return _scoped(
+        LocalPlan.objects.select_related("org_unit").defer(*large_columns("org_unit")), actor, "org_unit__path"
+    )
 
 
 def can_edit_plan(actor: Actor, plan: LocalPlan) -> bool:
@@ -129,7 +133,9 @@ def can_change_plan_status(actor: Actor, plan: LocalPlan) -> bool:
 def visible_measures(actor: Actor | None) -> QuerySet[Measure]:
     if actor is None or actor.scope_path is None:
         return Measure.objects.none()
-    queryset = Measure.objects.select_related("plan__org_unit", "responsible_area", "objective__line")
+    queryset = Measure.objects.select_related("plan__org_unit", "responsible_area", "objective__line").defer(
+        *large_columns("plan__org_unit")
+    )
     if actor.role in PLAN_READERS:
         return _scoped(queryset, actor, "plan__org_unit__path")
     if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:

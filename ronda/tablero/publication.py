@@ -18,13 +18,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ronda.core import audit
 from ronda.core.errors import Errors
 from ronda.core.tenancy import Acting, is_person
 from ronda.planning.choices import GoalArea
-from ronda.tablero import analytics, expressions, selectors, suppression
+from ronda.tablero import analytics, coverage, expressions, selectors, suppression
 from ronda.tablero import periods as iso_periods
 from ronda.tablero import policies_public as policies
 from ronda.tablero.models import (
@@ -180,6 +180,9 @@ class Point:
     label: str
     figure: Figure
     target: Decimal | None = None
+    # A past year whose months were not all reported (``tablero.coverage``): its label says so and
+    # the sparkline leaves it out (a line cannot carry the caveat; the table row does).
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,33 @@ def shown_years(today: dt.date, n: int = YEARS_SHOWN) -> tuple[iso_periods.Perio
     while len(years) < n:
         years.append(years[-1].previous())
     return tuple(reversed(years))
+
+
+def year_label(year: str, *, current: bool, months: coverage.Coverage | None) -> str:
+    """ "2026 (so far: 11 of 12 months)", "2023 (incomplete year: 1 of 12 months)", "2024"; without
+    the months when the indicator has no monthly flows to count them by (a yearly figure)."""
+    values = {"year": year, "reported": months.reported if months else 0, "months": months.months if months else 0}
+    if current and months is not None:
+        return (
+            ngettext(
+                "%(year)s (so far: %(reported)s of %(months)s month)",
+                "%(year)s (so far: %(reported)s of %(months)s months)",
+                months.months,
+            )
+            % values
+        )
+    if current:
+        return _("%(year)s (so far)") % values
+    if months is not None and not months.complete:
+        return (
+            ngettext(
+                "%(year)s (incomplete year: %(reported)s of %(months)s month)",
+                "%(year)s (incomplete year: %(reported)s of %(months)s months)",
+                months.months,
+            )
+            % values
+        )
+    return year
 
 
 def _is_count(formula: IndicatorFormula) -> bool:
@@ -375,6 +405,7 @@ def public_indicators(unit: OrgUnit, today: dt.date) -> list[PublicIndicator]:
         ).select_related("period")
     }
     by_key = {(v.indicator_id, v.period): v for v in values}
+    covered = coverage.year_coverage(indicators, formulas.values(), unit, years)
     latest_with_data: dict[int, str] = {}
     for v in values:
         if v.value is not None:
@@ -406,8 +437,10 @@ def public_indicators(unit: OrgUnit, today: dt.date) -> list[PublicIndicator]:
             latest = year.iso == latest_with_data.get(indicator.pk)
             if breakdown is not None and latest and breakdown.whole.suppressed:
                 figure = breakdown.whole  # the headline is the breakdown's total: hidden there, hidden here
-            label = _("%(year)s (so far)") % {"year": year.iso} if year.iso == current else year.iso
-            points.append(Point(year.iso, label, figure, targets.get((indicator.pk, year.iso))))
+            months = covered.get((indicator.pk, year.iso))
+            label = year_label(year.iso, current=year.iso == current, months=months)
+            incomplete = year.iso != current and months is not None and not months.complete
+            points.append(Point(year.iso, label, figure, targets.get((indicator.pk, year.iso)), incomplete))
         out.append(PublicIndicator(indicator, indicator.pk in sensitive_ids, tuple(points), breakdown))
     return out
 
@@ -422,8 +455,9 @@ def by_goal_area(items: Sequence[PublicIndicator]) -> list[GoalGroup]:
 
 
 def sparkline(points: Sequence[Point], width: int = 120, height: int = 32) -> str:
-    """The points of an SVG polyline of the published values (hidden ones leave no point), or ""."""
-    shown = [(i, p.figure.value) for i, p in enumerate(points) if p.figure.value is not None]
+    """The points of an SVG polyline of the published values (hidden ones and incomplete past years
+    leave no point), or ""."""
+    shown = [(i, p.figure.value) for i, p in enumerate(points) if p.figure.value is not None and not p.incomplete]
     if len(shown) < 2:
         return ""
     low = min(v for _i, v in shown)

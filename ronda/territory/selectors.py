@@ -35,12 +35,25 @@ class UnitRef:
         return self.name
 
 
+# An org unit's JSON columns that pages showing it by name never read: its map shape (megabytes for
+# a detailed boundary) and its child population (the Tablero's rates read their own figures).
+LARGE_COLUMNS = ("geometry", "child_population")
+
+
+def large_columns(*relations: str) -> tuple[str, ...]:
+    """``LARGE_COLUMNS`` of the unit (no argument) or of the units at the relations given
+    (``"org_unit"``, ``"plan__org_unit"``), for ``QuerySet.defer``."""
+    return tuple(
+        f"{relation}__{column}" if relation else column for relation in relations or ("",) for column in LARGE_COLUMNS
+    )
+
+
 def municipality_by_code(code: str) -> OrgUnit | None:
     """An active municipality by its code, with its parent (for the region's name)."""
     return (
         OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True)
         .select_related("parent")
-        .defer("geometry", "parent__geometry")  # map shapes can weigh megabytes; callers show names
+        .defer(*large_columns("", "parent"))  # callers show names
         .first()
     )
 
@@ -50,7 +63,7 @@ def active_units(ids: Iterable[int]) -> list[OrgUnit]:
     return list(
         OrgUnit.objects.filter(pk__in=list(ids), is_active=True)
         .select_related("parent")
-        .defer("geometry", "parent__geometry")
+        .defer(*large_columns("", "parent"))
         .order_by("name")
     )
 

@@ -3,6 +3,9 @@ same sign-in throttling as the web and the token exchange), ``Authorization: Api
 ``Authorization: Bearer <key>`` (Ronda's API tokens). Sessions are not accepted: the routes are
 CSRF-exempt, as DHIS2 clients need, so a browser's cookie must not act here.
 
+A token's use is remembered as on the JSON API (``accounts.token_use``: its "last used", at most one
+write per ten minutes), once the token and the membership it acts in are accepted.
+
 Basic carries no second factor (``Actor.second_factor`` is False): the API serves aggregate figures,
 not personal records. A token issued after a valid TOTP code carries it, as on the JSON API.
 """
@@ -18,6 +21,7 @@ from django.http import HttpRequest
 from ronda.accounts import selectors, throttle
 from ronda.accounts.models import User
 from ronda.accounts.otp import user_exempt
+from ronda.accounts.token_use import touch_api_token
 from ronda.core.http import client_ip
 from ronda.core.tenancy import Actor, actor_for
 
@@ -70,7 +74,9 @@ def _token(request: HttpRequest, raw: str) -> Actor:
         raise Unauthorized
     token, memberships = found
     second_factor = bool(token.otp_verified) or user_exempt(token.user)
-    return _actor(request, token.user, memberships, second_factor=second_factor)
+    actor = _actor(request, token.user, memberships, second_factor=second_factor)
+    touch_api_token(token)
+    return actor
 
 
 def authenticate(request: HttpRequest) -> Actor | None:
