@@ -184,3 +184,26 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.key[:12]
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (``ronda.core.schedule``) runs next: one row per job, claimed by compare-and-set.
+
+    A scheduler enqueues the job only if its ``UPDATE`` still finds the ``next_run_at`` it read, so
+    two schedulers never enqueue the same run (see the module's docstring).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    # The schedule the next run was computed for ("every 900s", "daily 02:00 America/Guayaquil").
+    spec = models.CharField(_("schedule"), max_length=100)
+    next_run_at = models.DateTimeField(_("next run"))
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_task_id = models.CharField(_("last task"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,8 @@
 The same services and policies as the page (``tablero.push``, ``tablero.policies_push``): the
 country's secretariat and administrators configure the target and push; everyone else gets 404.
 The token is **write-only**: it is accepted in ``PUT`` and never returned (``has_token`` says
-whether one is stored).
+whether one is stored). ``daily_push_hour`` turns the automatic push on (an hour of the country's
+``time_zone``); ``next_push_at`` says when it is next due.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ronda.core.api_schemas import MAX_ID, READ_ERRORS, Id, MessageOut, StrictSc
 from ronda.core.views_helpers import ApiRequest
 from ronda.tablero import policies_push, push
 from ronda.tablero.models import PushLog, PushTarget
+from ronda.territory.selectors import time_zone_of
 
 router = Router(tags=["tablero"])
 
@@ -36,6 +38,13 @@ class PushTargetIn(StrictSchema):
     id_scheme: Literal["CODE", "UID"] = "CODE"
     mapping: Mapping = Field(default_factory=dict, description="Ronda code → the ministry's identifier, per kind")
     is_enabled: bool = True
+    daily_push_hour: int | None = Field(
+        default=None,
+        ge=0,
+        le=23,
+        strict=True,  # ``true`` is not hour 1
+        description="Automatic push every day at this hour of the country's time zone; null or omitted: off",
+    )
     version: int | None = Field(default=None, ge=1, le=MAX_ID, description="The version you read: 409 if changed")
 
 
@@ -46,6 +55,9 @@ class PushTargetOut(Schema):
     id_scheme: str
     mapping: dict[str, dict[str, str]]
     is_enabled: bool
+    daily_push_hour: int | None
+    time_zone: str = Field(description="The country's time zone, which daily_push_hour is read in")
+    next_push_at: dt.datetime | None = Field(description="When the next automatic push is due (UTC); null: off")
     version: int
 
 
@@ -82,6 +94,9 @@ def _target_out(target: PushTarget) -> dict[str, Any]:
         "id_scheme": target.id_scheme,
         "mapping": target.mapping or {},
         "is_enabled": target.is_enabled,
+        "daily_push_hour": target.daily_push_hour,
+        "time_zone": time_zone_of(target.country),
+        "next_push_at": target.next_push_at,
         "version": target.version,
     }
 
@@ -140,6 +155,7 @@ def put_target(request: ApiRequest, country_id: Id, payload: PushTargetIn) -> An
         id_scheme=payload.id_scheme,
         mapping={kind: dict(entries) for kind, entries in payload.mapping.items()},
         is_enabled=payload.is_enabled,
+        daily_push_hour=payload.daily_push_hour,
         expected_version=payload.version,
     )
     return _target_out(target)

@@ -18,6 +18,7 @@ the values (``tablero.aggregation``): the dashboards read a handful of cells, ne
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -359,12 +360,23 @@ class AggregateValue(models.Model):
     """One aggregate cell: an element × option combination over an org unit's whole subtree (the
     unit itself included) and a period (decision 0017). ``total`` and ``count`` add up every value
     counted; ``last_total`` adds up each contributing unit's latest value in the period; ``minimum``
-    and ``maximum`` are the extremes. Written only by ``tablero.aggregation``."""
+    and ``maximum`` are the extremes. Written only by ``tablero.aggregation``.
 
-    data_element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+", db_index=False)
-    option_combo = models.ForeignKey(CategoryOptionCombo, on_delete=models.CASCADE, related_name="+", db_index=False)
-    org_unit = models.ForeignKey("territory.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    A cell is derived from the values (``manage.py tablero_verify --fix`` rebuilds it), so its keys
+    carry no database foreign-key constraint (decision 0017, "Measured"): a national import inserts
+    a million cells and each constraint is a trigger per row at commit. Deleting an element, a
+    combination, a unit or a period through Django still deletes its cells (``CASCADE`` is Django's)."""
+
+    data_element = models.ForeignKey(
+        DataElement, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    option_combo = models.ForeignKey(
+        CategoryOptionCombo, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     count = models.BigIntegerField(default=0)
     last_total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
@@ -569,10 +581,20 @@ class PushTarget(VersionedModel):
     )
     mapping = models.JSONField(_("code mapping"), default=dict, blank=True)
     is_enabled = models.BooleanField(_("enabled"), default=True)
+    # The automatic push: every day at this hour of the country's time zone (None: only when asked
+    # for). ``next_push_at`` is when the next one is due, kept by ``tablero.push`` (bookkeeping: it
+    # changes without a new ``version``, so the nightly run never makes an open form stale).
+    daily_push_hour = models.PositiveSmallIntegerField(
+        _("automatic push hour"), null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    next_push_at = models.DateTimeField(_("next automatic push"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("DHIS2 push target")
         verbose_name_plural = _("DHIS2 push targets")
+        constraints = [
+            models.CheckConstraint(condition=Q(daily_push_hour__lte=23), name="tablero_push_hour_range"),
+        ]
 
     def __str__(self) -> str:
         return self.base_url

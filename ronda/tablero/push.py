@@ -23,6 +23,12 @@ Only values leave Ronda: element, period, org unit, option combination, value. N
 them (``storedBy``) nor the comments (free text may name a child). Small counts are **not**
 suppressed: the ministry is an authorised recipient of the figures (docs/dhis2.md §10).
 
+**On a schedule** (``daily_push_hour``): every day at that hour of the country's time zone, the
+periodic job ``tablero.schedules.push_due_targets`` (ronda.core.schedule) calls :func:`push_due`,
+which asks, as Ronda itself (``SYSTEM``), for a push of every data set with approved periods not
+pushed since their approval; each push is then the same log and the same ``run`` as one asked for
+on the page, run by the plain task ``tablero.schedules.push_as_ronda`` (no person to act as).
+
 The token is written once and never shown back (pages, API, audit trail: ``PushTarget.PERSONAL_FIELDS``
 makes ``audit.snapshot`` redact it).
 """
@@ -30,6 +36,8 @@ makes ``audit.snapshot`` redact it).
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -48,10 +56,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.core import audit, jobs, sealing, spreadsheets
+from ronda.core import audit, jobs, schedule, sealing, spreadsheets
 from ronda.core.errors import Errors
 from ronda.core.services import versioned_update
-from ronda.core.tenancy import Acting, Actor
+from ronda.core.tenancy import SYSTEM, Acting, is_person
 from ronda.tablero import periods as iso_periods
 from ronda.tablero import policies, policies_push
 from ronda.tablero.dhis2.datavaluesets import format_value
@@ -68,6 +76,7 @@ from ronda.tablero.models import (
     TableroAction,
 )
 from ronda.territory.models import Level, OrgUnit
+from ronda.territory.selectors import time_zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -204,9 +213,13 @@ def save_target(
     id_scheme: str,
     mapping: dict[str, dict[str, str]],
     is_enabled: bool,
+    daily_push_hour: int | None = None,
     expected_version: int | None = None,
 ) -> PushTarget:
-    """Create or change a country's target. ``token`` None or blank keeps the stored one."""
+    """Create or change a country's target. ``token`` None or blank keeps the stored one.
+
+    ``daily_push_hour`` (0–23, the country's time zone) turns the automatic push on; None: pushes
+    happen only when asked for."""
     if country.level != Level.COUNTRY or not policies.can_manage_catalogue(actor, country):
         raise PermissionDenied
     base_url = base_url.strip().rstrip("/")
@@ -217,6 +230,10 @@ def save_target(
         errors.add("id_scheme", _("Choose codes or uids."))
     if len(token) > TOKEN_LIMIT or any(c.isspace() for c in token):
         errors.add("token", _("This is not an access token."))
+    if daily_push_hour is not None and (
+        isinstance(daily_push_hour, bool) or not isinstance(daily_push_hour, int) or not 0 <= daily_push_hour <= 23
+    ):
+        errors.add("daily_push_hour", _("Choose an hour from 0 to 23, or no automatic push."))
     entries = [(k, v) for kind in KINDS for k, v in (mapping.get(kind) or {}).items()]
     if len(entries) > MAPPING_LIMIT:
         errors.add("mapping", _("At most %(max)d lines.") % {"max": MAPPING_LIMIT})
@@ -227,6 +244,7 @@ def save_target(
         errors.add("token", _("Write the access token the ministry gave you."))
     errors.raise_if_any()
     clean_mapping = {kind: dict(mapping[kind]) for kind in KINDS if mapping.get(kind)}
+    next_push_at = _next_push_on_save(existing, country, daily_push_hour, is_enabled)
     if existing is None:
         target = PushTarget.objects.create(
             country=country,
@@ -235,6 +253,8 @@ def save_target(
             id_scheme=id_scheme,
             mapping=clean_mapping,
             is_enabled=is_enabled,
+            daily_push_hour=daily_push_hour,
+            next_push_at=next_push_at,
         )
         audit.record(
             actor=actor,
@@ -249,7 +269,11 @@ def save_target(
         "id_scheme": id_scheme,
         "mapping": clean_mapping,
         "is_enabled": is_enabled,
+        "daily_push_hour": daily_push_hour,
     }
+    if next_push_at != existing.next_push_at:
+        # Only when the schedule changed: a sweep may have moved it on since ``existing`` was read.
+        changes["next_push_at"] = next_push_at
     if token:
         changes["token"] = sealing.seal(token)
     return versioned_update(
@@ -262,13 +286,82 @@ def save_target(
     )
 
 
+# --- The schedule ----------------------------------------------------------------------------------
+
+
+def next_push_time(country: OrgUnit, hour: int, *, after: dt.datetime) -> dt.datetime:
+    """The first moment after ``after`` when it is ``hour``:00 in the country's time zone."""
+    return schedule.next_daily(dt.time(hour), time_zone_of(country), after=after)
+
+
+def _next_push_on_save(
+    existing: PushTarget | None, country: OrgUnit, hour: int | None, is_enabled: bool
+) -> dt.datetime | None:
+    if hour is None or not is_enabled:
+        return None
+    if existing is not None and existing.is_enabled and existing.daily_push_hour == hour and existing.next_push_at:
+        # Saved again with the same schedule: the run already due (or pending) stays as it is.
+        return existing.next_push_at
+    # Turned on, changed, or on again after a pause: from the next such hour, never at once.
+    return next_push_time(country, hour, after=timezone.now())
+
+
+def push_due(*, now: dt.datetime | None = None) -> list[PushLog]:
+    """The automatic pushes whose time has come: for each enabled target due at ``now``, a push of
+    each data set that has approved periods not pushed since their approval, asked for as Ronda
+    itself (``SYSTEM``). Called by the periodic job every few minutes; returns the logs queued.
+
+    A target's due run is claimed by a compare-and-set on ``next_push_at`` (as ronda.core.schedule
+    claims its runs), so two sweeps at once never push the same night twice. A run missed while
+    no scheduler ran is made once, at the next sweep; the next one is then the next such hour.
+    """
+    now = now or timezone.now()
+    queued: list[PushLog] = []
+    due = PushTarget.objects.filter(
+        is_enabled=True, daily_push_hour__isnull=False, next_push_at__lte=now, country__is_active=True
+    ).select_related("country")
+    for target in due:
+        assert target.daily_push_hour is not None
+        try:
+            with transaction.atomic():
+                claimed = PushTarget.objects.filter(
+                    pk=target.pk,
+                    is_enabled=True,
+                    daily_push_hour=target.daily_push_hour,
+                    next_push_at=target.next_push_at,
+                ).update(next_push_at=next_push_time(target.country, target.daily_push_hour, after=now))
+                if not claimed:
+                    continue  # another sweep took it, or the target changed meanwhile
+                queued.extend(_push_pending(target))
+        except Exception:
+            # One country's trouble must not stop the others' pushes; its run is tried again next sweep.
+            logger.exception("automatic DHIS2 push of target %s could not be queued", target.pk)
+    return queued
+
+
+def _push_pending(target: PushTarget) -> list[PushLog]:
+    # A data set whose last push is still queued or sending is left to it (it sends the same periods).
+    busy = set(
+        PushLog.objects.filter(target=target, status__in=(PushStatus.QUEUED, PushStatus.RUNNING)).values_list(
+            "data_set_id", flat=True
+        )
+    )
+    logs = []
+    for data_set in policies_push.pushable_data_sets(SYSTEM, target.country):
+        if data_set.pk in busy or not periods_to_push(target, data_set, ""):
+            continue
+        logs.append(request_push(actor=SYSTEM, target=target, data_set=data_set))
+    return logs
+
+
 # --- Asking for a push ----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def request_push(*, actor: Actor, target: PushTarget, data_set: DataSet, period: str = "") -> PushLog:
+def request_push(*, actor: Acting, target: PushTarget, data_set: DataSet, period: str = "") -> PushLog:
     """Queue a push of ``data_set``'s approved values: of ``period``, or of every approved period
-    not pushed since its approval (``period`` blank)."""
+    not pushed since its approval (``period`` blank). A person's push is their job, run as them;
+    Ronda's own (``SYSTEM``, the automatic push) is a plain task."""
     country = target.country
     if not policies.can_manage_catalogue(actor, country):
         raise PermissionDenied
@@ -289,7 +382,9 @@ def request_push(*, actor: Actor, target: PushTarget, data_set: DataSet, period:
             if parsed.period_type != data_set.period_type:
                 errors.add("period", _("This data set's periods are of another kind."))
     errors.raise_if_any()
-    log = PushLog.objects.create(target=target, data_set=data_set, period=period, requested_by=actor.user)
+    log = PushLog.objects.create(
+        target=target, data_set=data_set, period=period, requested_by=actor.user if is_person(actor) else None
+    )
     audit.record(
         actor=actor,
         action=TableroAction.PUSH_REQUESTED,
@@ -297,9 +392,14 @@ def request_push(*, actor: Actor, target: PushTarget, data_set: DataSet, period:
         org_unit=country,
         changes={"data_set": data_set.code, "period": period or "*"},
     )
-    from ronda.tablero.jobs import push_values  # the job module imports this one
+    if is_person(actor):
+        from ronda.tablero.jobs import push_values  # the job module imports this one
 
-    jobs.enqueue_on_commit(push_values, actor, log.pk)
+        jobs.enqueue_on_commit(push_values, actor, log.pk)
+    else:
+        from ronda.tablero.schedules import push_as_ronda  # as above
+
+        transaction.on_commit(functools.partial(push_as_ronda.enqueue, log.pk))
     return log
 
 
@@ -599,7 +699,7 @@ class Tally:
             self.error = outcome.message
 
 
-def run(*, actor: Actor, log_id: int) -> PushLog:
+def run(*, actor: Acting, log_id: int) -> PushLog:
     """The job: push what the log names, as ``actor``, and record what the ministry's DHIS2 said."""
     with transaction.atomic():
         log = policies_push.get_log(actor, log_id)  # asks the policy again: 404 is a refusal
@@ -647,7 +747,7 @@ def run(*, actor: Actor, log_id: int) -> PushLog:
 
 
 @transaction.atomic
-def _finish(actor: Actor, log_id: int, target: PushTarget, rows: list[DataSetPeriod], tally: Tally) -> PushLog:
+def _finish(actor: Acting, log_id: int, target: PushTarget, rows: list[DataSetPeriod], tally: Tally) -> PushLog:
     log = PushLog.objects.select_for_update().get(pk=log_id)
     log.status = tally.status
     log.sent, log.imported, log.updated = tally.sent, tally.imported, tally.updated

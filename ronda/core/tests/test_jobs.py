@@ -305,7 +305,7 @@ def test_serve_starts_runserver_and_a_worker(monkeypatch: pytest.MonkeyPatch, se
     monkeypatch.setattr(serve, "run_together", lambda commands: seen.append([list(c) for c in commands]) or 0)
     settings.TASKS = DATABASE_BACKEND
     call_command("serve", "127.0.0.1:8123")
-    web, worker = seen[0]
+    web, worker, *_ = seen[0]  # and the scheduler: test_schedule.py
     assert web[1:] == [str(ROOT / "manage.py"), "runserver", "127.0.0.1:8123"]
     assert worker[1:4] == [str(ROOT / "manage.py"), "db_worker", "--queue-name"]
     settings.TASKS = IMMEDIATE_BACKEND

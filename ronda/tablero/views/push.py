@@ -2,8 +2,9 @@
 
 ``/tablero/envio-dhis2/``: the countries the actor may push for (a secretariat goes straight to its
 own). ``/tablero/envio-dhis2/<country>/``: the target (address, token — written, never shown back —,
-identifiers, code mapping as CSV text or file), the form that asks for a push of a data set, and
-the push log with DHIS2's import summary of each push.
+identifiers, code mapping as CSV text or file, the automatic push's hour), the form that asks for a
+push of a data set, when the next automatic push is due, and the push log with DHIS2's import
+summary of each push.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +29,7 @@ from ronda.tablero import policies_push, push
 from ronda.tablero.models import PushIdScheme, PushStatus, PushTarget
 from ronda.territory.forms import VersionField
 from ronda.territory.models import OrgUnit
+from ronda.territory.selectors import time_zone_of
 
 MAPPING_FILE_LIMIT = 2 * 1024 * 1024
 LOG_ROWS = 30
@@ -72,10 +75,22 @@ class TargetForm(forms.Form):
         help_text=gettext_lazy("It replaces the text above."),
     )
     is_enabled = forms.BooleanField(label=gettext_lazy("Pushes are turned on"), required=False, initial=True)
+    daily_push_hour = forms.TypedChoiceField(
+        label=gettext_lazy("Automatic push"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", gettext_lazy("Off: only when asked for"))]
+        + [(str(hour), f"{hour:02d}:00") for hour in range(24)],
+    )
     version = VersionField(required=False)
 
-    def __init__(self, *args: Any, has_token: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, has_token: bool = False, time_zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["daily_push_hour"].help_text = _(
+            "Every day at this hour (%(zone)s time), Ronda pushes each data set's approved periods "
+            "not pushed since their approval."
+        ) % {"zone": time_zone}
         self.fields["token"].required = False
         self.fields["token"].help_text = (
             _("A token is stored. Leave this empty to keep it, or write a new one to replace it.")
@@ -120,12 +135,13 @@ class PushForm(forms.Form):
 
 def _target_initial(target: PushTarget | None) -> dict[str, Any]:
     if target is None:
-        return {"id_scheme": PushIdScheme.CODE, "is_enabled": True}
+        return {"id_scheme": PushIdScheme.CODE, "is_enabled": True, "daily_push_hour": ""}
     return {
         "base_url": target.base_url,
         "id_scheme": target.id_scheme,
         "mapping": push.mapping_as_text(target.mapping or {}),
         "is_enabled": target.is_enabled,
+        "daily_push_hour": "" if target.daily_push_hour is None else str(target.daily_push_hour),
         "version": target.version,
     }
 
@@ -140,6 +156,7 @@ def _page(
 ) -> HttpResponseBase:
     actor = get_actor(request)
     target = PushTarget.objects.filter(country=country).first()
+    zone = time_zone_of(country)
     logs = (
         policies_push.visible_logs(actor)
         .filter(target__country=country)
@@ -151,7 +168,9 @@ def _page(
         "country": country,
         "target": target,
         "target_form": target_form
-        or TargetForm(initial=_target_initial(target), has_token=bool(target and target.token)),
+        or TargetForm(initial=_target_initial(target), has_token=bool(target and target.token), time_zone=zone),
+        "push_zone": zone,
+        "next_push_overdue": bool(target and target.next_push_at and target.next_push_at <= timezone.now()),
         "push_form": push_form or PushForm(actor=actor, country=country),
         "logs": logs,
         "in_progress": any(log.status in (PushStatus.QUEUED, PushStatus.RUNNING) for log in logs),
@@ -176,7 +195,9 @@ def push_country(request: ActorRequest, country_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return _page(request, country)
     target = PushTarget.objects.filter(country=country).first()
-    form = TargetForm(request.POST, request.FILES, has_token=bool(target and target.token))
+    form = TargetForm(
+        request.POST, request.FILES, has_token=bool(target and target.token), time_zone=time_zone_of(country)
+    )
     if form.is_valid():
         data = form.cleaned_data
         with service_errors_on(form):
@@ -188,6 +209,7 @@ def push_country(request: ActorRequest, country_id: int) -> HttpResponseBase:
                 id_scheme=data["id_scheme"],
                 mapping=data["parsed_mapping"],
                 is_enabled=data["is_enabled"],
+                daily_push_hour=data["daily_push_hour"],
                 expected_version=data.get("version"),
             )
             messages.success(request, _("The push target was saved."))

@@ -1,9 +1,10 @@
-"""`manage.py serve [addr:port]`: the development server and a job worker, as one command (`make run`).
+"""`manage.py serve [addr:port]`: the development server, a job worker and the scheduler, as one command (`make run`).
 
-It starts ``runserver`` and ``db_worker`` as two child processes and waits. Ctrl+C (or SIGTERM)
-stops both; if either one ends by itself, the other is stopped too and ``serve`` exits with its
-status, so a worker that crashed is never left unnoticed behind a working web page. With the
-immediate task backend (RONDA_TASKS_IMMEDIATE) there is no worker to start.
+It starts ``runserver``, ``db_worker`` and ``run_schedule`` (which enqueues the periodic jobs) as
+child processes and waits. Ctrl+C (or SIGTERM) stops them all; if one ends by itself, the others
+are stopped too and ``serve`` exits with its status, so a worker that crashed is never left
+unnoticed behind a working web page. With the immediate task backend (RONDA_TASKS_IMMEDIATE)
+there is no worker, and no scheduler, to start.
 
 This is for a laptop. A server runs gunicorn and the workers as separate services
 (docs/operations.md §4 and §7).
@@ -71,7 +72,7 @@ def uses_worker() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Run the development web server and a background-job worker together; Ctrl+C stops both."
+    help = "Run the development web server, a background-job worker and the scheduler; Ctrl+C stops them."
     requires_system_checks: list[str] = []  # runserver runs them
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -83,6 +84,8 @@ class Command(BaseCommand):
         if uses_worker():
             # Reloads on code changes under DEBUG, like runserver.
             commands.append([*manage, "db_worker", "--queue-name", "*", "--interval", "1"])
+            # The periodic jobs it enqueues are run by that worker (decision 0016, "Periodic jobs").
+            commands.append([*manage, "run_schedule"])
         status = run_together(commands)
         if status:
             sys.exit(status)
