@@ -65,15 +65,17 @@ else
     "$PY" bench/generate_tablero.py --layout-only
 fi
 
+# Production settings from here on, the in-process import too: a worker runs with DEBUG off (with
+# DEBUG on, Django renders every statement's SQL for connection.queries, parameters and all).
+export RONDA_ENV=production
+SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false DEBUG=false LOG_LEVEL=WARNING RONDA_PROXY_HOPS=0
 if [[ "$IMPORT_ROWS" -gt 0 ]]; then
     log "CSV import of $IMPORT_ROWS values, in process (check + apply)"
     timeout 1800 "$PY" bench/tablero_import.py --rows "$IMPORT_ROWS" --out "$OUT/import.json" | tee "$OUT/import.txt"
 fi
 
-export RONDA_ENV=production
-SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false DEBUG=false LOG_LEVEL=WARNING RONDA_PROXY_HOPS=0
 "$PY" manage.py collectstatic --noinput --verbosity 0
 GUNICORN_PID=""
 cleanup() {

@@ -36,6 +36,7 @@ from django.db import connections, router
 from django.db.models import Max, Min, Q
 
 from ronda.tablero import periods as iso_periods
+from ronda.tablero import pgarrays
 from ronda.tablero.models import AggregateValue, DataValue, Period
 from ronda.tablero.selectors import LEAF_LEVEL
 
@@ -222,6 +223,14 @@ class AggregateUpdate:
         last: dict[tuple[int, int, tuple[int, ...], int], Decimal] = defaultdict(lambda: ZERO)
         for series, series_changes in by_series.items():
             before = self._before.get(series, [])
+            if not before and len(series_changes) == 1:
+                # A first value of the series over these years (an import of a new month): it is
+                # the latest of every period that holds it.
+                change = series_changes[0]
+                if change.new is not None:
+                    for period in self._containing[change.period.iso]:
+                        last[(series[0], series[1], change.stored_path_ids, self._periods[period.iso].pk)] += change.new
+                continue
             after_by_iso = {iso: (start, end, value) for start, end, value, iso in before}
             for change in series_changes:
                 if change.new is None:
@@ -286,15 +295,15 @@ class AggregateUpdate:
                         f"INSERT INTO {t} ({column_sql}) SELECT * FROM unnest({arrays}) "  # noqa: S608
                         f"ON CONFLICT ({conflict}) DO UPDATE SET {update_sql}",
                         [
-                            [k[0] for k in chunk],
-                            [k[2] for k in chunk],
-                            [k[3] for k in chunk],
-                            [k[1] for k in chunk],
-                            [c.total for c in cells],
-                            [c.count for c in cells],
-                            [c.last_total for c in cells],
-                            [c.minimum for c in cells],
-                            [c.maximum for c in cells],
+                            pgarrays.ints(k[0] for k in chunk),
+                            pgarrays.ints(k[2] for k in chunk),
+                            pgarrays.ints(k[3] for k in chunk),
+                            pgarrays.ints(k[1] for k in chunk),
+                            pgarrays.numbers(c.total for c in cells),
+                            pgarrays.ints(c.count for c in cells),
+                            pgarrays.numbers(c.last_total for c in cells),
+                            pgarrays.numbers(c.minimum for c in cells),
+                            pgarrays.numbers(c.maximum for c in cells),
                         ],
                     )
                 self._recompute_extremes(check_min, check_max)

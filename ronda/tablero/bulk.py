@@ -1,6 +1,6 @@
 """Writing many data values at once on PostgreSQL: the rows as arrays, ``unnest``-ed into one
-statement (decision 0017: an accelerator; ``services._write``'s ``bulk_create``/``bulk_update`` is
-the portable path, and what SQLite always runs).
+statement, each array sent as one text literal (``pgarrays``). Decision 0017: an accelerator;
+``services._write``'s ``bulk_create``/``bulk_update`` is the portable path, and what SQLite runs.
 
 A million-value import through ``bulk_create`` spends most of its time building and binding
 statements of 11,000 placeholders; as arrays, a batch of any size is one statement of a dozen
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connections, router
 
+from ronda.tablero import pgarrays
 from ronda.tablero.aggregation import uses_arrays
 from ronda.tablero.models import DataValue
 
@@ -67,13 +68,13 @@ def insert_values(rows: Sequence[NewRow], *, stored_by_id: int | None, now: dt.d
                 stored_by_id,
                 now,
                 now,
-                [r[0] for r in rows],
-                [r[1] for r in rows],
-                [r[2] for r in rows],
-                [r[3] for r in rows],
-                [r[4] for r in rows],
-                [r[5] for r in rows],
-                [r[6] for r in rows],
+                pgarrays.ints(r[0] for r in rows),
+                pgarrays.ints(r[1] for r in rows),
+                pgarrays.ints(r[2] for r in rows),
+                pgarrays.ints(r[3] for r in rows),
+                pgarrays.numbers(r[4] for r in rows),
+                pgarrays.texts(r[5] for r in rows),
+                pgarrays.booleans(r[6] for r in rows),
             ],
         )
 
@@ -94,9 +95,9 @@ def update_values(rows: Sequence[ChangedRow], *, stored_by_id: int | None, now: 
             [
                 stored_by_id,
                 now,
-                [r[0] for r in rows],
-                [r[1] for r in rows],
-                [r[2] for r in rows],
-                [r[3] for r in rows],
+                pgarrays.ints(r[0] for r in rows),
+                pgarrays.numbers(r[1] for r in rows),
+                pgarrays.booleans(r[2] for r in rows),
+                pgarrays.texts(r[3] for r in rows),
             ],
         )

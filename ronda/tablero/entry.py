@@ -69,8 +69,8 @@ def check_not_approved(values: Sequence[services.ValueInput], *, lock: bool = Fa
             isos.add(iso_periods.parse(item.period).iso)
         except iso_periods.InvalidPeriod:
             continue  # save_values reports it
-    elements = {item.data_element.pk for item in values}
-    units = {item.org_unit.pk for item in values}
+    elements = {item.data_element.id for item in values}
+    units = {item.org_unit.id for item in values}
     members: dict[int, set[int]] = defaultdict(set)
     for data_set_id, element_id in DataSet.data_elements.through.objects.filter(
         dataelement_id__in=elements
@@ -94,7 +94,7 @@ def check_not_approved(values: Sequence[services.ValueInput], *, lock: bool = Fa
             iso = iso_periods.parse(item.period).iso
         except iso_periods.InvalidPeriod:
             continue
-        if any((ds, item.org_unit.pk, iso) in closed for ds in members[item.data_element.pk]):
+        if any((ds, item.org_unit.id, iso) in closed for ds in members[item.data_element.id]):
             errors.append(
                 services.RowError(
                     item.row,

@@ -64,8 +64,8 @@ from ronda.territory.models import OrgUnit
 logger = logging.getLogger(__name__)
 
 # Rows per dry-run / write batch, and how often the progress is written.
-BATCH_ROWS = 5000
-PROGRESS_EVERY = 5000
+BATCH_ROWS = 20_000
+PROGRESS_EVERY = 20_000
 # Rejected rows kept in the report (the count says how many more there were).
 MAX_REPORTED_ERRORS = 5000
 # An XLSX is a ZIP: what it may unpack to, at most (a "ZIP bomb" is refused before openpyxl reads it).
@@ -290,6 +290,8 @@ class RawRow:
 
 def _text(value: object) -> str:
     """An XLSX cell as the text a CSV would hold (12.0 → "12", a date → its ISO day)."""
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -370,7 +372,19 @@ def read_rows(value_import: ValueImport) -> Iterator[RawRow]:
 
 
 def count_rows(value_import: ValueImport) -> int:
-    return sum(1 for _row in read_rows(value_import))
+    """How many data rows ``read_rows`` yields (for the progress bar), counted without building them."""
+    if value_import.format == ImportFormat.XLSX:
+        return sum(1 for _row in read_rows(value_import))
+    with value_import.file.open("rb") as binary:
+        lines = iter(_csv_lines(binary, value_import.report.get("encoding", "")))
+        try:
+            header = next(lines, None)
+            if header is None:
+                raise FileProblem(_("The file has no header row."))
+            positions = list(_columns(header).values())
+            return sum(1 for values in lines if any(values[i].strip() for i in positions if i < len(values)))
+        except csv.Error as exc:
+            raise FileProblem(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
 
 
 # --- Resolving codes ----------------------------------------------------------------------------
@@ -493,14 +507,16 @@ def batches(actor: Acting, value_import: ValueImport, *, size: int | None = None
     """The file's rows resolved, ``size`` at a time, with the rows that could not be (and repeated ones)."""
     resolver = Resolver(actor, value_import.org_unit)
     size = size or BATCH_ROWS
-    seen: set[tuple[int, int, int, str]] = set()
+    seen: set[int] = set()  # services.value_key of every value read so far
     batch = Batch()
     for row in read_rows(value_import):
         batch.rows += 1
         item, errors = resolver.resolve(row)
         batch.errors.extend(errors)
         if item is not None:
-            key = (item.data_element.pk, item.option_combo.pk, item.org_unit.pk, iso_periods.parse(item.period).iso)
+            key = services.value_key(
+                item.data_element.id, item.option_combo.id, item.org_unit.id, iso_periods.parse(item.period)
+            )
             if key in seen:
                 batch.errors.append(services.RowError(row.number, "value", _("This value appears twice.")))
             else:
@@ -607,11 +623,8 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
 
 # --- Applying ------------------------------------------------------------------------------------------
 def write_batch(actor: Acting, values: Sequence[services.ValueInput]) -> services.SaveResult:
-    """One batch written (atomic; ``ValuesRejected`` when a row fails), never into an approved period
-    (its data set periods locked until the import commits, so an approval waits for it)."""
-    refused = entry.check_not_approved(values, lock=True)
-    if refused:
-        raise services.ValuesRejected(services.SaveResult(errors=refused))
+    """One batch written (atomic; ``ValuesRejected`` when a row fails), never into an approved period:
+    ``save_values`` locks the data set periods until the import commits, so an approval waits for it."""
     return services.save_values(actor=actor, values=values, atomic=True, action=TableroAction.VALUES_IMPORTED)
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
+import ijson
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from ronda.core.tenancy import Actor
 from ronda.tablero import entry, policies, services
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.dhis2.serializers import Catalogue, timestamp
-from ronda.tablero.dhis2.views import WebError, endpoint, flag, json_body, json_response, raw_body, today
+from ronda.tablero.dhis2.views import WebError, body_file, endpoint, flag, json_body, json_response, today
 from ronda.tablero.models import DEFAULT_OPTION_COMBO_UID, DataValue, TableroAction, ValueType
 from ronda.territory.selectors import in_time_zone_of
 
@@ -39,7 +41,10 @@ ADX_TYPES = ("application/adx+xml",)
 CSV_TYPES = ("application/csv", "text/csv")
 SCHEMES = {"UID": "UID", "ID": "UID", "CODE": "CODE", "NAME": "NAME"}
 STRATEGIES = ("CREATE_AND_UPDATE", "CREATE", "UPDATE", "DELETE")
+# An ADX body is read whole (XML); JSON and CSV are read as streams, in chunks of CHUNK values.
 MAX_VALUES = 100_000
+ADX_MAX_BYTES = 20 * 1024 * 1024
+CHUNK = 20_000
 ADX_RESERVED = frozenset(
     {"dataElement", "value", "categoryOptionCombo", "attributeOptionCombo", "comment", "period", "orgUnit"}
 )
@@ -202,7 +207,8 @@ class Payload:
     data_set: str = ""
     org_unit: str = ""
     attribute_combo: str = ""
-    values: list[RawValue] = field(default_factory=list)
+    # A list, or (JSON and CSV) an iterator over the body: reading it may raise ValueError.
+    values: Iterable[RawValue] = field(default_factory=list)
     schemes: Schemes = field(default_factory=Schemes)
 
 
@@ -214,42 +220,115 @@ def _str(value: Any) -> str:
     return str(value).strip() if isinstance(value, str | int | float | Decimal) else ""
 
 
-def parse_json(data: Any, schemes: Schemes) -> Payload:
-    if not isinstance(data, dict):
+# The set's own keys: defaults for its values, and the id schemes.
+HEADER_KEYS = frozenset(
+    {
+        "dataSet",
+        "orgUnit",
+        "period",
+        "attributeOptionCombo",
+        "completeDate",
+        "idScheme",
+        "dataElementIdScheme",
+        "orgUnitIdScheme",
+        "categoryOptionComboIdScheme",
+        "dataSetIdScheme",
+        "categoryIdScheme",
+        "categoryOptionIdScheme",
+    }
+)
+SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
+_VALUES_LAST = re.compile(rb"\]\s*\}\s*$")
+
+
+def _json_error() -> ValueError:
+    return ValueError("Could not parse the JSON body.")
+
+
+def _values_come_last(body: IO[bytes]) -> bool:
+    """Whether the body ends with an array closing the object: ``dataValues`` is its last key (as
+    DHIS2's clients write it), so the keys read before the values are all of them."""
+    body.seek(0, io.SEEK_END)
+    size = body.tell()
+    body.seek(max(0, size - 256))
+    tail = body.read()
+    return bool(_VALUES_LAST.search(tail))
+
+
+def _json_header(body: IO[bytes]) -> dict[str, Any]:
+    """The set's keys, read with ijson (the body is never held whole: a country's month is a hundred
+    megabytes). Those before ``dataValues`` are read at once; only when something follows the values
+    does the parser go on through them (slower, never wrong)."""
+    header: dict[str, Any] = {}
+    body.seek(0)
+    events = ijson.parse(body)
+    first = next(events, None)
+    if first is None or first[:2] != ("", "start_map"):
         raise ValueError(_("The body is not a data value set."))
-    values = data.get("dataValues", [])
-    if not isinstance(values, list):
-        raise ValueError(_("dataValues is not a list."))
-    if len(values) > MAX_VALUES:
-        raise ValueError(_("Too many values in one request."))
-    payload = Payload(
-        data_set=_str(data.get("dataSet")),
-        org_unit=_str(data.get("orgUnit")),
-        attribute_combo=_str(data.get("attributeOptionCombo")),
-        schemes=Schemes.read(data, base=schemes),
+    for prefix, event, value in events:
+        if prefix == "dataValues":
+            if event != "start_array":
+                raise ValueError(_("dataValues is not a list."))
+            break
+        if prefix in HEADER_KEYS and event in SCALAR_EVENTS:
+            header[prefix] = value
+    else:
+        return header  # no values at all
+    if not _values_come_last(body):
+        body.seek(0)
+        for prefix, event, value in ijson.parse(body):
+            if prefix in HEADER_KEYS and event in SCALAR_EVENTS:
+                header[prefix] = value
+    return header
+
+
+def _json_value(index: int, item: Any, payload: Payload, period: str) -> RawValue:
+    if not isinstance(item, dict):
+        item = {}
+    value = item.get("value")
+    if isinstance(value, dict | list):
+        value = "?"
+    if _deleted(item):
+        value = None
+    raw = RawValue(
+        index=index,
+        data_element=_str(item.get("dataElement")),
+        period=_str(item.get("period")) or period,
+        org_unit=_str(item.get("orgUnit")) or payload.org_unit,
+        option_combo=_str(item.get("categoryOptionCombo")),
+        attribute_combo=_str(item.get("attributeOptionCombo")) or payload.attribute_combo,
+        value=value if value is None or isinstance(value, str) else _str(value),
+        comment=_str(item.get("comment")),
     )
-    period = _str(data.get("period"))
-    for index, item in enumerate(values):
-        if not isinstance(item, dict):
-            item = {}
-        value = item.get("value")
-        if isinstance(value, dict | list):
-            value = "?"
-        if _deleted(item):
-            value = None
-        payload.values.append(
-            RawValue(
-                index=index,
-                data_element=_str(item.get("dataElement")),
-                period=_str(item.get("period")) or period,
-                org_unit=_str(item.get("orgUnit")) or payload.org_unit,
-                option_combo=_str(item.get("categoryOptionCombo")),
-                attribute_combo=_str(item.get("attributeOptionCombo")) or payload.attribute_combo,
-                value=value if value is None or isinstance(value, str) else _str(value),
-                comment=_str(item.get("comment")),
-            )
-        )
+    # The middleware refuses a NUL in the bodies it reads; a streamed body is checked here.
+    if "\x00" in f"{raw.data_element}{raw.period}{raw.org_unit}{raw.option_combo}{raw.value or ''}{raw.comment}":
+        raise ValueError(_("This text contains a character that is not allowed (NUL)."))
+    return raw
+
+
+def parse_json(body: IO[bytes], schemes: Schemes) -> Payload:
+    """A JSON data value set, read as a stream: the header first, then the values one at a time."""
+    try:
+        header = _json_header(body)
+    except (ijson.JSONError, UnicodeDecodeError):
+        raise _json_error() from None
+    payload = Payload(
+        data_set=_str(header.get("dataSet")),
+        org_unit=_str(header.get("orgUnit")),
+        attribute_combo=_str(header.get("attributeOptionCombo")),
+        schemes=Schemes.read(header, base=schemes),
+    )
+    payload.values = _json_values(body, payload, _str(header.get("period")))
     return payload
+
+
+def _json_values(body: IO[bytes], payload: Payload, period: str) -> Iterator[RawValue]:
+    body.seek(0)
+    try:
+        for index, item in enumerate(ijson.items(body, "dataValues.item")):
+            yield _json_value(index, item, payload, period)
+    except (ijson.JSONError, UnicodeDecodeError):
+        raise _json_error() from None
 
 
 def _deleted(item: Any) -> bool:
@@ -288,7 +367,18 @@ def _refuse_dtd(body: bytes) -> None:
         raise ValueError(_("Documents with a DTD or entities are not accepted."))
 
 
-def parse_adx(body: bytes, schemes: Schemes) -> Payload:
+def parse_adx(source: IO[bytes] | bytes, schemes: Schemes) -> Payload:
+    """An ADX document, read whole (XML): at most ``ADX_MAX_BYTES``; larger sets go as JSON or CSV."""
+    if isinstance(source, bytes):
+        body = source
+    else:
+        source.seek(0)
+        body = source.read(ADX_MAX_BYTES + 1)
+    if len(body) > ADX_MAX_BYTES:
+        raise ValueError(
+            _("An ADX body holds at most %(size)d MB: send a larger set as JSON or CSV.")
+            % {"size": ADX_MAX_BYTES // (1024 * 1024)}
+        )
     _refuse_dtd(body)
     try:
         root = ET.fromstring(body)  # noqa: S314 - no DTD, hence no entities, reaches the parser
@@ -296,7 +386,8 @@ def parse_adx(body: bytes, schemes: Schemes) -> Payload:
         raise ValueError(_("The XML cannot be read: %(error)s") % {"error": str(exc)[:80]}) from None
     if root.tag not in (f"{{{ADX_NS}}}adx", "adx"):
         raise ValueError(_("The root element is not adx."))
-    payload = Payload(schemes=schemes)
+    found: list[RawValue] = []
+    payload = Payload(schemes=schemes, values=found)
     index = 0
     for group in root:
         if group.tag not in (f"{{{ADX_NS}}}group", "group"):
@@ -313,7 +404,7 @@ def parse_adx(body: bytes, schemes: Schemes) -> Payload:
             for child in item:
                 if child.tag in (f"{{{ADX_NS}}}annotation", "annotation"):
                     comment = (child.text or "").strip()
-            payload.values.append(
+            found.append(
                 RawValue(
                     index=index,
                     data_element=item.get("dataElement", ""),
@@ -346,27 +437,29 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_text(body: bytes) -> str:
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(_("The CSV is not UTF-8 text.")) from None
+def _csv_lines(text: IO[str]) -> Iterator[str]:
+    for line in text:
+        if "\x00" in line:
+            raise ValueError(_("The CSV is not UTF-8 text."))
+        yield line
 
 
-def parse_csv(body: bytes, schemes: Schemes, *, first_row_is_header: bool = True) -> Payload:
-    """DHIS2's CSV: one value a line, the columns of ``CSV_COLUMNS`` by position.
+def parse_csv(body: IO[bytes], schemes: Schemes, *, first_row_is_header: bool = True) -> Payload:
+    """DHIS2's CSV: one value a line, the columns of ``CSV_COLUMNS`` by position (read as a stream).
 
     As DHIS2 (``firstRowIsHeader``, default true), the first line is a header and is not a value;
     Ronda also maps the columns by that header's names when it holds DHIS2's names (in any order,
     any case), and falls back to DHIS2's positions otherwise. ``firstRowIsHeader=false``: every line
     is a value, by position.
     """
-    text = _csv_text(body)
-    if "\x00" in text:
-        raise ValueError(_("The CSV is not UTF-8 text."))
-    payload = Payload(schemes=schemes)
+    return Payload(schemes=schemes, values=_csv_values(body, first_row_is_header))
+
+
+def _csv_values(body: IO[bytes], first_row_is_header: bool) -> Iterator[RawValue]:
+    body.seek(0)
+    text = io.TextIOWrapper(body, encoding="utf-8-sig", newline="")
     positions = {name: i for i, name in enumerate(CSV_COLUMNS)}
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_csv_lines(text), strict=True)
     index = 0
     try:
         for line_number, cells in enumerate(reader):
@@ -377,47 +470,42 @@ def parse_csv(body: bytes, schemes: Schemes, *, first_row_is_header: bool = True
                 continue
             if not any(c.strip() for c in cells):
                 continue
-            if index >= MAX_VALUES:
-                raise ValueError(_("Too many values in one request."))
 
             def cell(name: str, cells: list[str] = cells, positions: dict[str, int] = positions) -> str:
                 at = positions.get(name)
                 return cells[at].strip() if at is not None and at < len(cells) else ""
 
             deleted = cell("deleted").lower() == "true"
-            payload.values.append(
-                RawValue(
-                    index=index,
-                    data_element=cell("dataelement"),
-                    period=cell("period"),
-                    org_unit=cell("orgunit"),
-                    option_combo=cell("categoryoptioncombo"),
-                    attribute_combo=cell("attributeoptioncombo"),
-                    value=None if deleted else cell("value"),
-                    comment=cell("comment"),
-                )
+            yield RawValue(
+                index=index,
+                data_element=cell("dataelement"),
+                period=cell("period"),
+                org_unit=cell("orgunit"),
+                option_combo=cell("categoryoptioncombo"),
+                attribute_combo=cell("attributeoptioncombo"),
+                value=None if deleted else cell("value"),
+                comment=cell("comment"),
             )
             index += 1
+    except UnicodeDecodeError:
+        raise ValueError(_("The CSV is not UTF-8 text.")) from None
     except csv.Error as exc:
         raise ValueError(_("The CSV cannot be read: %(error)s") % {"error": str(exc)[:80]}) from None
-    return payload
+    finally:
+        text.detach()  # the body stays open for its owner
 
 
-def read_payload(content_type: str, suffix: str | None, body: bytes, params: Any) -> Payload:
+def read_payload(content_type: str, suffix: str | None, body: IO[bytes], params: Any) -> Payload:
     """The payload of a POST in any of the accepted formats (``params``: the query string).
 
-    ``ValueError``: the body cannot be read (the whole set is refused); ``WebError(415)``: a content
-    type Ronda does not read."""
+    ``ValueError``: the body cannot be read (the whole set is refused), raised here or while its
+    values are read; ``WebError(415)``: a content type Ronda does not read."""
     if content_type in ADX_TYPES or suffix == "adx":
         return parse_adx(body, Schemes.read(params, default="CODE"))
     if content_type in CSV_TYPES or suffix == "csv":
         return parse_csv(body, Schemes.read(params), first_row_is_header=_param_flag(params, "firstRowIsHeader", True))
     if content_type in ("application/json", "") or suffix == "json":
-        try:
-            data = json.loads(body.decode("utf-8") or "null")
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise ValueError("Could not parse the JSON body.") from None
-        return parse_json(data, Schemes.read(params))
+        return parse_json(body, Schemes.read(params))
     raise WebError(415, f"Unsupported media type: `{content_type[:60]}`")
 
 
@@ -499,6 +587,8 @@ PROPERTIES = {
 
 
 def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: bool) -> Summary:
+    """The set imported ``CHUNK`` values at a time, in one transaction: a body that turns out to be
+    unreadable half-way (``ValueError`` from its values) writes nothing."""
     summary = Summary(strategy=strategy, dry_run=dry_run)
     catalogue = Catalogue(actor)
     schemes = payload.schemes
@@ -524,9 +614,34 @@ def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: boo
             f"Attribute option combo not found or not accessible: `{payload.attribute_combo}`",
         )
         return summary
+    seen: set[int] = set()  # services.value_key of every value read: the same key twice is a conflict
+    with transaction.atomic():
+        for chunk in _chunks(payload.values, CHUNK):
+            _import_chunk(actor, catalogue, payload.schemes, chunk, summary, seen, strategy=strategy, dry_run=dry_run)
+    return summary
+
+
+def _chunks(values: Iterable[RawValue], size: int) -> Iterator[list[RawValue]]:
+    iterator = iter(values)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _import_chunk(
+    actor: Actor,
+    catalogue: Catalogue,
+    schemes: Schemes,
+    values: list[RawValue],
+    summary: Summary,
+    seen: set[int],
+    *,
+    strategy: str,
+    dry_run: bool,
+) -> None:
+    catalogue.prefetch_units({raw.org_unit for raw in values}, schemes.org_unit)
     default = _default_coc(catalogue)
     inputs: list[services.ValueInput] = []
-    for raw in payload.values:
+    for raw in values:
         element = catalogue.find("dataElements", raw.data_element, schemes.data_element) if raw.data_element else None
         if element is None:
             summary.conflict(
@@ -538,7 +653,7 @@ def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: boo
             )
             continue
         try:
-            iso_periods.parse(raw.period)
+            period = iso_periods.parse(raw.period)
         except iso_periods.InvalidPeriod:
             summary.conflict(raw.index, raw.period, "period", "E7611", f"Period not valid: `{raw.period}`")
             continue
@@ -586,6 +701,11 @@ def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: boo
                 f"Attribute option combo not found or not accessible for writing data: `{raw.attribute_combo}`",
             )
             continue
+        key = services.value_key(element.id, coc.id, unit.id, period)
+        if key in seen:
+            summary.conflict(raw.index, element.uid, "value", "E7619", _("This value appears twice."))
+            continue
+        seen.add(key)
         value = None if strategy == "DELETE" else raw.value
         inputs.append(
             services.ValueInput(
@@ -609,7 +729,7 @@ def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: boo
                 kept.append(item)
         inputs = kept
     if not inputs:
-        return summary
+        return
     by_row = {item.row: item for item in inputs}
     result = guarded_save(actor, inputs, dry_run=dry_run, action=TableroAction.VALUES_IMPORTED)
     for error in result.errors:
@@ -626,7 +746,6 @@ def import_values(actor: Actor, payload: Payload, *, strategy: str, dry_run: boo
     summary.updated += result.updated
     summary.deleted += result.deleted
     summary.ignored += result.ignored
-    return summary
 
 
 @transaction.atomic
@@ -675,7 +794,7 @@ def post_value_sets(request: HttpRequest, actor: Actor, suffix: str | None) -> H
     readable = content_type in (*ADX_TYPES, *CSV_TYPES, "application/json", "") or suffix in ("adx", "csv", "json")
     if not readable:
         raise WebError(415, f"Unsupported media type: `{content_type[:60]}`")
-    body = raw_body(request)
+    body = body_file(request)
     if flag(request, "async"):
         from ronda.tablero.dhis2.tasks import start_import  # the task module imports this one
 
@@ -693,18 +812,27 @@ def read_strategy(params: Any) -> str:
 
 
 def run_import(
-    actor: Actor, content_type: str, suffix: str | None, body: bytes, params: Any, *, strategy: str, dry_run: bool
+    actor: Actor,
+    content_type: str,
+    suffix: str | None,
+    body: IO[bytes] | bytes,
+    params: Any,
+    *,
+    strategy: str,
+    dry_run: bool,
 ) -> Summary:
-    """Read the body and import it (the request's work, and the async job's)."""
+    """Read the body and import it (the request's work, and the async job's): a body that cannot be
+    read, before or while its values are, is refused whole and nothing is written."""
+    source = io.BytesIO(body) if isinstance(body, bytes) else body
     try:
-        payload = read_payload(content_type, suffix, body, params)
+        payload = read_payload(content_type, suffix, source, params)
+        return import_values(actor, payload, strategy=strategy, dry_run=dry_run)
     except ValueError as exc:
         return Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc}")
     except WebError as exc:
         if exc.status != 400:
             raise
         return Summary(strategy=strategy, dry_run=dry_run, aborted=f"The import process failed: {exc.message}")
-    return import_values(actor, payload, strategy=strategy, dry_run=dry_run)
 
 
 # --- Export ------------------------------------------------------------------------------------

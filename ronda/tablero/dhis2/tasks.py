@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -74,7 +74,7 @@ def _format(content_type: str, suffix: str | None) -> tuple[str, str]:
 
 
 def start_import(
-    actor: Actor, *, body: bytes, content_type: str, suffix: str | None, params: QueryDict
+    actor: Actor, *, body: IO[bytes], content_type: str, suffix: str | None, params: QueryDict
 ) -> HttpResponse:
     """Store the body and queue the import; the WebMessage that names the job."""
     strategy = datavaluesets.read_strategy(params)
@@ -123,7 +123,7 @@ def flag_of(params: QueryDict, name: str) -> bool:
 def _create(
     actor: Actor,
     *,
-    body: bytes,
+    body: IO[bytes],
     content_type: str,
     suffix: str | None,
     params: QueryDict,
@@ -151,7 +151,7 @@ def _create(
             },
         },
     )
-    files.save_in_transaction(value_import.file, f"dhis2.{extension}", ContentFile(body))
+    files.save_in_transaction(value_import.file, f"dhis2.{extension}", File(body))
     value_import.save()
     audit.record(
         actor=actor,
@@ -202,9 +202,8 @@ def run(*, actor: Actor, import_id: int) -> None:
         return
     meta = dict(value_import.report["dhis2"])
     try:
-        with value_import.file.open("rb") as stored:
-            body = stored.read()
         with (
+            value_import.file.open("rb") as body,
             translation.override(value_import.report.get("language") or settings.LANGUAGE_CODE),
             in_time_zone_of(actor.org_unit),
         ):

@@ -7,13 +7,16 @@ authenticates with Basic, ApiToken or Bearer, and answers errors as DHIS2 WebMes
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
+import tempfile
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
@@ -347,6 +350,36 @@ def raw_body(request: HttpRequest) -> bytes:
         return request.body
     except RequestDataTooBig:
         raise WebError(413, "Payload too large") from None
+
+
+BODY_CHUNK = 256 * 1024
+
+
+def body_file(request: HttpRequest) -> IO[bytes]:
+    """The body of a ``dataValueSets`` POST as a file, read from the stream in chunks: a country's
+    month is a hundred megabytes, more than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` lets ``request.body``
+    hold. Above that size it is spooled to a temporary file; above ``RONDA_IMPORT_MAX_BYTES`` (the
+    limit of every import of values) the answer is 413 before anything is imported."""
+    limit = settings.RONDA_IMPORT_MAX_BYTES
+    read_already = getattr(request, "_body", None)  # something read ``request.body`` first
+    if read_already is not None:
+        return io.BytesIO(read_already)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise WebError(400, "Invalid Content-Length") from None
+    if declared > limit:
+        raise WebError(413, "Payload too large")
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+    size = 0
+    while chunk := request.read(BODY_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            spool.close()
+            raise WebError(413, "Payload too large")
+        spool.write(chunk)
+    spool.seek(0)
+    return spool
 
 
 def today() -> dt.date:
