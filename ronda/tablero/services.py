@@ -71,6 +71,8 @@ FACTOR_LIMIT = Decimal("1e10")
 RELATED_FIELDS = frozenset({"categories", "data_elements"})
 # Bigger than any count a municipality reports, small enough for the aggregate columns.
 VALUE_LIMIT = Decimal("1e15")
+MAX_PLAIN_DIGITS = 15  # a string of at most 15 digits is a whole number below VALUE_LIMIT
+FOUR_PLACES = Decimal("0.0001")
 
 C = TypeVar("C", bound=CatalogueObject)
 
@@ -1022,21 +1024,26 @@ def parse_value(element: DataElement, raw: str | Decimal | int | None) -> tuple[
         if lowered in ("false", "0", "no"):
             return Decimal(0), None
         return None, _("Write yes or no.")
-    try:
-        number = Decimal(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else Decimal(text)
-    except InvalidOperation:
-        return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
-    if not number.is_finite() or abs(number) >= VALUE_LIMIT:
-        return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
-    if number != number.quantize(Decimal("0.0001")):
-        return None, _("Use at most four decimals.")
-    if (
-        element.value_type in (ValueType.INTEGER, ValueType.INTEGER_ZERO_OR_POSITIVE)
-        and number != number.to_integral_value()
-    ):
-        return None, _("Write a whole number.")
-    if element.value_type == ValueType.INTEGER_ZERO_OR_POSITIVE and number < 0:
-        return None, _("Write zero or a positive number.")
+    if len(text) <= MAX_PLAIN_DIGITS and text.isascii() and text.isdigit():
+        # A whole number of at most 15 digits (what a million-value import holds): below VALUE_LIMIT,
+        # no decimals, not negative; only the type's range and the bounds are left to check.
+        number = Decimal(text)
+    else:
+        try:
+            number = Decimal(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else Decimal(text)
+        except InvalidOperation:
+            return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
+        if not number.is_finite() or abs(number) >= VALUE_LIMIT:
+            return None, _("“%(value)s” is not a number.") % {"value": text[:40]}
+        if number != number.quantize(FOUR_PLACES):
+            return None, _("Use at most four decimals.")
+        if (
+            element.value_type in (ValueType.INTEGER, ValueType.INTEGER_ZERO_OR_POSITIVE)
+            and number != number.to_integral_value()
+        ):
+            return None, _("Write a whole number.")
+        if element.value_type == ValueType.INTEGER_ZERO_OR_POSITIVE and number < 0:
+            return None, _("Write zero or a positive number.")
     if element.value_type == ValueType.PERCENTAGE and not 0 <= number <= 100:
         return None, _("A percentage is between 0 and 100.")
     if element.minimum is not None and number < element.minimum:

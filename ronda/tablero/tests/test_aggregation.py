@@ -266,6 +266,35 @@ def test_values_are_checked_against_their_type(value_type, raw, ok):
     assert (problem is None) is ok
 
 
+@given(
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=18),
+    value_type=st.sampled_from([ValueType.INTEGER, ValueType.INTEGER_ZERO_OR_POSITIVE, ValueType.PERCENTAGE]),
+    bounds=st.tuples(st.none() | st.integers(0, 50), st.none() | st.integers(50, 10**6)),
+)
+def test_a_plain_whole_number_reads_as_its_digits_say(digits, value_type, bounds):
+    """The short path for digits only (a million-value import) gives what the rules give: the number,
+    or the type's and the bounds' refusals, and above 15 digits "not a number"."""
+    from ronda.tablero.models import DataElement
+
+    low, high = bounds
+    element = DataElement(
+        value_type=value_type,
+        minimum=None if low is None else Decimal(low),
+        maximum=None if high is None else Decimal(high),
+    )
+    number, problem = services.parse_value(element, digits)
+    whole = int(digits)
+    expected_ok = (
+        whole < 10**15
+        and (value_type != ValueType.PERCENTAGE or whole <= 100)
+        and (low is None or whole >= low)
+        and (high is None or whole <= high)
+    )
+    assert (problem is None) is expected_ok
+    if expected_ok:
+        assert number == Decimal(whole)
+
+
 @pytest.mark.django_db
 def test_catalogue_codes_are_unique_per_owner():
     w = _world()
