@@ -108,16 +108,15 @@ class Summary:
     ignored: int = 0
     deleted: int = 0
     # (object, property, errorCode, message) -> indexes
-    conflicts: dict[tuple[str, str, str, str], list[int]] = field(default_factory=dict)
+    conflicts: dict[tuple[str, str, str, str], set[int]] = field(default_factory=dict)
     rejected: set[int] = field(default_factory=set)
     aborted: str | None = None
 
     def conflict(self, index: int | None, obj: str, prop: str, code: str, message: str) -> None:
         key = (str(obj)[:100], prop, code, message)
-        self.conflicts.setdefault(key, [])
+        indexes = self.conflicts.setdefault(key, set())
         if index is not None:
-            if index not in self.conflicts[key]:
-                self.conflicts[key].append(index)
+            indexes.add(index)  # a set: a million-value set may repeat one conflict 100,000 times
             self.rejected.add(index)
 
     def response(self) -> HttpResponse:
