@@ -133,7 +133,7 @@ def test_adx_is_read_whole_and_limited(cat, monkeypatch):
     adx = f'<adx xmlns="urn:ihe:qrph:adx:2015">{groups}</adx>'
     response = post(user, adx, content_type="application/adx+xml")
     assert response.status_code == 409
-    assert "JSON or CSV" in response.json()["response"]["description"]
+    assert "ADX" in response.json()["response"]["description"] and "JSON" in response.json()["response"]["description"]
     assert stored(cat) == []
 
 
