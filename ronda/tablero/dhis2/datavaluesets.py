@@ -311,6 +311,8 @@ def parse_json(body: IO[bytes], schemes: Schemes) -> Payload:
         header = _json_header(body)
     except (ijson.JSONError, UnicodeDecodeError):
         raise _json_error() from None
+    if any(isinstance(v, str) and "\x00" in v for v in header.values()):
+        raise ValueError(_("This text contains a character that is not allowed (NUL)."))
     payload = Payload(
         data_set=_str(header.get("dataSet")),
         org_unit=_str(header.get("orgUnit")),
