@@ -34,7 +34,7 @@ from ronda.tablero import periods as iso_periods
 from ronda.tablero.dhis2.serializers import Catalogue, timestamp
 from ronda.tablero.dhis2.views import WebError, body_file, endpoint, flag, json_body, json_response, today
 from ronda.tablero.models import DEFAULT_OPTION_COMBO_UID, DataValue, TableroAction, ValueType
-from ronda.territory.selectors import in_time_zone_of
+from ronda.territory.selectors import in_time_zone_of, large_columns
 
 ADX_NS = "urn:ihe:qrph:adx:2015"
 ADX_TYPES = ("application/adx+xml",)
@@ -926,8 +926,14 @@ def export_values(request: HttpRequest, actor: Actor, suffix: str | None) -> Htt
         query = query.filter(
             period__start_date__gte=_parse_date(start, "startDate"), period__end_date__lte=_parse_date(end, "endDate")
         )
-    query = query.select_related("data_element", "option_combo", "org_unit", "period", "stored_by").order_by(
-        "period__start_date", "org_unit_id", "data_element_id", "option_combo_id"
+    # The order of the values' unique index (element, period, unit, combination): PostgreSQL walks
+    # the index and the first row leaves at once; ordered by period date it sorted a country's
+    # 12 million rows first (87 s to the first byte). Each unit's map shape and populations stay
+    # in the database (a 12 million-row export would carry them on every row).
+    query = (
+        query.select_related("data_element", "option_combo", "org_unit", "period", "stored_by")
+        .defer(*large_columns("org_unit"))
+        .order_by("data_element_id", "period_id", "org_unit_id", "option_combo_id")
     )
     if as_csv:
         return _csv_response(actor, catalogue, query, out_schemes)

@@ -408,3 +408,28 @@ def test_the_json_export_is_streamed_whole_without_a_cap(cat, monkeypatch):
     out = json.loads(b"".join(response.streaming_content))
     assert list(out) == ["dataSet", "period", "orgUnit", "dataValues"]
     assert sorted(v["value"] for v in out["dataValues"]) == ["2", "4"]
+
+
+def test_the_export_reads_in_index_order_without_the_units_shapes(cat):
+    """A country's year is 12 million rows: ordered as the values' unique index the first row leaves
+    at once (no sort of the whole set), and no row carries its unit's map shape or populations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ronda.tablero.tests.dhis2_catalogue import save
+
+    w = cat.world
+    save(cat, cat.vac, cat.default, w.community, "202401", 3)
+    url = (
+        f"{BASE}/dataValueSets.csv?dataSet={cat.data_set.uid}&period=202401&orgUnit={w.municipality.uid}&children=true"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url, **basic(w.home[Role.COORDINATOR].username))
+        body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and cat.vac.uid.encode() in body
+    (values_sql,) = [q["sql"] for q in queries.captured_queries if 'FROM "tablero_datavalue"' in q["sql"]]
+    order = values_sql.rsplit("ORDER BY", 1)[1]
+    assert order.split(",")[0].strip().endswith('"data_element_id" ASC')
+    assert "start_date" not in order
+    assert '"territory_orgunit"."geometry"' not in values_sql
+    assert '"territory_orgunit"."child_population"' not in values_sql
