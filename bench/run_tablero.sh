@@ -130,6 +130,9 @@ for s in $SCENARIOS; do scenario_args+=(--scenario "$s"); done
     echo "## Tablero bench run $(date -u +%Y-%m-%dT%H:%M:%SZ) ($(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo '+dirty'))"
     echo
     echo "PostgreSQL $(psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' postgres), $WORKERS gunicorn workers, $USERS clients, $(nproc) cores"
+    # How fast this machine is today (machines differ by 1.5x from one session to the next):
+    # one core's time for a fixed piece of Python, to compare runs made on different machines.
+    echo "CPU reference: $("$PY" -c 'import time; t = time.perf_counter(); sum(range(10**8)); print(round(time.perf_counter() - t, 2))') s for sum(range(10**8))"
     (cd bench && "$PY" report_tablero.py --out-dir "$OUT" "${scenario_args[@]}" --judge paced --json "$OUT/summary.json")
     echo; echo "### Import (in process)"; echo; echo '```'; cat "$OUT/import.json" 2>/dev/null || echo "not run"; echo '```'
     echo; echo "### HTTP (lag, POST dataValueSets, export)"; echo; echo '```'; cat "$OUT/http.json" 2>/dev/null || echo "not run"; echo '```'
