@@ -287,7 +287,8 @@ def year_label(year: str, *, current: bool, months: coverage.Coverage | None) ->
         )
     if current:
         return _("%(year)s (so far)") % values
-    if months is not None and not months.complete:
+    if months is not None and not months.complete and months.reported:
+        # A year with no month at all has no figure ("—"): only its number.
         return (
             ngettext(
                 "%(year)s (incomplete year: %(reported)s of %(months)s month)",

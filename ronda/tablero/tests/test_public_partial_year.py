@@ -112,7 +112,7 @@ def test_an_incomplete_year_says_so_and_a_complete_one_does_not(world: World, ra
     assert trend["2025"].figure.value == Decimal("11.00")  # 11 months of 10 over 1,000
     assert trend["2026"].label == "2026 (so far: 5 of 12 months)" and not trend["2026"].incomplete
     # Years before any report have no value and no caveat to give.
-    assert trend["2023"].figure.value is None
+    assert trend["2023"].figure.value is None and trend["2023"].label == "2023"
 
 
 def test_the_sparkline_leaves_the_incomplete_year_out(world: World, rate: Indicator) -> None:
