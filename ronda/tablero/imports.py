@@ -8,11 +8,14 @@
    ``iter_rows(values_only=True)``: never the whole file in memory), resolves each row by codes
    (or DHIS2 uids) with dictionaries loaded once, and asks ``services.save_values`` for a dry run
    in batches: unknown codes, repeated rows, wrong periods, text in numeric cells, periods not
-   started, approved periods, units out of scope are collected row by row with their reason. ``processed_rows`` is
-   written every ``PROGRESS_EVERY`` rows, in its own short transaction, for the page's progress bar.
+   started, approved periods, units out of scope, and the rules between elements ("of which" ≤
+   total, ``tablero.rules``, over the whole file) are collected row by row with their reason.
+   ``processed_rows`` is written every ``PROGRESS_EVERY`` rows, in its own short transaction, for
+   the page's progress bar.
 3. ``request_apply`` (in the request, only for a checked file without rejected rows) enqueues
    ``apply_import`` (job), which reads the file again and writes it through ``save_values`` in
-   batches inside **one** transaction: if anything fails, nothing is written and the report says why.
+   batches inside **one** transaction, the rules checked again once everything is written: if
+   anything fails, nothing is written and the report says why.
 
 Columns: ``data_element, option_combo, org_unit, period, value, comment`` (codes; a blank
 option_combo is the default one); DHIS2's CSV names (``dataelement, period, orgunit,
@@ -48,7 +51,7 @@ from ronda.core import audit, files, jobs, uploads
 from ronda.core.models import AuditAction
 from ronda.core.spreadsheets import FORMULA_PREFIXES
 from ronda.core.tenancy import SYSTEM, Acting, Actor
-from ronda.tablero import entry, policies, policies_imports, services
+from ronda.tablero import entry, policies, policies_imports, rules, services
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.models import (
     DEFAULT_OPTION_COMBO_UID,
@@ -560,6 +563,14 @@ def _finish(actor: Acting, value_import: ValueImport, status: str, report: dict[
         _set_status(actor, locked, status, report={**locked.report, **report}, **fields)
 
 
+# --- Rules between elements ----------------------------------------------------------------------
+def _rule_rows(values: Sequence[services.ValueInput]) -> list[services.ValueInput]:
+    """The rows a rule between elements reads ("of which" ≤ total, ``tablero.rules``): kept for the
+    whole file, since the two sides of a rule may come in different batches."""
+    codes = {code for rule in rules.RULES for code in rule.element_codes}
+    return [item for item in values if item.data_element.code in codes]
+
+
 # --- The check (dry run) ----------------------------------------------------------------------------
 def check(*, actor: Actor, import_id: int) -> ValueImport | None:
     """The check job's work: every row resolved and dry-run through ``save_values``; the report."""
@@ -584,7 +595,9 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
         problems = 0
         rejected: set[int | None] = set()
         processed = 0
+        ruled: list[services.ValueInput] = []
         for batch in batches(actor, claimed):
+            ruled += _rule_rows(batch.values)
             found = list(batch.errors)
             if batch.values:
                 result = services.save_values(
@@ -603,6 +616,13 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
             processed += batch.rows
             if processed % PROGRESS_EVERY < batch.rows or processed == total:
                 _progress(claimed, processed_rows=min(processed, total))
+        # The rules, over the whole file (what it holds over what is stored), as the entry form and
+        # the DHIS2 API check them.
+        broken = entry.rule_errors(ruled)
+        problems += len(broken)
+        rejected.update(e.row for e in broken)
+        if broken and len(kept) < MAX_REPORTED_ERRORS:
+            kept += sorted(broken, key=_error_order)[: MAX_REPORTED_ERRORS - len(kept)]
         report = {
             "counts": counts,
             "errors": _errors_json(kept),
@@ -642,15 +662,22 @@ def _apply(actor: Actor, claimed: ValueImport) -> ValueImport:
     counts = {"imported": 0, "updated": 0, "deleted": 0, "unchanged": 0}
     try:
         with transaction.atomic():
+            ruled: list[services.ValueInput] = []
             for batch in batches(actor, claimed):
                 if batch.errors:
                     raise services.ValuesRejected(services.SaveResult(errors=batch.errors))
                 if batch.values:
+                    ruled += _rule_rows(batch.values)
                     result = write_batch(actor, batch.values)
                     counts["imported"] += result.imported
                     counts["updated"] += result.updated
                     counts["deleted"] += result.deleted
                     counts["unchanged"] += result.ignored
+            # Once everything is written (in this transaction): the rules still hold, whatever
+            # changed since the check.
+            broken = entry.rule_errors(ruled)
+            if broken:
+                raise services.ValuesRejected(services.SaveResult(errors=broken))
     except services.ValuesRejected as exc:
         _finish(
             actor,

@@ -1,5 +1,6 @@
-"""Validation rules between data elements ("of which girls ≤ total"), checked when values are saved
-through ``tablero.entry``.
+"""Validation rules between data elements ("of which girls ≤ total"), checked wherever values are
+saved: the entry form (``tablero.entry``), the DHIS2 API (``dhis2.datavaluesets.guarded_save``) and
+file imports (``tablero.imports``, over the whole file and again once it is written).
 
 The catalogue has no rule model yet (issue #10: a ``ValidationRule`` needs a migration): the rules
 are declared here, in code, by the codes of the elements they compare. A rule applies wherever both

@@ -414,3 +414,70 @@ def test_an_xlsx_with_macros_or_without_the_columns_is_refused(
     value_import = ValueImport.objects.get()
     assert value_import.status == ImportStatus.REJECTED
     assert "Missing columns: data_element, org_unit, period, value" in value_import.report["file_error"]
+
+
+# --- Rules between elements ------------------------------------------------------------------------
+@pytest.fixture
+def births(world: World) -> dict[str, Any]:
+    """The two sides of an "of which" rule of tablero.rules: timely registrations ≤ live births."""
+    made = {}
+    for code, name in (("NAC_VIVOS", "Nacidos vivos"), ("INSC_OPORTUNA", "Inscripción oportuna")):
+        made[code] = services.create_data_element(
+            actor=SYSTEM,
+            owner=world.country,
+            code=code,
+            name=name,
+            value_type=ValueType.INTEGER_ZERO_OR_POSITIVE,
+            aggregation_type=AggregationType.SUM,
+        )
+    return made
+
+
+def test_a_rule_broken_across_batches_is_reported_with_its_rows(
+    world: World, births: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The total and its "of which" come in different batches: the rule is still checked, as the
+    entry form and the DHIS2 API check it, and both rows are named."""
+    monkeypatch.setattr(imports, "BATCH_ROWS", 1)
+    unit = world.municipality.code
+    content = (HEADER + f"NAC_VIVOS,,{unit},202401,10,\nINSC_OPORTUNA,,{unit},202401,12,\n").encode()
+    upload(client_for(world.home["coordinator"]), content, "r.csv", django_capture_on_commit_callbacks)
+    value_import = ValueImport.objects.get()
+    assert value_import.status == ImportStatus.REJECTED
+    rows = sorted(e["row"] for e in value_import.report["errors"])
+    assert rows == [2, 3]
+    assert "live births" in value_import.report["errors"][0]["message"]
+    assert not DataValue.objects.exists()
+
+
+def test_a_rule_broken_after_the_check_stops_the_apply(
+    world: World, births: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Checked against 20 stored births; someone lowers them to 5 before the apply: nothing is written."""
+    unit = world.municipality
+    services.save_values(
+        actor=SYSTEM,
+        values=[
+            services.ValueInput(births["NAC_VIVOS"], services.default_combo().option_combos.get(), unit, "202401", 20)
+        ],
+    )
+    client = client_for(world.home["coordinator"])
+    upload(
+        client,
+        (HEADER + f"INSC_OPORTUNA,,{unit.code},202401,12,\n").encode(),
+        "r.csv",
+        django_capture_on_commit_callbacks,
+    )
+    value_import = ValueImport.objects.get()
+    assert value_import.status == ImportStatus.CHECKED
+    services.save_values(
+        actor=SYSTEM,
+        values=[
+            services.ValueInput(births["NAC_VIVOS"], services.default_combo().option_combos.get(), unit, "202401", 5)
+        ],
+    )
+    apply(client, value_import, django_capture_on_commit_callbacks)
+    value_import.refresh_from_db()
+    assert value_import.status == ImportStatus.REJECTED
+    assert "nothing was written" in value_import.report["failure"]
+    assert not DataValue.objects.filter(data_element=births["INSC_OPORTUNA"]).exists()
