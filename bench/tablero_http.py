@@ -166,8 +166,11 @@ def post_values(host: str, token: str, layout: dict[str, Any], period: str, n: i
         e.pk: list(CategoryOptionCombo.objects.filter(combo_id=e.category_combo_id).values_list("uid", flat=True))
         for e in elements
     }
+    from tablero_import import within_rules
+
     values = []
     for uid in OrgUnit.objects.filter(level=4).order_by("pk").values_list("uid", flat=True).iterator():
+        drawn = within_rules({element.code: rng.randint(1, 20) for element in elements})
         for element in elements:
             if len(values) >= n:
                 break
@@ -177,7 +180,7 @@ def post_values(host: str, token: str, layout: dict[str, Any], period: str, n: i
                     "period": period,
                     "orgUnit": uid,
                     "categoryOptionCombo": rng.choice(cocs[element.pk]),
-                    "value": str(rng.randint(1, 20)),
+                    "value": str(drawn[element.code]),
                 }
             )
         if len(values) >= n:

@@ -80,14 +80,27 @@ def write_csv(path: Path, rows: int, period: str, seed: int) -> dict[str, Decima
         writer.writerow(["data_element", "option_combo", "org_unit", "period", "value"])
         written = 0
         for code in communities:
+            drawn = within_rules({element.code: rng.randint(1, 20) for element in elements})
             for element in elements:
                 if written >= rows:
                     return sums
-                value = rng.randint(1, 20)
+                value = drawn[element.code]
                 writer.writerow([element.code, rng.choice(cocs[element.pk]), code, period, value])
                 sums[element.code] += value
                 written += 1
     return sums
+
+
+def within_rules(values: dict[str, int]) -> dict[str, int]:
+    """One community's values made to keep the rules between elements (``tablero.rules``: "of which"
+    ≤ total), as a real month's figures do: the import would rightly refuse the others."""
+    from ronda.tablero import rules
+
+    for rule in rules.RULES:
+        left, right = (rule.side(text)[0] for text in (rule.left, rule.right))
+        if rule.operator == "<=" and left in values and right in values:
+            values[left] = min(values[left], values[right])
+    return values
 
 
 def cleanup(period: str) -> None:
