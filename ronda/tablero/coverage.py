@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max, Min, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ronda.tablero import expressions
 from ronda.tablero import periods as iso_periods
@@ -121,3 +123,31 @@ def year_coverage(
         for year in years:
             out[(indicator_id, year.iso)] = Coverage(min(_months_within(year, *span) for span in mine))
     return out
+
+
+def year_label(year: str, *, current: bool, months: Coverage | None) -> str:
+    """ "2026 (so far: 11 of 12 months)", "2023 (incomplete year: 1 of 12 months)", "2024"; without
+    the months when the indicator has no monthly flows to count them by (a yearly figure)."""
+    values = {"year": year, "reported": months.reported if months else 0, "months": months.months if months else 0}
+    if current and months is not None:
+        return (
+            ngettext(
+                "%(year)s (so far: %(reported)s of %(months)s month)",
+                "%(year)s (so far: %(reported)s of %(months)s months)",
+                months.months,
+            )
+            % values
+        )
+    if current:
+        return _("%(year)s (so far)") % values
+    if months is not None and not months.complete and months.reported:
+        # A year with no month at all has no figure ("—"): only its number.
+        return (
+            ngettext(
+                "%(year)s (incomplete year: %(reported)s of %(months)s month)",
+                "%(year)s (incomplete year: %(reported)s of %(months)s months)",
+                months.months,
+            )
+            % values
+        )
+    return year

@@ -19,13 +19,14 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ronda.core import audit, formatting
 from ronda.core.services import versioned_update
 from ronda.core.tenancy import Actor
-from ronda.tablero import analytics, charts, expressions, policies, selectors
+from ronda.tablero import analytics, charts, coverage, expressions, policies, selectors
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.aggregation import ensure_periods
 from ronda.tablero.models import (
@@ -91,11 +92,18 @@ def _verdict(indicator: Indicator, before: Decimal | None, after: Decimal | None
 @dataclass(frozen=True)
 class TrendRow:
     period: iso_periods.Period
+    # What the data table says ("2024 (incomplete year: 1 of 12 months)"); ``short`` is the chart's
+    # axis label ("2024").
     label: str
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
     target: Decimal | None
+    short: str = ""
+
+    @property
+    def axis_label(self) -> str:
+        return self.short or self.label
 
 
 @dataclass
@@ -167,7 +175,7 @@ class Trend:
     @cached_property
     def svg(self) -> str:
         return charts.trend(
-            [charts.Mark(r.label, r.value) for r in self.rows],
+            [charts.Mark(r.axis_label, r.value) for r in self.rows],
             targets=[r.target for r in self.rows],
             target_label=_("Target"),
             title=f"{self.title} · {self.unit.name}",
@@ -226,10 +234,26 @@ def trends(
         for v in analytics.indicator_values(indicators, [unit], periods, owner_filter=owner)
     }
     targets = _targets(indicators, unit, {c.iso for p in periods for c in iso_periods.containing(p)})
+    # A yearly figure from an incomplete year says so (as on the public page): "2024 (incomplete
+    # year: 1 of 12 months)", "2026 (so far: 11 of 12 months)".
+    years = [p for p in periods if p.period_type == iso_periods.PeriodType.YEARLY]
+    covered = (
+        coverage.year_coverage(indicators, IndicatorFormula.objects.filter(indicator__in=list(indicators)), unit, years)
+        if years
+        else {}
+    )
+    this_year = str(timezone.localdate().year)
     out = []
     for indicator in indicators:
         rows = []
         for period in periods:
+            label = (
+                coverage.year_label(
+                    period.iso, current=period.iso == this_year, months=covered.get((indicator.pk, period.iso))
+                )
+                if period.period_type == iso_periods.PeriodType.YEARLY
+                else period_label(period)
+            )
             found = values.get((indicator.pk, period.iso))
             target = next(
                 (
@@ -242,7 +266,8 @@ def trends(
             rows.append(
                 TrendRow(
                     period=period,
-                    label=period_label(period),
+                    label=label,
+                    short=period_label(period),
                     value=found.value if found else None,
                     numerator=found.numerator if found else None,
                     denominator=found.denominator if found else None,

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from ronda.core import audit
 from ronda.core.errors import Errors
@@ -272,34 +272,6 @@ def shown_years(today: dt.date, n: int = YEARS_SHOWN) -> tuple[iso_periods.Perio
     return tuple(reversed(years))
 
 
-def year_label(year: str, *, current: bool, months: coverage.Coverage | None) -> str:
-    """ "2026 (so far: 11 of 12 months)", "2023 (incomplete year: 1 of 12 months)", "2024"; without
-    the months when the indicator has no monthly flows to count them by (a yearly figure)."""
-    values = {"year": year, "reported": months.reported if months else 0, "months": months.months if months else 0}
-    if current and months is not None:
-        return (
-            ngettext(
-                "%(year)s (so far: %(reported)s of %(months)s month)",
-                "%(year)s (so far: %(reported)s of %(months)s months)",
-                months.months,
-            )
-            % values
-        )
-    if current:
-        return _("%(year)s (so far)") % values
-    if months is not None and not months.complete and months.reported:
-        # A year with no month at all has no figure ("—"): only its number.
-        return (
-            ngettext(
-                "%(year)s (incomplete year: %(reported)s of %(months)s month)",
-                "%(year)s (incomplete year: %(reported)s of %(months)s months)",
-                months.months,
-            )
-            % values
-        )
-    return year
-
-
 def _is_count(formula: IndicatorFormula) -> bool:
     try:
         bottom = expressions.parse(formula.denominator)
@@ -439,7 +411,7 @@ def public_indicators(unit: OrgUnit, today: dt.date) -> list[PublicIndicator]:
             if breakdown is not None and latest and breakdown.whole.suppressed:
                 figure = breakdown.whole  # the headline is the breakdown's total: hidden there, hidden here
             months = covered.get((indicator.pk, year.iso))
-            label = year_label(year.iso, current=year.iso == current, months=months)
+            label = coverage.year_label(year.iso, current=year.iso == current, months=months)
             incomplete = year.iso != current and months is not None and not months.complete
             points.append(Point(year.iso, label, figure, targets.get((indicator.pk, year.iso)), incomplete))
         out.append(PublicIndicator(indicator, indicator.pk in sensitive_ids, tuple(points), breakdown))

@@ -147,3 +147,24 @@ def test_the_page_shows_the_caveat(world: World, rate: Indicator) -> None:
         html = client.get(reverse("tablero:public_page", args=[world.municipality.code])).content.decode()
     assert "2024 (incomplete year: 1 of 12 months)" in html
     assert "2026 (so far: 5 of 12 months)" in html
+
+
+def test_the_dashboard_says_so_in_its_table_not_on_its_axis(world: World, rate: Indicator) -> None:
+    """The coordinator's yearly dashboard: the data table names the incomplete years like the public
+    page; the chart's axis keeps the bare year."""
+    from ronda.core.roles import Role
+    from ronda.testing import login
+
+    client = login(Client(), world.home[Role.COORDINATOR])
+    client.cookies["ronda_language"] = "en"
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
+        page = client.get(
+            "/tablero/paneles/",
+            {"unidad": world.municipality.pk, "tipo": "Yearly", "desde": 2024, "hasta": 2026},
+        )
+    (trend,) = [t for t in page.context["trends"] if t.indicator == rate]
+    labels = {r.period.iso: (r.label, r.axis_label) for r in trend.rows}
+    assert labels["2024"] == ("2024 (incomplete year: 1 of 12 months)", "2024")
+    assert labels["2025"] == ("2025", "2025")
+    assert labels["2026"] == ("2026 (so far: 5 of 12 months)", "2026")
+    assert "2024 (incomplete year: 1 of 12 months)" in page.content.decode()
