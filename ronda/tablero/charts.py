@@ -50,7 +50,9 @@ def shown(value: Decimal | None, decimals: int) -> str:
 def _open(width: int, height: int, title: str, summary: str, chart_id: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="tablero-chart" '
+        # Named by its title only: on a page the summary is the figure's caption, and a name that
+        # held it too was read twice. The <desc> stays for the SVG downloaded alone.
+        f'role="img" aria-labelledby="{chart_id}-t" class="tablero-chart" '
         f'font-family="system-ui, sans-serif">'
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(summary)}</desc>'
     )

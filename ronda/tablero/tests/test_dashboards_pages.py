@@ -245,6 +245,9 @@ def test_every_chart_has_its_title_and_a_title_per_mark(world: World, catalogue:
     assert svg["Content-Type"].startswith("image/svg+xml")
     text = svg.content.decode()
     assert '<title id="chart-trend-' in text and "Tasa de vacunación (por 1.000)" in text
+    # Named by its title alone: the summary is the figure's caption on the page (not read twice).
+    (named_by,) = re.findall(r'<svg[^>]*aria-labelledby="([^"]*)"', text)
+    assert named_by.endswith("-t") and " " not in named_by
     points = re.findall(r"<circle[^>]*><title>([^<]*)</title>", text)
     assert len(points) == 3 and re.match(r"\w+ 2025: 42[,.]5", points[-1])
     catalogue.add_municipality()
