@@ -162,6 +162,10 @@ def trend(
     return "".join(parts)
 
 
+LABEL_CHARS = 30
+MAX_LABEL_WIDTH = 220
+
+
 def bars(
     marks: Sequence[Mark],
     *,
@@ -177,6 +181,11 @@ def bars(
     """Horizontal bars, one per row, scaled to the largest value; ``references`` are vertical lines
     (the region, the country) with their own label."""
     bar_h, gap, top_pad, bottom = 20, 6, 8, 28
+    # The labels' column fits the longest label shown (about 6.6 px a character at 12 px), so that
+    # "Adolescencia (12–17 años)" is not cut at the chart's left edge.
+    shorts = [m.label if len(m.label) <= LABEL_CHARS else m.label[: LABEL_CHARS - 1] + "…" for m in marks]
+    longest = max((len(text) for text in shorts), default=0)
+    label_width = max(label_width, min(MAX_LABEL_WIDTH, round(6.6 * longest) + 12))
     refs = [r for r in references if r.value is not None]
     legend_h = 20 * len(refs)
     height = top_pad + len(marks) * (bar_h + gap) + bottom + legend_h
@@ -194,7 +203,7 @@ def bars(
         )
     for i, mark in enumerate(marks):
         yy = top_pad + i * (bar_h + gap)
-        short = mark.label if len(mark.label) <= 24 else mark.label[:23] + "…"
+        short = shorts[i]
         parts.append(
             f'<text x="{label_width - 6}" y="{yy + bar_h * 0.75:.1f}" font-size="12" text-anchor="end" '
             f'fill="{INK}">{escape(short)}</text>'
