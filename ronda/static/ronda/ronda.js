@@ -250,4 +250,21 @@
   }
   counters(document);
   document.addEventListener("htmx:load", function (e) { counters(e.target); });
+
+  // --- A box that scrolls sideways on a phone (a wide chart) must be reachable by keyboard; on a
+  // wide screen, where it does not scroll, it is not a Tab stop. Without JavaScript it stays one. ---
+  function scrollStops(root) {
+    var boxes = root.querySelectorAll("[data-focus-if-scrolls]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].scrollWidth > boxes[i].clientWidth + 1) { boxes[i].setAttribute("tabindex", "0"); }
+      else { boxes[i].removeAttribute("tabindex"); }
+    }
+  }
+  var resizing;
+  window.addEventListener("load", function () { scrollStops(document); });
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { scrollStops(document); }, 200);
+  });
+  document.addEventListener("htmx:load", function (e) { scrollStops(e.target); });
 })();

@@ -393,3 +393,26 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_checkbox_is_beside_its_word
     empty = page_.get_by_text("Todavía no hay importaciones.")
     heading = page_.locator("#recent-h")
     assert abs(empty.bounding_box()["x"] - heading.bounding_box()["x"]) < 2  # not indented as if labelled
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_chart_box_is_a_tab_stop_only_where_it_scrolls(
+    phone: Any, live_server: Any, world: World, cat: Catalogue, indicator: Indicator
+) -> None:
+    """Without JavaScript every chart box is a Tab stop (safe); with it, only a box that scrolls
+    sideways stays one: a wide screen's dashboard is not 36 extra Tab stops."""
+    tab = signed_in(phone, live_server, coordinator(world))
+    for width in (360, 1366):
+        tab.set_viewport_size({"width": width, "height": 900})
+        tab.goto(live_server.url + reverse("tablero:dashboard"))
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(300)
+        boxes = tab.eval_on_selector_all(
+            "[data-focus-if-scrolls]",
+            "els => els.map(e => [e.scrollWidth > e.clientWidth + 1, e.getAttribute('tabindex') === '0'])",
+        )
+        assert boxes, width
+        assert all(scrolls == stop for scrolls, stop in boxes), (width, boxes)
+        if width == 1366:
+            assert not any(stop for _scrolls, stop in boxes)
