@@ -23,11 +23,13 @@ from ronda.accountability.api_situation import router as accountability_situatio
 from ronda.accounts.api import router as accounts_router
 from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
+from ronda.cases.api import router as cases_router
 from ronda.coordination.api import router as coordination_router
 from ronda.core.errors import ConflictError, too_long_message
 from ronda.core.forms import date_range_message
 from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul
 from ronda.council.api import router as council_router
+from ronda.defenders.api import router as defenders_router
 from ronda.planning.api import router as planning_router
 from ronda.planning.api_structure import router as planning_structure_router
 from ronda.tablero.api_catalogue import router as tablero_catalogue_router
@@ -243,6 +245,8 @@ api.add_router("/coordination", coordination_router)
 api.add_router("/planning", planning_router)
 api.add_router("/planning", planning_structure_router)  # editing lines … milestones, and the diagnosis
 api.add_router("/council", council_router)
+api.add_router("/defenders", defenders_router)
+api.add_router("/cases", cases_router)
 api.add_router("/tablero", tablero_catalogue_router)
 api.add_router("/tablero", tablero_values_router)
 api.add_router("/tablero", tablero_push_router)

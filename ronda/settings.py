@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "ronda.coordination",
     "ronda.planning",
     "ronda.council",
+    "ronda.defenders",
+    "ronda.cases",
     "ronda.accountability",
     "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("mesa/", include("ronda.coordination.urls")),
     path("plan/", include("ronda.planning.urls")),
     path("consejo/", include("ronda.council.urls")),
+    path("defensorias/", include("ronda.defenders.urls")),
+    path("casos/", include("ronda.cases.urls")),
     path("tablero/", include("ronda.tablero.urls")),
     # The DHIS2-compatible Web API: DHIS2 clients are given /dhis2 as their base URL (issue #10).
     path("dhis2/", include("ronda.tablero.dhis2.urls")),

@@ -23,6 +23,10 @@ USERS = [
     ("coord.loja", "Carmen", "Jaramillo", Role.COORDINATOR, "EC-1101", None),
     ("focal.loja", "Fernando", "Ochoa", Role.AREA_FOCAL, "EC-1101", "Salud"),
     ("defensor.motupe", "Diego", "Cueva", Role.DEFENDER, "EC-1101-01", None),
+    # More defenders of Loja who register children (the cases demo, issue #11).
+    ("defensora.capuli", "Rosa", "Guamán", Role.DEFENDER, "EC-1101-02", None),
+    ("defensora.elvalle", "Lucía", "Armijos", Role.DEFENDER, "EC-1101-12", None),
+    ("defensor.sanjacinto", "Marco", "Tandazo", Role.DEFENDER, "EC-1101-13", None),
     ("supervisor.loja", "Sofía", "Valarezo", Role.SUPERVISOR, "EC-1101", None),
     ("proteccion.tlaxcala", "Patricia", "Hernández", Role.PROTECTION_OFFICER, "MX-29-033", None),
     ("analista.cr", "Andrés", "Solano", Role.ANALYST, "CR", None),

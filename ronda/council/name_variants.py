@@ -28,6 +28,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ronda.core.names import DIMINUTIVE_SUFFIXES, HYPOCORISTICS
+
 # --- Data ---------------------------------------------------------------------------------
 # Letters of other scripts that look like Latin ones, in both cases (accents are stripped first).
 CONFUSABLES = str.maketrans(
@@ -53,100 +55,7 @@ CONFUSABLES = str.maketrans(
 # Blank-looking characters that are letters or symbols, not format characters.
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-# Spanish diminutive endings, without accents (-ín is "in").
-DIMINUTIVE_SUFFIXES = (
-    "ito", "ita", "itos", "itas", "cito", "cita", "citos", "citas",
-    "illo", "illa", "illos", "illas", "in", "ina",
-)  # fmt: skip
-
-# Common Spanish hypocoristics, by name without accents (lower case). A diminutive ending is
-# added to these too (Pepe → Pepito, Paco → Paquito, Concha → Conchita).
-HYPOCORISTICS: dict[str, tuple[str, ...]] = {
-    "adrian": ("adri",),
-    "adriana": ("adri",),
-    "agustin": ("agus",),
-    "agustina": ("agus", "tina"),
-    "alberto": ("beto", "tito"),
-    "alejandra": ("ale", "alejita", "sandra"),
-    "alejandro": ("ale", "alejo", "alex", "jandro"),
-    "ana": ("anita", "ani"),
-    "andres": ("andi",),
-    "antonia": ("toni", "tona"),
-    "antonio": ("tono", "toni", "tonio"),
-    "beatriz": ("bea", "betty"),
-    "camila": ("cami",),
-    "carlos": ("carlitos", "charly"),
-    "carolina": ("caro", "carol"),
-    "catalina": ("cata", "cati"),
-    "concepcion": ("concha", "conchita", "conchi", "chon"),
-    "consuelo": ("chelo",),
-    "cristina": ("cris", "tina"),
-    "cristian": ("cris",),
-    "daniel": ("dani",),
-    "daniela": ("dani",),
-    "dolores": ("lola", "loli"),
-    "eduardo": ("lalo", "edu"),
-    "emilia": ("emi", "mili"),
-    "enrique": ("quique",),
-    "esperanza": ("espe",),
-    "federico": ("fede",),
-    "fernanda": ("fer", "fercha"),
-    "fernando": ("fer", "nando"),
-    "francisca": ("paca", "pancha", "fran"),
-    "francisco": ("paco", "pancho", "quico", "curro", "fran", "kiko"),
-    "gabriel": ("gabi", "gaby", "gabo"),
-    "gabriela": ("gabi", "gaby"),
-    "graciela": ("chela",),
-    "guadalupe": ("lupe", "lupita"),
-    "guillermo": ("memo", "guille"),
-    "ignacio": ("nacho",),
-    "isabel": ("chabela", "isa", "chabe"),
-    "isabela": ("isa",),
-    "javier": ("javi",),
-    "jesus": ("chucho", "chuy", "chus", "chuchi"),
-    "jose": ("pepe", "pepito", "chepe"),
-    "josefa": ("pepa", "chepa"),
-    "juan": ("juancho", "juanito"),
-    "leonardo": ("leo",),
-    "lucia": ("luci",),
-    "luis": ("lucho",),
-    "manuel": ("manolo", "manu", "lolo"),
-    "manuela": ("manoli", "manu", "manola"),
-    "margarita": ("magui", "marga", "rita"),
-    "maria": ("mari", "maruja", "maru", "mary"),
-    "martina": ("marti", "tina"),
-    "mercedes": ("meche", "merche", "mecha"),
-    "miguel": ("migue",),
-    "natalia": ("nati", "naty"),
-    "nicolas": ("nico",),
-    "patricia": ("pati", "paty"),
-    "patricio": ("pato",),
-    "pilar": ("pili",),
-    "rafael": ("rafa", "rafi"),
-    "ramon": ("moncho",),
-    "roberto": ("beto", "robe"),
-    "rodrigo": ("rodri",),
-    "rosa": ("rosi", "rosita"),
-    "rosario": ("charo", "chayo"),
-    "santiago": ("santi", "chago"),
-    "sebastian": ("sebas", "seba"),
-    "sofia": ("sofi",),
-    "teresa": ("tere",),
-    "tomas": ("tomi",),
-    "valentina": ("vale", "valen"),
-    "valentin": ("valen",),
-    "veronica": ("vero",),
-    "victoria": ("vicky", "viki"),
-    # compound first names, written as one key with a space
-    "jose luis": ("joselu", "pepelu"),
-    "jose maria": ("chema", "josema"),
-    "juan carlos": ("juanca",),
-    "juan jose": ("juanjo",),
-    "maria del carmen": ("maricarmen", "mamen"),
-    "maria fernanda": ("mafe", "marifer"),
-    "maria jose": ("majo", "mariajo", "marijose"),
-    "maria luisa": ("marisa",),
-}
+# The name data (hypocoristics, diminutive endings) is shared with the cases: ronda.core.names.
 
 # Variants (never the member's name itself) that are also everyday Spanish words: they count only
 # when written with a capital letter ("vale la pena" is not Valentina, "Vale pidió…" may be).

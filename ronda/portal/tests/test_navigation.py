@@ -25,6 +25,7 @@ READERS = [
     "planning:home",
     "coordination:overview",
     "council:overview",
+    "defenders:index",
     "accountability:report_list",
     "tablero:index",
     "territory:browse",
@@ -49,7 +50,13 @@ EXPECTED = {
         "territory:area_list",
         "territory:institution_list",
     ],
-    Role.DEFENDER: FIELD,
+    Role.DEFENDER: [
+        "core:home",
+        "defenders:index",
+        "cases:child_list",
+        "territory:browse",
+        "territory:institution_list",
+    ],
     Role.PROTECTION_OFFICER: FIELD,
     # Supervisors read the planning cycle of their municipality (#9 item 22); municipal areas are not their work.
     Role.SUPERVISOR: [
@@ -57,6 +64,8 @@ EXPECTED = {
         "planning:home",
         "coordination:overview",
         "council:overview",
+        "defenders:index",
+        "cases:child_list",
         "accountability:report_list",
         "tablero:index",
         "territory:browse",

@@ -24,6 +24,8 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "ronda.coordination",
         "ronda.planning",
         "ronda.council",
+        "ronda.defenders",
+        "ronda.cases",
     ]
     orders = [entry["order"] for entry in installed.navigation]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
@@ -31,6 +33,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
     assert [panel["template"] for panel in installed.home_panels] == [
         "coordination/partials/home_overdue.html",
         "council/partials/home_overdue.html",
+        "defenders/partials/home.html",
         "tablero/dashboards/_home_panel.html",
     ]
 
