@@ -28,7 +28,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "budget_chart": charts.planned_vs_executed(
             area_rows,
             title=_("Budget planned and executed by area"),
-            planned_label=_("Planned"),
+            planned_label=pgettext("budget", "Planned"),
             executed_label=_("Executed"),
             currency=currency,
         )
@@ -126,12 +126,14 @@ def render_xlsx(data: ReportData) -> bytes:
         )
 
     budget = book.sheet(_("Budget"))
-    budget.append([_("Area"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)  # money in `currency`
+    budget.append(
+        [_("Area"), pgettext("budget", "Planned"), _("Executed"), _("Execution (%)")], bold=True
+    )  # money in `currency`
     for row in [*data.budget_by_area, data.budget_total]:
         rate = row.execution_rate
         budget.append([row.label, Money(row.planned, currency), Money(row.executed, currency), Number(rate, 0)])
     budget.append([])
-    budget.append([_("Year"), _("Planned"), _("Executed"), _("Execution (%)")], bold=True)
+    budget.append([_("Year"), pgettext("budget", "Planned"), _("Executed"), _("Execution (%)")], bold=True)
     for row in data.budget_by_year:
         rate = row.execution_rate
         budget.append([row.label, Money(row.planned, currency), Money(row.executed, currency), Number(rate, 0)])

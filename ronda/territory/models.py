@@ -160,7 +160,7 @@ class AreaKind(models.TextChoices):
     SECURITY = "security", _("Public safety")
     COMMUNICATION = "communication", _("Communication")
     ENVIRONMENT = "environment", _("Environment")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("area kind", "Other")
 
 
 class Area(VersionedModel):
@@ -193,7 +193,7 @@ class InstitutionKind(models.TextChoices):
     HEALTH = "health", _("Health centre")
     EDUCATION = "education", _("School")
     NGO = "ngo", _("Non-governmental organisation")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("area kind", "Other")
 
 
 class Institution(VersionedModel):
