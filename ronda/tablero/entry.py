@@ -109,6 +109,9 @@ def check_not_approved(values: Sequence[services.ValueInput], *, lock: bool = Fa
 # --- Rules ----------------------------------------------------------------------------------
 
 
+RULE_UNITS = 500
+
+
 def rule_errors(values: Sequence[services.ValueInput]) -> list[services.RowError]:
     """Row errors for the values that break a rule (``tablero.rules``), with what is being saved
     taken over what is stored for the same unit and period. Rows whose value is not a number are
@@ -136,15 +139,20 @@ def rule_errors(values: Sequence[services.ValueInput]) -> list[services.RowError
         typed.append((item, iso, number))
     if not typed:
         return []
-    stored = DataValue.objects.filter(
-        data_element_id__in=elements,
-        org_unit_id__in={i.org_unit.pk for i, _iso, _n in typed},
-        period__iso__in={iso for _i, iso, _n in typed},
-        deleted=False,
-    ).values_list("data_element_id", "option_combo_id", "org_unit_id", "period__iso", "value")
-    for element_id, coc_id, unit_id, iso, value in stored:
-        if value is not None:
-            figures[(unit_id, iso)][(elements[element_id].code, combos.get(coc_id, ""))] = value
+    # The stored values of the same cells, RULE_UNITS units at a time: an import names 50,000
+    # communities, and one IN list that long made PostgreSQL scan the whole values table.
+    period_isos = dict(Period.objects.filter(iso__in={iso for _i, iso, _n in typed}).values_list("pk", "iso"))
+    units = sorted({i.org_unit.pk for i, _iso, _n in typed})
+    for start in range(0, len(units) if period_isos else 0, RULE_UNITS):
+        stored = DataValue.objects.filter(
+            data_element_id__in=elements,
+            org_unit_id__in=units[start : start + RULE_UNITS],
+            period_id__in=period_isos,
+            deleted=False,
+        ).values_list("data_element_id", "option_combo_id", "org_unit_id", "period_id", "value")
+        for element_id, coc_id, unit_id, period_id, value in stored:
+            if value is not None:
+                figures[(unit_id, period_isos[period_id])][(elements[element_id].code, combos.get(coc_id, ""))] = value
     for item, iso, number in typed:
         key = (item.org_unit.pk, iso)
         cell = (item.data_element.code, item.option_combo.code)
