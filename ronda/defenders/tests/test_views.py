@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -370,3 +371,20 @@ def test_the_defender_home_shows_their_defensoria(
     assert "Asamblea próxima" in html and defensoria.name in html
     login(client, world.away["defender"])
     assert defensoria.name not in client.get("/").content.decode()
+
+
+def test_the_plan_shows_money_in_the_municipality_s_currency_and_labels_each_figure(
+    client: Client, world: World, defensoria: Defensoria, activity: Activity
+) -> None:
+    """On a phone a row is a card: each figure keeps its column's name (data-label); a budget is
+    money in the municipality's currency, formatted for the user's language."""
+    from ronda.core import formatting
+    from ronda.territory.selectors import currency_of
+
+    login(client, world.home["defender"])
+    year = timezone.localdate().year
+    page = client.get(reverse("defenders:plan_edit", args=[defensoria.pk, year])).content.decode()
+    assert formatting.money(Decimal("150.00"), currency_of(world.community)) in page
+    assert 'data-label="Presupuesto"' in page and 'data-label="Estado"' in page
+    detail = client.get(reverse("defenders:detail", args=[defensoria.pk])).content.decode()
+    assert 'data-label="Planificadas"' in detail and 'data-label="Ejecución"' in detail
