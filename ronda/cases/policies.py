@@ -2,8 +2,8 @@
 services ask only this.
 
 * a supervisor: every child of their municipality;
-* a defender: the children they registered in their community (the cases, next, add the children
-  of the cases they own or are assigned);
+* a defender: the children they registered in their community and the children of the cases they
+  own or are assigned to;
 * an administrator: only inside an open break-glass grant;
 * coordinators, focal points, analysts, the secretariat, protection officers (until their files
   exist): never.
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from ronda.cases.duplicates import words
@@ -61,7 +61,12 @@ def visible_children(actor: Actor | None) -> QuerySet[Child]:
         condition |= Q(community__path__startswith=prefix)
     children = Child.objects.select_related("community", "municipality").filter(condition)
     if actor.role == Role.DEFENDER:
-        children = children.filter(registered_by=actor.user)
+        # The children they registered, and the children of the cases they own or are assigned to.
+        from ronda.cases.models import Case
+        from ronda.cases.policies_cases import works_on
+
+        theirs = Case.objects.filter(works_on("", actor.user), child=OuterRef("pk"))
+        children = children.filter(Q(registered_by=actor.user) | Q(Exists(theirs)))
     return children
 
 

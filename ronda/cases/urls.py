@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ronda.cases import views
+from ronda.cases.views import children as views
 
 app_name = "cases"
 

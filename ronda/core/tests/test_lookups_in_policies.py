@@ -72,7 +72,7 @@ def lookup_offences(source: str) -> list[str]:
 
 
 def _reading_modules() -> list[Path]:
-    patterns = ("*/views.py", "*/views/*.py", "*/api.py", "*/selectors.py")
+    patterns = ("*/views.py", "*/views/*.py", "*/views_*.py", "*/api.py", "*/api_*.py", "*/selectors.py")
     return sorted({path for pattern in patterns for path in ROOT.glob(pattern) if "tests" not in path.parts})
 
 
