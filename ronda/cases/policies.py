@@ -152,7 +152,12 @@ def visible_caregivers(actor: Actor | None) -> QuerySet[Caregiver]:
 
 def list_caregivers(actor: Actor, child: Child) -> list[Caregiver]:
     """The caregivers of ``child`` (already reached through ``get_child``), logged one by one."""
-    shown = list(visible_caregivers(actor).filter(child=child).order_by("-is_main_caregiver", "id"))
+    # With those of the records merged into this one: a merge keeps them where they were.
+    shown = list(
+        visible_caregivers(actor)
+        .filter(Q(child=child) | Q(child__merged_into=child))
+        .order_by("-is_main_caregiver", "id")
+    )
     audit.record_accesses(actor=actor, targets=shown, org_unit=child.community, purpose=CAREGIVER_LIST_PURPOSE)
     return shown
 

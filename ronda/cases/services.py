@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from ronda.cases import duplicates, policies
 from ronda.cases.duplicates import Candidate, Person, find_candidates, keys_of
 from ronda.cases.models import (
     Caregiver,
+    Case,
     CasesAction,
     Child,
     Disability,
@@ -482,14 +484,27 @@ def merge_children(*, actor: Acting, keep: Child, duplicate: Child) -> Child:
     update = VersionedUpdate(merged, None)
     update.apply({"merged_into": kept, "merged_at": timezone.now()})
     update.save(actor=actor, org_unit=merged.community, action=CasesAction.CHILDREN_MERGED)
+    # The cases follow the child who goes on; each keeps the record it was opened for.
+    moved = _move_cases(actor, Case.objects.filter(child=merged), kept)
     audit.record(
         actor=actor,
         action=CasesAction.CHILDREN_MERGED,
         target=kept,
         org_unit=kept.community,
-        changes={"merged_records": [None, [merged.pk]]},
+        changes={"merged_records": [None, [merged.pk]], "cases": [None, moved]},
     )
     return kept
+
+
+def _move_cases(actor: Acting, cases: QuerySet[Case], child: Child) -> list[int]:
+    """Point ``cases`` at ``child`` (a merge or its undoing), each change audited on its case."""
+    moved = []
+    for case in cases.select_related("community").order_by("pk"):
+        update = VersionedUpdate(case, None)
+        update.apply({"child": child})
+        update.save(actor=actor, org_unit=case.community, touch=True)
+        moved.append(case.pk)
+    return moved
 
 
 @transaction.atomic
@@ -503,11 +518,13 @@ def unmerge_child(*, actor: Acting, child: Child) -> Child:
     update.apply({"merged_into": None, "merged_at": None})
     update.save(actor=actor, org_unit=child.community, action=CasesAction.CHILDREN_UNMERGED)
     kept = Child.objects.get(pk=kept_id)
+    # The cases opened for this record come back to it (those opened for the kept one stay there).
+    moved = _move_cases(actor, Case.objects.filter(opened_for=child, child=kept), update.instance)
     audit.record(
         actor=actor,
         action=CasesAction.CHILDREN_UNMERGED,
         target=kept,
         org_unit=kept.community,
-        changes={"merged_records": [[child.pk], None]},
+        changes={"merged_records": [[child.pk], None], "cases": [moved, None]},
     )
     return update.instance
