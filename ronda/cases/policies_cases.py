@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Case as DbCase
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
@@ -28,6 +29,7 @@ from ronda.cases.models import (
     Case,
     CaseAssignment,
     CaseAttachment,
+    CaseCounter,
     CaseEvent,
     CaseFlag,
     CaseNote,
@@ -388,3 +390,47 @@ def overdue_referral_obligations(actor: Actor | None) -> QuerySet[CaseViolation]
         referral__isnull=True,
         referral_due_at__lt=timezone.now(),
     ).select_related("case", "violation_type")
+
+
+def visible_assignments(actor: Actor | None) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(case__in=visible_cases(actor))
+
+
+def visible_case_violations(actor: Actor | None) -> QuerySet[CaseViolation]:
+    return CaseViolation.objects.filter(case__in=visible_cases(actor))
+
+
+def visible_violation_types(actor: Actor | None) -> QuerySet[ViolationType]:
+    """The taxonomy is public reference data: anyone signed in may read the types of their country."""
+    if actor is None or actor.scope_path is None:
+        return ViolationType.objects.none()
+    if actor.scope_path == "":
+        return ViolationType.objects.all()
+    return ViolationType.objects.filter(country__path=actor.scope_path.split(".")[0] + ".")
+
+
+def visible_counters(actor: Actor | None) -> QuerySet[CaseCounter]:
+    """The numbering's bookkeeping: administrators only."""
+    return CaseCounter.objects.all() if actor is not None and actor.is_admin else CaseCounter.objects.none()
+
+
+def audit_readers() -> dict[str, Any]:
+    """What each actor may read of the cases' objects, for the audit trail (``core.audit_readers``)."""
+    return {
+        "cases.case": visible_cases,
+        "cases.caseassignment": visible_assignments,
+        "cases.caseviolation": visible_case_violations,
+        "cases.caseevent": visible_case_events,
+        "cases.visit": visible_visits,
+        "cases.caseplan": visible_plans,
+        "cases.planaction": visible_plan_actions,
+        "cases.mediation": visible_mediations,
+        "cases.mediationagreement": visible_agreements,
+        "cases.referral": visible_referrals,
+        "cases.casenote": visible_notes,
+        "cases.task": visible_tasks,
+        "cases.caseflag": visible_flags,
+        "cases.caseattachment": visible_attachments,
+        "cases.violationtype": visible_violation_types,
+        "cases.casecounter": visible_counters,
+    }
