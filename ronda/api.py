@@ -24,6 +24,7 @@ from ronda.accounts.api import router as accounts_router
 from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
 from ronda.cases.api import router as cases_router
+from ronda.cases.api_cases import router as case_files_router
 from ronda.coordination.api import router as coordination_router
 from ronda.core.errors import ConflictError, too_long_message
 from ronda.core.forms import date_range_message
@@ -247,6 +248,7 @@ api.add_router("/planning", planning_structure_router)  # editing lines … mile
 api.add_router("/council", council_router)
 api.add_router("/defenders", defenders_router)
 api.add_router("/cases", cases_router)
+api.add_router("/cases", case_files_router)  # the cases themselves, their route and their parts
 api.add_router("/tablero", tablero_catalogue_router)
 api.add_router("/tablero", tablero_values_router)
 api.add_router("/tablero", tablero_push_router)

@@ -324,3 +324,34 @@ def remove_caregiver(request: ApiRequest, caregiver_id: int) -> Any:
     caregiver = policies.get_caregiver_for_edit(request.actor, caregiver_id)
     services.remove_caregiver(actor=request.actor, caregiver=caregiver)
     return Status(204, None)
+
+
+class MergeIn(StrictSchema):
+    other_id: Id = Field(description="Another record of the same child, merged into this one (it is kept, hidden)")
+
+
+@router.post(
+    "/children/{int:child_id}/merge",
+    response={200: ChildRecordOut, **WRITE_ERRORS},
+    summary="The supervisor merges another record of the same child into this one (undo with unmerge)",
+)
+def merge_child(request: ApiRequest, child_id: int, payload: MergeIn) -> Any:
+    actor = request.actor
+    if not policies.can_manage_merges(actor):
+        raise PermissionDenied
+    keep = policies.get_child_for_edit(actor, child_id)
+    duplicate = policies.get_child_for_edit(actor, payload.other_id)
+    return _record(actor, services.merge_children(actor=actor, keep=keep, duplicate=duplicate))
+
+
+@router.post(
+    "/children/{int:child_id}/unmerge",
+    response={200: ChildRecordOut, **WRITE_ERRORS},
+    summary="Undo a wrong merge: the record is a child of its own again",
+)
+def unmerge_child(request: ApiRequest, child_id: int) -> Any:
+    actor = request.actor
+    if not policies.can_manage_merges(actor):
+        raise PermissionDenied
+    child = policies.get_child_for_edit(actor, child_id)
+    return _record(actor, services.unmerge_child(actor=actor, child=child))

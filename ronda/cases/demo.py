@@ -71,6 +71,13 @@ def _birth(rng: random.Random, today: dt.date) -> dt.date:
 
 @transaction.atomic
 def load_demo() -> list[str]:
+    _load_children()
+    from ronda.cases import demo_cases
+
+    return demo_cases.load_demo()
+
+
+def _load_children() -> list[str]:
     municipality = OrgUnit.objects.filter(code=MUNICIPALITY, level=Level.MUNICIPALITY).first()
     if municipality is None or Child.objects.filter(municipality=municipality).exists():
         return []

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.cases.models import Disability, DocumentType, Ethnicity, MigrantStatus, Relationship, Sex
 from ronda.cases.services import VIEWS_LIMIT
@@ -52,7 +53,7 @@ class ChildForm(forms.Form):
     migrant_status = forms.ChoiceField(
         label=_("Migrant status"), choices=_optional(MigrantStatus.choices), required=False
     )
-    school = forms.CharField(label=_("School"), max_length=200, required=False)
+    school = forms.CharField(label=pgettext_lazy("child", "School"), max_length=200, required=False)
     views_and_wishes = LongTextField(
         label=_("What the child says and wishes"),
         max_length=VIEWS_LIMIT,
@@ -74,12 +75,21 @@ class ChildForm(forms.Form):
         return data
 
 
+class _PressedOrKept(forms.HiddenInput):
+    """The hidden "a new child" flag and the button of the same name: a browser sends both (the button
+    first, the empty hidden field after it), so the flag is set when any of the values says so."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return next((v for v in values if str(v).lower() in ("on", "true", "1")), values[-1] if values else None)
+
+
 class RegistrationForm(ChildForm):
     """The registration: the same fields, the first caregiver's name (it helps find a duplicate) and,
     on the second step, "none of these: a new child"."""
 
     caregiver_name = forms.CharField(label=_("Name of the main caregiver"), max_length=120, required=False)
-    confirmed_new = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    confirmed_new = forms.BooleanField(widget=_PressedOrKept, required=False)
 
     def service_fields(self) -> dict[str, Any]:
         data = super().service_fields()

@@ -28,6 +28,7 @@ from ronda.core import audit
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, Shape, get_object_or_404_scoped
 from ronda.territory.models import Level, OrgUnit
+from ronda.territory.selectors import large_columns
 
 CHILD_READERS = frozenset({Role.SUPERVISOR, Role.DEFENDER, Role.ADMIN})
 # Who registers children: the community's defenders and the municipality's supervisors.
@@ -59,7 +60,11 @@ def visible_children(actor: Actor | None) -> QuerySet[Child]:
     condition = Q()
     for prefix in scopes:
         condition |= Q(community__path__startswith=prefix)
-    children = Child.objects.select_related("community", "municipality").filter(condition)
+    children = (
+        Child.objects.select_related("community", "municipality")
+        .defer(*large_columns("community", "municipality"))
+        .filter(condition)
+    )
     if actor.role == Role.DEFENDER:
         # The children they registered, and the children of the cases they own or are assigned to.
         from ronda.cases.models import Case

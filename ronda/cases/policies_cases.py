@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as DbCase
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
@@ -49,7 +49,13 @@ from ronda.core import audit
 from ronda.core.models import AccessEvent
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, Shape, get_object_or_404_scoped
+from ronda.territory.selectors import large_columns
 
+if TYPE_CHECKING:
+    from ronda.accounts.models import User
+
+# Pages name the units; they never read their map shapes or populations (megabytes per unit).
+_LARGE = large_columns("community", "municipality")
 CASE_READERS = frozenset({Role.SUPERVISOR, Role.DEFENDER, Role.ADMIN})
 CASE_WORKERS = frozenset({Role.SUPERVISOR, Role.DEFENDER})
 
@@ -77,7 +83,7 @@ def _in_scopes(actor: Actor, field: str) -> Q | None:
     return condition
 
 
-def works_on(user_field: str, user: object) -> Q:
+def works_on(user_field: str, user: User) -> Q:
     """``Q`` for cases (reached through ``user_field``, "" for the case itself) owned by or assigned to ``user``."""
     prefix = f"{user_field}__" if user_field else ""
     assigned = CaseAssignment.objects.filter(case=OuterRef(f"{prefix}pk" if prefix else "pk"), user=user)
@@ -223,7 +229,7 @@ def log_cases_shown(actor: Actor, cases: Iterable[Case], purpose: str = CASE_LIS
 
 def list_cases(actor: Actor, filters: CaseFilters, *, order: tuple[str, ...] = ("-id",), limit: int = 25) -> list[Case]:
     """The first ``limit`` cases of the filtered list, as shown (one access event each)."""
-    cases = filtered_cases(actor, filters).select_related("child", "community", "owner")
+    cases = filtered_cases(actor, filters).select_related("child", "community", "owner").defer(*_LARGE)
     if "risk_rank" in order:
         cases = cases.annotate(risk_rank=RISK_RANK)
     shown = list(cases.order_by(*order)[:limit])
@@ -234,7 +240,9 @@ def list_cases(actor: Actor, filters: CaseFilters, *, order: tuple[str, ...] = (
 def get_case(actor: Actor, pk: object, *, shape: Shape[Case] | None = None) -> Case:
     """One case, or 404 for missing and forbidden alike; the opening is logged after the check."""
     case = get_object_or_404_scoped(
-        visible_cases(actor).select_related("child", "community", "municipality", "owner"), pk=pk, shape=shape
+        visible_cases(actor).select_related("child", "community", "municipality", "owner").defer(*_LARGE),
+        pk=pk,
+        shape=shape,
     )
     audit.record_access(actor=actor, target=case, org_unit=case.community, purpose=CASE_RECORD_PURPOSE)
     return case
@@ -243,7 +251,7 @@ def get_case(actor: Actor, pk: object, *, shape: Shape[Case] | None = None) -> C
 def get_case_for_work(actor: Actor, pk: object) -> Case:
     """``get_case`` for someone who may write on it (404 otherwise, before anything is logged)."""
     case = get_object_or_404_scoped(
-        visible_cases(actor).select_related("child", "community", "municipality", "owner"), pk=pk
+        visible_cases(actor).select_related("child", "community", "municipality", "owner").defer(*_LARGE), pk=pk
     )
     if not can_work_on(actor, case):
         raise Http404
@@ -253,7 +261,7 @@ def get_case_for_work(actor: Actor, pk: object) -> Case:
 
 def get_case_for_supervision(actor: Actor, pk: object) -> Case:
     case = get_object_or_404_scoped(
-        visible_cases(actor).select_related("child", "community", "municipality", "owner"), pk=pk
+        visible_cases(actor).select_related("child", "community", "municipality", "owner").defer(*_LARGE), pk=pk
     )
     if not can_supervise(actor, case):
         raise Http404
@@ -414,6 +422,13 @@ def visible_counters(actor: Actor | None) -> QuerySet[CaseCounter]:
     return CaseCounter.objects.all() if actor is not None and actor.is_admin else CaseCounter.objects.none()
 
 
+def visible_exports(actor: Actor | None) -> QuerySet[Any]:
+    """A supervisor's own case exports (``policies_exports``, which imports this module: asked lazily)."""
+    from ronda.cases import policies_exports
+
+    return policies_exports.owned_exports(actor)
+
+
 def audit_readers() -> dict[str, Any]:
     """What each actor may read of the cases' objects, for the audit trail (``core.audit_readers``)."""
     return {
@@ -433,4 +448,5 @@ def audit_readers() -> dict[str, Any]:
         "cases.caseattachment": visible_attachments,
         "cases.violationtype": visible_violation_types,
         "cases.casecounter": visible_counters,
+        "cases.caseexport": visible_exports,
     }

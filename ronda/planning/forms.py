@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.errors import Errors
@@ -272,7 +272,7 @@ class MeasureForm(ChangeFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     horizon = forms.ChoiceField(label=_("Horizon"), choices=Horizon.choices)
-    start_date = date_field(_("Start"))
+    start_date = date_field(pgettext_lazy("period", "Start"))
     end_date = date_field(_("End"))
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
     source_opportunity = IdModelChoiceField(

@@ -191,7 +191,7 @@ class InstitutionKind(models.TextChoices):
     COURT = "court", _("Family court")
     FAMILY_WELFARE = "family_welfare", _("Family welfare system (DIF)")
     HEALTH = "health", _("Health centre")
-    EDUCATION = "education", _("School")
+    EDUCATION = "education", pgettext_lazy("institution kind", "School")
     NGO = "ngo", _("Non-governmental organisation")
     OTHER = "other", pgettext_lazy("area kind", "Other")
 

@@ -11,6 +11,7 @@ never in the audit trail.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ronda.core.models import AppendOnlyModel, VersionedModel
 from ronda.territory.models import InstitutionKind
+
+if TYPE_CHECKING:
+    from ronda.accounts.models import User
 
 
 class CaseAction(models.TextChoices):
@@ -36,8 +40,8 @@ class CaseAction(models.TextChoices):
     PLAN_SUBMITTED = "case_plan_submitted", pgettext_lazy("audit action", "Case plan sent for approval")
     PLAN_APPROVED = "case_plan_approved", pgettext_lazy("audit action", "Case plan approved")
     PLAN_RETURNED = "case_plan_returned", pgettext_lazy("audit action", "Case plan returned")
-    REFERRAL_SENT = "referral_sent", pgettext_lazy("audit action", "Referral sent")
-    REFERRAL_UPDATED = "referral_updated", pgettext_lazy("audit action", "Referral status changed")
+    REFERRAL_SENT = "case_referral_sent", pgettext_lazy("audit action", "Referral sent")
+    REFERRAL_UPDATED = "case_referral_updated", pgettext_lazy("audit action", "Referral status changed")
     CONSENT_OVERRIDDEN = "consent_overridden", pgettext_lazy("audit action", "Referral without consent authorised")
     EXPORT_REQUESTED = "case_export_requested", pgettext_lazy("audit action", "Case list exported")
 
@@ -160,7 +164,7 @@ class Case(VersionedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("defender in charge"), on_delete=models.PROTECT, related_name="+"
     )
-    assigned = models.ManyToManyField(
+    assigned: models.ManyToManyField[User, CaseAssignment] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("also assigned"),
         through="CaseAssignment",
@@ -169,7 +173,7 @@ class Case(VersionedModel):
         blank=True,
     )
     state = models.CharField(_("state"), max_length=16, choices=CaseState.choices, default=CaseState.REGISTERED)
-    violation_types = models.ManyToManyField(
+    violation_types: models.ManyToManyField[ViolationType, CaseViolation] = models.ManyToManyField(
         ViolationType, verbose_name=_("violation types"), through="CaseViolation", related_name="cases"
     )
     reporter_type = models.CharField(_("reported by"), max_length=16, choices=ReporterType.choices)
@@ -570,6 +574,12 @@ class Priority(models.TextChoices):
 PRIORITY_OF_RISK = {Risk.HIGH: Priority.HIGH, Risk.MEDIUM: Priority.NORMAL, Risk.LOW: Priority.LOW}
 
 
+class TaskPurpose(models.TextChoices):
+    """A task Ronda created for a step of the route, done by the step itself (a visit recorded)."""
+
+    FIRST_VISIT = "first_visit", _("First family visit")
+
+
 class Task(VersionedModel):
     NOT_PERSONAL = {"title": "what is to be done, written without the child's name (the form says so)"}
 
@@ -580,6 +590,7 @@ class Task(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="case_tasks"
     )
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=TaskPurpose.choices, blank=True, editable=False)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -694,3 +705,55 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.year}: {self.last}"
+
+
+# --- Exports of case lists (issue #11 item 9) --------------------------------------------------
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("export", "Being prepared")
+    READY = "ready", pgettext_lazy("export", "Ready")
+    FAILED = "failed", pgettext_lazy("export", "Failed")
+
+
+def export_path(instance: CaseExport, filename: str) -> str:
+    # Random names: a stored export is never found by guessing, and its name says nothing.
+    return f"cases/exports/{uuid.uuid4().hex}"
+
+
+class CaseExport(models.Model):
+    """A supervisor's export of a filtered case list, built by a job (``cases.exports``). With personal
+    columns it is an AES zip whose password is shown once: only sealed here until then, never in clear."""
+
+    NOT_PERSONAL = {
+        "reason": "why personal columns were exported: written for the audit, without a child's story",
+        "password_sealed": "the one-time password, sealed (Fernet) and wiped once shown",
+        "download_name": "a file name made of the date and the format",
+    }
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked for by"), on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    file_format = models.CharField(_("format"), max_length=8)
+    personal_columns = models.JSONField(_("personal columns"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    download_name = models.CharField(_("download name"), max_length=120, blank=True)
+    encrypted = models.BooleanField(_("password-protected"), default=False)
+    password_sealed = models.TextField(_("sealed password"), blank=True, editable=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("case export")
+        verbose_name_plural = _("case exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="caseexport_owner_idx")]
+
+    def __str__(self) -> str:
+        return gettext("Export %(number)s") % {"number": self.pk}

@@ -119,7 +119,8 @@ def test_the_duplicate_step_and_the_review_request(world: World, child: Child) -
     page = supervisor.post(reverse("cases:child_register"), data).content.decode()
     assert "Xiomara Quizhpe Sarango" in page
     assert AccessEvent.objects.filter(purpose="duplicate check at registration", target_id=str(child.pk)).exists()
-    response = client.post(reverse("cases:child_register"), {**data, "confirmed_new": "on"})
+    # As a browser sends it: the pressed button's value, then the form's empty hidden field.
+    response = client.post(reverse("cases:child_register"), {**data, "confirmed_new": ["on", "False"]})
     assert response.status_code == 302 and Child.objects.count() == 2
 
 

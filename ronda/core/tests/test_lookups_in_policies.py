@@ -102,9 +102,11 @@ choice = policies.areas_of(plan).filter(pk=area_id).first()
 
 
 def test_views_api_and_selectors_reach_records_only_through_policies() -> None:
-    """``choices.filter(pk=…).first()`` on a policy's list of allowed values is the one lookup
-    left outside: it answers 422 on the field named, not 404 (``_in_body``, ``_resolve``)."""
-    allowed_choice = re.compile(r"^\d+: (choices|policies\.\w+\(\w+\))\.filter\(pk=\w+\)\.first\(\)$")
+    """``choices.filter(pk=…).first()`` on a policy's (or a service's) list of allowed values is the
+    one lookup left outside: it answers 422 on the field named, not 404 (``_in_body``, ``_resolve``)."""
+    allowed_choice = re.compile(
+        r"^\d+: (choices|(policies\w*|services)\.\w+\([\w., ]*\))\.filter\(pk=[\w.]+\)\.first\(\)$"
+    )
     found: dict[str, list[str]] = {}
     for path in _reading_modules():
         offences = [o for o in lookup_offences(path.read_text(encoding="utf-8")) if not allowed_choice.match(o)]

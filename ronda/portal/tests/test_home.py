@@ -84,6 +84,9 @@ def test_the_domains_panels_follow_the_role_panel_for_local_roles(client: Client
     assert ("overdue_agreements" in response.context) == local
     # The defender's own defensoría has its panel (defenders/portal.py).
     others = ["defenders/partials/home.html"] if role == Role.DEFENDER else []
+    # Who works on cases has their tasks and cases first (cases/portal.py).
+    if role in (Role.DEFENDER, Role.SUPERVISOR):
+        others = ["cases/supervision/_home.html", *others]
     assert response.context["panels"] == (
         ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html"] if local else others
     )

@@ -26,6 +26,7 @@ READERS = [
     "coordination:overview",
     "council:overview",
     "defenders:index",
+    "cases:figures",
     "accountability:report_list",
     "tablero:index",
     "territory:browse",
@@ -36,7 +37,8 @@ FIELD = ["core:home", "territory:browse", "territory:institution_list"]
 
 # The menu of each role, in order on screen (what core/context_processors.py showed before #8).
 EXPECTED = {
-    Role.ADMIN: [*READERS, "accounts:user_list", "core:audit"],
+    # The case figures are a municipality's or a region's: an administrator has no unit to read them of.
+    Role.ADMIN: [*(name for name in READERS if name != "cases:figures"), "accounts:user_list", "core:audit"],
     Role.SECRETARIAT: READERS,
     Role.COORDINATOR: READERS,
     Role.ANALYST: READERS,
@@ -54,6 +56,7 @@ EXPECTED = {
         "core:home",
         "defenders:index",
         "cases:child_list",
+        "cases:case_list",
         "territory:browse",
         "territory:institution_list",
     ],
@@ -66,6 +69,9 @@ EXPECTED = {
         "council:overview",
         "defenders:index",
         "cases:child_list",
+        "cases:case_list",
+        "cases:supervision",
+        "cases:figures",
         "accountability:report_list",
         "tablero:index",
         "territory:browse",

@@ -33,6 +33,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
     assert [panel["template"] for panel in installed.home_panels] == [
         "coordination/partials/home_overdue.html",
         "council/partials/home_overdue.html",
+        "cases/supervision/_home.html",
         "defenders/partials/home.html",
         "tablero/dashboards/_home_panel.html",
     ]

@@ -202,7 +202,7 @@ def index(request: ActorRequest) -> HttpResponse:
         (
             policies_imports.can_export,
             "tablero:export",
-            _("Export"),
+            pgettext("noun", "Export"),
             _("Download any selection of values as CSV or XLSX."),
         ),
         (
