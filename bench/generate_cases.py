@@ -509,7 +509,7 @@ def generate(scale: float, seed: int, verify: int) -> dict[str, Any]:
                         "surnames": f"concat_ws(' ', nullif({own}, ''), s.name)",
                         "relationship": f"'{relationship}'",
                         "lives_with_child": "true",
-                        "phone": "'09' || lpad((c.id * 7919 %% 100000000)::text, 8, '0')",
+                        "phone": "'09' || lpad((c.id::bigint * 7919 %% 100000000)::text, 8, '0')",
                         "is_main_caregiver": "true" if main else "false",
                         "name_key": f"left(concat_ws(' ', a.folded, nullif({folded}, ''), s.folded), 240)",
                     },

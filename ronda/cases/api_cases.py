@@ -31,7 +31,6 @@ from ronda.cases import casework, policies_cases, route
 from ronda.cases.models import (
     Case,
     CaseAssignment,
-    CaseEvent,
     CasePlan,
     CaseViolation,
     Mediation,
@@ -688,8 +687,12 @@ def unassign_user(request: ApiRequest, case_id: int, user_id: int) -> Any:
 def list_events(request: ApiRequest, case_id: int) -> Any:
     actor = request.actor
     case = policies_cases.get_case(actor, case_id)
-    events: QuerySet[CaseEvent] = policies_cases.visible_case_events(actor).filter(case=case)
-    return list(events.order_by("at", "id"))
+    events = list(policies_cases.visible_case_events(actor).filter(case=case).order_by("at", "id"))
+    if not policies_cases.may_see_child(actor, case):
+        # Masked: the route's steps and dates, without the free texts about the family.
+        for event in events:
+            event.reason, event.details = MASKED, {}
+    return events
 
 
 # --- The parts of a case (read) --------------------------------------------------------------------

@@ -38,6 +38,7 @@ from ronda.core import audit, files, jobs, sealing
 from ronda.core.errors import Errors, check_length
 from ronda.core.spreadsheets import XlsxRowStream, csv_writer
 from ronda.core.tenancy import Acting, Actor, is_person
+from ronda.core.views_helpers import id_param
 
 FORMATS = {"xlsx": "XLSX", "csv": "CSV"}
 EXPIRES_AFTER = dt.timedelta(hours=24)
@@ -86,10 +87,8 @@ get_export = policies_exports.get_export
 
 # --- Filters ---------------------------------------------------------------------------------------
 def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+    """An id from the query string, or None (a number no database id can be answers None too)."""
+    return id_param(None if value is None else str(value))
 
 
 def filters_from_params(params: Mapping[str, Any]) -> policies_cases.CaseFilters:
@@ -180,7 +179,8 @@ def request_export(
         target=export,
         org_unit=municipality,
         changes={
-            "filters": [None, export.filters],
+            # A name searched for is a child's or a caregiver's name: the trail says only that there was one.
+            "filters": [None, {k: ("•••" if k == "q" else v) for k, v in export.filters.items()}],
             "file_format": [None, file_format],
             "personal_columns": [None, columns],
             "reason": [None, export.reason],

@@ -65,6 +65,12 @@ def visible_children(actor: Actor | None) -> QuerySet[Child]:
         .defer(*large_columns("community", "municipality"))
         .filter(condition)
     )
+    if actor.is_admin:
+        # Break-glass reads no child of a sensitive case: the case is masked for the administrator,
+        # and the child's record would unmask it.
+        from ronda.cases.models import Case
+
+        children = children.exclude(Exists(Case.objects.filter(child=OuterRef("pk"), sensitive=True)))
     if actor.role == Role.DEFENDER:
         # The children they registered, and the children of the cases they own or are assigned to.
         from ronda.cases.models import Case

@@ -62,6 +62,7 @@ CASE_WORKERS = frozenset({Role.SUPERVISOR, Role.DEFENDER})
 CASE_LIST_PURPOSE = "case list"
 CASE_RECORD_PURPOSE = "case record"
 CASE_EXPORT_PURPOSE = "case export"
+ATTACHMENT_PURPOSE = "case attachment downloaded"
 MASKED = "•••"
 
 
@@ -359,7 +360,10 @@ def get_attachment(actor: Actor, pk: object) -> CaseAttachment:
     attachment = get_object_or_404_scoped(visible_attachments(actor).select_related("case__community"), pk=pk)
     if not may_see_child(actor, attachment.case):
         raise Http404
-    audit.record_access(actor=actor, target=attachment, org_unit=attachment.case.community, purpose="case attachment")
+    # Logged as a read of the case: "who opened this file" lists it.
+    audit.record_access(
+        actor=actor, target=attachment.case, org_unit=attachment.case.community, purpose=ATTACHMENT_PURPOSE
+    )
     return attachment
 
 

@@ -39,7 +39,8 @@ NAVIGATION: list[NavEntry] = [
     },
     {
         "url_name": "cases:figures",
-        "label": _("Figures of the case route"),
+        # The visible short label is part of the accessible name (WCAG 2.5.3).
+        "label": _("Case figures of the community route"),
         "short_label": _("Case figures"),
         "visible": figures.can_view_figures,
         "order": 79,

@@ -491,7 +491,8 @@ def merge_children(*, actor: Acting, keep: Child, duplicate: Child) -> Child:
         action=CasesAction.CHILDREN_MERGED,
         target=kept,
         org_unit=kept.community,
-        changes={"merged_records": [None, [merged.pk]], "cases": [None, moved]},
+        # How many cases moved, not which: the trail must not tie a (sensitive) case to a named child.
+        changes={"merged_records": [None, [merged.pk]], "cases_moved": [None, len(moved)]},
     )
     return kept
 
@@ -525,6 +526,6 @@ def unmerge_child(*, actor: Acting, child: Child) -> Child:
         action=CasesAction.CHILDREN_UNMERGED,
         target=kept,
         org_unit=kept.community,
-        changes={"merged_records": [[child.pk], None], "cases": [moved, None]},
+        changes={"merged_records": [[child.pk], None], "cases_moved": [len(moved), None]},
     )
     return update.instance

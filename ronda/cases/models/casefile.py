@@ -144,7 +144,9 @@ class ClosingReason(models.TextChoices):
 
 
 class Case(VersionedModel):
-    PERSONAL_FIELDS = ("description", "reporter_name", "reporter_contact", "closing_note")
+    # The child a case concerns is personal too: the trail would tie a masked sensitive case to a
+    # named child (decision 0025).
+    PERSONAL_FIELDS = ("description", "reporter_name", "reporter_contact", "closing_note", "child_id", "opened_for_id")
     NOT_PERSONAL = {"number": "a case's reference number, which names nobody"}
 
     # Per municipality and year ("2026-0042"), unique with the municipality.
@@ -301,7 +303,9 @@ class CaseEventKind(models.TextChoices):
 class CaseEvent(AppendOnlyModel):
     """The case's history along the route: append-only, shown on the case page."""
 
-    NOT_PERSONAL = {"reason": "why a step was skipped or the case reassigned: a procedural remark, kept short"}
+    # Not audited (the route's own history): shown on the case page only to who sees the child
+    # (``policies_cases.may_see_child``); its reason and details are free text about the family.
+    PERSONAL_FIELDS = ("reason", "details")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=CaseEventKind.choices)
@@ -581,7 +585,8 @@ class TaskPurpose(models.TextChoices):
 
 
 class Task(VersionedModel):
-    NOT_PERSONAL = {"title": "what is to be done, written without the child's name (the form says so)"}
+    # Free text: the form asks for no names, but a title like "take Juan to the clinic" happens.
+    PERSONAL_FIELDS = ("title",)
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=200)
@@ -624,7 +629,7 @@ class FlagKind(models.TextChoices):
 class CaseFlag(models.Model):
     """A warning on a case for whoever opens it ("aggressive adult at home"); removed with a reason."""
 
-    NOT_PERSONAL = {"message": "a short warning for the case's workers, written without names (the form says so)"}
+    PERSONAL_FIELDS = ("message", "removal_reason")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(_("kind"), max_length=12, choices=FlagKind.choices)

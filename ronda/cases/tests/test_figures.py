@@ -170,7 +170,7 @@ def test_medians_over_enough_cases_are_shown(world: World) -> None:
 
 
 def test_computed_indicators(world: World) -> None:
-    cases = _cases(world, 6)
+    cases = _cases(world, 10)
     for i, case in enumerate(cases):
         Referral.objects.create(
             case=case, institution=world.institution, reason="x", sent_on=TODAY, feedback_on=TODAY if i < 5 else None
@@ -189,11 +189,13 @@ def test_computed_indicators(world: World) -> None:
     def value(ratio: computed.Ratio | None) -> Decimal | None:
         return ratio.value if ratio is not None else None
 
-    assert value(indicators.cases_opened(world.municipality, period)) == Decimal(6)
+    assert value(indicators.cases_opened(world.municipality, period)) == Decimal(10)
     assert value(indicators.cases_opened(world.other_municipality, period)) == Decimal(0)  # zero is published
     assert value(indicators.cases_closed(world.municipality, period)) == Decimal(0)
-    assert value(indicators.days_to_first_visit(world.municipality, period)) == Decimal("3.5")
-    assert value(indicators.referrals_with_feedback(world.municipality, period)) == Decimal(500) / Decimal(6)
+    assert value(indicators.days_to_first_visit(world.municipality, period)) == Decimal("5.5")
+    assert value(indicators.referrals_with_feedback(world.municipality, period)) == Decimal(50)
+    # Yearly only: a quarter minus the year's other quarters would give back a small one.
+    assert registry["RONDA_CASOS_ABIERTOS"].value(world.municipality, of_type("Quarterly", TODAY)) is None
     assert indicators.referrals_with_feedback(world.other_municipality, period) is None
 
 
@@ -205,3 +207,42 @@ def test_computed_indicators_hide_small_counts(world: World) -> None:
     assert indicators.cases_opened(world.municipality, period) is None
     assert indicators.days_to_first_visit(world.municipality, period) is None
     assert indicators.referrals_with_feedback(world.municipality, period) is None
+
+
+def test_a_count_that_subtraction_would_reveal_is_hidden_with_its_complement(world: World) -> None:
+    """Region = A-M + A-M2: with A-M2's 2 cases hidden, the region's 9 minus A-M's 7 gives it back;
+    so A-M is hidden too. With a third municipality of 8, A-M (the smallest shown) is the complement."""
+    from ronda.cases import route
+    from ronda.cases.tests.factories import TODAY as DAY
+    from ronda.cases.tests.factories import taxonomy
+    from ronda.core.tenancy import SYSTEM
+    from ronda.testing import make_unit, make_user
+
+    types = taxonomy(world.country)
+
+    def cases_in(community: object, n: int) -> None:
+        owner = make_user(f"defensor.{community.code}", Role.DEFENDER, community)  # type: ignore[attr-defined]
+        for i in range(n):
+            child = make_child(world, community=community, first_names=f"Niño {community.code} {i}")  # type: ignore[attr-defined]
+            route.open_case(
+                actor=SYSTEM,
+                child=child,
+                violation_type_ids=[types["neglect"].pk],
+                reporter_type="school",
+                facts_date=DAY,
+                description="Faltas repetidas a clases.",
+                risk="low",
+                owner=owner,
+            )
+
+    period = of_type("Yearly", TODAY)
+    sibling = world.community.parent.parent.children.exclude(pk=world.municipality.pk).get()  # type: ignore[union-attr]
+    _cases(world, 7)
+    cases_in(sibling.children.get(), 2)
+    assert indicators.cases_opened(sibling, period) is None  # 2: small
+    assert indicators.cases_opened(world.municipality, period) is None  # its complement
+    assert indicators.cases_opened(world.region, period).value == Decimal(9)  # type: ignore[union-attr]
+    third = make_unit("A-M3", world.municipality.level, world.region, "Municipio tercero")
+    cases_in(make_unit("A-M3-C", world.community.level, third, "Comunidad tercera"), 8)
+    assert indicators.cases_opened(world.municipality, period) is None  # 7: the smallest shown
+    assert indicators.cases_opened(third, period).value == Decimal(8)  # type: ignore[union-attr]

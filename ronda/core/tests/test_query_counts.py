@@ -40,9 +40,10 @@ HOME_CEILING = {
     Role.SECRETARIAT: 13,
     Role.COORDINATOR: 14,
     Role.AREA_FOCAL: 12,
-    Role.DEFENDER: 12,
+    # Defenders and supervisors: the case route's panel (tasks due, overdue referrals, cases by state).
+    Role.DEFENDER: 13,
     Role.PROTECTION_OFFICER: 11,
-    Role.SUPERVISOR: 20,
+    Role.SUPERVISOR: 21,
     Role.ANALYST: 10,
 }
 
