@@ -315,6 +315,45 @@ def visible_case_events(actor: Actor | None) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case__in=visible_cases(actor))
 
 
+@dataclass(frozen=True)
+class CaseParts:
+    """The parts of one case its reader may read, as plain querysets on the case (decision 0025):
+    whoever reads a case reads its parts, so the case's own check stands for theirs and the pages
+    do not compile the case's scope again into every part's query."""
+
+    visits: QuerySet[Visit]
+    plans: QuerySet[CasePlan]
+    plan_actions: QuerySet[PlanAction]
+    mediations: QuerySet[Mediation]
+    agreements: QuerySet[MediationAgreement]
+    referrals: QuerySet[Referral]
+    tasks: QuerySet[Task]
+    notes: QuerySet[CaseNote]
+    flags: QuerySet[CaseFlag]
+    attachments: QuerySet[CaseAttachment]
+    events: QuerySet[CaseEvent]
+
+
+def parts_of(actor: Actor, case: Case) -> CaseParts:
+    """The parts of ``case`` for a reader who reached it through ``get_case``; checked again here
+    (one query), so a case that is not the actor's gives Http404, never its parts."""
+    if not visible_cases(actor).filter(pk=case.pk).exists():
+        raise Http404
+    return CaseParts(
+        visits=Visit.objects.filter(case_id=case.pk),
+        plans=CasePlan.objects.filter(case_id=case.pk),
+        plan_actions=PlanAction.objects.filter(plan__case_id=case.pk),
+        mediations=Mediation.objects.filter(case_id=case.pk),
+        agreements=MediationAgreement.objects.filter(mediation__case_id=case.pk),
+        referrals=Referral.objects.filter(case_id=case.pk),
+        tasks=Task.objects.filter(case_id=case.pk),
+        notes=CaseNote.objects.filter(case_id=case.pk),
+        flags=CaseFlag.objects.filter(case_id=case.pk),
+        attachments=CaseAttachment.objects.filter(case_id=case.pk),
+        events=CaseEvent.objects.filter(case_id=case.pk),
+    )
+
+
 def _part_for_work(actor: Actor, queryset: QuerySet, pk: object, case_path: str) -> object:
     """A part of a case the actor may write on (404 otherwise); the read of its case is logged."""
     part = get_object_or_404_scoped(queryset.select_related(f"{case_path}__community"), pk=pk)

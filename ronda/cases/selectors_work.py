@@ -1,8 +1,8 @@
 """What the case page shows of the work on a case (visits, plan, mediations, referrals, tasks, notes,
 flags, attachments): ``case_sections`` returns the context of ``cases/work/_sections.html``.
 
-The parts are read through their own policy (``visible_*``), never through the case's reverse
-relations: a visible case is not a licence to read every row under it. The free texts are shown
+The parts are read through the case's policy (``policies_cases.parts_of``, which checks the case
+again), never through the case's reverse relations. The free texts are shown
 only to who may see the child (a sensitive case seen masked shows none of them). The case page
 has already logged the read of the case.
 """
@@ -36,7 +36,7 @@ def task_assignees(actor: Actor, case: Case) -> QuerySet[User]:
     return User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name", "username")
 
 
-def case_sections(actor: Actor, case: Case) -> dict[str, Any]:
+def case_sections(actor: Actor, case: Case, parts: policies_cases.CaseParts | None = None) -> dict[str, Any]:
     """The context of the work sections of ``case``'s page, under one key (``work``) so it never
     shadows the case page's own names."""
     from ronda.cases import forms_work
@@ -64,40 +64,30 @@ def case_sections(actor: Actor, case: Case) -> dict[str, Any]:
     }
     if not may_read:
         return {"work": work}
-    work["visits"] = list(policies_cases.visible_visits(actor).filter(case=case).select_related("visited_by"))
-    plan = policies_cases.visible_plans(actor).filter(case=case).select_related("decided_by").first()
+    parts = parts or policies_cases.parts_of(actor, case)
+    work["visits"] = list(parts.visits.select_related("visited_by"))
+    plan = parts.plans.select_related("decided_by").first()
     work["plan"] = plan
     if plan is not None:
-        work["actions"] = list(policies_cases.visible_plan_actions(actor).filter(plan=plan))
+        work["actions"] = list(parts.plan_actions)
         work["plan_was_approved"] = plan.status == PlanStatus.APPROVED
-    mediations = list(policies_cases.visible_mediations(actor).filter(case=case).select_related("mediator"))
+    mediations = list(parts.mediations.select_related("mediator"))
     agreements: dict[int, list[Any]] = defaultdict(list)
-    for agreement in policies_cases.visible_agreements(actor).filter(mediation__case=case):
+    for agreement in parts.agreements:
         agreement.overdue = agreement.due_on is not None and agreement.due_on < today and agreement.checked_on is None  # type: ignore[attr-defined]
         agreements[agreement.mediation_id].append(agreement)
     for mediation in mediations:
         mediation.agreement_list = agreements.get(mediation.pk, [])  # type: ignore[attr-defined]
     work["mediations"] = mediations
-    work["referrals"] = list(
-        policies_cases.visible_referrals(actor).filter(case=case).select_related("institution", "service", "sent_by")
-    )
-    tasks = list(
-        policies_cases.visible_tasks(actor)
-        .filter(case=case)
-        .select_related("assigned_to")
-        .order_by("done_at", "due_on", "id")
-    )
+    work["referrals"] = list(parts.referrals.select_related("institution", "service", "sent_by"))
+    tasks = list(parts.tasks.select_related("assigned_to").order_by("done_at", "due_on", "id"))
     for task in tasks:
         task.overdue = task.done_at is None and task.due_on < today  # type: ignore[attr-defined]
     work["tasks"] = tasks
     work["overdue_tasks"] = len([t for t in tasks if getattr(t, "overdue", False)])
-    work["notes"] = list(policies_cases.visible_notes(actor).filter(case=case).select_related("author")[:50])
-    work["flags"] = list(
-        policies_cases.visible_flags(actor).filter(case=case, removed_at__isnull=True).select_related("raised_by")
-    )
-    work["attachments"] = list(
-        policies_cases.visible_attachments(actor).filter(case=case).select_related("uploaded_by")
-    )
+    work["notes"] = list(parts.notes.select_related("author")[:50])
+    work["flags"] = list(parts.flags.filter(removed_at__isnull=True).select_related("raised_by"))
+    work["attachments"] = list(parts.attachments.select_related("uploaded_by"))
     if can_work:
         work["note_form"] = forms_work.NoteForm(prefix="note")
         if case.is_open:

@@ -135,3 +135,16 @@ def test_an_id_too_large_for_the_database_is_ignored_not_a_500(world: World) -> 
     for param in ("comunidad", "responsable", "tipo"):
         response = client.get(reverse("cases:export"), {param: "99999999999999999999"})
         assert response.status_code == 200, param
+
+
+def test_the_parts_of_a_case_are_only_for_who_reads_the_case(world: World) -> None:
+    from django.http import Http404
+
+    case = make_case(world)
+    casework.add_note(actor=act(world.home[Role.DEFENDER]), case=case, text="La madre acepta la visita.")
+    assert [n.text for n in policies_cases.parts_of(act(world.home[Role.SUPERVISOR]), case).notes] == [
+        "La madre acepta la visita."
+    ]
+    for user in (world.away[Role.SUPERVISOR], world.away[Role.DEFENDER], world.home[Role.COORDINATOR]):
+        with pytest.raises(Http404):
+            policies_cases.parts_of(act(user), case)

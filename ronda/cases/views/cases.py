@@ -43,6 +43,7 @@ from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
 from ronda.territory.models import Institution, Level, OrgUnit
+from ronda.territory.selectors import large_columns
 
 PAGE_SIZE = 25
 CURSOR_SALT = "ronda.cases.case_list"
@@ -123,7 +124,12 @@ def case_list(request: ActorRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, types=_types_for(actor), communities=_list_communities(actor))
     filters, sort = _filters(form)
     order = SORTS[sort]
-    cases = policies_cases.filtered_cases(actor, filters).select_related("child", "community", "owner")
+    # The rows name the community: never its map shape or population (megabytes for a detailed one).
+    cases = (
+        policies_cases.filtered_cases(actor, filters)
+        .select_related("child", "community", "owner")
+        .defer(*large_columns("community"))
+    )
     child_id = id_param(request.GET.get("nino"))
     if child_id is not None:
         # The cases of one child (the child's page): a sensitive case the actor does not work on is
@@ -269,9 +275,8 @@ def _history(events: list[CaseEvent], case: Case) -> dict[int, str]:
 def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     case = policies_cases.get_case(actor, pk)
-    events = list(
-        policies_cases.visible_case_events(actor).filter(case=case).select_related("actor").order_by("-at", "-id")
-    )
+    parts = policies_cases.parts_of(actor, case)
+    events = list(parts.events.select_related("actor").order_by("-at", "-id"))
     can_work = policies_cases.can_work_on(actor, case)
     can_supervise = policies_cases.can_supervise(actor, case)
     here = ROUTE.index(CaseState(case.state))
@@ -295,7 +300,7 @@ def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "can_assign": can_supervise or (can_work and case.owner_id == actor.user.pk),
     }
     # The work on the case (visits, plan, mediations, referrals, tasks, notes …), under its own key.
-    context.update(selectors_work.case_sections(actor, case))
+    context.update(selectors_work.case_sections(actor, case, parts))
     return render(request, "cases/case_detail.html", context)
 
 

@@ -193,7 +193,8 @@ def test_grant_is_idempotent_and_check_passes(world: World, app_role: str) -> No
     out = StringIO()
     call_command("grant_app_role", app_role, "--check", stdout=out)
     assert "Check passed" in out.getvalue() and "GRANT" not in out.getvalue()
-    assert set(append_only_tables()) == {"core_auditevent", "core_accessevent"}
+    # The audit trail, the access log and a case's history along the route (decision 0025).
+    assert set(append_only_tables()) == {"core_auditevent", "core_accessevent", "cases_caseevent"}
 
 
 @on_postgresql
@@ -251,7 +252,7 @@ def test_an_app_role_that_can_act_as_the_owner_is_detected(world: World, app_rol
     run(f"GRANT {quoted(owner)} TO {quoted(app_role)}")  # e.g. GRANT ronda_owner TO ronda_app
     problems = check_app_role(app_role)
     assert f'as a member of "{owner}", can act as the owner of' in problems[0], problems
-    assert "core_accessevent, core_auditevent" in problems[0]
+    assert "cases_caseevent, core_accessevent, core_auditevent" in problems[0]
     assert not any(" has " in p or " lacks " in p for p in problems)  # no per-table noise
     with pytest.raises(RoleSetupError):
         grant_app_role(app_role)
