@@ -19,7 +19,6 @@ import datetime as dt
 from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,6 @@ from ronda.accounts.models import User
 from ronda.cases import casework, policies_cases, route
 from ronda.cases.models import (
     Case,
-    CaseAssignment,
     CasePlan,
     CaseViolation,
     Mediation,
@@ -38,12 +36,10 @@ from ronda.cases.models import (
     PlanAction,
     Referral,
     Task,
-    ViolationType,
 )
 from ronda.core.api_schemas import LIST_ERRORS, READ_ERRORS, Id, MessageOut, QueryFilters, StrictSchema
 from ronda.core.api_utils import read_filters
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field, page_response, paginate
-from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ApiRequest
 from ronda.territory import policies as territory_policies
@@ -405,9 +401,14 @@ def _record(actor: Actor, case: Case) -> Case:
     """The case as ``CaseRecordOut`` shows it (reached through a policy call, which logged it)."""
     _mark(actor, [case])
     case.shown_violations = list(  # type: ignore[attr-defined]
-        CaseViolation.objects.filter(case=case).select_related("violation_type").order_by("violation_type__position")
+        policies_cases.visible_case_violations(actor)
+        .filter(case=case)
+        .select_related("violation_type")
+        .order_by("violation_type__position")
     )
-    case.shown_assigned = sorted(CaseAssignment.objects.filter(case=case).values_list("user_id", flat=True))  # type: ignore[attr-defined]
+    case.shown_assigned = sorted(  # type: ignore[attr-defined]
+        policies_cases.visible_assignments(actor).filter(case=case).values_list("user_id", flat=True)
+    )
     return case
 
 
@@ -419,21 +420,9 @@ def _readable_parts(actor: Actor, case_id: int) -> Case:
     return case
 
 
-def case_holders(unit: OrgUnit) -> QuerySet[User]:
-    """Who may hold the cases of ``unit`` (a community, or a municipality for its communities): its
-    defenders and the supervisors of its municipality (``route.owner_may_hold`` decides per case)."""
-    above = [*unit.ancestor_ids(), unit.pk]
-    return User.objects.filter(
-        Q(memberships__role=Role.DEFENDER, memberships__org_unit__path__startswith=unit.path)
-        | Q(memberships__role=Role.SUPERVISOR, memberships__org_unit__in=above),
-        memberships__is_active=True,
-        is_active=True,
-    ).distinct()
-
-
 def _holder(unit: OrgUnit, user_id: int, field: str) -> User:
     # Only among those who may hold the unit's cases: any other id is an invalid choice, never a lookup.
-    found = next((u for u in case_holders(unit) if u.pk == user_id), None)
+    found = next((u for u in policies_cases.case_holders(unit) if u.pk == user_id), None)
     if found is None:
         raise ValidationError({field: _("Choose a defender of the community or a supervisor of the municipality.")})
     return found
@@ -466,7 +455,7 @@ def list_violation_types(request: ApiRequest, filters: Query[ViolationTypeFilter
     if actor.org_unit is not None:
         return list(policies_cases.violation_types_for(actor.org_unit.path))
     if actor.is_admin:
-        types = ViolationType.objects.filter(is_active=True)
+        types = policies_cases.visible_violation_types(actor).filter(is_active=True)
         if filters.country_id is not None:
             types = types.filter(country_id=filters.country_id)
         return list(types.order_by("country_id", "position", "name"))
@@ -671,7 +660,12 @@ def unassign_user(request: ApiRequest, case_id: int, user_id: int) -> Any:
     actor = request.actor
     case = policies_cases.get_case_for_work(actor, case_id)
     assigned = next(
-        (a.user for a in CaseAssignment.objects.filter(case=case).select_related("user") if a.user_id == user_id), None
+        (
+            a.user
+            for a in policies_cases.visible_assignments(actor).filter(case=case).select_related("user")
+            if a.user_id == user_id
+        ),
+        None,
     )
     if assigned is None:
         raise Http404

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -24,26 +24,12 @@ from ronda.cases.models import (
 from ronda.cases.policies_cases import SORTS
 from ronda.cases.route import DESCRIPTION_LIMIT, NOTE_LIMIT, REASON_LIMIT
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, IdModelMultipleChoiceField, LongTextField
-from ronda.core.roles import Role
 from ronda.territory.forms import VersionField
 from ronda.territory.models import Institution, OrgUnit
 
 
 def _optional(choices: Any) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
-
-
-def case_holders(unit: OrgUnit) -> QuerySet[User]:
-    """Who may hold a case under ``unit`` (a community or a municipality): its defenders, and the
-    supervisors of the municipality (or of a unit above it). The service checks it again per case."""
-    above = [unit.path[: i + 1] for i, char in enumerate(unit.path) if char == "."]
-    defenders = Q(memberships__role=Role.DEFENDER, memberships__org_unit__path__startswith=unit.path)
-    supervisors = Q(memberships__role=Role.SUPERVISOR, memberships__org_unit__path__in=above)
-    return (
-        User.objects.filter(defenders | supervisors, is_active=True, memberships__is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class HolderChoiceField(IdModelChoiceField):

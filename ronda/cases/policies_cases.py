@@ -53,6 +53,7 @@ from ronda.territory.selectors import large_columns
 
 if TYPE_CHECKING:
     from ronda.accounts.models import User
+    from ronda.territory.models import OrgUnit
 
 # Pages name the units; they never read their map shapes or populations (megabytes per unit).
 _LARGE = large_columns("community", "municipality")
@@ -137,6 +138,21 @@ def can_supervise(actor: Actor | None, case: Case | None = None) -> bool:
     if actor is None or actor.role != Role.SUPERVISOR or not actor.may_read_personal_data:
         return False
     return case is None or actor.may_read_personal_data_at(case.community.path)
+
+
+def case_holders(unit: OrgUnit) -> QuerySet[User]:
+    """Who may hold a case under ``unit`` (a community or a municipality): its defenders, and the
+    supervisors of the municipality (or of a unit above it). The service checks it again per case."""
+    from ronda.accounts.models import User
+
+    above = [unit.path[: i + 1] for i, char in enumerate(unit.path) if char == "."]
+    defenders = Q(memberships__role=Role.DEFENDER, memberships__org_unit__path__startswith=unit.path)
+    supervisors = Q(memberships__role=Role.SUPERVISOR, memberships__org_unit__path__in=above)
+    return (
+        User.objects.filter(defenders | supervisors, is_active=True, memberships__is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def can_open_cases(actor: Actor | None) -> bool:

@@ -27,9 +27,8 @@ def task_assignees(actor: Actor, case: Case) -> QuerySet[User]:
     """Who a task of ``case`` may be given to (the service checks it again): its owner, the users
     assigned to it and the supervisors of its municipality."""
     from ronda.accounts.models import User
-    from ronda.cases.forms_cases import case_holders
 
-    supervisors = case_holders(case.municipality).filter(memberships__role="supervisor")
+    supervisors = policies_cases.case_holders(case.municipality).filter(memberships__role="supervisor")
     assigned = policies_cases.visible_assignments(actor).filter(case=case).values_list("user_id", flat=True)
     ids = {case.owner_id, *assigned}
     ids.update(supervisors.values_list("pk", flat=True))

@@ -34,10 +34,9 @@ from ronda.cases.forms_cases import (
     ReopenForm,
     TransferCommunityForm,
     TransferProtectionForm,
-    case_holders,
 )
 from ronda.cases.models import OPEN_STATES, ROUTE, Case, CaseEvent, CaseState
-from ronda.cases.policies_cases import MASKED, SORTS, CaseFilters
+from ronda.cases.policies_cases import MASKED, SORTS, CaseFilters, case_holders
 from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
@@ -290,7 +289,11 @@ def case_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "masked": MASKED,
         "violations": list(case.violations.select_related("violation_type").order_by("violation_type__position")),
         "overdue_types": overdue,
-        "assigned": list(User.objects.filter(case_assignments__case=case).order_by("first_name", "username")),
+        "assigned": list(
+            User.objects.filter(
+                case_assignments__in=policies_cases.visible_assignments(actor).filter(case=case)
+            ).order_by("first_name", "username")
+        ),
         "steps": _steps(case),
         "next_state": next_state,
         "events": events,
@@ -379,7 +382,7 @@ def case_assign(request: ActorRequest, pk: int) -> HttpResponse:
     case = policies_cases.get_case_for_work(actor, pk)
     if not (policies_cases.can_supervise(actor, case) or case.owner_id == actor.user.pk):
         raise Http404
-    assigned = User.objects.filter(case_assignments__case=case)
+    assigned = User.objects.filter(case_assignments__in=policies_cases.visible_assignments(actor).filter(case=case))
     holders = case_holders(case.community).exclude(pk__in=[case.owner_id]).exclude(case_assignments__case=case)
     add = AssignForm(request.POST if request.POST.get("quitar") is None else None, holders=holders, prefix="nuevo")
     if request.method == "POST":
