@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "ronda.council",
     "ronda.defenders",
     "ronda.cases",
+    "ronda.protection",
     "ronda.accountability",
     "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]

@@ -33,8 +33,9 @@ ROLE_LEVELS: dict[str, tuple[int, ...]] = {
     Role.COORDINATOR: (3,),
     Role.AREA_FOCAL: (3,),
     Role.DEFENDER: (4,),
-    Role.PROTECTION_OFFICER: (3,),
-    Role.SUPERVISOR: (3,),
+    # A state (or provincial) protection office and its supervisors act on the whole state (issue #12).
+    Role.PROTECTION_OFFICER: (2, 3),
+    Role.SUPERVISOR: (2, 3),
     Role.ANALYST: (1, 2, 3),
 }
 
