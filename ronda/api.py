@@ -33,6 +33,7 @@ from ronda.council.api import router as council_router
 from ronda.defenders.api import router as defenders_router
 from ronda.planning.api import router as planning_router
 from ronda.planning.api_structure import router as planning_structure_router
+from ronda.protection.api import router as protection_router
 from ronda.tablero.api_catalogue import router as tablero_catalogue_router
 from ronda.tablero.api_push import router as tablero_push_router
 from ronda.tablero.api_values import router as tablero_values_router
@@ -253,3 +254,4 @@ api.add_router("/tablero", tablero_catalogue_router)
 api.add_router("/tablero", tablero_values_router)
 api.add_router("/tablero", tablero_push_router)
 api.add_router("/accountability", accountability_situation_router)  # the situation report of children
+api.add_router("/protection", protection_router)  # protection files, alternative care and its resources

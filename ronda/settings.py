@@ -291,6 +291,9 @@ RONDA_SECRETS_KEY = os.environ.get("RONDA_SECRETS_KEY", "")
 RONDA_UPLOAD_MAX_BYTES = env_int("RONDA_UPLOAD_MAX_MB", 20) * 1024 * 1024
 # A case's attachments (a report of an institution, a photo of a document), in MB.
 RONDA_CASE_ATTACHMENT_MAX_MB = env_int("RONDA_CASE_ATTACHMENT_MAX_MB", 10)
+# Days after an emergency entry into alternative care within which its gatekeeping record must be
+# completed (ronda/protection/services/placements.py); a pending record past it is an alert.
+RONDA_GATEKEEPING_DAYS = env_int("RONDA_GATEKEEPING_DAYS", 3)
 # The Tablero's files of values (CSV/XLSX imports): a national month, a million values, is ~43 MB of CSV.
 RONDA_IMPORT_MAX_BYTES = env_int("RONDA_IMPORT_MAX_MB", 256) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -35,9 +35,10 @@ from ninja.operation import PathView
 
 from ronda.accounts.middleware import SESSION_KEY
 from ronda.accounts.models import Membership, User
+from ronda.accounts.otp import membership_requires_otp
 from ronda.accounts.selectors import active_memberships
 from ronda.accounts.services import issue_api_token
-from ronda.core.roles import PERSONAL_DATA_ROLES, Role
+from ronda.core.roles import Role
 from ronda.core.tenancy import actor_for
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind, Level, OrgUnit, path_segment
 
@@ -145,7 +146,7 @@ def login(client: Client, user: User) -> Client:
     memberships = active_memberships(user)
     membership = memberships[0] if memberships else None
     session = client.session
-    if membership is not None and membership.role in PERSONAL_DATA_ROLES:
+    if membership_requires_otp(membership):
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     if membership is not None:

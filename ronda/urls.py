@@ -21,6 +21,7 @@ urlpatterns = [
     path("consejo/", include("ronda.council.urls")),
     path("defensorias/", include("ronda.defenders.urls")),
     path("casos/", include("ronda.cases.urls")),
+    path("proteccion/", include("ronda.protection.urls")),
     path("tablero/", include("ronda.tablero.urls")),
     # The DHIS2-compatible Web API: DHIS2 clients are given /dhis2 as their base URL (issue #10).
     path("dhis2/", include("ronda.tablero.dhis2.urls")),

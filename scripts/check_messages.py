@@ -45,6 +45,8 @@ NOT_COUNTS = {
     # "position 1 of 1" reads the same in Spanish
     "%(item)s moved to position %(position)s of %(count)s.",
     "Moved: “%(title)s” is now in position %(position)s of %(count)s.",
+    # hours of a training as a figure with a unit symbol ("1,5 h", "2 h"): the symbol has no plural
+    "%(hours)s h",
 }
 
 

@@ -58,7 +58,7 @@ def render_xlsx(data: ReportData) -> bytes:
     summary.append([_("Plan"), plan.title])
     summary.append([_("Report"), data.kind_label])
     summary.append([_("Period"), data.period.label])
-    summary.append([_("From"), data.period.start])
+    summary.append([pgettext("period", "From"), data.period.start])
     summary.append([_("To"), data.period.end])
     summary.append([_("Plan progress (%)"), Number(data.overview.progress, 1)])
     summary.append([_("Measures"), Count(data.overview.measure_count)])
@@ -72,7 +72,7 @@ def render_xlsx(data: ReportData) -> bytes:
             _("Code"),
             pgettext("plan measure", "Measure"),
             _("Responsible area"),
-            _("Status"),
+            pgettext("plan measure", "Status"),
             _("Progress (%)"),
             _("Justification"),
         ],
@@ -173,7 +173,14 @@ def render_xlsx(data: ReportData) -> bytes:
 
     changes = book.sheet(_("Plan changes"))
     changes.append(
-        [_("Date"), pgettext("plan measure", "Measure"), _("What changed"), _("Why"), _("Approved by")], bold=True
+        [
+            pgettext("plan change", "Date"),
+            pgettext("plan measure", "Measure"),
+            _("What changed"),
+            _("Why"),
+            _("Approved by"),
+        ],
+        bold=True,
     )
     for change in data.changes:
         changes.append([change.changed_on, str(change.measure or ""), change.what, change.why, change.approved_by])

@@ -128,7 +128,7 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Any:
         services.record_failed_sign_in(username=payload.username, ip_address=client_ip(request))
         return Status(401, {"message": _("The username or password is not correct.")})
     memberships = selectors.active_memberships(user)
-    needs_otp = any(otp.role_requires_otp(m.role) for m in memberships) and not otp.user_exempt(user)
+    needs_otp = any(otp.membership_requires_otp(m) for m in memberships) and not otp.user_exempt(user)
     verified = False
     if needs_otp:
         if not payload.otp_code or otp.verify_code(user, payload.otp_code) is None:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from ronda.accounts import selectors
-from ronda.accounts.otp import role_requires_otp, user_exempt
+from ronda.accounts.otp import membership_requires_otp, user_exempt
 from ronda.accounts.token_use import touch_api_token
 from ronda.core.http import client_ip
 from ronda.core.tenancy import actor_for
@@ -33,7 +33,7 @@ class BearerToken(HttpBearer):
         second_factor = bool(api_token.otp_verified) or user_exempt(user)
         # A token without the second factor cannot act in a role that sees children's data at all
         # (and Actor.may_read_personal_data refuses it personal records in any case).
-        if membership is not None and role_requires_otp(membership.role) and not second_factor:
+        if membership is not None and membership_requires_otp(membership) and not second_factor:
             membership = None
         touch_api_token(api_token)
         request.user = user

@@ -28,7 +28,9 @@ USERS = [
     ("defensora.elvalle", "Lucía", "Armijos", Role.DEFENDER, "EC-1101-12", None),
     ("defensor.sanjacinto", "Marco", "Tandazo", Role.DEFENDER, "EC-1101-13", None),
     ("supervisor.loja", "Sofía", "Valarezo", Role.SUPERVISOR, "EC-1101", None),
-    ("proteccion.tlaxcala", "Patricia", "Hernández", Role.PROTECTION_OFFICER, "MX-29-033", None),
+    ("proteccion.tlaxcala", "Patricia", "Hernández", Role.PROTECTION_OFFICER, "MX-29", None),
+    # The state's supervisor of protection files (the protection demo, issue #12).
+    ("supervision.tlaxcala", "Rocío", "Xochitiotzi", Role.SUPERVISOR, "MX-29", None),
     ("analista.cr", "Andrés", "Solano", Role.ANALYST, "CR", None),
     ("coord.sanjose", "Laura", "Vargas", Role.COORDINATOR, "CR-101", None),
     # One person, two hats: shows how a user switches the role they act in.

@@ -6,13 +6,23 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ronda.accounts.models import User
-from ronda.core.roles import PERSONAL_DATA_ROLES
+from ronda.accounts.models import Membership, User
+from ronda.core.roles import PERSONAL_DATA_ROLES, Role
 from ronda.core.tenancy import Actor
 
 
 def role_requires_otp(role: str | None) -> bool:
     return role in PERSONAL_DATA_ROLES
+
+
+def membership_requires_otp(membership: Membership | None) -> bool:
+    """A role that reads children's data, or an area focal point of an institution (they read the
+    restitution-plan actions of their institution, part of a child's protection file, issue #12)."""
+    if membership is None:
+        return False
+    if role_requires_otp(membership.role):
+        return True
+    return membership.role == Role.AREA_FOCAL and membership.institution_id is not None
 
 
 def user_exempt(user: User) -> bool:
@@ -26,7 +36,7 @@ def session_second_factor(request: HttpRequest, user: User) -> bool:
 
 
 def needs_otp_verification(request: HttpRequest, actor: Actor) -> bool:
-    return role_requires_otp(actor.role) and not actor.second_factor
+    return membership_requires_otp(actor.membership) and not actor.second_factor
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from ronda.cases import policies_cases, policies_exports
 from ronda.cases.models import Case, CaseAction
@@ -204,7 +204,7 @@ def row(actor: Actor, case: Case, personal: list[str]) -> list[object]:
         case.community.name,
         case.get_state_display(),
         case.get_risk_display(),
-        _("Yes") if case.sensitive else _("No"),
+        _("Yes") if case.sensitive else pgettext("answer", "No"),
         types,
         owner,
         case.facts_date,

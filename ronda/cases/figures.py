@@ -33,9 +33,9 @@ FIGURE_READERS = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.ANALYST, Rol
 MEDIAN_MINIMUM = 5
 
 AGE_BAND_LABELS = {
-    "0-5": _("0 to 5 years"),
-    "6-11": _("6 to 11 years"),
-    "12-17": _("12 to 17 years"),
+    "0-5": pgettext_lazy("age band", "0 to 5 years"),
+    "6-11": pgettext_lazy("age band", "6 to 11 years"),
+    "12-17": pgettext_lazy("age band", "12 to 17 years"),
     contracts.UNKNOWN: pgettext_lazy("age band", "Unknown"),
 }
 BANDS = (*contracts.AGE_BANDS, contracts.UNKNOWN)

@@ -48,7 +48,9 @@ class ChildForm(forms.Form):
         label=_("Identity document"), choices=_optional(DocumentType.choices), required=False
     )
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    disability = forms.ChoiceField(label=_("Disability"), choices=_optional(Disability.choices), required=False)
+    disability = forms.ChoiceField(
+        label=pgettext_lazy("child", "Disability"), choices=_optional(Disability.choices), required=False
+    )
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=_optional(Ethnicity.choices), required=False)
     migrant_status = forms.ChoiceField(
         label=_("Migrant status"), choices=_optional(MigrantStatus.choices), required=False

@@ -76,7 +76,9 @@ class PlanActionForm(forms.Form):
     )
     starts_on = _date(pgettext_lazy("plan action", "Start"), required=False)
     due_on = _date(pgettext_lazy("plan action", "Due"))
-    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices, required=False)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("plan action", "Status"), choices=ActionStatus.choices, required=False
+    )
     version = VersionField(required=False)
 
 

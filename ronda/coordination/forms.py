@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.accounts.models import User
 from ronda.coordination import limits
@@ -136,7 +137,9 @@ class MeetingForm(forms.Form):
         required=False,
         empty_label=_("Plenary (the whole body)"),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=MeetingStatus.choices, initial=MeetingStatus.SCHEDULED)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("meeting", "Status"), choices=MeetingStatus.choices, initial=MeetingStatus.SCHEDULED
+    )
     version = VersionField(required=False)
 
     def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
@@ -268,7 +271,9 @@ class AgreementForm(forms.Form):
         help_text=_("Give an area, a member or both."),
     )
     due_date = BoundedDateField(label=_("Due date"), widget=DATE)
-    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices, initial=AgreementStatus.PENDING)
+    status = forms.ChoiceField(
+        label=pgettext_lazy("agreement", "Status"), choices=AgreementStatus.choices, initial=AgreementStatus.PENDING
+    )
     completed_on = BoundedDateField(
         label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Only for fulfilled agreements.")
     )
@@ -288,7 +293,7 @@ class AgreementForm(forms.Form):
 
 
 class AgreementStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=AgreementStatus.choices)
+    status = forms.ChoiceField(label=pgettext_lazy("agreement", "Status"), choices=AgreementStatus.choices)
     completed_on = BoundedDateField(
         label=_("Fulfilled on"), required=False, widget=DATE, help_text=_("Empty: today, when fulfilled.")
     )

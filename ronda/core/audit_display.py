@@ -33,6 +33,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ronda.core import audit_readers
 from ronda.core.audit import REDACTED, redacted_fields
@@ -125,7 +126,7 @@ def _scalar(field: models.Field[Any, Any] | None, value: Any) -> str | None:
         if str(value) in choices:
             return str(choices[str(value)])
     if isinstance(value, bool) or isinstance(field, models.BooleanField):
-        return _("Yes") if value in (True, "true", "True") else _("No")
+        return _("Yes") if value in (True, "true", "True") else pgettext("answer", "No")
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, LongTextField
 from ronda.council import limits, readability
@@ -172,7 +172,9 @@ class TransitionForm(forms.Form):
         required=False,
         help_text=CHILD_FRIENDLY_HELP,
     )
-    on = BoundedDateField(label=_("Date"), required=False, widget=DateInput(), help_text=_("Empty: today."))
+    on = BoundedDateField(
+        label=pgettext_lazy("council request", "Date"), required=False, widget=DateInput(), help_text=_("Empty: today.")
+    )
     confirm_no_names = forms.BooleanField(
         label=_("I checked: the text does not name any child"), required=False, widget=forms.HiddenInput
     )

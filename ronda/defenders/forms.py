@@ -107,7 +107,7 @@ class ActivityForm(forms.Form):
 
 
 class ActivityEditForm(ActivityForm):
-    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
+    status = forms.ChoiceField(label=pgettext_lazy("activity", "Status"), choices=ActivityStatus.choices)
     cancel_reason = forms.CharField(
         label=_("Reason for cancelling"), max_length=500, required=False, help_text=_("Required when cancelled.")
     )
@@ -131,7 +131,7 @@ def cell_label(cell: Cell) -> str:
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of event"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
-    held_on = BoundedDateField(label=_("Date"), widget=DateInput())
+    held_on = BoundedDateField(label=pgettext_lazy("event", "Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     component = forms.ChoiceField(label=_("Component"), choices=Component.choices)
     activity = IdModelChoiceField(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GoalArea(models.TextChoices):
     """The five CFCI goal areas, used as tags across the planning cycle."""
 
     EQUITY = "equity", _("Equity and non-discrimination")
-    PARTICIPATION = "participation", _("Participation")
+    PARTICIPATION = "participation", pgettext_lazy("goal area", "Participation")
     SERVICES = "services", _("Essential services")
     ENVIRONMENT = "environment", _("Safe and clean environment")
     FAMILY = "family", _("Family life, play and leisure")

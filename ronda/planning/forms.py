@@ -273,8 +273,10 @@ class MeasureForm(ChangeFieldsMixin, forms.Form):
     )
     horizon = forms.ChoiceField(label=_("Horizon"), choices=Horizon.choices)
     start_date = date_field(pgettext_lazy("period", "Start"))
-    end_date = date_field(_("End"))
-    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED)
+    end_date = date_field(pgettext_lazy("period", "End"))
+    status = forms.ChoiceField(
+        label=pgettext_lazy("plan measure", "Status"), choices=MeasureStatus.choices, initial=MeasureStatus.NOT_STARTED
+    )
     source_opportunity = IdModelChoiceField(
         label=_("From improvement opportunity"), queryset=ImprovementOpportunity.objects.none(), required=False
     )

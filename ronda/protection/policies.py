@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
 from itertools import groupby
-from typing import Any
+from operator import or_
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from ronda.core import audit
@@ -64,6 +66,11 @@ from ronda.protection.models import (
     SupervisionVisit,
 )
 from ronda.territory.selectors import large_columns
+
+if TYPE_CHECKING:
+    from ronda.accounts.models import User
+    from ronda.cases.models import Case, Child
+    from ronda.territory.models import Institution, OrgUnit
 
 FILE_READERS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR, Role.ADMIN})
 FILE_WORKERS = frozenset({Role.PROTECTION_OFFICER, Role.SUPERVISOR})
@@ -144,6 +151,54 @@ def offices_for(actor: Actor | None) -> QuerySet[Any]:
     ).select_related("org_unit")
 
 
+def trail_unit(file: ProtectionFile) -> Any:
+    """The unit a file's audit and access events are filed under: the seat of the office that holds
+    it (its readers' scope), never the child's municipality — a municipality's supervisor must not
+    learn from the trail that the state office protects one of its children. Read once per instance."""
+    cached = getattr(file, "_trail_unit", None)
+    if cached is None:
+        from ronda.territory.models import OrgUnit
+
+        cached = OrgUnit.objects.only("id", "path", "name", "level").get(seated_institutions=file.office_id)
+        file._trail_unit = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[: i + 1] for i, char in enumerate(path) if char == "."]
+
+
+def receiving_offices(file: ProtectionFile) -> QuerySet[Any]:
+    """The offices a file may be transferred to: active protection offices (or DIFs) with
+    jurisdiction over the child's municipality — seated at it or above it, or naming it in their
+    jurisdiction — other than the one that holds it."""
+    from ronda.territory.models import Institution, InstitutionKind
+
+    kinds = (
+        InstitutionKind.CHILD_PROTECTION_AGENCY,
+        InstitutionKind.PROTECTION_BOARD,
+        InstitutionKind.FAMILY_WELFARE,
+    )
+    municipality_path = file.municipality.path
+    serving = Q(org_unit__path__in=_ancestor_paths(municipality_path)) | Q(jurisdiction__path=municipality_path)
+    return (
+        Institution.objects.filter(serving, is_active=True, kind__in=kinds)
+        .exclude(pk=file.office_id)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def receiving_officers(file: ProtectionFile) -> QuerySet[Any]:
+    """Who may receive a transferred file: the officers and supervisors whose membership sits at the
+    seat of one of ``receiving_offices`` (the service checks the chosen pair again)."""
+    from ronda.accounts.models import Membership, User
+
+    seats = receiving_offices(file).values("org_unit_id")
+    members = Membership.objects.active().filter(role__in=FILE_WORKERS, org_unit_id__in=seats).values("user")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("first_name", "last_name", "username")
+
+
 # --- Lists and records ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FileFilters:
@@ -170,11 +225,11 @@ def filtered_files(actor: Actor, filters: FileFilters) -> QuerySet[ProtectionFil
 
 
 def _log(actor: Actor, files: Iterable[ProtectionFile], purpose: str) -> None:
-    """One access event per file shown, in one insert per municipality."""
-    ordered = sorted(files, key=lambda f: f.municipality_id)
-    for _unit, group in groupby(ordered, key=lambda f: f.municipality_id):
+    """One access event per file shown, in one insert per holding office (filed under its seat)."""
+    ordered = sorted(files, key=lambda f: f.office_id)
+    for _office, group in groupby(ordered, key=lambda f: f.office_id):
         rows = list(group)
-        audit.record_accesses(actor=actor, targets=rows, org_unit=rows[0].municipality, purpose=purpose)
+        audit.record_accesses(actor=actor, targets=rows, org_unit=trail_unit(rows[0]), purpose=purpose)
 
 
 def log_files_shown(actor: Actor, files: Iterable[ProtectionFile], purpose: str = FILE_LIST_PURPOSE) -> None:
@@ -201,7 +256,7 @@ def _record(actor: Actor, queryset: QuerySet[ProtectionFile], pk: object, shape:
 def get_file(actor: Actor, pk: object, *, shape: Shape[ProtectionFile] | None = None) -> ProtectionFile:
     """One file, or 404 for missing and forbidden alike; the opening is logged after the check."""
     file = _record(actor, visible_files(actor), pk, shape)
-    audit.record_access(actor=actor, target=file, org_unit=file.municipality, purpose=FILE_RECORD_PURPOSE)
+    audit.record_access(actor=actor, target=file, org_unit=trail_unit(file), purpose=FILE_RECORD_PURPOSE)
     return file
 
 
@@ -210,7 +265,7 @@ def get_file_for_work(actor: Actor, pk: object) -> ProtectionFile:
     file = _record(actor, visible_files(actor), pk, None)
     if not can_work_on_file(actor, file):
         raise Http404
-    audit.record_access(actor=actor, target=file, org_unit=file.municipality, purpose=FILE_RECORD_PURPOSE)
+    audit.record_access(actor=actor, target=file, org_unit=trail_unit(file), purpose=FILE_RECORD_PURPOSE)
     return file
 
 
@@ -218,7 +273,7 @@ def get_file_for_supervision(actor: Actor, pk: object) -> ProtectionFile:
     file = _record(actor, visible_files(actor), pk, None)
     if not can_supervise_file(actor, file):
         raise Http404
-    audit.record_access(actor=actor, target=file, org_unit=file.municipality, purpose=FILE_RECORD_PURPOSE)
+    audit.record_access(actor=actor, target=file, org_unit=trail_unit(file), purpose=FILE_RECORD_PURPOSE)
     return file
 
 
@@ -320,7 +375,7 @@ def _part_for_work(actor: Actor, queryset: QuerySet, pk: object, file_path: str)
         file = getattr(file, step)
     if not can_work_on_file(actor, file):
         raise Http404
-    audit.record_access(actor=actor, target=file, org_unit=file.municipality, purpose=FILE_RECORD_PURPOSE)
+    audit.record_access(actor=actor, target=file, org_unit=trail_unit(file), purpose=FILE_RECORD_PURPOSE)
     return part
 
 
@@ -357,13 +412,17 @@ def get_assignment_for_work(actor: Actor, pk: object) -> AdoptionAssignment:
 
 # --- The sectors' view of the restitution plans ----------------------------------------------------
 def is_sector_focal(actor: Actor | None) -> bool:
-    """A membership with an institution (any role but an officer's or a supervisor's, who see the
-    whole file): the institution's focal point for the plans' actions."""
+    """An area focal point whose membership names an institution, with the verified second factor:
+    the institution's focal point for the plans' actions (a plan action is part of a child's record).
+    No other role reads actions this way — an analyst or the secretariat with an institution reads
+    aggregates only, and the read-only roles never write."""
     return (
         actor is not None
+        and actor.role == Role.AREA_FOCAL
         and actor.institution_id is not None
-        and actor.role not in FILE_READERS
         and actor.scope_path is not None
+        and actor.second_factor
+        and not actor.is_read_only
     )
 
 
@@ -384,13 +443,13 @@ def list_sector_actions(actor: Actor, *, limit: int = 200) -> list[RestitutionAc
     child's record)."""
     shown = list(
         visible_sector_actions(actor)
-        .select_related("plan__file__municipality")
+        .select_related("plan__file__municipality", "plan__file__child")
         .defer(*large_columns("plan__file__municipality"))
         .order_by("status", "due_on", "id")[:limit]
     )
     for action in shown:
         audit.record_access(
-            actor=actor, target=action, org_unit=action.plan.file.municipality, purpose=SECTOR_ACTION_PURPOSE
+            actor=actor, target=action, org_unit=trail_unit(action.plan.file), purpose=SECTOR_ACTION_PURPOSE
         )
     return shown
 
@@ -399,7 +458,7 @@ def get_sector_action(actor: Actor, pk: object) -> RestitutionAction:
     """One action of the focal point's institution (404 otherwise); the read is logged."""
     action = get_object_or_404_scoped(visible_sector_actions(actor).select_related("plan__file__municipality"), pk=pk)
     audit.record_access(
-        actor=actor, target=action, org_unit=action.plan.file.municipality, purpose=SECTOR_ACTION_PURPOSE
+        actor=actor, target=action, org_unit=trail_unit(action.plan.file), purpose=SECTOR_ACTION_PURPOSE
     )
     return action
 
@@ -598,6 +657,160 @@ def visible_standards(actor: Actor | None) -> QuerySet[StandardItem]:
 
 def visible_counters(actor: Actor | None) -> QuerySet[FileCounter]:
     return FileCounter.objects.all() if actor is not None and actor.is_admin else FileCounter.objects.none()
+
+
+# --- What the pages and the API may pick by id (issue #8 item 1) -----------------------------------
+# A record named by id in a URL or a payload is reached here, never looked up beside the policy:
+# ``get_…`` answers 404 (missing and forbidden alike); ``pick_…`` answers None, for the caller's 422
+# on the field that named it.
+def get_supervision_visit(actor: Actor, pk: object) -> SupervisionVisit:
+    """A supervision visit of a facility the actor sees, with its facility (a resource's record: not
+    logged, like ``get_facility``)."""
+    return get_object_or_404_scoped(visible_supervision_visits(actor).select_related("facility"), pk=pk)
+
+
+def get_transferred_case(actor: Actor, pk: object) -> Case:
+    """A community case transferred to one of the actor's offices that has no file yet, with the
+    office's seat (404 otherwise). Not logged here: the caller logs the case it shows."""
+    return get_object_or_404_scoped(transferred_cases(actor).select_related("transferred_to__org_unit"), pk=pk)
+
+
+def transferred_cases(actor: Actor) -> QuerySet[Case]:
+    """The community cases transferred to an office the actor holds files for, with no file yet
+    (not logged: the list page logs the cases it shows)."""
+    from ronda.cases.models import Case
+
+    if not can_open_files(actor):
+        return Case.objects.none()
+    with_file = ProtectionFile.objects.filter(from_case=OuterRef("pk"))
+    return (
+        Case.objects.filter(transferred_to__in=offices_for(actor))
+        .annotate(has_file=Exists(with_file))
+        .filter(has_file=False)
+        .select_related("community", "municipality", "transferred_to")
+        .defer(*large_columns("community"), *large_columns("municipality"))
+    )
+
+
+def get_measure_after_write(actor: Actor, pk: object) -> ProtectiveMeasure:
+    """A measure the actor sees, with its type, read again after a service wrote it (not logged
+    again: the getter that reached it or its file logged the read)."""
+    return get_object_or_404_scoped(visible_measures(actor).select_related("type"), pk=pk)
+
+
+def get_placement_after_write(actor: Actor, pk: object) -> Placement:
+    """A placement the actor sees, read again after a service wrote it (not logged again)."""
+    return get_object_or_404_scoped(visible_placements(actor), pk=pk)
+
+
+def get_assignment_after_write(actor: Actor, pk: object) -> AdoptionAssignment:
+    """An adoption assignment the actor sees, with its file, read again after a service wrote it
+    (not logged again)."""
+    return get_object_or_404_scoped(visible_assignments(actor).select_related("file"), pk=pk)
+
+
+def get_sector_action_after_write(actor: Actor, pk: object) -> RestitutionAction:
+    """One action of the focal point's institution, with its file's child, read again after their
+    report (not logged again: ``get_sector_action`` logged the read)."""
+    return get_object_or_404_scoped(visible_sector_actions(actor).select_related("plan__file__child"), pk=pk)
+
+
+def pick_search_municipality(actor: Actor, pk: int) -> OrgUnit | None:
+    """A municipality of the actor's jurisdiction, where they may search the registered children
+    before opening a file (None otherwise)."""
+    from ronda.territory.models import Level, OrgUnit
+
+    municipality = OrgUnit.objects.filter(pk=pk, level=Level.MUNICIPALITY).first()
+    if municipality is None or not actor.may_read_personal_data_at(municipality.path):
+        return None
+    return municipality
+
+
+def pick_child_for_file(actor: Actor, pk: int) -> Child | None:
+    """A registered child of the actor's jurisdiction, to open a file for (None otherwise)."""
+    from ronda.cases.models import Child
+
+    child = Child.objects.select_related("municipality").filter(pk=pk).first()
+    if child is None or not actor.may_read_personal_data_at(child.municipality.path):
+        return None
+    return child
+
+
+def pick_office_officer(office: Institution, pk: int) -> User | None:
+    """An active officer or supervisor of ``office`` (a membership at its seat or above it) to hold
+    a new file; any other id, existing or not, answers None (nothing is told about other users)."""
+    from ronda.accounts.models import Membership, User
+
+    above = _ancestor_paths(office.org_unit.path)
+    members = Membership.objects.active().filter(role__in=FILE_WORKERS, org_unit__path__in=above).values("user")
+    return User.objects.filter(pk=pk, is_active=True, pk__in=members).first()
+
+
+def pick_caseload_officer(actor: Actor, pk: int) -> User | None:
+    """The officer whose caseload the actor asks for, among the officers of the files they see
+    (None otherwise: their caseload would be empty anyway)."""
+    from ronda.accounts.models import User
+
+    return User.objects.filter(pk=pk, pk__in=visible_files(actor).values("officer_id")).first()
+
+
+def plan_institutions(file: ProtectionFile) -> QuerySet[Institution]:
+    """The active institutions of the file's country: the sectors a plan's action may be given to."""
+    from ronda.territory.models import Institution
+
+    return Institution.objects.filter(is_active=True, org_unit__path__startswith=_country_path(file.path)).order_by(
+        "name"
+    )
+
+
+def pick_plan_institution(file: ProtectionFile, pk: int) -> Institution | None:
+    """An institution of ``plan_institutions`` for an action of the file's plan (None otherwise)."""
+    return plan_institutions(file).filter(pk=pk).first()
+
+
+def resource_units(actor: Actor) -> QuerySet[OrgUnit]:
+    """The states and municipalities a care resource may belong to for this actor: those of their
+    state (none for who may not manage resources)."""
+    from ronda.territory.models import Level, OrgUnit
+
+    scopes = {state_path(scope) for scope in actor.personal_data_scopes or () if scope}
+    if not scopes or not can_manage_resources(actor):
+        return OrgUnit.objects.none()
+    condition = reduce(or_, (Q(path__startswith=prefix) for prefix in scopes))
+    return (
+        OrgUnit.objects.filter(condition, level__in=(Level.REGION, Level.MUNICIPALITY), is_active=True)
+        .defer(*large_columns())
+        .order_by("level", "name")
+    )
+
+
+def pick_resource_unit(actor: Actor, pk: int) -> OrgUnit | None:
+    """A state or municipality of ``resource_units`` for a new care resource (None otherwise)."""
+    return resource_units(actor).filter(pk=pk).first()
+
+
+def pick_figures_unit(actor: Actor, pk: int) -> Any:
+    """A unit of the figures of alternative care the actor asked for: in their own subtree, a
+    municipality at the lowest (the figures are aggregates; no access event), else None."""
+    from ronda.territory.models import Level, OrgUnit
+
+    own = actor.org_unit
+    if own is None:
+        return None
+    return (
+        OrgUnit.objects.filter(pk=pk, path__startswith=own.path, level__lte=Level.MUNICIPALITY, is_active=True)
+        .defer(*large_columns())
+        .first()
+    )
+
+
+def parent_unit(unit: Any) -> Any:
+    """A unit's parent (its key columns), for the figures' complementary suppression among siblings."""
+    from ronda.territory.models import OrgUnit
+
+    if unit.parent_id is None:
+        return None
+    return OrgUnit.objects.filter(pk=unit.parent_id).defer(*large_columns()).first()
 
 
 def audit_readers() -> dict[str, Any]:

@@ -150,8 +150,8 @@ class OrgUnit(VersionedModel):
 class AreaKind(models.TextChoices):
     CHILDHOOD = "childhood", _("Childhood and adolescence")
     SOCIAL = "social", _("Social services")
-    EDUCATION = "education", _("Education")
-    HEALTH = "health", _("Health")
+    EDUCATION = "education", pgettext_lazy("area kind", "Education")
+    HEALTH = "health", pgettext_lazy("area kind", "Health")
     SPORTS = "sports", _("Sports")
     CULTURE = "culture", _("Culture")
     PUBLIC_WORKS = "public_works", _("Public works and infrastructure")

@@ -125,7 +125,7 @@ class ReporterType(models.TextChoices):
     FAMILY = "family", _("Family member")
     NEIGHBOUR = "neighbour", _("Neighbour or community member")
     SCHOOL = "school", pgettext_lazy("reporter", "School")
-    HEALTH = "health", _("Health service")
+    HEALTH = "health", pgettext_lazy("reporter", "Health service")
     POLICE = "police", _("Police")
     DEFENDER = "defender", _("A defender, on their own knowledge")
     OTHER = "other", pgettext_lazy("reporter", "Other")

@@ -177,7 +177,18 @@ def _decorator_check(callback: Callable[..., Any]) -> tuple[Any, Callable[..., A
     return check, func
 
 
-WRITE_CHECKS = ("can_manage", "can_create", "can_edit", "can_follow_up", "can_record", "can_break_glass")
+# The protection files' pages (#12) say it as "work" (officers and supervisors write on a file) and
+# "supervise" (approvals), never as a read.
+WRITE_CHECKS = (
+    "can_manage",
+    "can_create",
+    "can_edit",
+    "can_follow_up",
+    "can_record",
+    "can_break_glass",
+    "can_work",
+    "can_supervise",
+)
 # Answering the member questionnaire is decided by being a member of the body, whatever the role.
 NO_ROLE_CHECK = {"coordination:round_answer": "get_round_to_answer: membership of the body is the permission"}
 

@@ -42,8 +42,11 @@ HOME_CEILING = {
     Role.AREA_FOCAL: 12,
     # Defenders and supervisors: the case route's panel (tasks due, overdue referrals, cases by state).
     Role.DEFENDER: 13,
-    Role.PROTECTION_OFFICER: 11,
-    Role.SUPERVISOR: 21,
+    # Protection officers and supervisors: the protection files' panel (#12: open and overdue files,
+    # transferred cases, one query per kind of alert — a fixed handful, whatever the number of files;
+    # measured 15 and 30).
+    Role.PROTECTION_OFFICER: 18,
+    Role.SUPERVISOR: 33,
     Role.ANALYST: 10,
 }
 

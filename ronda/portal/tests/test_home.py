@@ -87,6 +87,9 @@ def test_the_domains_panels_follow_the_role_panel_for_local_roles(client: Client
     # Who works on cases has their tasks and cases first (cases/portal.py).
     if role in (Role.DEFENDER, Role.SUPERVISOR):
         others = ["cases/supervision/_home.html", *others]
+    # The officer's and the supervisor's protection alerts follow (protection/portal.py, #12).
+    if role in (Role.PROTECTION_OFFICER, Role.SUPERVISOR):
+        others = [*others, "protection/files/_home.html"]
     assert response.context["panels"] == (
         ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html"] if local else others
     )

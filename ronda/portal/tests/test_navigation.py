@@ -34,14 +34,21 @@ READERS = [
     "territory:institution_list",
 ]
 FIELD = ["core:home", "territory:browse", "territory:institution_list"]
+# The figures of alternative care (#12) are aggregates: the secretariat and analysts read them too.
+WITH_CARE_FIGURES = [
+    *READERS[: READERS.index("tablero:index")],
+    "protection:dashboard",
+    *READERS[READERS.index("tablero:index") :],
+]
+CARE = ["protection:file_list", "protection:facility_list", "protection:dashboard"]
 
 # The menu of each role, in order on screen (what core/context_processors.py showed before #8).
 EXPECTED = {
     # The case figures are a municipality's or a region's: an administrator has no unit to read them of.
     Role.ADMIN: [*(name for name in READERS if name != "cases:figures"), "accounts:user_list", "core:audit"],
-    Role.SECRETARIAT: READERS,
+    Role.SECRETARIAT: WITH_CARE_FIGURES,
     Role.COORDINATOR: READERS,
-    Role.ANALYST: READERS,
+    Role.ANALYST: WITH_CARE_FIGURES,
     Role.AREA_FOCAL: [
         "core:home",
         "planning:my_measures",
@@ -60,7 +67,8 @@ EXPECTED = {
         "territory:browse",
         "territory:institution_list",
     ],
-    Role.PROTECTION_OFFICER: FIELD,
+    # Protection files (protection/portal.py, #12) for the roles that hold them.
+    Role.PROTECTION_OFFICER: [FIELD[0], *CARE, *FIELD[1:]],
     # Supervisors read the planning cycle of their municipality (#9 item 22); municipal areas are not their work.
     Role.SUPERVISOR: [
         "core:home",
@@ -73,6 +81,7 @@ EXPECTED = {
         "cases:supervision",
         "cases:figures",
         "accountability:report_list",
+        *CARE,
         "tablero:index",
         "territory:browse",
         "territory:institution_list",

@@ -26,6 +26,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "ronda.council",
         "ronda.defenders",
         "ronda.cases",
+        "ronda.protection",
     ]
     orders = [entry["order"] for entry in installed.navigation]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
@@ -35,6 +36,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "council/partials/home_overdue.html",
         "cases/supervision/_home.html",
         "defenders/partials/home.html",
+        "protection/files/_home.html",
         "tablero/dashboards/_home_panel.html",
     ]
 

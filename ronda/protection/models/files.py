@@ -61,7 +61,7 @@ class FileStatus(models.TextChoices):
 class FileClosingReason(models.TextChoices):
     RIGHTS_RESTORED = "rights_restored", _("Rights restored")
     REINTEGRATED = "reintegrated", _("Reintegrated with the family, follow-up completed")
-    ADOPTED = "adopted", _("Adoption completed")
+    ADOPTED = "adopted", pgettext_lazy("closing reason", "Adoption completed")
     CAME_OF_AGE = "came_of_age", _("Came of age")
     TRANSFERRED_OUT = "transferred_out", _("Transferred to an office of another jurisdiction")
     DUPLICATE = "duplicate", _("Duplicate file")
@@ -71,7 +71,14 @@ class FileClosingReason(models.TextChoices):
 class ProtectionFile(VersionedModel):
     # The child a file is about, the story of how it arrived and the closing note are personal; so is
     # the case it came from (it ties a community case to a named child, decision 0025).
-    PERSONAL_FIELDS = ("child_id", "intake_summary", "closing_note", "from_case_id")
+    PERSONAL_FIELDS = (
+        "child_id",
+        "intake_summary",
+        "closing_note",
+        "from_case_id",
+        "reopen_reason",
+        "adoptability_ruling",
+    )
     NOT_PERSONAL = {"number": "a file's reference number, which names nobody"}
 
     # Per office and year ("PPNNA-2026-0042"), unique with the office.
@@ -106,6 +113,8 @@ class ProtectionFile(VersionedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closing_reason = models.CharField(_("closing reason"), max_length=16, choices=FileClosingReason.choices, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
+    # Why a closed file was opened again (the last reopening; the earlier ones are in the trail).
+    reopen_reason = models.TextField(_("why it was reopened"), blank=True)
     # The adoption registry's entry of the child (item 7): declared adoptable by a judge's decision.
     declared_adoptable_on = models.DateField(_("declared adoptable on"), null=True, blank=True)
     adoptability_ruling = models.CharField(_("ruling that declared the child adoptable"), max_length=200, blank=True)

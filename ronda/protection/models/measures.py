@@ -60,7 +60,8 @@ class MeasureEndReason(models.TextChoices):
 
 
 class ProtectiveMeasure(VersionedModel):
-    PERSONAL_FIELDS = ("description", "end_note")
+    # The legal basis, the authority and the court may quote a name or a file reference.
+    PERSONAL_FIELDS = ("description", "end_note", "legal_basis", "issuing_authority", "ratified_by")
 
     file = models.ForeignKey(
         "protection.ProtectionFile", verbose_name=_("file"), on_delete=models.CASCADE, related_name="measures"
@@ -113,16 +114,17 @@ class ProtectiveMeasure(VersionedModel):
 
 
 class ReviewOutcome(models.TextChoices):
-    CONTINUE = "continue", pgettext_lazy("measure review", "Continue")
-    MODIFY = "modify", pgettext_lazy("measure review", "Modify")
-    END = "end", pgettext_lazy("measure review", "End")
+    CONTINUE = "continue", pgettext_lazy("measure review outcome", "Continue")
+    MODIFY = "modify", pgettext_lazy("measure review outcome", "Modify")
+    END = "end", pgettext_lazy("measure review outcome", "End")
 
 
 class MeasureReview(models.Model):
     """A review of a measure: who took part, whether the child was heard and what they said, the
     outcome. Reviews are not edited: a correction is a new review."""
 
-    PERSONAL_FIELDS = ("child_opinion", "notes")
+    # Who took part names the family (a mother, an aunt …).
+    PERSONAL_FIELDS = ("child_opinion", "notes", "participants")
 
     measure = models.ForeignKey(
         ProtectiveMeasure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="reviews"

@@ -56,7 +56,7 @@ class GatekeepingStatus(models.TextChoices):
 class Gatekeeping(VersionedModel):
     """The decision that a child needs alternative care, and this kind of care (the "entry door")."""
 
-    PERSONAL_FIELDS = ("alternatives_note", "necessity", "suitability", "under_three_justification")
+    PERSONAL_FIELDS = ("alternatives_note", "necessity", "suitability", "under_three_justification", "decided_by")
 
     file = models.ForeignKey(
         "protection.ProtectionFile", verbose_name=_("file"), on_delete=models.CASCADE, related_name="gatekeepings"
@@ -118,7 +118,14 @@ class Placement(VersionedModel):
     """Where the child lives, from ``start_on`` until ``end_on`` (open: the current placement)."""
 
     # A kinship carer's name is an adult's personal data; the notes speak about the child.
-    PERSONAL_FIELDS = ("carer_name", "change_reason", "siblings_note", "contact_plan", "capacity_override_reason")
+    PERSONAL_FIELDS = (
+        "carer_name",
+        "change_reason",
+        "end_note",
+        "siblings_note",
+        "contact_plan",
+        "capacity_override_reason",
+    )
 
     file = models.ForeignKey(
         "protection.ProtectionFile", verbose_name=_("file"), on_delete=models.CASCADE, related_name="placements"
@@ -127,6 +134,7 @@ class Placement(VersionedModel):
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=16, choices=PlacementEndReason.choices, blank=True)
+    end_note = models.TextField(_("note on the end"), blank=True)
     change_reason = models.TextField(_("reason for the placement"), blank=True)
     measure = models.ForeignKey(
         "protection.ProtectiveMeasure",

@@ -111,6 +111,9 @@ class SupervisionStatus(models.TextChoices):
 
 
 class SupervisionVisit(VersionedModel):
+    # What the visitors wrote may name a child or a carer; the visitors are named people.
+    PERSONAL_FIELDS = ("summary", "visitors")
+
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("visited on"))
     visitors = models.CharField(_("visitors"), max_length=300)
@@ -142,6 +145,8 @@ class FindingResult(models.TextChoices):
 
 
 class SupervisionFinding(models.Model):
+    PERSONAL_FIELDS = ("note",)
+
     visit = models.ForeignKey(
         SupervisionVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="findings"
     )
@@ -166,6 +171,8 @@ class CorrectiveStatus(models.TextChoices):
 
 
 class CorrectiveAction(VersionedModel):
+    PERSONAL_FIELDS = ("description", "follow_up")
+
     visit = models.ForeignKey(
         SupervisionVisit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="corrective_actions"
     )
@@ -197,6 +204,8 @@ class CorrectiveAction(VersionedModel):
 
 class RecruitmentCampaign(VersionedModel):
     """A call for foster families: when, where, through which channels; families it yielded link to it."""
+
+    PERSONAL_FIELDS = ("notes",)
 
     unit = models.ForeignKey("territory.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     path = PathField(_("unit path"), max_length=255, editable=False)

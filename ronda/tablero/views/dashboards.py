@@ -71,7 +71,7 @@ class DashboardFilters(forms.Form):
         required=False,
     )
     tipo = forms.ChoiceField(label=gettext_lazy("Periods"), choices=PERIOD_TYPES, required=False)
-    desde = forms.TypedChoiceField(label=gettext_lazy("From"), coerce=int, choices=(), required=False)
+    desde = forms.TypedChoiceField(label=pgettext_lazy("period", "From"), coerce=int, choices=(), required=False)
     hasta = forms.TypedChoiceField(label=gettext_lazy("To"), coerce=int, choices=(), required=False)
     indicador = IndicatorsChoice(
         label=gettext_lazy("Indicators"),

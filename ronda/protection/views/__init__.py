@@ -1,0 +1,1 @@
+"""The pages of specialised protection and alternative care (issue #12)."""
