@@ -161,7 +161,7 @@ def open_file(
         _require(policies.can_open_files(actor))
     errors = Errors()
     # The child's row lock serialises two openings for the same child (the one-open-file rule).
-    child = Child.objects.select_for_update().select_related("municipality").get(pk=child.pk)
+    child = Child.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=child.pk)
     office = Institution.objects.select_related("org_unit").get(pk=office.pk)
     path = office.org_unit.path
     if is_person(actor) and not policies.offices_for(actor).filter(pk=office.pk).exists():
@@ -275,7 +275,7 @@ def open_file_from_case(*, actor: Acting, case: Case, office: Institution | None
     a municipal DIF's case). A case gives at most one file."""
     if is_person(actor):
         _require(policies.can_open_files(actor))
-    case = Case.objects.select_for_update().select_related("transferred_to__org_unit").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("transferred_to__org_unit").get(pk=case.pk)
     target = case.transferred_to
     errors = Errors()
     if target is None:
@@ -485,7 +485,7 @@ def reopen_file(
 
 # --- Diagnosis and rights ----------------------------------------------------------------------------
 def _lock_file(file: ProtectionFile) -> ProtectionFile:
-    return ProtectionFile.objects.select_for_update().select_related("municipality").get(pk=file.pk)
+    return ProtectionFile.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=file.pk)
 
 
 @transaction.atomic

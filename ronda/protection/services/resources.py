@@ -1092,7 +1092,7 @@ def propose_adoption(
         if not policies.visible_adopters(actor).filter(pk=adopter.pk).exists():
             raise PermissionDenied
     # The file's row lock orders two proposals for the same child.
-    locked_file = ProtectionFile.objects.select_for_update().select_related("child").get(pk=file.pk)
+    locked_file = ProtectionFile.objects.select_for_update(of=("self",)).select_related("child").get(pk=file.pk)
     update = VersionedUpdate(adopter, None)
     locked = update.instance
     proposed_on = proposed_on or _today()
