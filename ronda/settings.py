@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's pages and the API's answers are never cached (they may hold a child's record).
+    "ronda.core.middleware.PrivateResponsesMiddleware",
     "ronda.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ronda.accounts.middleware.ActiveMembershipMiddleware",

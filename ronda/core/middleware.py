@@ -180,3 +180,24 @@ class DevelopmentNotFoundMiddleware:
             return None
         logger.info("%s on %s: %s", type(exception).__name__, request.path, exception or "(no message)")
         return errors_views.not_found(request, exception)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in person or an API client is kept by a browser's or a proxy's cache.
+
+    A page or an answer of the API given to someone who proved who they are may hold a child's
+    personal record; on a municipal office's shared computer the browser's back button or disk cache
+    would show it to the next person. Such responses get ``Cache-Control: private, no-store`` unless
+    the view chose its own policy (a file download sets it already; public pages set theirs and reach
+    anonymous visitors only)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        identified = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if identified and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
