@@ -172,7 +172,18 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
         for name in BULK:
             rebuild.append((tables[name], gc.drop_indexes(cursor, tables[name])))
         cursor.execute(f"SELECT setseed({(seed % 1000) / 1000})")
-        scratch = ("bp_given", "bp_surname", "bp_muni", "bp_office", "bp_file", "bp_officer", "bp_meas")
+        scratch = (
+            "bp_given",
+            "bp_surname",
+            "bp_muni",
+            "bp_office",
+            "bp_file",
+            "bp_officer",
+            "bp_meas",
+            "bp_place",
+            "bp_fac",
+            "bp_fam",
+        )
         cursor.execute("DROP TABLE IF EXISTS " + ", ".join(scratch))
         cursor.execute("CREATE UNLOGGED TABLE bp_given (sex text, idx int, name text, folded text, gkey text)")
         cursor.executemany("INSERT INTO bp_given VALUES (%s, %s, %s, %s, %s)", pools["given"])
@@ -337,7 +348,8 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
                 f"""
                 INSERT INTO "{tables["ProtectionFile"]}" (created_at, updated_at, version, number, child_id, office_id,
                     path, municipality_id, officer_id, intake_source, from_case_id, intake_summary, opened_on,
-                    status, closed_on, closing_reason, closing_note, declared_adoptable_on, adoptability_ruling)
+                    status, closed_on, closing_reason, closing_note, declared_adoptable_on, adoptability_ruling,
+                    reopen_reason)
                 SELECT now(), now(), 1,
                        'P' || o.id || '-' || extract(year FROM f.opened)::int || '-'
                            || lpad((row_number() OVER (PARTITION BY o.id ORDER BY f.id))::text, 6, '0'),
@@ -347,7 +359,7 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
                        CASE WHEN f.is_open THEN 'open' ELSE 'closed' END,
                        CASE WHEN f.is_open THEN NULL
                             ELSE least(current_date, f.opened + 30 + floor(f.rclose * 700)::int) END,
-                       CASE WHEN f.is_open THEN '' ELSE 'reintegrated' END, '', NULL, ''
+                       CASE WHEN f.is_open THEN '' ELSE 'reintegrated' END, '', NULL, '', ''
                 FROM bp_file f JOIN bp_muni mu ON mu.k = f.k
                 JOIN bp_office o ON o.seat_id = CASE WHEN f.state_held THEN mu.region_id ELSE mu.id END
                 JOIN bp_officer off ON off.office_id = o.id AND off.slot = 1 + mod(f.id, off.n)
@@ -494,7 +506,8 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
             cursor.execute("UPDATE bp_place SET switch_on = opened_on WHERE switch_on < opened_on")
             cursor.execute(
                 "CREATE UNLOGGED TABLE bp_fac AS SELECT row_number() OVER (PARTITION BY split_part(path, '.', 1) || "
-                f"""'.' || split_part(path, '.', 2) ORDER BY id) AS n, id, path FROM "{tables["Facility"]}" """
+                "'.' || split_part(path, '.', 2) ORDER BY id) AS n, id, path, split_part(path, '.', 1) || '.' || "
+                f"""split_part(path, '.', 2) || '.' AS region_path FROM "{tables["Facility"]}" """
             )
             cursor.execute(
                 f"""CREATE UNLOGGED TABLE bp_fam AS SELECT row_number() OVER (ORDER BY id) AS n, id
@@ -523,21 +536,20 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
                 cursor.execute(
                     f"""
                     INSERT INTO "{tables["Placement"]}" (created_at, updated_at, version, file_id, setting, start_on,
-                        end_on, end_reason, change_reason, measure_id, gatekeeping_id, facility_id, foster_family_id,
+                        end_on, end_reason, end_note, change_reason, measure_id, gatekeeping_id, facility_id, foster_family_id,
                         adopter_id, carer_name, capacity_override_reason, siblings_together, siblings_note,
                         contact_plan, age_on_entry, recorded_by_id)
-                    SELECT now(), now(), 1, p.file_id, p.{col}, {start}, {end}, {reason}, '', NULL,
-                           (SELECT max(g.id) FROM "{tables["Gatekeeping"]}" g
-                            WHERE g.file_id = p.file_id AND g.setting = p.{col}),
-                           CASE WHEN p.{col} = 'residential' THEN coalesce(
-                               (SELECT fa.id FROM bp_fac fa WHERE starts_with(fa.path, p.region_path)
-                                AND fa.n = 1 + mod(p.file_id, 3)),
-                               (SELECT min(id) FROM bp_fac)) END,
-                           CASE WHEN p.{col} IN ('voluntary_foster', 'professional_foster')
-                                THEN (SELECT fm.id FROM bp_fam fm WHERE fm.n = 1 + mod(p.file_id, {n_fams})) END,
+                    SELECT now(), now(), 1, p.file_id, p.{col}, {start}, {end}, {reason}, '', '', NULL, g.id,
+                           CASE WHEN p.{col} = 'residential' THEN coalesce(fa.id, (SELECT min(id) FROM bp_fac)) END,
+                           CASE WHEN p.{col} IN ('voluntary_foster', 'professional_foster') THEN fm.id END,
                            NULL, CASE WHEN p.{col} = 'kinship' THEN 'Abuela materna' ELSE '' END, '', NULL, '', '',
                            NULL, p.officer_id
                     FROM bp_place p
+                    -- Hash joins, not correlated subqueries: the tables have no index during the load.
+                    LEFT JOIN (SELECT file_id, setting, max(id) AS id FROM "{tables["Gatekeeping"]}"
+                               GROUP BY file_id, setting) g ON g.file_id = p.file_id AND g.setting = p.{col}
+                    LEFT JOIN bp_fac fa ON fa.region_path = p.region_path AND fa.n = 1 + mod(p.file_id, 3)
+                    LEFT JOIN bp_fam fm ON fm.n = 1 + mod(p.file_id, {n_fams})
                     """
                 )
             cursor.execute(f'SELECT count(*) FROM "{tables["Placement"]}"')
