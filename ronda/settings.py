@@ -296,6 +296,10 @@ RONDA_CASE_ATTACHMENT_MAX_MB = env_int("RONDA_CASE_ATTACHMENT_MAX_MB", 10)
 # Days after an emergency entry into alternative care within which its gatekeeping record must be
 # completed (ronda/protection/services/placements.py); a pending record past it is an alert.
 RONDA_GATEKEEPING_DAYS = env_int("RONDA_GATEKEEPING_DAYS", 3)
+# How old (seconds) the kept figures of alternative care may be before a page counts them again
+# (decision 0026, "The figures' snapshot"; the periodic job recomputes them every 10 minutes). The
+# tests count every time: a test's records are seen at once.
+RONDA_PROTECTION_FIGURES_TTL = env_int("RONDA_PROTECTION_FIGURES_TTL", 0 if RONDA_ENV == "test" else 900)
 # The Tablero's files of values (CSV/XLSX imports): a national month, a million values, is ~43 MB of CSV.
 RONDA_IMPORT_MAX_BYTES = env_int("RONDA_IMPORT_MAX_MB", 256) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

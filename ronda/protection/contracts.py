@@ -31,8 +31,12 @@ import calendar
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from ronda.protection.models import (
     ALTERNATIVE_CARE,
@@ -42,7 +46,6 @@ from ronda.protection.models import (
     Facility,
     FosterFamily,
     FosterStatusChange,
-    Gatekeeping,
     GatekeepingStatus,
     MeasureReview,
     Placement,
@@ -106,6 +109,23 @@ class _Stay:
     estimated: int | None
     estimated_on: dt.date | None
     municipality_path: str
+    # The gatekeeping record the placement refers to (read by the same join): status, emergency,
+    # decided on, due on; None when there is none.
+    gatekeeping_status: str | None = None
+    gatekeeping_emergency: bool | None = None
+    gatekeeping_decided_on: dt.date | None = None
+    gatekeeping_due_on: dt.date | None = None
+
+    @property
+    def gatekeeping(self) -> tuple[str, bool, dt.date | None, dt.date | None] | None:
+        if self.gatekeeping_id is None or self.gatekeeping_status is None:
+            return None
+        return (
+            self.gatekeeping_status,
+            bool(self.gatekeeping_emergency),
+            self.gatekeeping_decided_on,
+            self.gatekeeping_due_on,
+        )
 
     @property
     def in_care(self) -> bool:
@@ -121,30 +141,56 @@ class _Stay:
         return age
 
 
+_STAY_COLUMNS = (
+    "setting",
+    "start_on",
+    "end_on",
+    "end_reason",
+    "gatekeeping_id",
+    "foster_family_id",
+    "age_on_entry",
+    "file__child__birth_date",
+    "file__child__estimated_age",
+    "file__child__age_estimated_on",
+    "file__municipality__path",
+    "gatekeeping__status",
+    "gatekeeping__emergency",
+    "gatekeeping__decided_on",
+    "gatekeeping__due_on",
+)
+
+
 def _stays(unit: UnitKey, until: dt.date) -> list[list[_Stay]]:
     """Each file's placements that started by ``until``, in order (one query)."""
     rows = (
         Placement.objects.filter(file__municipality__path__startswith=unit.path, start_on__lte=until)
-        .values_list(
-            "file_id",
-            "setting",
-            "start_on",
-            "end_on",
-            "end_reason",
-            "gatekeeping_id",
-            "foster_family_id",
-            "age_on_entry",
-            "file__child__birth_date",
-            "file__child__estimated_age",
-            "file__child__age_estimated_on",
-            "file__municipality__path",
-        )
+        .values_list("file_id", *_STAY_COLUMNS)
         .order_by("file_id", "start_on", "id")
     )
     files: dict[int, list[_Stay]] = defaultdict(list)
     for file_id, *values in rows.iterator(chunk_size=5000):
         files[file_id].append(_Stay(*values))  # type: ignore[arg-type]  # the columns, in the fields' order
     return list(files.values())
+
+
+def stays_by_municipality(unit: UnitKey, until: dt.date) -> Iterator[tuple[int, list[list[_Stay]]]]:
+    """``_stays`` of ``unit``'s subtree, one municipality at a time (its id and its files' placements),
+    streamed by one query: a country's placements are never all in memory at once."""
+    rows = (
+        Placement.objects.filter(file__municipality__path__startswith=unit.path, start_on__lte=until)
+        .values_list("file__municipality_id", "file_id", *_STAY_COLUMNS)
+        .order_by("file__municipality_id", "file_id", "start_on", "id")
+    )
+    current: int | None = None
+    files: dict[int, list[_Stay]] = {}
+    for municipality_id, file_id, *values in rows.iterator(chunk_size=5000):
+        if municipality_id != current:
+            if current is not None:
+                yield current, list(files.values())
+            current, files = municipality_id, {}
+        files.setdefault(file_id, []).append(_Stay(*values))  # type: ignore[arg-type]
+    if current is not None:
+        yield current, list(files.values())
 
 
 def _current(stays: list[_Stay], day: dt.date) -> int | None:
@@ -201,6 +247,9 @@ class InCare:
     # Length of stay of the children in care: band → children, and the median in days.
     by_stay: dict[str, int] = field(default_factory=dict)
     median_stay_days: float | None = None
+    # Days in care → children (the median of several units' children is the median of their
+    # histograms added up).
+    stay_days: dict[int, int] = field(default_factory=dict)
     # Direct sub-unit id → (family-based, residential), every sub-unit listed (zeros and inactive
     # ones too), so that the parts add up to the totals.
     by_part: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -246,7 +295,23 @@ def _in_care(files: Iterable[list[_Stay]], day: dt.date, parts: dict[str, int]) 
         by_stay={band: bands[band] for band in STAY_BANDS},
         median_stay_days=float(statistics.median(days)) if days else None,
         by_part={pk: (f, r) for pk, (f, r) in by_part.items()},
+        stay_days=dict(Counter(days)),
     )
+
+
+def histogram_median(histogram: dict[int, int]) -> float | None:
+    """``statistics.median`` of the values a histogram (value → how many) stands for."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = ((total - 1) // 2, total // 2)  # the middle position(s), 0-based
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        found += [value for position in wanted if seen <= position < seen + count]
+        seen += count
+    return (found[0] + found[1]) / 2
 
 
 def in_care_on(unit: UnitKey, day: dt.date, *, breakdown: bool = False) -> InCare:
@@ -277,7 +342,11 @@ class MonthStock:
 def care_by_month(unit: UnitKey, start: dt.date, end: dt.date) -> list[MonthStock]:
     """Children in care at the end of each month from ``start`` to ``end`` (the last month: on
     ``end``), in one query."""
-    files = _stays(unit, end)
+    return stocks_of(_stays(unit, end), start, end)
+
+
+def stocks_of(files: list[list[_Stay]], start: dt.date, end: dt.date) -> list[MonthStock]:
+    """``care_by_month`` of the files given."""
     out = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
@@ -314,28 +383,24 @@ class Entries:
 
 def entries(unit: UnitKey, start: dt.date, end: dt.date, *, today: dt.date | None = None) -> Entries:
     """Entries into care from ``start`` to ``end`` (inclusive), and how their gatekeeping went
-    (``today``: for "pending, not yet due"; the end of the period by default). Two queries."""
+    (``today``: for "pending, not yet due"; the end of the period by default). One query."""
+    return entries_of(_stays(unit, end), start, end, today=today)
+
+
+def entries_of(files: list[list[_Stay]], start: dt.date, end: dt.date, *, today: dt.date | None = None) -> Entries:
+    """``entries`` of the files given."""
     today = today or end
-    found: list[tuple[_Stay, int | None]] = []
-    for stays in _stays(unit, end):
-        for index, stay in enumerate(stays):
-            if stay.in_care and start <= stay.start_on <= end and _previous_in_care(stays, index) is None:
-                found.append((stay, stay.gatekeeping_id))
-    ids = {pk for _stay, pk in found if pk is not None}
-    records = {
-        row[0]: row[1:]
-        for row in Gatekeeping.objects.filter(pk__in=ids).values_list(
-            "pk", "status", "emergency", "decided_on", "due_on"
-        )
-    }
     by_month: Counter[str] = Counter()
     verdicts: Counter[str] = Counter()
-    for stay, pk in found:
-        by_month[month_key(stay.start_on)] += 1
-        record = records.get(pk) if pk is not None else None
-        verdicts[_verdict(stay, record, today)] += 1
+    total = 0
+    for stays in files:
+        for index, stay in enumerate(stays):
+            if stay.in_care and start <= stay.start_on <= end and _previous_in_care(stays, index) is None:
+                total += 1
+                by_month[month_key(stay.start_on)] += 1
+                verdicts[_verdict(stay, stay.gatekeeping, today)] += 1
     return Entries(
-        total=len(found),
+        total=total,
         by_month=dict(by_month),
         complete_at_entry=verdicts["complete"],
         emergency_in_time=verdicts["emergency"],
@@ -373,6 +438,22 @@ def reintegrations(unit: UnitKey, start: dt.date, end: dt.date) -> dict[str, int
     return dict(Counter(month_key(day) for day in days.order_by() if day is not None))
 
 
+def reintegrations_of(files: list[list[_Stay]], start: dt.date, end: dt.date) -> dict[str, int]:
+    """``reintegrations`` of the files given (their placements that started by ``end``)."""
+    found: Counter[str] = Counter()
+    for stays in files:
+        for stay in stays:
+            ended = stay.end_on
+            if (
+                stay.in_care
+                and stay.end_reason == PlacementEndReason.REINTEGRATION
+                and ended is not None
+                and start <= ended <= end
+            ):
+                found[month_key(ended)] += 1
+    return dict(found)
+
+
 def reintegrations_count(unit: UnitKey, start: dt.date, end: dt.date) -> int:
     return sum(reintegrations(unit, start, end).values())
 
@@ -388,23 +469,61 @@ class MeasureReviews:
         return self.in_force - self.up_to_date
 
 
-def measure_reviews(unit: UnitKey, day: dt.date) -> MeasureReviews:
-    """The measures in force on ``day`` and how many had their review up to date (two queries)."""
-    measures = list(
+def review_threshold(day: dt.date, months: int) -> dt.date:
+    """The earliest last review (or issue) after which a measure reviewed every ``months`` months is
+    still up to date on ``day``: the smallest ``last`` with ``add_months(last, months) >= day``
+    (``add_months`` never decreases, and clamps the 31st to a short month's end)."""
+    last = add_months(day, -months) - dt.timedelta(days=7)
+    while add_months(last, months) < day:
+        last += dt.timedelta(days=1)
+    return last
+
+
+def _measures_in_force(unit: UnitKey, day: dt.date) -> Any:
+    """The measures of ``unit``'s subtree in force on ``day``, each with ``seen``: its last review up
+    to that day, or its issue."""
+    last = (
+        MeasureReview.objects.filter(measure_id=OuterRef("pk"), reviewed_on__lte=day)
+        .order_by()
+        .values("measure_id")
+        .annotate(last=Max("reviewed_on"))
+        .values("last")
+    )
+    return (
         ProtectiveMeasure.objects.filter(file__municipality__path__startswith=unit.path, issued_on__lte=day)
         .exclude(ended_on__lte=day)
-        .values_list("pk", "issued_on", "review_interval_months")
+        .annotate(seen=Greatest("issued_on", Coalesce(Subquery(last), "issued_on")))
         .order_by()
     )
-    last: dict[int, dt.date] = {}
-    reviews = MeasureReview.objects.filter(measure_id__in=[m[0] for m in measures], reviewed_on__lte=day)
-    for measure_id, reviewed_on in reviews.values_list("measure_id", "reviewed_on").order_by():
-        if measure_id not in last or reviewed_on > last[measure_id]:
-            last[measure_id] = reviewed_on
-    up_to_date = sum(
-        1 for pk, issued_on, months in measures if add_months(max(issued_on, last.get(pk, issued_on)), months) >= day
+
+
+def _up_to_date(measures: Any, day: dt.date) -> Q:
+    """The condition "review up to date on ``day``", one threshold per review interval in use."""
+    intervals = set(measures.values_list("review_interval_months", flat=True).distinct())
+    condition = Q(pk__in=[])
+    for months in intervals:
+        condition |= Q(review_interval_months=months, seen__gte=review_threshold(day, months))
+    return condition
+
+
+def measure_reviews(unit: UnitKey, day: dt.date) -> MeasureReviews:
+    """The measures in force on ``day`` and how many had their review up to date (two queries:
+    the intervals in use, then the counts; the reviews are read in the database)."""
+    measures = _measures_in_force(unit, day)
+    found = measures.aggregate(in_force=Count("pk"), ok=Count("pk", filter=_up_to_date(measures, day)))
+    return MeasureReviews(in_force=found["in_force"], up_to_date=found["ok"])
+
+
+def measure_reviews_by_municipality(unit: UnitKey, day: dt.date) -> dict[int, MeasureReviews]:
+    """``measure_reviews`` of every municipality of ``unit``'s subtree that has a measure in force
+    (two queries, whatever the number of municipalities)."""
+    measures = _measures_in_force(unit, day)
+    rows = (
+        measures.values("file__municipality_id")
+        .annotate(in_force=Count("pk"), ok=Count("pk", filter=_up_to_date(measures, day)))
+        .values_list("file__municipality_id", "in_force", "ok")
     )
-    return MeasureReviews(in_force=len(measures), up_to_date=up_to_date)
+    return {pk: MeasureReviews(in_force=n, up_to_date=ok) for pk, n, ok in rows}
 
 
 # --- Care resources -------------------------------------------------------------------------------------
@@ -430,7 +549,7 @@ def foster_places(unit: UnitKey, day: dt.date) -> FosterPlaces:
     }
     history: dict[int, str] = {}
     with_history: set[int] = set()
-    changes = FosterStatusChange.objects.filter(family_id__in=list(families)).order_by("changed_on", "id")
+    changes = FosterStatusChange.objects.filter(family__path__startswith=unit.path).order_by("changed_on", "id")
     for family_id, to_status, changed_on in changes.values_list("family_id", "to_status", "changed_on"):
         with_history.add(family_id)
         if changed_on <= day:
@@ -442,11 +561,15 @@ def foster_places(unit: UnitKey, day: dt.date) -> FosterPlaces:
         if status_then in FOSTER_AVAILABLE:
             open_ids.append(pk)
             capacity += places
+    # Joined by the families' paths, not a list of ids (a country's families are thousands).
+    available = set(open_ids)
     placed: Counter[int] = Counter(
-        Placement.objects.filter(foster_family_id__in=open_ids, start_on__lte=day)
+        pk
+        for pk in Placement.objects.filter(foster_family__path__startswith=unit.path, start_on__lte=day)
         .exclude(end_on__lte=day)
         .values_list("foster_family_id", flat=True)
         .order_by()
+        if pk in available
     )
     used = sum(min(n, families[pk][2]) for pk, n in placed.items())
     return FosterPlaces(families=len(open_ids), capacity=capacity, placed=used)
@@ -461,20 +584,19 @@ class Supervision:
 def facilities_supervised(unit: UnitKey, day: dt.date) -> Supervision:
     """Facilities of ``unit``'s subtree open on ``day``, and those with a supervision visit in the
     twelve months up to it (two queries)."""
-    open_ids = list(
-        Facility.objects.filter(path__startswith=unit.path)
-        .exclude(opened_on__gt=day)
-        .exclude(closed_on__lte=day)
-        .values_list("pk", flat=True)
+    open_facilities = (
+        Facility.objects.filter(path__startswith=unit.path).exclude(opened_on__gt=day).exclude(closed_on__lte=day)
     )
     since = add_months(day, -12)
     visited = (
-        SupervisionVisit.objects.filter(facility_id__in=open_ids, visited_on__gt=since, visited_on__lte=day)
+        SupervisionVisit.objects.filter(
+            facility_id__in=open_facilities.values("pk"), visited_on__gt=since, visited_on__lte=day
+        )
         .values("facility_id")
         .distinct()
         .count()
     )
-    return Supervision(facilities=len(open_ids), supervised=visited)
+    return Supervision(facilities=open_facilities.count(), supervised=visited)
 
 
 def facility_population(facility_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], int]:

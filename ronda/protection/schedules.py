@@ -7,6 +7,10 @@
   1 January 2000, a Saturday at midnight UTC (a Friday evening in the Americas), and a digest is
   read at the start of the week.
 
+- ``protection.refresh_figures``: every 10 minutes, the figures of alternative care of the current
+  year counted again for every country and kept (``protection.figures``): the deinstitutionalisation
+  dashboard reads them instead of counting a country's placements for each page.
+
 An e-mail leaves Ronda: it names no child, only the file number and the child's initials, and
 holds none of the file's texts. It is Ronda's own work (a plain task); for each officer it rebuilds
 their actor from each of their active memberships and asks the policy again, so a file they no
@@ -28,7 +32,7 @@ from django_tasks import task
 
 from ronda.core import schedule
 from ronda.core.tenancy import Actor, actor_for
-from ronda.protection import policies, selectors
+from ronda.protection import figures, policies, selectors
 from ronda.protection.models import CareSetting, FileStatus, ProtectionFile
 
 if TYPE_CHECKING:
@@ -163,3 +167,12 @@ def weekly_digest() -> int:
 
 
 schedule.register("protection.weekly_digest", weekly_digest, daily_at=DIGEST_AT)
+
+
+@task()
+def refresh_figures() -> int:
+    """The kept figures of alternative care of the current year, counted again (``protection.figures``)."""
+    return figures.refresh_current_year()
+
+
+schedule.register("protection.refresh_figures", refresh_figures, every=figures.REFRESH_EVERY)

@@ -1,5 +1,6 @@
 """The models of specialised protection and alternative care (issue #12; decision 0026)."""
 
+from ronda.protection.models.figures import FigureSnapshot
 from ronda.protection.models.files import (
     ActionStatus,
     DiagnosisArea,
@@ -85,6 +86,7 @@ __all__ = [
     "DiagnosisEntry",
     "Facility",
     "FacilityStaffing",
+    "FigureSnapshot",
     "FileClosingReason",
     "FileCounter",
     "FileRight",

@@ -36,6 +36,7 @@ from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param
 from ronda.protection import contracts, policies
+from ronda.protection import figures as kept
 from ronda.tablero import charts
 from ronda.tablero.suppression import Figure, Line, Reason, rate, suppress_cells
 from ronda.territory.models import Level, OrgUnit
@@ -142,6 +143,7 @@ class Dashboard:
     measures: Measures
     resources: Resources
     charts: dict[str, str]
+    computed_at: dt.datetime
 
 
 def _share(part: int, whole: int) -> Decimal | None:
@@ -162,26 +164,8 @@ GATEKEEPING_LABELS = (
 
 
 # --- Building the figures ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Counts:
-    """One unit's counts of children for the page's year, before any suppression."""
-
-    in_care: contracts.InCare
-    stocks: tuple[contracts.MonthStock, ...]
-    entries: contracts.Entries
-    reintegrations: dict[str, int]
-    reviews: contracts.MeasureReviews
-
-
-def counts_of(unit: OrgUnit, start: dt.date, day: dt.date, today: dt.date) -> Counts:
-    """The counts of ``unit``'s subtree (seven queries)."""
-    return Counts(
-        in_care=contracts.in_care_on(unit, day),
-        stocks=tuple(contracts.care_by_month(unit, start, day)),
-        entries=contracts.entries(unit, start, day, today=today),
-        reintegrations=contracts.reintegrations(unit, start, day),
-        reviews=contracts.measure_reviews(unit, day),
-    )
+# One unit's counts before suppression (kept per unit: ``protection.figures``).
+Counts = kept.Counts
 
 
 def _stock_keys(month: str, last: bool) -> tuple[Hashable, Hashable]:
@@ -425,18 +409,17 @@ def dashboard(unit: OrgUnit, year: int, today: dt.date) -> Dashboard:
     by sub-unit, and each sibling has a page: subtracting across them would give a hidden figure
     back) and with its own sub-units (its breakdown). Limit: a page's sub-units are suppressed with
     this page's family only; a region's own page may hide more of its figures (with its
-    municipalities) than a country's breakdown does. Cost: seven queries for each unit counted (the
-    unit, its parent, its siblings and its sub-units), whatever the number of children.
+    municipalities) than a country's breakdown does. Cost: one query for the counts of every unit
+    needed (the unit, its parent, its siblings and its sub-units) when they are kept and fresh
+    (``protection.figures``), else one pass over the country's placements and measures.
     """
-    start, day = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    day = min(dt.date(year, 12, 31), today)
     months = [contracts.month_key(dt.date(year, m, 1)) for m in range(1, day.month + 1)]
     below = _sub_units(unit) if unit.level < Level.MUNICIPALITY else []
     parent = policies.parent_unit(unit)
     siblings = _sub_units(parent) if parent is not None else []
-    counts: dict[int, Counts] = {}
-    for each in (unit, *below, *([parent] if parent is not None else []), *siblings):
-        if each.pk not in counts:
-            counts[each.pk] = counts_of(each, start, day, today)
+    snapshot = kept.counts_for((unit, *below, *([parent] if parent is not None else []), *siblings), year, today)
+    counts = snapshot.counts
     own = family_suppression(unit.pk, [u.pk for u in below], counts, months)
     families = [own]
     if parent is not None:
@@ -468,6 +451,7 @@ def dashboard(unit: OrgUnit, year: int, today: dt.date) -> Dashboard:
             supervised_share=Figure(_share(supervision.supervised, supervision.facilities)),
         ),
         charts=_charts(unit, year, care, stocks),
+        computed_at=snapshot.computed_at,
     )
 
 
