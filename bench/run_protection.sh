@@ -65,6 +65,21 @@ else
     log "protection data of scale $SCALE already loaded (FORCE=1 to reload)"
 fi
 
+# The kept figures of alternative care (the periodic job protection.refresh_figures does this every
+# 10 minutes in production): one pass over the country, timed.
+"$PY" manage.py migrate --noinput --verbosity 0
+log "counting the figures of alternative care (the periodic job's work)"
+"$PY" - > "$OUT/refresh.txt" <<'PYREFRESH'
+import time
+import django
+django.setup()
+from ronda.protection import figures
+t0 = time.perf_counter()
+figures.refresh_current_year()
+print(f"{time.perf_counter() - t0:.1f}")
+PYREFRESH
+log "figures counted in $(cat "$OUT/refresh.txt") s"
+
 # --- 2. gunicorn in production mode ---------------------------------------------------------------------
 export RONDA_ENV=production
 SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')"
@@ -146,6 +161,7 @@ for s in $SCENARIOS; do scenario_args+=(--scenario "$s"); done
     echo "PostgreSQL $(psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' postgres), $WORKERS gunicorn workers (RONDA_ENV=production), $USERS clients, $(nproc) cores."
     echo "Machine before the run: $QUIET; load average $LOAD_BEFORE before, $UPTIME_AFTER after the load."
     echo "CPU reference: $("$PY" -c 'import time; t = time.perf_counter(); sum(range(10**8)); print(round(time.perf_counter() - t, 2))') s for sum(range(10**8))"
+    echo "The periodic job's pass over the country (protection.refresh_figures, every 10 minutes): $(cat "$OUT/refresh.txt") s."
     echo "Command: \`BENCH_SCALE=$SCALE BENCH_USERS=$USERS BENCH_RUN_TIME=$RUN_TIME BENCH_WARMUP=$WARMUP BENCH_SINGLE_TIME=$SINGLE_TIME bash bench/run_protection.sh\`"
     (cd bench && "$PY" report_protection.py --out-dir "$OUT" "${scenario_args[@]}" --judge paced \
         --queries "$OUT/queries.json" --json "$OUT/summary.json")
