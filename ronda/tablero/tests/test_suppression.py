@@ -3,6 +3,7 @@ totals, row by row and column by column, using what they recovered, until they l
 
 from __future__ import annotations
 
+import random
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 
@@ -279,3 +280,22 @@ def test_in_a_small_table_the_marks_and_the_margins_pin_no_hidden_cell(rows: lis
     possible = _every_consistent_table(table, cap=max(max(map(max, rows)), 4) + 3)
     for key, options in possible.items():
         assert len(options) >= 2, f"{key} is pinned to {options} in {rows}"
+
+
+def test_a_lines_linear_narrowing_agrees_with_the_general_form() -> None:
+    """``_narrow`` (sums kept as it goes: linear in a line's length) narrows exactly as the equation
+    written out member by member (``_narrow_general``), on random lines and bounds."""
+    from ronda.tablero.suppression import _narrow, _narrow_general
+
+    rng = random.Random(7)  # noqa: S311 - test data
+    for _trial in range(2000):
+        size = rng.randint(2, 12)
+        line = Line(tuple(range(1, size)), 0)
+        low: dict[int, int] = {}
+        high: dict[int, int | None] = {}
+        for key in line.members:
+            low[key] = rng.choice([0, 1, 5, 7])
+            high[key] = rng.choice([None, low[key], low[key] + 3, 40])
+        low2, high2 = dict(low), dict(high)
+        assert _narrow(line, low, high) == _narrow_general(line, low2, high2)
+        assert (low, high) == (low2, high2)
