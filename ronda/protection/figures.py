@@ -170,11 +170,12 @@ def compute(country: OrgUnit, year: int, today: dt.date) -> dict[int, Counts]:
 
 # --- Keeping them ----------------------------------------------------------------------------------
 def encode(counts: Counts) -> dict[str, Any]:
+    """What is kept of a unit's counts: the figures a page shows and the median, not the histogram
+    of the days in care (a rollup's median needs it, and rollups are done in ``compute``)."""
     c, e, r = counts.in_care, counts.entries, counts.reviews
     return {
         "care": [c.residential, c.family_based, c.other, c.under_three_residential],
         "stay": c.by_stay,
-        "days": sorted([k, v] for k, v in c.stay_days.items()),
         "median": c.median_stay_days,
         "stocks": [
             [s.month, s.day.isoformat(), s.residential, s.under_three_residential, s.in_care] for s in counts.stocks
@@ -198,7 +199,6 @@ def decode(data: dict[str, Any], day: dt.date) -> Counts:
             under_three_residential=under_three,
             by_stay=dict(data["stay"]),
             median_stay_days=data["median"],
-            stay_days={int(k): v for k, v in data["days"]},
         ),
         stocks=tuple(
             contracts.MonthStock(month, dt.date.fromisoformat(on), res, u3, care)

@@ -41,6 +41,7 @@ from ronda.protection.models import (
     DiagnosisEntry,
     Facility,
     FacilityStaffing,
+    FigureSnapshot,
     FileCounter,
     FileRight,
     FileStatus,
@@ -813,6 +814,12 @@ def parent_unit(unit: Any) -> Any:
     return OrgUnit.objects.filter(pk=unit.parent_id).defer(*large_columns()).first()
 
 
+def visible_figure_snapshots(actor: Actor | None) -> QuerySet[FigureSnapshot]:
+    """The kept figures (``protection.figures``) are derived counts, replaced every few minutes and
+    never written by a person: the trail holds no event of them, and nobody reads them as objects."""
+    return FigureSnapshot.objects.none()
+
+
 def audit_readers() -> dict[str, Any]:
     """What each actor may read of the module's objects, for the audit trail (``core.audit_readers``)."""
     return {
@@ -843,4 +850,5 @@ def audit_readers() -> dict[str, Any]:
         "protection.fostersupport": visible_foster_supports,
         "protection.prospectiveadopter": visible_adopters,
         "protection.adoptionassignment": visible_assignments,
+        "protection.figuresnapshot": visible_figure_snapshots,
     }
