@@ -142,10 +142,19 @@ def can_register_children(actor: Actor | None) -> bool:
 
 
 def can_register_child_in(actor: Actor | None, community: OrgUnit | None) -> bool:
-    """A defender in their community; a supervisor in any community of their municipality."""
-    if actor is None or community is None or not can_register_children(actor):
+    """A defender in their community; a supervisor in any community of their municipality; a
+    protection officer in any community of their subtree.
+
+    The protection officer registers only through a direct intake (decision 0026): a child who
+    reaches the Procuraduría without a community case (a police report, a hospital) gets their one
+    record, after the same duplicate check, together with their file
+    (``protection.services.files.open_file_for_new_child``). They are not in ``CHILD_REGISTRARS``:
+    the children's own pages and menus, and the edits of a record, stay the community route's."""
+    if actor is None or community is None or community.level != Level.COMMUNITY:
         return False
-    return community.level == Level.COMMUNITY and actor.may_read_personal_data_at(community.path)
+    if not (can_register_children(actor) or (actor.role == Role.PROTECTION_OFFICER and actor.may_read_personal_data)):
+        return False
+    return actor.may_read_personal_data_at(community.path)
 
 
 def registration_communities(actor: Actor | None) -> QuerySet[OrgUnit]:

@@ -268,11 +268,15 @@ def register_child(
     confirmed_new: bool = False,
     caregiver_names: list[str] | None = None,
     registered_by: User | None = None,
+    trail_unit: OrgUnit | None = None,
     **fields: Unpack[ChildChanges],
 ) -> Child:
     """Register a child. Unless ``confirmed_new`` (the user saw the candidates and said "a new child"),
     possible duplicates stop the registration with ``PossibleDuplicates``. ``registered_by`` is for
-    ``SYSTEM`` only (the demo, an import of paper records): a person registers as themselves."""
+    ``SYSTEM`` only (the demo, an import of paper records): a person registers as themselves.
+    ``trail_unit``: where the creation is filed in the audit trail, the community by default; a
+    protection office that takes in a child directly files it at its own seat (decision 0026: the
+    community's supervisors must not learn from the trail that a protection office holds a file)."""
     if registered_by is not None and is_person(actor):
         raise ValueError("a person registers as themselves")
     check_editable(fields, CHILD_EDITABLE)
@@ -294,7 +298,7 @@ def register_child(
         **values,
         **_keys(values),
     )
-    audit.record_create(actor=actor, target=child, org_unit=community)
+    audit.record_create(actor=actor, target=child, org_unit=trail_unit or community)
     return child
 
 

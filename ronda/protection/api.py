@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from ronda.cases.models import Case
+from ronda.cases.services import PossibleDuplicates
 from ronda.core import audit
 from ronda.core.api_schemas import LIST_ERRORS, READ_ERRORS, MessageOut
 from ronda.core.api_utils import read_filters
@@ -303,6 +304,10 @@ def search_children(request: ApiRequest, payload: s.ChildSearchIn) -> Any:
         birth_date=payload.birth_date,
         municipality=municipality,
     )
+    return _candidates(found)
+
+
+def _candidates(found: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "child_id": c.child.pk,
@@ -347,6 +352,50 @@ def open_file(request: ApiRequest, payload: s.FileIn) -> Any:
             opened_on=payload.opened_on,
             officer=officer,
         )
+    return Status(201, _record(actor, file.pk))
+
+
+@router.post(
+    "/files/new-child",
+    response={201: s.FileRecordOut, **WRITE_ERRORS, 409: s.PossibleDuplicatesOut},
+    summary="Register a child never registered and open their file together, after the duplicate check",
+)
+def open_file_for_new_child(request: ApiRequest, payload: s.NewChildFileIn) -> Any:
+    """Like ``POST /cases/children``: possible duplicates answer 409 until sent with ``confirmed_new``;
+    here the 409 names them (each one shown is logged, as by ``/child-search``)."""
+    actor = request.actor
+    _require(policies.can_open_files(actor))
+    choices = file_services.new_child_communities(actor)
+    community = choices.filter(pk=payload.community_id).first()
+    if community is None:
+        raise _invalid("community_id", _("Choose a community of a municipality of your jurisdiction."))
+    office = policies.offices_for(actor).filter(pk=payload.office_id).first()
+    if office is None:
+        raise _invalid("office_id", _("Choose a protection office of your jurisdiction."))
+    officer = None
+    if payload.officer_id is not None:
+        officer = policies.pick_office_officer(office, payload.officer_id)
+        if officer is None:
+            raise _invalid("officer_id", _("Choose an officer of the office."))
+    fields = payload.model_dump(exclude={"community_id", "office_id", "officer_id", "caregiver_names", "confirmed_new"})
+    try:
+        with _as_sent(community="community_id", office="office_id", officer="officer_id"):
+            file = file_services.open_file_for_new_child(
+                actor=actor,
+                community=community,
+                office=office,
+                officer=officer,
+                confirmed_new=payload.confirmed_new,
+                caregiver_names=payload.caregiver_names,
+                **fields,
+            )
+    except PossibleDuplicates as stopped:
+        shown = file_services.show_possible_duplicates(actor, stopped)
+        message = _(
+            "This child may be registered already. If it is one of these children, open their file with "
+            "POST /protection/files; otherwise send confirmed_new."
+        )
+        return Status(409, {"message": message, "candidates": _candidates(shown)})
     return Status(201, _record(actor, file.pk))
 
 

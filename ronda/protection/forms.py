@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ronda.cases.forms import DateInput
+from ronda.cases.forms import ChildForm, DateInput
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, LongTextField
 from ronda.protection.models import (
     ActionStatus,
     Alternative,
+    AssignmentStatus,
     CareSetting,
     DiagnosisArea,
     FileClosingReason,
@@ -34,6 +35,7 @@ from ronda.protection.services.measures import (
     MAX_REVIEW_MONTHS,
     PARTICIPANTS_LIMIT,
 )
+from ronda.protection.services.resources import TEXT_LIMIT as RESOURCE_TEXT_LIMIT
 from ronda.territory.forms import VersionField
 
 
@@ -136,6 +138,56 @@ class OpenFileForm(forms.Form):
         self.fields["intake_source"].choices = _optional(  # type: ignore[attr-defined]
             [(v, label) for v, label in IntakeSource.choices if v != IntakeSource.COMMUNITY_CASE]
         )
+
+
+# The child's fields as the cases' registration has them (labels, limits, help): one child, one record.
+_CHILD = ChildForm.base_fields
+
+
+class NewChildFileForm(forms.Form):
+    """A direct intake of a child never registered: the child's record (the cases' registration
+    fields that find a duplicate) and the opening of the file; on the second step, after the
+    candidates were shown, "a new child"."""
+
+    CHILD_FIELDS = (
+        "first_names",
+        "paternal_surname",
+        "maternal_surname",
+        "alias",
+        "sex",
+        "birth_date",
+        "estimated_age",
+        "community",
+    )
+    OPENING_FIELDS = ("office", "intake_source", "intake_summary", "opened_on")
+
+    first_names = _CHILD["first_names"]
+    paternal_surname = _CHILD["paternal_surname"]
+    maternal_surname = _CHILD["maternal_surname"]
+    alias = _CHILD["alias"]
+    sex = _CHILD["sex"]
+    birth_date = _CHILD["birth_date"]
+    estimated_age = _CHILD["estimated_age"]
+    community = IdModelChoiceField(label=_("Community where the child lives"), queryset=None, required=False)
+    office = OpenFileForm.base_fields["office"]
+    intake_source = OpenFileForm.base_fields["intake_source"]
+    intake_summary = OpenFileForm.base_fields["intake_summary"]
+    opened_on = OpenFileForm.base_fields["opened_on"]
+    confirmed_new = forms.BooleanField(label=_("I confirm this is a new child or adolescent"), required=False)
+
+    def __init__(self, *args: Any, communities: QuerySet[Any], offices: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "community", communities)
+        _queryset(self, "office", offices)
+        self.fields["intake_source"].choices = _optional(  # type: ignore[attr-defined]
+            [(v, label) for v, label in IntakeSource.choices if v != IntakeSource.COMMUNITY_CASE]
+        )
+
+    def child_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.CHILD_FIELDS]
+
+    def opening_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.OPENING_FIELDS]
 
 
 class OpenFromCaseForm(forms.Form):
@@ -398,3 +450,64 @@ class CloseForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = _long(_("Why the file is reopened"))
     version = VersionField()
+
+
+# --- Adoption ------------------------------------------------------------------------------------
+# What may become of an adoption proposal (``services.resources.ASSIGNMENT_MOVES`` says from where).
+ADOPTION_DECISIONS = [
+    (status.value, status.label)
+    for status in (AssignmentStatus.ACCEPTED, AssignmentStatus.COMPLETED, AssignmentStatus.WITHDRAWN)
+]
+ADOPTABILITY_RULING_LIMIT = 200
+MAX_SIBLINGS = 20
+
+
+class AdoptableForm(forms.Form):
+    """The judge's ruling that declared the child adoptable (the file's version)."""
+
+    declared_on = _date(_("Day of the ruling"))
+    ruling = _line(
+        pgettext_lazy("adoptability", "Ruling"),
+        ADOPTABILITY_RULING_LIMIT,
+        help_text=_("The court and the number of the ruling that declared the child adoptable."),
+    )
+    version = VersionField()
+
+
+class AdopterChoiceField(IdModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # The application's code: the applicants' names are on its own page, which logs the read.
+        return str(obj.code)
+
+
+class ProposeAdoptionForm(forms.Form):
+    adopter = AdopterChoiceField(label=_("Prospective adopters"), queryset=None, empty_label="—")
+    reasons = LongTextField(
+        label=_("Why these applicants suit the child"),
+        max_length=RESOURCE_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    siblings = forms.IntegerField(
+        label=_("Siblings adopted together"),
+        min_value=0,
+        max_value=MAX_SIBLINGS,
+        required=False,
+        initial=0,
+        help_text=_("How many brothers or sisters go with the child to the same family (0 when none)."),
+    )
+    proposed_on = _date(_("Proposed on"), required=False, help_text=_("Today when left empty."))
+
+    def __init__(self, *args: Any, adopters: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "adopter", adopters)
+
+
+class AdoptionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("What became of the proposal"), choices=ADOPTION_DECISIONS)
+    on = _date(_("On"), required=False, help_text=_("Today when left empty."))
+    version = VersionField()
+
+    def __init__(self, *args: Any, decisions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if decisions is not None:
+            self.fields["decision"].choices = list(decisions)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 from ninja import Schema
 from pydantic import Field
 
+from ronda.cases.services import VIEWS_LIMIT
 from ronda.core.api_schemas import Id, QueryFilters, StrictSchema
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, limit_field
 from ronda.protection.models import (
@@ -368,6 +369,42 @@ class FileIn(StrictSchema):
     intake_summary: str = Field(default="", max_length=TEXT)
     opened_on: dt.date | None = None
     officer_id: Id | None = Field(default=None, description="Another officer of the office in charge")
+
+
+class NewChildFileIn(StrictSchema):
+    """``FileIn`` for a child never registered: the child's record (as ``POST /cases/children`` takes
+    it) instead of ``child_id``; registered and opened together, after the duplicate check."""
+
+    first_names: str = Field(default="", max_length=120)
+    paternal_surname: str = Field(default="", max_length=60)
+    maternal_surname: str = Field(default="", max_length=60)
+    alias: str = Field(default="", max_length=60)
+    sex: str = ""
+    birth_date: dt.date | None = None
+    estimated_age: int | None = Field(default=None, ge=0, le=200)
+    age_estimated_on: dt.date | None = None
+    community_id: Id = Field(description="A community of a municipality of your jurisdiction")
+    document_type: str = ""
+    document_number: str = Field(default="", max_length=40)
+    disability: str = ""
+    ethnicity: str = ""
+    migrant_status: str = ""
+    school: str = Field(default="", max_length=200)
+    views_and_wishes: str = Field(default="", max_length=VIEWS_LIMIT)
+    caregiver_names: list[str] = Field(default_factory=list, max_length=10, description="They help find a duplicate")
+    confirmed_new: bool = Field(default=False, description="You saw the candidates and say: a new child")
+    office_id: Id
+    intake_source: str
+    intake_summary: str = Field(default="", max_length=TEXT)
+    opened_on: dt.date | None = None
+    officer_id: Id | None = Field(default=None, description="Another officer of the office in charge")
+
+
+class PossibleDuplicatesOut(Schema):
+    message: str
+    candidates: list[ChildCandidateOut] = Field(
+        default_factory=list, description="Registered children who may be this one: open their file with POST /files"
+    )
 
 
 class FileFromCaseIn(StrictSchema):

@@ -1,7 +1,8 @@
-"""The protection file of a child (issue #12, item 1; decision 0026): opening it (directly, or from a
-community case transferred to the office), transferring it between offices, closing and reopening it,
-the integral diagnosis, the rights restricted, the restitution plan with its actions per sector and
-its reviews, and the sector focal point's update of their institution's action.
+"""The protection file of a child (issue #12, item 1; decision 0026): opening it (directly — for a
+registered child, or registering a child who never was —, or from a community case transferred to
+the office), transferring it between offices, closing and reopening it, the integral diagnosis, the
+rights restricted, the restitution plan with its actions per sector and its reviews, and the sector
+focal point's update of their institution's action.
 
 Each service checks ``policies`` for a person (who works on the file, who supervises it, which
 focal point owns an action), validates the whole change first (one ``ValidationError`` with every
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.cases.duplicates import Candidate, Person, find_candidates, keys_of, words
 from ronda.cases.models import Case, Child
+from ronda.cases.services import ChildChanges, PossibleDuplicates, register_child
 from ronda.core import audit
 from ronda.core.errors import ConflictError, Errors, check_length
 from ronda.core.services import VersionedUpdate, check_editable
@@ -51,7 +53,8 @@ from ronda.protection.models import (
     RightStatus,
     Sector,
 )
-from ronda.territory.models import Institution, InstitutionKind
+from ronda.territory.models import Institution, InstitutionKind, Level, OrgUnit
+from ronda.territory.selectors import large_columns
 
 if TYPE_CHECKING:
     from ronda.accounts.models import User
@@ -257,13 +260,96 @@ def find_children_for_file(
         first_names=first_names, paternal_surname=paternal, maternal_surname=maternal, birth_date=birth_date
     )
     found = find_candidates(municipality_id=municipality.pk, person=person, keys=keys)
+    _log_search(actor, found)
+    return found
+
+
+def _log_search(actor: Actor, found: list[Candidate]) -> None:
     if found:
         # Filed under the searcher's own unit (the office's seat), not the child's municipality: the
         # municipality's trail must not learn that a protection office looked for one of its children.
         audit.record_accesses(
             actor=actor, targets=[c.child for c in found], org_unit=actor.org_unit, purpose=CHILD_SEARCH_PURPOSE
         )
-    return found
+
+
+# --- Opening the file of a child never registered ------------------------------------------------------
+def new_child_communities(actor: Actor | None) -> QuerySet[OrgUnit]:
+    """The communities a direct intake may register a child in: those of the municipalities of the
+    actor's subtree, where they open files and search children (the page's choices, the API's
+    check)."""
+    if actor is None or not policies.can_open_files(actor) or actor.scope_path is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(
+        level=Level.COMMUNITY,
+        is_active=True,
+        parent__level=Level.MUNICIPALITY,
+        parent__is_active=True,
+        path__startswith=actor.scope_path,
+    ).defer(*large_columns())
+
+
+@transaction.atomic
+def open_file_for_new_child(
+    *,
+    actor: Acting,
+    office: Institution,
+    intake_source: str,
+    intake_summary: str = "",
+    opened_on: dt.date | None = None,
+    confirmed_new: bool = False,
+    caregiver_names: list[str] | None = None,
+    officer: User | None = None,
+    **fields: Unpack[ChildChanges],
+) -> ProtectionFile:
+    """A direct intake of a child who was never registered (a police report, a hospital): register
+    the child (the cases' ``register_child``, with its duplicate check) and open their file, in one
+    transaction — a refusal of either leaves neither.
+
+    Unless ``confirmed_new`` (the officer saw the candidates and said "a new child"), possible
+    duplicates stop it with ``cases.services.PossibleDuplicates``; the caller shows them with
+    ``show_possible_duplicates`` once this transaction has rolled back, so that their reads stay
+    logged. The community must lie in a municipality where the actor opens files."""
+    errors = Errors()
+    if is_person(actor):
+        _require(policies.can_open_files(actor))
+        community = fields.get("community")
+        if community is not None and not new_child_communities(actor).filter(pk=community.pk).exists():
+            errors.add("community", _("Choose a community of a municipality of your jurisdiction."))
+    if intake_source == IntakeSource.COMMUNITY_CASE:
+        errors.add(
+            "intake_source",
+            _("A child of a community case is registered already: open the file from the transferred case."),
+        )
+    errors.raise_if_any()
+    # The child's creation is filed at the office's seat, as the file's trail: the community's
+    # supervisors must not learn from the trail that a protection office took the child in.
+    child = register_child(
+        actor=actor,
+        confirmed_new=confirmed_new,
+        caregiver_names=caregiver_names,
+        trail_unit=Institution.objects.select_related("org_unit").get(pk=office.pk).org_unit,
+        **fields,
+    )
+    return open_file(
+        actor=actor,
+        child=child,
+        office=office,
+        intake_source=intake_source,
+        intake_summary=intake_summary,
+        opened_on=opened_on,
+        officer=officer,
+    )
+
+
+def show_possible_duplicates(actor: Actor, duplicates: PossibleDuplicates) -> list[Candidate]:
+    """The registered children that stopped ``open_file_for_new_child``, as the search shows them:
+    those of the actor's jurisdiction, each one's read logged under the searcher's unit. Called after
+    the service's transaction rolled back (the events stay even if no file opens)."""
+    _require(policies.can_open_files(actor))
+    shown = [c for c in duplicates.candidates if actor.may_read_personal_data_at(c.child.community.path)]
+    _log_search(actor, shown)
+    return shown
 
 
 # --- Opening from a community case -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
@@ -24,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ronda.accounts.models import User
@@ -42,17 +43,22 @@ from ronda.core.views_helpers import (
 from ronda.protection import forms, matching, policies, selectors
 from ronda.protection.models import (
     FOSTER_SETTINGS,
+    AdopterStatus,
+    AdoptionAssignment,
+    AssignmentStatus,
     CareSetting,
     FileStatus,
     GatekeepingStatus,
     MeasureStatus,
     PlanStatus,
+    ProspectiveAdopter,
     ProtectionFile,
     RestitutionPlan,
 )
 from ronda.protection.services import files as file_services
 from ronda.protection.services import measures as measure_services
 from ronda.protection.services import placements as placement_services
+from ronda.protection.services import resources as resource_services
 from ronda.territory.models import Institution, Level, OrgUnit
 from ronda.territory.selectors import large_columns
 
@@ -209,19 +215,73 @@ def _open_municipalities(actor: Actor) -> QuerySet[OrgUnit]:
     )
 
 
+def _new_child_initial(search: forms.ChildSearchForm) -> dict[str, Any]:
+    """The new child's form starts from what was searched (the surnames split as the search does)."""
+    if not search.is_bound or not search.is_valid():
+        return {}
+    d = search.cleaned_data
+    surnames = d["surnames"].split()
+    return {
+        "first_names": d["first_names"],
+        "paternal_surname": surnames[0] if surnames else "",
+        "maternal_surname": " ".join(surnames[1:]),
+        "birth_date": d["birth_date"],
+    }
+
+
+def _search_link(candidate: Any, municipality: OrgUnit) -> str:
+    """The search for a possible duplicate by its own names: it lists them in "open the file"."""
+    from urllib.parse import urlencode
+
+    child = candidate.child
+    query = {
+        "first_names": child.first_names or child.alias,
+        "surnames": " ".join(n for n in (child.paternal_surname, child.maternal_surname) if n),
+        "birth_date": child.birth_date.isoformat() if child.birth_date else "",
+        "municipality": municipality.pk,
+    }
+    return reverse("protection:file_new") + "?" + urlencode(query)
+
+
+def _open_for_new_child(
+    request: ActorRequest, form: forms.NewChildFileForm
+) -> tuple[HttpResponse | None, list[tuple[Any, str]] | None]:
+    """The new child's registration and file; on possible duplicates, the candidates shown (their
+    reads logged once the service's transaction rolled back) with their searches."""
+    from ronda.cases.services import PossibleDuplicates
+
+    actor = get_actor(request)
+    d = dict(form.cleaned_data)
+    with service_errors_on(form):
+        try:
+            file = file_services.open_file_for_new_child(actor=actor, **d)
+        except PossibleDuplicates as stopped:
+            shown = file_services.show_possible_duplicates(actor, stopped)
+            return None, [(c, _search_link(c, d["community"].parent)) for c in shown]
+        messages.success(
+            request, _("Child registered and protection file %(number)s opened.") % {"number": file.number}
+        )
+        return _back(file), None
+    return None, None
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required(can_work)
 @once_per_submission
 def file_new(request: ActorRequest) -> HttpResponse:
     """A direct opening: search the child among the registered children of the municipality (the
-    cases' duplicate search, each candidate's read logged), choose them and the office, open."""
+    cases' duplicate search, each candidate's read logged), choose them and the office, open. A child
+    never registered (a police report, a hospital) is registered here with their file, after the
+    same duplicate check: its candidates are shown and the officer confirms "a new child"."""
     actor = get_actor(request)
     municipalities = _open_municipalities(actor)
     source = request.POST if request.method == "POST" else request.GET
     search = forms.ChildSearchForm(source if "first_names" in source else None, municipalities=municipalities)
     candidates = []
+    searched_in = None
     if search.is_bound and search.is_valid():
         d = search.cleaned_data
+        searched_in = d["municipality"]
         candidates = file_services.find_children_for_file(
             actor,
             first_names=d["first_names"],
@@ -232,13 +292,30 @@ def file_new(request: ActorRequest) -> HttpResponse:
     from ronda.cases.models import Child
 
     children = Child.objects.filter(pk__in=[c.child.pk for c in candidates])
+    offices = policies.offices_for(actor)
+    # Which of the two forms was sent: the new child's always sends its community.
+    posted = request.POST if request.method == "POST" else None
+    registering = posted is not None and "new-community" in posted
     form = forms.OpenFileForm(
-        request.POST if request.method == "POST" else None,
+        posted if not registering else None,
         children=children,
-        offices=policies.offices_for(actor),
+        offices=offices,
         prefix="open",
     )
-    if request.method == "POST" and form.is_valid():
+    communities = file_services.new_child_communities(actor).filter(parent=searched_in).order_by("name")
+    new_form = forms.NewChildFileForm(
+        posted if registering else None,
+        communities=communities,
+        offices=offices,
+        prefix="new",
+        initial=_new_child_initial(search),
+    )
+    duplicates = None
+    if registering and new_form.is_valid():
+        done, duplicates = _open_for_new_child(request, new_form)
+        if done is not None:
+            return done
+    elif posted is not None and not registering and form.is_valid():
         d = form.cleaned_data
         with service_errors_on(form):
             file = file_services.open_file(
@@ -251,7 +328,17 @@ def file_new(request: ActorRequest) -> HttpResponse:
             )
             messages.success(request, _("Protection file %(number)s opened.") % {"number": file.number})
             return _back(file)
-    context = {"search": search, "form": form, "candidates": candidates, "searched": search.is_bound}
+    context = {
+        "search": search,
+        "form": form,
+        "candidates": candidates,
+        "searched": search.is_bound,
+        "searched_in": searched_in,
+        "new_form": new_form,
+        "duplicates": duplicates,
+        # "A new child" is asked once the candidates were shown, and kept while the form comes back.
+        "ask_confirmation": duplicates is not None or bool(new_form["confirmed_new"].value()),
+    }
     return render(request, "protection/files/file_new.html", context)
 
 
@@ -367,6 +454,7 @@ def file_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "can_supervise": policies.can_supervise_file(actor, file),
         "plan_editable": plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
         "version_form": forms.VersionForm(),
+        "adoption": _adoption(file, parts, work=work and file.is_open),
         "MeasureStatus": MeasureStatus,
         "GatekeepingStatus": GatekeepingStatus,
     }
@@ -1059,5 +1147,187 @@ def file_reopen(request: ActorRequest, pk: int) -> HttpResponse:
         done=_("The file is open again."),
         call=lambda d: file_services.reopen_file(
             actor=actor, file=file, reason=d["reason"], expected_version=d["version"]
+        ),
+    )
+
+
+# --- Adoption -----------------------------------------------------------------------------------------
+OPEN_ASSIGNMENTS = frozenset({AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED})
+ADOPTION_DONE = {
+    AssignmentStatus.ACCEPTED: gettext_lazy("The proposal was accepted."),
+    AssignmentStatus.COMPLETED: gettext_lazy("Adoption completed: the applicants' application is closed."),
+    AssignmentStatus.WITHDRAWN: gettext_lazy("The proposal was withdrawn: the applicants are suitable again."),
+}
+
+
+def _decisions(assignment: AdoptionAssignment) -> list[tuple[str, Any]]:
+    allowed = resource_services.ASSIGNMENT_MOVES.get(assignment.status, frozenset())
+    return [(value, label) for value, label in forms.ADOPTION_DECISIONS if value in allowed]
+
+
+def _adoption(file: ProtectionFile, parts: policies.FileParts, *, work: bool) -> dict[str, Any]:
+    """The file's "Adoption" section: the ruling that declared the child adoptable, the assignments
+    (the open one with its decision form), and the forms of whoever works on the open file. Shown
+    when there is something to show or to do."""
+    assignments = list(parts.adoption_assignments.select_related("adopter", "decided_by"))
+    rows = [
+        (
+            a,
+            forms.AdoptionDecisionForm(
+                initial={"version": a.version}, decisions=_decisions(a), prefix=f"decision-{a.pk}"
+            )
+            if work and a.status in OPEN_ASSIGNMENTS
+            else None,
+        )
+        for a in assignments
+    ]
+    declared = file.declared_adoptable_on is not None
+    initial = {"declared_on": file.declared_adoptable_on, "ruling": file.adoptability_ruling, "version": file.version}
+    return {
+        "shown": work or declared or bool(assignments),
+        "rows": rows,
+        "form": forms.AdoptableForm(initial=initial, prefix="adoptable") if work else None,
+        "can_propose": work and declared and not any(a.status in OPEN_ASSIGNMENTS for a in assignments),
+    }
+
+
+def _post_back(
+    request: ActorRequest,
+    *,
+    file: ProtectionFile,
+    form: Any,
+    call: Callable[[dict[str, Any]], object],
+    done: Callable[[dict[str, Any]], str],
+    anchor: str,
+) -> HttpResponse:
+    """A form of the file's page (not a page of its own): the service, a message and back to the
+    section; refused, back with the errors as messages and nothing saved."""
+    if form.is_valid():
+        with service_errors_on(form):
+            call(form.cleaned_data)
+            messages.success(request, done(form.cleaned_data))
+            return _back(file, anchor)
+    flash_errors(request, form)
+    return _back(file, anchor)
+
+
+@require_POST
+@actor_required(can_work)
+def file_adoptable(request: ActorRequest, pk: int) -> HttpResponse:
+    """The judge's ruling that declared the child adoptable (or its correction): the child enters
+    the adoption registry and an adoption may be proposed."""
+    actor = get_actor(request)
+    file = policies.get_file_for_work(actor, pk)
+    return _post_back(
+        request,
+        file=file,
+        form=forms.AdoptableForm(request.POST, prefix="adoptable"),
+        anchor="adoption-h",
+        done=lambda _d: _("The ruling that declared the child adoptable was recorded."),
+        call=lambda d: resource_services.declare_adoptable(
+            actor=actor,
+            file=file,
+            declared_on=d["declared_on"],
+            ruling=d["ruling"],
+            expected_version=d["version"],
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AdopterFit:
+    """A suitable application of the registry and why its profile does not fit the child (empty:
+    it fits)."""
+
+    adopter: ProspectiveAdopter
+    problems: list[str]
+
+
+def _siblings(value: str | None) -> int:
+    try:
+        number = int(value or 0)
+    except ValueError:
+        return 0
+    return number if 0 <= number <= forms.MAX_SIBLINGS else 0
+
+
+def _fits(
+    adopters: Iterable[ProspectiveAdopter], file: ProtectionFile, day: dt.date, siblings: int
+) -> list[AdopterFit]:
+    """The applications that fit first (by code), then the others with their reasons: the rules of
+    ``propose_adoption``, asked before the proposal."""
+    rows = []
+    for adopter in adopters:
+        problems = resource_services.adopter_fit_problems(adopter, file, day=day, siblings=siblings)
+        if not resource_services.suitability_is_valid(adopter, day):
+            problems.insert(0, _("The applicants' suitability certificate has expired: they must be studied again."))
+        rows.append(AdopterFit(adopter=adopter, problems=problems))
+    return sorted(rows, key=lambda row: bool(row.problems))
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(can_work)
+@once_per_submission
+def adoption_propose(request: ActorRequest, pk: int) -> HttpResponse:
+    """Propose suitable applicants of the registry for a child declared adoptable: the applications
+    declared suitable that the actor sees, those that fit the child first and the others with why
+    (``?siblings=`` counts the brothers and sisters adopted together), by code only."""
+    actor = get_actor(request)
+    file = policies.get_file_for_work(actor, pk)
+    today = timezone.localdate()
+    source = request.POST if request.method == "POST" else request.GET
+    siblings = _siblings(source.get("siblings"))
+    suitable = policies.visible_adopters(actor).filter(status=AdopterStatus.SUITABLE).order_by("code", "id")
+    form = forms.ProposeAdoptionForm(
+        request.POST if request.method == "POST" else None,
+        adopters=suitable,
+        initial={"proposed_on": today, "siblings": siblings},
+    )
+    blockers = []
+    if not file.is_open:
+        blockers.append(_("The file is closed: reopen it before proposing an adoption."))
+    if file.declared_adoptable_on is None:
+        blockers.append(_("The child has not been declared adoptable by a judge: an adoption cannot be proposed."))
+    if policies.parts_of(actor, file).adoption_assignments.filter(status__in=OPEN_ASSIGNMENTS).exists():
+        blockers.append(_("The child already has an adoption proposal in progress."))
+    return _form_page(
+        request,
+        file=file,
+        form=form,
+        title=_("Propose an adoption"),
+        anchor="adoption-h",
+        done=_("Adoption proposed: record what becomes of it on the file."),
+        extra={"rows": _fits(suitable, file, today, siblings), "siblings": siblings, "blockers": blockers},
+        template="protection/files/adoption_propose.html",
+        call=lambda d: resource_services.propose_adoption(
+            actor=actor,
+            file=file,
+            adopter=d["adopter"],
+            reasons=d["reasons"],
+            proposed_on=d["proposed_on"],
+            siblings=d["siblings"] or 0,
+        ),
+    )
+
+
+@require_POST
+@actor_required(can_work)
+def adoption_decide(request: ActorRequest, pk: int) -> HttpResponse:
+    """What became of a proposal: accepted, adoption completed (the application closes) or
+    withdrawn (the applicants are suitable again), with the version read."""
+    actor = get_actor(request)
+    assignment = policies.get_assignment_for_work(actor, pk)
+    return _post_back(
+        request,
+        file=assignment.file,
+        form=forms.AdoptionDecisionForm(request.POST, prefix=f"decision-{assignment.pk}"),
+        anchor="adoption-h",
+        done=lambda d: str(ADOPTION_DONE[AssignmentStatus(d["decision"])]),
+        call=lambda d: resource_services.decide_adoption(
+            actor=actor,
+            assignment=assignment,
+            decision=d["decision"],
+            expected_version=d["version"],
+            on=d["on"],
         ),
     )
