@@ -244,6 +244,18 @@ class FosterFamilyForm(forms.Form):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
+class FosterFamilyEditForm(FosterFamilyForm):
+    """The family's profile and contact, corrected with the version read: it stays where it was
+    registered, its application day stays, and its status moves on its own page."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, campaigns: QuerySet[RecruitmentCampaign], **kwargs: Any) -> None:
+        super().__init__(*args, units=OrgUnit.objects.none(), campaigns=campaigns, **kwargs)
+        del self.fields["unit"]
+        del self.fields["applied_on"]
+
+
 class FamilyFilterForm(forms.Form):
     tipo = forms.ChoiceField(label=_("Type"), choices=_optional(FosterType.choices), required=False)
     estado = forms.ChoiceField(

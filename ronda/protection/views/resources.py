@@ -613,6 +613,30 @@ def family_new(request: ActorRequest) -> HttpResponse:
     return render(request, "protection/resources/family_form.html", {"form": form, "family": None})
 
 
+@require_http_methods(["GET", "POST"])
+@actor_required(can_manage)
+def family_edit(request: ActorRequest, pk: int) -> HttpResponse:
+    """Correct the family's profile or contact (the read is logged: the contact is an adult's
+    personal data), with the version read: someone else's save in between is refused."""
+    actor = get_actor(request)
+    family = policies.get_foster_family_for_work(actor, pk)
+    form = forms.FosterFamilyEditForm(
+        request.POST or None,
+        campaigns=policies.visible_campaigns(actor).order_by("-start_on"),
+        initial={name: getattr(family, name) for name in services.FOSTER_EDITABLE if name != "campaign"}
+        | {"campaign": family.campaign_id, "version": family.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with service_errors_on(form):
+            services.update_foster_family(
+                actor=actor, family=family, expected_version=data["version"], **_family_fields(data)
+            )
+            messages.success(request, _("Changes saved."))
+            return redirect("protection:family_detail", pk=family.pk)
+    return render(request, "protection/resources/family_form.html", {"form": form, "family": family})
+
+
 def _family_moves(family: FosterFamily) -> list[tuple[str, Any]]:
     allowed = services.FOSTER_MOVES.get(family.status, frozenset())
     return [(value, label) for value, label in FosterStatus.choices if value in allowed]
