@@ -20,7 +20,7 @@ class FigureSnapshot(models.Model):
     # The day counted: the year's last day, or the day of the computation for the current year.
     day = models.DateField(_("day counted"))
     computed_at = models.DateTimeField(_("computed at"))
-    counts = models.JSONField(_("counts"))
+    counts = models.JSONField(_("figures counted"))
 
     class Meta:
         verbose_name = _("figures snapshot")
