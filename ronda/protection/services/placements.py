@@ -138,7 +138,9 @@ def _recorder(actor: Acting, file: ProtectionFile) -> User:
 
 
 def _lock_file(file: ProtectionFile) -> ProtectionFile:
-    return ProtectionFile.objects.select_for_update(of=("self",)).select_related("child", "municipality").get(pk=file.pk)
+    return (
+        ProtectionFile.objects.select_for_update(of=("self",)).select_related("child", "municipality").get(pk=file.pk)
+    )
 
 
 # --- Gatekeeping ---------------------------------------------------------------------------------
