@@ -295,6 +295,10 @@ class RestitutionPlan(VersionedModel):
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The first approval, never cleared: from then on the plan's actions reach the sectors' focal
+    # points, also while a change waits for the next approval (a draft never approved stays the
+    # office's working document).
+    first_approved_at = models.DateTimeField(_("first approved"), null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),

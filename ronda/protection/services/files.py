@@ -832,12 +832,14 @@ def approve_plan(*, actor: Acting, plan: RestitutionPlan, expected_version: int 
             "__all__", _("You are the officer in charge of this file: another supervisor must approve its plan.")
         )
     errors.raise_if_any()
+    now = timezone.now()
     update.apply(
         {
             "status": PlanStatus.APPROVED,
-            "approved_at": timezone.now(),
+            "approved_at": now,
             "approved_by": _person(actor),
             "return_note": "",
+            "first_approved_at": update.instance.first_approved_at or now,
         }
     )
     update.save(actor=actor, org_unit=policies.trail_unit(file), action=ProtectionAction.PLAN_APPROVED)

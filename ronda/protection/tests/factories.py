@@ -20,7 +20,7 @@ from ronda.cases.models import Child
 from ronda.cases.tests.factories import TODAY, act
 from ronda.cases.tests.factories import make_child as make_case_child
 from ronda.core.roles import Role
-from ronda.protection.models import IntakeSource, MeasureType, ProtectionFile
+from ronda.protection.models import IntakeSource, MeasureType, ProtectionFile, RestitutionPlan
 from ronda.protection.services.files import open_file
 from ronda.territory.models import Area, AreaKind, Institution, InstitutionKind
 from ronda.testing import World, make_user
@@ -136,3 +136,15 @@ def measure_type(world: World, **over: Any) -> MeasureType:
     }
     fields.update(over)
     return MeasureType.objects.create(**fields)
+
+
+def approved(plan: RestitutionPlan) -> RestitutionPlan:
+    """The plan sent and approved (as Ronda's own work: the four-eyes rule is the services' tests'):
+    only an approved plan's actions reach the sectors' focal points."""
+    from ronda.core.tenancy import SYSTEM
+    from ronda.protection.services.files import approve_plan, submit_plan
+
+    plan.refresh_from_db()
+    submit_plan(actor=SYSTEM, plan=plan)
+    plan.refresh_from_db()
+    return approve_plan(actor=SYSTEM, plan=plan)

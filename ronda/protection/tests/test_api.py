@@ -53,7 +53,16 @@ from ronda.protection.services import files as file_services
 from ronda.protection.services import measures
 from ronda.protection.services import placements as placement_services
 from ronda.protection.services import resources as resource_services
-from ronda.protection.tests.factories import TODAY, PWorld, act, make_child, make_file, measure_type, protection_world
+from ronda.protection.tests.factories import (
+    TODAY,
+    PWorld,
+    act,
+    approved,
+    make_child,
+    make_file,
+    measure_type,
+    protection_world,
+)
 from ronda.testing import World, api_token, assert_queries_do_not_grow, check_access_matrix
 
 pytestmark = pytest.mark.django_db
@@ -546,7 +555,9 @@ def test_a_sector_focal_point_sees_and_reports_only_their_institutions_actions(
     pw: PWorld, file: ProtectionFile
 ) -> None:
     world = pw.world
-    _plan, action = _plan_with_action(pw, file)
+    plan, action = _plan_with_action(pw, file)
+    approved(plan)  # a draft's actions do not reach the sectors
+    action.refresh_from_db()
     focal = world.home[Role.AREA_FOCAL]
     Membership.objects.filter(user=focal).update(institution=pw.health_institution)
     sector = {"area_focal": 200}

@@ -19,7 +19,7 @@ from ronda.core.tenancy import actor_for
 from ronda.protection import policies
 from ronda.protection.models import DiagnosisArea, FileClosingReason, ProtectionFile, Sector
 from ronda.protection.services import files
-from ronda.protection.tests.factories import TODAY, PWorld, act, make_child, make_file, protection_world
+from ronda.protection.tests.factories import TODAY, PWorld, act, approved, make_child, make_file, protection_world
 from ronda.testing import World
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +191,12 @@ def test_the_sector_focal_point_sees_only_their_institutions_actions(
         institution=pw.health_institution,
     )
     focal = act(pw.health_focal)
+    # A draft is the office's working document: its actions reach no sector yet.
+    assert not policies.visible_sector_actions(focal).exists()
+    approved(plan)
+    approved(state_plan)
+    health.refresh_from_db()
+    state_health.refresh_from_db()
     mark = _mark()
     # Both files' children live in the focal point's municipality: their institution's actions on both.
     assert set(policies.visible_sector_actions(focal)) == {health, state_health}

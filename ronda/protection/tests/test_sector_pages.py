@@ -18,7 +18,7 @@ from ronda.core.models import AccessEvent
 from ronda.core.roles import Role
 from ronda.protection.models import ActionStatus, FileClosingReason, RestitutionAction, Sector
 from ronda.protection.services.files import add_action, save_plan, update_sector_action
-from ronda.protection.tests.factories import TODAY, PWorld, act, make_child, make_file, protection_world
+from ronda.protection.tests.factories import TODAY, PWorld, act, approved, make_child, make_file, protection_world
 from ronda.testing import World, check_access_matrix, login
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,10 @@ def _action(pw: PWorld, **over: Any) -> RestitutionAction:
         "institution": pw.health_institution,
     }
     fields.update(over)
-    return add_action(actor=act(pw.officer), plan=plan, **fields)
+    action = add_action(actor=act(pw.officer), plan=plan, **fields)
+    approved(plan)  # a draft's actions do not reach the sectors
+    action.refresh_from_db()
+    return action
 
 
 def _state(action: RestitutionAction) -> Any:
@@ -110,6 +113,7 @@ def test_the_list_shows_initials_and_age_never_the_name(world: World, pw: PWorld
         due_on=TODAY,
         institution=world.institution,
     )
+    approved(plan)
     user = world.home[Role.AREA_FOCAL]
     before = AccessEvent.objects.filter(actor=user).count()
     page = login(Client(), user).get(reverse("protection:sector_actions")).content.decode()
