@@ -53,6 +53,7 @@ sys.path.insert(0, str(BENCH_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ronda.settings")
 
 import generate_cases as gc  # noqa: E402  (the SQL helpers and the name lists)
+from generate import BENCH_PASSWORD  # noqa: E402
 
 gc.INDEX_FILE = BENCH_DIR / "out" / "protection_indexes.json"
 
@@ -147,7 +148,7 @@ def generate(scale: float, seed: int) -> dict[str, Any]:
     tables = {name: getattr(pm, name)._meta.db_table for name in PROTECTION_MODELS}
     child_t, user_t, member_t = Child._meta.db_table, User._meta.db_table, Membership._meta.db_table
     pools = gc.name_pools()
-    password = make_password("bench-password-2026")
+    password = make_password(BENCH_PASSWORD)  # bench/generate.py's: the locust files sign in with it
     today = dt.date.today()
 
     with connection.cursor() as cursor:
@@ -654,7 +655,7 @@ def load_test_layout(seed: int) -> dict[str, Any]:
         out_supervisors.append(
             {"username": username, "token": tokens[uid], "region_id": unit_id, "facilities": facilities}
         )
-    return {"password": "bench-password-2026", "officers": out_officers, "supervisors": out_supervisors}
+    return {"password": BENCH_PASSWORD, "officers": out_officers, "supervisors": out_supervisors}
 
 
 def _path_of(unit_id: int) -> str:
