@@ -157,3 +157,30 @@ def test_the_review_threshold_agrees_with_the_calendar() -> None:
             threshold = contracts.review_threshold(day, months)
             assert contracts.add_months(threshold, months) >= day
             assert contracts.add_months(threshold - dt.timedelta(days=1), months) < day
+
+
+def test_a_familys_suppression_is_kept_for_the_counts_of_one_pass(fx: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache
+
+    from ronda.protection.views import dashboard
+
+    world = fx.pw.world
+    cache.clear()
+    below = [fx.sibling.pk, world.municipality.pk]
+    counts = figures.compute(world.country, DAY.year, DAY)
+    months = [contracts.month_key(dt.date(DAY.year, m, 1)) for m in range(1, DAY.month + 1)]
+    calls: list[int] = []
+    real = dashboard.family_suppression
+
+    def counting(*args: object) -> dashboard.Family:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dashboard, "family_suppression", counting)
+    first = dashboard.kept_family_suppression(world.region.pk, below, counts, months, (2026, "pass-1"))
+    again = dashboard.kept_family_suppression(world.region.pk, below, counts, months, (2026, "pass-1"))
+    assert first == again == real(world.region.pk, below, counts, months)
+    assert len(calls) == 1
+    # Another pass's counts are suppressed again.
+    dashboard.kept_family_suppression(world.region.pk, below, counts, months, (2026, "pass-2"))
+    assert len(calls) == 2

@@ -20,10 +20,12 @@ mark) and followed by its data table.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -242,6 +244,21 @@ def family_suppression(head: int, members: list[int], counts: dict[int, Counts],
     return Family(hidden=dict(result.hidden), withheld=result.withheld)
 
 
+def kept_family_suppression(
+    head: int, members: list[int], counts: dict[int, Counts], months: list[str], stamp: tuple[int, str]
+) -> Family:
+    """``family_suppression``, kept in the cache for the counts of one pass (``stamp``: the year and
+    when the pass counted them): every page of the family reads the same counts until the next pass,
+    so it hides the same figures; the state's page and its municipalities' need it once per pass."""
+    key = "protection:family:" + hashlib.sha256(repr((head, members, months, stamp)).encode()).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, Family):
+        return found
+    family = family_suppression(head, members, counts, months)
+    cache.set(key, family, timeout=int(kept.REFRESH_EVERY.total_seconds()) * 3)
+    return family
+
+
 def _sub_units(unit: OrgUnit) -> list[OrgUnit]:
     """The direct sub-units down to the municipalities, inactive ones too (as ``contracts``: a
     breakdown that left one out would not add up to its total)."""
@@ -420,10 +437,11 @@ def dashboard(unit: OrgUnit, year: int, today: dt.date) -> Dashboard:
     siblings = _sub_units(parent) if parent is not None else []
     snapshot = kept.counts_for((unit, *below, *([parent] if parent is not None else []), *siblings), year, today)
     counts = snapshot.counts
-    own = family_suppression(unit.pk, [u.pk for u in below], counts, months)
+    stamp = (year, snapshot.computed_at.isoformat())
+    own = kept_family_suppression(unit.pk, [u.pk for u in below], counts, months, stamp)
     families = [own]
     if parent is not None:
-        families.append(family_suppression(parent.pk, [u.pk for u in siblings], counts, months))
+        families.append(kept_family_suppression(parent.pk, [u.pk for u in siblings], counts, months, stamp))
     mine = counts[unit.pk]
     figures = _merge(unit.pk, page_values(mine), *families)
     parts = []
