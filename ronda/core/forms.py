@@ -17,6 +17,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ronda.core.views_helpers import id_param
@@ -43,7 +46,31 @@ def _is_id(field: forms.ModelChoiceField, value: Any) -> bool:
     return id_param(str(value)) is not None
 
 
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python: the same markup as Django's, without a template include per
+    option (a list of a state's hundred officers or fifty municipalities took 20-40 ms to render)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]), option["label"]
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # every part went through format_html
+
+
 class IdModelChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values and not _is_id(self, value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})

@@ -78,3 +78,22 @@ def test_a_form_of_no_fields_carries_a_buttons_refusal() -> None:
         raise ValidationError("You cannot deactivate your own account.")
     flash_errors(request, button)
     assert [m.message for m in get_messages(request)] == ["You cannot deactivate your own account."]
+
+
+def test_the_quick_select_writes_what_djangos_select_writes() -> None:
+    """``QuickSelect`` (no template per option) gives the same options, attributes, escaping and choice."""
+    import re
+
+    from django import forms
+
+    from ronda.core.forms import QuickSelect
+
+    choices = [("", "—"), (1, "Ana <b>"), (2, 'Beto "B"'), ("Grupo", [(3, "Carla & Co")])]
+    quick = QuickSelect(attrs={"id": "x", "required": True}, choices=choices).render("who", 2)
+    django = forms.Select(attrs={"id": "x", "required": True}, choices=choices).render("who", 2)
+
+    def normal(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    assert normal(quick) == normal(django)
+    assert "Ana &lt;b&gt;" in quick and 'value="2" selected' in quick
