@@ -24,6 +24,7 @@ import hashlib
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -224,6 +225,14 @@ class Family:
     hidden: dict[tuple[int, Hashable], Reason]
     withheld: bool
 
+    @cached_property
+    def by_unit(self) -> dict[int, list[tuple[Hashable, Reason]]]:
+        """The hidden keys of each unit (a page reads a hundred units' figures of one family)."""
+        found: dict[int, list[tuple[Hashable, Reason]]] = {}
+        for (owner, key), reason in self.hidden.items():
+            found.setdefault(owner, []).append((key, reason))
+        return found
+
 
 def family_suppression(head: int, members: list[int], counts: dict[int, Counts], months: list[str]) -> Family:
     """One unit and its direct sub-units suppressed together, as one set of lines: each page's own
@@ -288,8 +297,8 @@ def _merge(pk: int, values: dict[Hashable, int], *families: Family) -> Figures:
     a line with one hidden figure, or hidden parts adding up to 1-4, appear."""
     hidden: dict[Hashable, Reason] = {}
     for family in families:
-        for (owner, key), reason in family.hidden.items():
-            if owner == pk and (key not in hidden or reason == Reason.SMALL):
+        for key, reason in family.by_unit.get(pk, ()):
+            if key not in hidden or reason == Reason.SMALL:
                 hidden[key] = reason
     withheld = any(family.withheld for family in families) and bool(hidden)
     return Figures(values=values, hidden=hidden, withheld=withheld)
