@@ -124,15 +124,18 @@ def _button(
 
 # --- The caseload -------------------------------------------------------------------------------------
 def _officers(actor: Actor) -> QuerySet[User]:
-    return User.objects.filter(pk__in=policies.visible_files(actor).values("officer")).order_by(
-        "first_name", "last_name", "username"
+    # The filter's choices: a name per officer (a state office has a hundred), nothing else loaded.
+    return (
+        User.objects.filter(pk__in=policies.visible_files(actor).values("officer"))
+        .only("pk", "first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "username")
     )
 
 
 def _municipalities(actor: Actor) -> QuerySet[OrgUnit]:
     return (
         OrgUnit.objects.filter(pk__in=policies.visible_files(actor).values("municipality"))
-        .defer(*large_columns())
+        .only("pk", "name")
         .order_by("name")
     )
 
