@@ -523,3 +523,21 @@ def test_the_policy_is_what_the_pages_ask(pw: PWorld, file: ProtectionFile) -> N
     admin = act(pw.world.home[Role.ADMIN])
     assert not policies.can_read_files(admin)
     assert policies.can_read_files(act(pw.officer))
+
+
+def test_the_caseload_filter_offers_the_officers_of_the_files_seen_and_refuses_others(pw: PWorld) -> None:
+    mine = make_file(pw)
+    state = make_file(pw, child=make_child(pw.world, first_names="Mateo"), office=pw.state_office)
+    state.officer = pw.state_officer
+    state.save(update_fields=["officer"])
+    client = login(Client(), pw.state_officer)
+    page = client.get(reverse("protection:file_list")).content.decode()
+    # The state officer sees both files: both officers are in the filter.
+    assert f'<option value="{pw.officer.pk}">' in page and f'<option value="{pw.state_officer.pk}">' in page
+    municipal = login(Client(), pw.officer).get(reverse("protection:file_list")).content.decode()
+    assert f'value="{pw.state_officer.pk}"' not in municipal  # a file they do not see names no officer
+    # Filtering by one officer lists their files only; an officer outside the choices is refused.
+    only_mine = client.get(reverse("protection:file_list"), {"officer": pw.officer.pk}).content.decode()
+    assert mine.number in only_mine and state.number not in only_mine
+    refused = login(Client(), pw.officer).get(reverse("protection:file_list"), {"officer": pw.state_officer.pk})
+    assert refused.context["form"].errors["officer"]

@@ -18,6 +18,7 @@ from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -123,21 +124,43 @@ def _button(
 
 
 # --- The caseload -------------------------------------------------------------------------------------
-def _filter_choices(actor: Actor) -> tuple[QuerySet[User], QuerySet[OrgUnit]]:
+FILTER_CHOICES_SECONDS = 60
+
+
+def _filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The caseload filter's choices: the officers in charge and the municipalities of the files the
-    actor sees (one pass over those files, then a name each: a state has a hundred officers)."""
+    actor sees, as (id, name) — one pass over those files, then a name each (a state has a hundred
+    officers), kept a minute for this reader: the caseload is the page an officer opens all day."""
+    key = f"protection:caseload-filter:{actor.user.pk}:{actor.role}:{actor.scope_path}"
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
     pairs = set(policies.visible_files(actor).values_list("officer_id", "municipality_id").distinct().order_by())
-    officers = (
-        User.objects.filter(pk__in=sorted({officer for officer, _m in pairs}))
-        .only("pk", "first_name", "last_name", "username")
+    officers = [
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in User.objects.filter(pk__in=sorted({o for o, _m in pairs}))
         .order_by("first_name", "last_name", "username")
+        .values_list("pk", "first_name", "last_name", "username")
+    ]
+    municipalities = list(
+        OrgUnit.objects.filter(pk__in=sorted({m for _o, m in pairs})).order_by("name").values_list("pk", "name")
     )
-    municipalities = (
-        OrgUnit.objects.filter(pk__in=sorted({municipality for _o, municipality in pairs}))
-        .only("pk", "name")
-        .order_by("name")
-    )
+    cache.set(key, (officers, municipalities), FILTER_CHOICES_SECONDS)
     return officers, municipalities
+
+
+def _filter_form(request: ActorRequest, actor: Actor) -> forms.FileFilterForm:
+    """The filter: the choices shown from ``_filter_choices``; what is sent is checked against the
+    same ids (a choice of someone else's list is refused as any unknown value)."""
+    officers, municipalities = _filter_choices(actor)
+    form = forms.FileFilterForm(
+        request.GET or None,
+        officers=User.objects.filter(pk__in=[pk for pk, _n in officers]),
+        municipalities=OrgUnit.objects.filter(pk__in=[pk for pk, _n in municipalities]).defer(*large_columns()),
+    )
+    for name, choices in (("officer", officers), ("municipality", municipalities)):
+        form.fields[name].widget.choices = [("", "—"), *choices]
+    return form
 
 
 def _rows(files: list[ProtectionFile]) -> list[selectors.CaseloadRow]:
@@ -167,8 +190,7 @@ def file_list(request: ActorRequest) -> HttpResponse:
     """The open files with their next review, overdue flags and where the child lives now (a
     protection officer: their own unless another officer is chosen); closed files on request."""
     actor = get_actor(request)
-    officers, municipalities = _filter_choices(actor)
-    form = forms.FileFilterForm(request.GET or None, officers=officers, municipalities=municipalities)
+    form = _filter_form(request, actor)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     status = data.get("status") or FileStatus.OPEN
     officer = data.get("officer")
