@@ -430,8 +430,8 @@ def is_sector_focal(actor: Actor | None) -> bool:
 def visible_sector_actions(actor: Actor | None) -> QuerySet[RestitutionAction]:
     """The actions an institution's focal point sees: their institution's, of plans a supervisor has
     approved once (a draft never approved is the office's working document; a plan changed after its
-    approval, waiting to be approved again, still binds the sectors), on open files in their subtree (the file's municipality), and
-    nothing else of those files."""
+    approval, waiting to be approved again, still binds the sectors), on open files in their subtree
+    (the file's municipality), and nothing else of those files."""
     if actor is None or not is_sector_focal(actor) or actor.scope_path is None or actor.institution_id is None:
         return RestitutionAction.objects.none()
     return RestitutionAction.objects.filter(
