@@ -20,8 +20,9 @@ matrix exercised and that ``EXEMPT_ROUTES`` does not declare (conftest.py, docs/
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -506,3 +507,33 @@ def assert_queries_do_not_grow(
             + f"\n  Queries after ({len(after)}):\n{_numbered(after)}"
         )
     return len(before), len(after)
+
+
+# --- A phone's browser (Playwright on Debian's Chromium) ----------------------------------------------
+CHROMIUM = os.environ.get("RONDA_CHROMIUM", "/usr/bin/chromium")
+PHONE_WIDTH = 360
+
+
+def phone_browser(width: int = PHONE_WIDTH) -> Iterator[Any]:
+    """A Chromium page context as wide as a cheap phone, in Spanish, for a ``pytest`` fixture to yield
+    from. Without Chromium the test is skipped, except in CI (``RONDA_REQUIRE_BROWSER=1``), where a
+    missing browser is a failure."""
+    import shutil
+    from pathlib import Path
+
+    import pytest
+
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests"
+        if os.environ.get("RONDA_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": width, "height": 740}, locale="es-ES")
+        yield context
+        context.close()
+        browser.close()

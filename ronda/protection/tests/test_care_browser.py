@@ -7,12 +7,9 @@ page scrolls sideways on the way."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import zoneinfo
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,29 +24,15 @@ from ronda.core.roles import Role
 from ronda.protection.models import CareSetting, FosterStatus, FosterType, Placement, ProtectionFile, ProtectiveMeasure
 from ronda.protection.services import resources as resource_services
 from ronda.protection.tests.factories import TODAY, act, measure_type, protection_world
-from ronda.testing import World, login
+from ronda.testing import World, login, phone_browser
 
-CHROMIUM = os.environ.get("RONDA_CHROMIUM", "/usr/bin/chromium")
 WIDTH = 360
 LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 @pytest.fixture
 def phone(live_server: Any) -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests"
-        if os.environ.get("RONDA_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale="es-ES")
-        yield context
-        context.close()
-        browser.close()
+    yield from phone_browser(WIDTH)
 
 
 def _fits(page: Any) -> None:

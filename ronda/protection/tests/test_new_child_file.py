@@ -8,11 +8,8 @@ register children through the cases' own pages."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +29,7 @@ from ronda.protection.services import files as file_services
 from ronda.protection.services.files import CHILD_SEARCH_PURPOSE
 from ronda.protection.tests.factories import TODAY, PWorld, act, make_child, protection_world
 from ronda.territory.models import OrgUnit
-from ronda.testing import World, api_token, check_access_matrix, login
+from ronda.testing import World, api_token, check_access_matrix, login, phone_browser
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/protection/files/new-child"
@@ -446,26 +443,12 @@ def test_api_refusals_write_nothing(pw: PWorld, world: World) -> None:
 
 
 # --- In a phone's browser ----------------------------------------------------------------------------
-CHROMIUM = os.environ.get("RONDA_CHROMIUM", "/usr/bin/chromium")
 WIDTH = 360
 
 
 @pytest.fixture
 def phone(live_server: Any) -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests"
-        if os.environ.get("RONDA_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale="es-ES")
-        yield context
-        context.close()
-        browser.close()
+    yield from phone_browser(WIDTH)
 
 
 def _fits(page: Any) -> None:
