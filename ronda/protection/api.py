@@ -268,9 +268,7 @@ def list_files(request: ApiRequest, filters: Query[s.FileListFilters]) -> Any:
         search=filters.q,
     )
     files = (
-        policies.filtered_files(actor, chosen)
-        .select_related("child", "municipality", "officer", "office")
-        .defer(*large_columns("municipality"))
+        policies.filtered_files(actor, chosen).select_related(*policies.WITH_FILE).defer(*policies.LARGE_FILE_COLUMNS)
     )
     page = paginate(request, files, filters, order=FILE_ORDER, scope="protection.files")
     policies.log_files_shown(actor, page.rows)

@@ -82,7 +82,10 @@ FILE_RECORD_PURPOSE = "protection file"
 SECTOR_ACTION_PURPOSE = "restitution action of a sector"
 RESOURCE_RECORD_PURPOSE = "care resource record"
 
-_LARGE = large_columns("municipality")
+LARGE_FILE_COLUMNS = _LARGE = large_columns("municipality", "office__org_unit")
+# What a shown file is read with: its child, municipality, officer and office with the office's seat
+# (the unit its access events are filed under, ``trail_unit``).
+WITH_FILE = ("child", "municipality", "officer", "office__org_unit")
 
 
 # --- The module-level checks ---------------------------------------------------------------------
@@ -158,9 +161,12 @@ def trail_unit(file: ProtectionFile) -> Any:
     learn from the trail that the state office protects one of its children. Read once per instance."""
     cached = getattr(file, "_trail_unit", None)
     if cached is None:
-        from ronda.territory.models import OrgUnit
+        from ronda.territory.models import Institution, OrgUnit
 
-        cached = OrgUnit.objects.only("id", "path", "name", "level").get(seated_institutions=file.office_id)
+        if ProtectionFile.office.is_cached(file) and Institution.org_unit.is_cached(file.office):
+            cached = file.office.org_unit  # read with the file (``WITH_FILE``)
+        else:
+            cached = OrgUnit.objects.only("id", "path", "name", "level").get(seated_institutions=file.office_id)
         file._trail_unit = cached  # type: ignore[attr-defined]
     return cached
 
@@ -242,16 +248,16 @@ def list_files(
     actor: Actor, filters: FileFilters, *, order: tuple[str, ...] = ("-id",), limit: int = 25
 ) -> list[ProtectionFile]:
     """The first ``limit`` files of the filtered list, as shown (one access event each)."""
-    files = filtered_files(actor, filters).select_related("child", "municipality", "officer", "office").defer(*_LARGE)
+    files = filtered_files(actor, filters).select_related(*WITH_FILE).defer(*_LARGE)
     shown = list(files.order_by(*order)[:limit])
     _log(actor, shown, FILE_LIST_PURPOSE)
     return shown
 
 
 def _record(actor: Actor, queryset: QuerySet[ProtectionFile], pk: object, shape: Shape[ProtectionFile] | None):
-    return get_object_or_404_scoped(
-        queryset.select_related("child", "municipality", "officer", "office").defer(*_LARGE), pk=pk, shape=shape
-    )
+    file = get_object_or_404_scoped(queryset.select_related(*WITH_FILE).defer(*_LARGE), pk=pk, shape=shape)
+    file._visible_to = actor  # type: ignore[attr-defined] # read through this actor's scope (``parts_of``)
+    return file
 
 
 def get_file(actor: Actor, pk: object, *, shape: Shape[ProtectionFile] | None = None) -> ProtectionFile:
@@ -349,8 +355,9 @@ class FileParts:
 
 
 def parts_of(actor: Actor, file: ProtectionFile) -> FileParts:
-    """The parts of ``file`` for a reader who reached it through ``get_file``; checked again here."""
-    if not visible_files(actor).filter(pk=file.pk).exists():
+    """The parts of ``file`` for a reader who reached it through ``get_file``; checked again here
+    (in a query, unless this very actor object read the file through its scope in this request)."""
+    if getattr(file, "_visible_to", None) is not actor and not visible_files(actor).filter(pk=file.pk).exists():
         raise Http404
     return FileParts(
         transfers=FileTransfer.objects.filter(file_id=file.pk),

@@ -18,18 +18,28 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ronda.core.precompiled import PrecompiledQuery
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.protection import policies
 from ronda.protection.models import (
+    AdoptionAssignment,
     CareSetting,
+    DiagnosisEntry,
+    FileRight,
     FileStatus,
+    FileTransfer,
     Gatekeeping,
     GatekeepingStatus,
+    MeasureReview,
     MeasureStatus,
     Placement,
+    PlanReview,
     ProtectionFile,
     ProtectiveMeasure,
+    ReintegrationVisit,
+    RestitutionAction,
+    RestitutionPlan,
 )
 from ronda.territory.selectors import large_columns
 
@@ -103,6 +113,14 @@ class CaseloadRow:
         return self.review_overdue or self.ratification_overdue or self.gatekeeping_overdue
 
 
+def caseload_files(
+    files: QuerySet[ProtectionFile], actor: Actor, *, officer: User | None = None
+) -> QuerySet[ProtectionFile]:
+    """``files`` (the actor's visible files, or some of them) narrowed to the caseload's: open, and
+    the officer's own (``own_files``). Plain, for counting."""
+    return _open(files, own_files(actor, officer))
+
+
 def caseload_queryset(actor: Actor, *, officer: User | None = None) -> QuerySet[ProtectionFile]:
     """The open files of the caseload with the figures of each row (not logged)."""
     today = _today()
@@ -117,9 +135,9 @@ def caseload_queryset(actor: Actor, *, officer: User | None = None) -> QuerySet[
     )
     current = policies.visible_placements(actor).filter(end_on__isnull=True).select_related("facility")
     return (
-        _open(policies.visible_files(actor), own_files(actor, officer))
-        .select_related("child", "municipality", "officer", "office")
-        .defer(*large_columns("municipality"))
+        caseload_files(policies.visible_files(actor), actor, officer=officer)
+        .select_related(*policies.WITH_FILE)
+        .defer(*policies.LARGE_FILE_COLUMNS)
         .annotate(
             next_review=Min("measures__next_review_on", filter=Q(measures__status=MeasureStatus.ACTIVE)),
             ratification_overdue=Exists(overdue_ratification),
@@ -153,6 +171,60 @@ def caseload(actor: Actor, *, officer: User | None = None, limit: int = CASELOAD
             )
         )
     return rows
+
+
+# --- The file's page -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FilePage:
+    """Every part of one file its page shows, as lists (each part's usual order)."""
+
+    plan: RestitutionPlan | None
+    actions: list[RestitutionAction]
+    plan_reviews: list[PlanReview]
+    diagnosis: list[DiagnosisEntry]
+    rights: list[FileRight]
+    measures: list[ProtectiveMeasure]
+    measure_reviews: list[MeasureReview]
+    gatekeepings: list[Gatekeeping]
+    placements: list[Placement]
+    follow_up_visits: list[ReintegrationVisit]
+    transfers: list[FileTransfer]
+    adoption_assignments: list[AdoptionAssignment]
+
+
+def _by_file(model: type[Any], *related: str, file: str = "file") -> PrecompiledQuery[Any]:
+    return PrecompiledQuery(lambda file_id: model.objects.filter(**{f"{file}_id": file_id}).select_related(*related))
+
+
+# A dozen small queries of one file: their SQL written once per process thread (``ronda.core.precompiled``),
+# the ORM's compiler cost more than PostgreSQL's answer.
+_FILE_PAGE_READS = {
+    "plan": _by_file(RestitutionPlan, "approved_by"),
+    "actions": _by_file(RestitutionAction, "institution", file="plan__file"),
+    "plan_reviews": _by_file(PlanReview, "reviewed_by", file="plan__file"),
+    "diagnosis": _by_file(DiagnosisEntry, "assessed_by"),
+    "rights": _by_file(FileRight),
+    "measures": _by_file(ProtectiveMeasure, "type", "recorded_by"),
+    "measure_reviews": _by_file(MeasureReview, "reviewed_by", file="measure__file"),
+    "gatekeepings": _by_file(Gatekeeping, "exception_approved_by"),
+    "placements": _by_file(Placement, "facility", "foster_family", "adopter", "gatekeeping", "measure"),
+    "follow_up_visits": _by_file(ReintegrationVisit, file="placement__file"),
+    "transfers": _by_file(FileTransfer, "from_office", "to_office", "from_officer", "to_officer"),
+    "adoption_assignments": _by_file(AdoptionAssignment, "adopter", "decided_by"),
+}
+
+
+_PLAN_PARTS = ("actions", "plan_reviews")
+
+
+def file_page(actor: Actor, file: ProtectionFile) -> FilePage:
+    """The parts of ``file`` for its page, for a reader who reached it through ``policies.get_file``
+    (``policies.parts_of`` checks it again: 404). A file without a plan reads no plan actions."""
+    policies.parts_of(actor, file)
+    read = {name: query.fetch(file.pk) for name, query in _FILE_PAGE_READS.items() if name not in _PLAN_PARTS}
+    plans = read.pop("plan")
+    planned = {name: _FILE_PAGE_READS[name].fetch(file.pk) if plans else [] for name in _PLAN_PARTS}
+    return FilePage(plan=plans[0] if plans else None, **read, **planned)
 
 
 # --- Work lists (querysets for alerts and the digest; the public lists log what they show) -------

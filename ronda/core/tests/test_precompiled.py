@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from django.db.models import QuerySet
 
 from ronda.accounts import selectors
 from ronda.accounts.models import ApiToken, Membership, User
-from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledValues, instance
+from ronda.core.precompiled import INT_PLACEHOLDER, TEXT_PLACEHOLDER, PrecompiledQuery, PrecompiledValues, instance
 from ronda.core.roles import Role
 from ronda.territory.models import OrgUnit
 from ronda.testing import World, api_token, make_user
@@ -87,3 +89,75 @@ def test_token_lookup_picks_the_token_asked_for_among_several(world: World) -> N
     assert token.user.pk == user.pk and token.user.username == user.username
     assert [m.pk for m in memberships] == [m.pk for m in selectors.active_memberships(user)]
     assert selectors.token_and_memberships("rnd_not-a-token") is None
+
+
+# --- PrecompiledQuery: model objects -------------------------------------------------------------
+def _by_parent() -> PrecompiledQuery[OrgUnit]:
+    return PrecompiledQuery(
+        lambda parent_id: OrgUnit.objects.filter(parent_id=parent_id).select_related("parent").order_by("id")
+    )
+
+
+def _fields(units: Iterable[OrgUnit]) -> list[tuple[object, ...]]:
+    return [(u.pk, u.name, u.code, u.level, u.path, u.parent_id, u._state.adding, u._state.db) for u in units]
+
+
+def test_precompiled_objects_are_the_orms_with_their_related_objects(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    children = _by_parent()
+    for parent in (world.country, world.region, world.municipality, world.community):
+        expected = list(OrgUnit.objects.filter(parent=parent).select_related("parent").order_by("id"))
+        with django_assert_num_queries(1):  # the parent came in the same query
+            got = children.fetch(parent.pk)
+            parents = [(u.parent.pk, u.parent.name) for u in got]
+        assert _fields(got) == _fields(expected)
+        assert parents == [(parent.pk, parent.name)] * len(expected)
+    assert children.fetch(-1) == []
+    # Written objects behave as fetched ones: saved by UPDATE, refreshed from the database.
+    unit = children.fetch(world.municipality.pk)[0]
+    unit.name = "Renamed"
+    unit.save(update_fields=["name"])
+    assert OrgUnit.objects.get(pk=unit.pk).name == "Renamed"
+
+
+def test_precompiled_objects_keep_deferred_fields_and_annotations(world: World) -> None:
+    from django.db.models import Count
+
+    query = PrecompiledQuery(
+        lambda parent_id: (
+            OrgUnit.objects.filter(parent_id=parent_id)
+            .only("id", "name")
+            .annotate(children_count=Count("children"))
+            .order_by("id")
+        )
+    )
+    got = query.fetch(world.region.pk)
+    expected = list(OrgUnit.objects.filter(parent=world.region).annotate(children_count=Count("children")))
+    assert [(u.pk, u.children_count) for u in got] == [(u.pk, u.children_count) for u in expected]  # type: ignore[attr-defined]
+    assert got and all("code" in u.get_deferred_fields() for u in got)
+    assert [u.code for u in got] == [u.code for u in expected]  # loaded on access
+
+
+def test_each_thread_compiles_its_own_and_the_compiled_query_is_not_changed(world: World) -> None:
+    children = _by_parent()
+    first = children.fetch(world.region.pk)
+    compiled = children._compiled()
+    again = children.fetch(world.municipality.pk)
+    assert children._compiled() is compiled  # reused, and the next value did not stick to it
+    assert [u.pk for u in children.fetch(world.region.pk)] == [u.pk for u in first]
+    assert {u.parent_id for u in again} == {world.municipality.pk}
+    seen: list[object] = []
+    thread = threading.Thread(target=lambda: seen.append(children._local.__dict__.get("compiled")))
+    thread.start()
+    thread.join()
+    assert seen == [None]  # nothing compiled in another thread's name
+
+
+def test_precompiled_queries_refuse_other_shapes(world: World) -> None:
+    with pytest.raises(ValueError, match="model objects"):
+        PrecompiledQuery(lambda pk: OrgUnit.objects.filter(pk=pk).values("id")).fetch(1)  # type: ignore[arg-type,return-value]
+    with pytest.raises(ValueError, match="model objects"):
+        PrecompiledQuery(lambda pk: OrgUnit.objects.filter(pk=pk).prefetch_related("children")).fetch(1)
+    with pytest.raises(ValueError, match="once"):
+        PrecompiledQuery(lambda pk: OrgUnit.objects.filter(pk=pk, parent_id=pk)).fetch(1)

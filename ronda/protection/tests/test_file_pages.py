@@ -37,6 +37,7 @@ from ronda.protection.models import (
     ProtectiveMeasure,
     RestitutionAction,
     RestitutionPlan,
+    ReviewOutcome,
     Sector,
 )
 from ronda.protection.services import files as file_services
@@ -541,3 +542,40 @@ def test_the_caseload_filter_offers_the_officers_of_the_files_seen_and_refuses_o
     assert mine.number in only_mine and state.number not in only_mine
     refused = login(Client(), pw.officer).get(reverse("protection:file_list"), {"officer": pw.state_officer.pk})
     assert refused.context["form"].errors["officer"]
+
+
+def test_the_file_pages_reads_are_the_parts_querysets(pw: PWorld, file: ProtectionFile) -> None:
+    """``selectors.file_page`` (SQL written once per thread) reads what ``policies.parts_of``'s
+    querysets read, in the same order, with their related objects; another file's parts never."""
+    from ronda.protection import selectors
+
+    _plan_with_action(pw, file)
+    measure = _measure(pw, file)
+    measure_services.review_measure(
+        actor=act(pw.officer),
+        measure=measure,
+        reviewed_on=TODAY,
+        outcome=ReviewOutcome.CONTINUE,
+        participants="Equipo",
+        child_heard=True,
+        child_opinion="Quiere seguir en casa.",
+    )
+    _placement(pw, file)
+    other = make_file(pw, child=make_child(pw.world, first_names="Otro"))
+    _measure(pw, other, type=measure.type)
+    actor = act(pw.officer)
+    parts = policies.parts_of(actor, file)
+    page = selectors.file_page(actor, policies.get_file(actor, file.pk))
+    assert page.plan == parts.plans.get()
+    for name in ("actions", "plan_reviews", "diagnosis", "rights", "measures", "measure_reviews", "gatekeepings"):
+        assert getattr(page, name) == list(getattr(parts, name)), name
+    assert page.placements == list(parts.placements) and page.placements
+    assert page.transfers == list(parts.transfers)
+    assert page.adoption_assignments == list(parts.adoption_assignments)
+    assert [m.type.name for m in page.measures] == [measure.type.name]
+    assert page.actions and page.actions[0].institution == pw.health_institution
+    assert [r.measure_id for r in page.measure_reviews] == [measure.pk]
+    assert page.measure_reviews[0].reviewed_by == pw.officer
+    # A file without a plan has no plan parts.
+    bare = selectors.file_page(actor, policies.get_file(actor, other.pk))
+    assert bare.plan is None and bare.actions == [] and [m.file_id for m in bare.measures] == [other.pk]

@@ -216,3 +216,37 @@ def test_the_sector_focal_point_sees_only_their_institutions_actions(
     assert set(policies.visible_sector_actions(focal)) == {state_health}
     # Officers are not focal points: their view is the file's.
     assert not policies.visible_sector_actions(officer).exists()
+
+
+def test_the_parts_of_a_file_are_checked_again_for_another_reader(
+    pw: PWorld, two_files: tuple[ProtectionFile, ProtectionFile], django_assert_num_queries: object
+) -> None:
+    """``parts_of`` trusts only the actor object that read the file through its own scope; a file
+    object read by the state office and handed to a municipal officer is refused (404)."""
+    _municipal, state = two_files
+    state_officer = act(pw.state_officer)
+    file = policies.get_file(state_officer, state.pk)
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        policies.parts_of(state_officer, file)  # the same reader: checked when it was read
+    with pytest.raises(Http404):
+        policies.parts_of(act(pw.officer), file)
+    with pytest.raises(Http404):
+        policies.parts_of(act(pw.officer), ProtectionFile.objects.get(pk=state.pk))
+    supervisor = act(pw.state_supervisor)
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        policies.parts_of(supervisor, file)  # another reader in scope: one query
+
+
+def test_a_files_events_are_filed_at_the_seat_of_its_office_read_with_the_file(
+    pw: PWorld, two_files: tuple[ProtectionFile, ProtectionFile], django_assert_num_queries: object
+) -> None:
+    _municipal, state = two_files
+    mark = _mark()
+    file = policies.get_file(act(pw.state_officer), state.pk)
+    assert policies.trail_unit(file) == pw.state_office.org_unit
+    event = AccessEvent.objects.get(id__gt=mark, target_id=str(state.pk))
+    assert event.org_unit_path == pw.state_office.org_unit.path
+    # A file read without its office costs one query for the seat, and the same seat.
+    bare = ProtectionFile.objects.get(pk=state.pk)
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        assert policies.trail_unit(bare) == pw.state_office.org_unit
