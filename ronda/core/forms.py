@@ -51,19 +51,32 @@ class QuickSelect(forms.Select):
     option (a list of a state's hundred officers or fifty municipalities took 20-40 ms to render)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]), option["label"]
-                )
-                for option in options
+        # What ``ChoiceWidget.optgroups`` and Django's templates do, without a dict per option: the
+        # first option whose value is the current one is selected (all of them for a multiple select).
+        chosen = set(self.format_value(value))
+        multiple = self.allow_multiple_selected
+        select_attrs = self.build_attrs(self.attrs, attrs)
+        if multiple:
+            select_attrs["multiple"] = True
+        parts: list[str] = [format_html('<select name="{}"{}>', name, flatatt(select_attrs))]
+        found = False
+
+        def option(option_value: Any, label: Any) -> str:
+            nonlocal found
+            text = "" if option_value is None else str(option_value)
+            selected = (multiple or not found) and text in chosen
+            found |= selected
+            return format_html(
+                '<option value="{}"{}>{}</option>', text, mark_safe(" selected") if selected else "", label
             )
-            if group_name:
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">', group_value))
+                parts.extend(option(v, label) for v, label in group_label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # every part went through format_html
 

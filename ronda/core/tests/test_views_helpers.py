@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -10,6 +11,7 @@ from django.test import RequestFactory
 
 from ronda.core.errors import ConflictError
 from ronda.core.views_helpers import apply_errors, flash_errors, service_errors_on
+from ronda.testing import World
 
 
 class MembershipLikeForm(forms.Form):
@@ -84,16 +86,39 @@ def test_the_quick_select_writes_what_djangos_select_writes() -> None:
     """``QuickSelect`` (no template per option) gives the same options, attributes, escaping and choice."""
     import re
 
-    from django import forms
-
     from ronda.core.forms import QuickSelect
 
-    choices = [("", "—"), (1, "Ana <b>"), (2, 'Beto "B"'), ("Grupo", [(3, "Carla & Co")])]
-    quick = QuickSelect(attrs={"id": "x", "required": True}, choices=choices).render("who", 2)
-    django = forms.Select(attrs={"id": "x", "required": True}, choices=choices).render("who", 2)
+    choices = [("", "—"), (1, "Ana <b>"), (2, 'Beto "B"'), ("Grupo", [(3, "Carla & Co"), (2, "Again")]), (None, "x")]
 
     def normal(html: str) -> str:
         return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
-    assert normal(quick) == normal(django)
+    for value in (2, "2", 3, "", None, 99, [2, 3]):
+        quick = QuickSelect(attrs={"id": "x", "required": True}, choices=choices).render("who", value)
+        django = forms.Select(attrs={"id": "x", "required": True}, choices=choices).render("who", value)
+        assert normal(quick) == normal(django), value
+        many = type("QuickMultiple", (QuickSelect,), {"allow_multiple_selected": True})
+        quick = many(attrs={"id": "y"}, choices=choices).render("who", value)
+        django = forms.SelectMultiple(attrs={"id": "y"}, choices=choices).render("who", value)
+        assert normal(quick) == normal(django), value
+    quick = QuickSelect(choices=choices).render("who", 2)
     assert "Ana &lt;b&gt;" in quick and 'value="2" selected' in quick
+    assert quick.count("selected") == 1  # the first option of the value, as Django's
+
+
+@pytest.mark.django_db
+def test_the_quick_select_of_a_model_field_writes_what_djangos_writes(world: World) -> None:
+    import re
+
+    from ronda.core.forms import IdModelChoiceField
+    from ronda.territory.models import OrgUnit
+
+    def normal(html: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+    units = OrgUnit.objects.order_by("name")
+    quick = IdModelChoiceField(queryset=units)
+    plain = forms.ModelChoiceField(queryset=units)
+    for value in (world.municipality.pk, str(world.region.pk), None):
+        assert normal(quick.widget.render("unit", value)) == normal(plain.widget.render("unit", value))
+    assert f'value="{world.municipality.pk}" selected' in quick.widget.render("unit", world.municipality.pk)
