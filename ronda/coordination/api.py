@@ -16,6 +16,7 @@ from pydantic import Field
 from ronda.coordination import limits, policies, selectors, services
 from ronda.coordination.models import (
     AgendaItem,
+    AgendaProposal,
     Agreement,
     AgreementNote,
     Attendance,
@@ -236,6 +237,36 @@ class NoteIn(StrictSchema):
     text: str = Field(min_length=1, max_length=limits.NOTE)
 
 
+class AgendaProposalOut(Schema):
+    id: int
+    version: int
+    meeting_id: int
+    title: str
+    reason: str
+    proposed_by_id: int | None
+    proposed_by_name: str | None
+    status: str
+    decision_note: str
+    decided_at: datetime.datetime | None
+    agenda_item_id: int | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_proposed_by_name(proposal: AgendaProposal) -> str | None:
+        return proposal.proposed_by.full_name if proposal.proposed_by else None
+
+
+class AgendaProposalIn(StrictSchema):
+    title: str = Field(min_length=1, max_length=limits.AGENDA_ITEM)
+    reason: str = Field(default="", max_length=2000)
+
+
+class ProposalDecisionIn(StrictSchema):
+    version: int = Field(ge=1, le=MAX_ID, description="The version you read; 409 if somebody answered since")
+    decision: Literal["accept", "decline"]
+    note: str = Field(default="", max_length=2000, description="The answer the member reads (required to decline)")
+
+
 # --- Helpers ---------------------------------------------------------------------------
 def _aware(value: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
@@ -275,7 +306,7 @@ def _meeting(pk: int | None, body: CoordinationBody) -> Meeting | None:
 )
 def list_meetings(request: ApiRequest, filters: Query[MeetingFilters]) -> Any:
     read_filters(request, filters)
-    if not policies.can_view_body_business(request.actor):
+    if not policies.can_open_body(request.actor):
         raise Http404  # the same answer as the pages give these roles
     meetings = selectors.filter_meetings(
         policies.visible_meetings(request.actor), body_id=filters.body_id, year=filters.year, kind=filters.kind
@@ -290,7 +321,10 @@ def list_meetings(request: ApiRequest, filters: Query[MeetingFilters]) -> Any:
     summary="One meeting with its agenda and attendance",
 )
 def get_meeting(request: ApiRequest, meeting_id: int) -> Any:
-    return policies.get_meeting(request.actor, meeting_id, shape=selectors.meeting_record)
+    meeting = policies.get_meeting(request.actor, meeting_id, shape=selectors.meeting_record)
+    if not policies.can_read_minutes(request.actor, meeting):
+        meeting.minutes_text = ""  # a seat reads the minutes once approved (the object is never saved)
+    return meeting
 
 
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS}, summary="Schedule a meeting")
@@ -333,6 +367,48 @@ def update_meeting(request: ApiRequest, meeting_id: int, payload: MeetingPatch) 
             fields[name] = ""
     services.update_meeting(actor=actor, meeting=meeting, expected_version=payload.version, **fields)
     return policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record)
+
+
+# --- Agenda proposals ------------------------------------------------------------------
+@router.get(
+    "/meetings/{int:meeting_id}/agenda-proposals",
+    response={200: list[AgendaProposalOut], **READ_ERRORS},
+    summary="The items the body's members proposed for a meeting, with the coordinator's answers",
+)
+def list_agenda_proposals(request: ApiRequest, meeting_id: int) -> Any:
+    meeting = policies.get_meeting(request.actor, meeting_id)
+    return list(policies.visible_agenda_proposals(request.actor).filter(meeting=meeting))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/agenda-proposals",
+    response={201: AgendaProposalOut, **WRITE_ERRORS},
+    summary="Propose an item for a coming meeting (a member with a seat on the body)",
+)
+def propose_agenda_item(request: ApiRequest, meeting_id: int, payload: AgendaProposalIn) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_proposal(actor, meeting_id)
+    proposal = services.propose_agenda_item(actor=actor, meeting=meeting, title=payload.title, reason=payload.reason)
+    return Status(201, proposal)
+
+
+@router.post(
+    "/agenda-proposals/{int:proposal_id}/decision",
+    response={200: AgendaProposalOut, **WRITE_ERRORS},
+    summary="Accept a proposal (it goes on the agenda) or decline it with an answer (the coordinator)",
+)
+def decide_agenda_proposal(request: ApiRequest, proposal_id: int, payload: ProposalDecisionIn) -> Any:
+    actor = request.actor
+    proposal = policies.get_agenda_proposal_for_decision(actor, proposal_id)
+    if payload.decision == "accept":
+        services.accept_agenda_proposal(
+            actor=actor, proposal=proposal, expected_version=payload.version, note=payload.note
+        )
+    else:
+        services.decline_agenda_proposal(
+            actor=actor, proposal=proposal, expected_version=payload.version, note=payload.note
+        )
+    return policies.get_agenda_proposal_for_decision(actor, proposal.pk)
 
 
 # --- Agreements ------------------------------------------------------------------------

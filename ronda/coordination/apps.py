@@ -10,8 +10,9 @@ class CoordinationConfig(AppConfig):
     def ready(self) -> None:
         from ronda.coordination import policies
         from ronda.coordination.models import CoordinationAction
-        from ronda.core import audit_actions, audit_readers
+        from ronda.core import audit_actions, audit_readers, grants
 
         audit_actions.register(CoordinationAction)
+        grants.register(grants.BODY_SEAT, policies.seat_paths)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)

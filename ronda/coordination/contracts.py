@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ronda.coordination.models import (
@@ -45,6 +45,7 @@ from ronda.coordination.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    MemberLevel,
     MinutesStatus,
     is_overdue_on,
 )
@@ -88,6 +89,10 @@ class BodyActivity:
     urgent: int
     minutes_approved: int
     attendance_rate: int | None
+    # Attendance by level (seed 001's political backing): members present at the meetings held.
+    political_present: int = 0
+    technical_present: int = 0
+    meetings_with_political: int = 0
 
 
 def body_activity(unit: UnitKey, start: dt.date, end: dt.date) -> BodyActivity:
@@ -112,6 +117,12 @@ def body_activity(unit: UnitKey, start: dt.date, end: dt.date) -> BodyActivity:
         total=Count("id"), present=Count("id", filter=Q(status=AttendanceStatus.PRESENT))
     )
     rate = round(100 * attendance["present"] / attendance["total"]) if attendance["total"] else None
+    present = Attendance.objects.filter(meeting__in=held, status=AttendanceStatus.PRESENT)
+    by_level = present.aggregate(
+        political=Count("id", filter=Q(member__level=MemberLevel.POLITICAL)),
+        technical=Count("id", filter=Q(member__level=MemberLevel.TECHNICAL)),
+        meetings=Count("meeting_id", filter=Q(member__level=MemberLevel.POLITICAL), distinct=True),
+    )
     return BodyActivity(
         meetings_held=counts["total"],
         ordinary=counts["ordinary"],
@@ -119,7 +130,35 @@ def body_activity(unit: UnitKey, start: dt.date, end: dt.date) -> BodyActivity:
         urgent=counts["urgent"],
         minutes_approved=counts["approved"],
         attendance_rate=rate,
+        political_present=by_level["political"],
+        technical_present=by_level["technical"],
+        meetings_with_political=by_level["meetings"],
     )
+
+
+POLITICAL_BACKING_MONTHS = 12
+
+
+def last_political_attendance(unit: UnitKey) -> dt.date | None:
+    """The day of the latest meeting held by the body of ``unit`` that a political-level member
+    attended (None: none ever). The body's alert asks whether it falls within the last 12 months."""
+    held = Attendance.objects.filter(
+        meeting__body__org_unit__path=unit.path,
+        meeting__status=MeetingStatus.HELD,
+        meeting__scheduled_at__lte=timezone.now(),
+        status=AttendanceStatus.PRESENT,
+        member__level=MemberLevel.POLITICAL,
+    ).aggregate(last=Max("meeting__scheduled_at"))["last"]
+    return timezone.localtime(held).date() if held is not None else None
+
+
+def lacks_political_backing(unit: UnitKey, today: dt.date | None = None) -> bool:
+    """No political-level member attended a meeting in the last 12 months (a body founded less than
+    a year ago included: the alert says so from its first year)."""
+    day = today or timezone.localdate()
+    last = last_political_attendance(unit)
+    since = day - dt.timedelta(days=round(365.25 * POLITICAL_BACKING_MONTHS / 12))
+    return last is None or last < since
 
 
 # --- Agreements -------------------------------------------------------------------------------

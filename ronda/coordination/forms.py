@@ -59,7 +59,21 @@ class BodyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("How the body protects children who take part in its activities."),
     )
+    lead_areas = IdModelMultipleChoiceField(
+        label=_("Lead areas"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The areas that drive the body's work, such as the mayor's office and the childhood area."),
+    )
     version = VersionField(required=False)
+
+    def __init__(self, *args: Any, org_unit: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if org_unit is None:
+            del self.fields["lead_areas"]  # a body being set up has no areas to choose yet
+        else:
+            self.fields["lead_areas"].queryset = Area.objects.filter(org_unit=org_unit).order_by("name")  # type: ignore[attr-defined]
 
 
 class CoatOfArmsForm(forms.Form):
@@ -175,6 +189,36 @@ class AgendaItemForm(forms.Form):
         # Only the members of the body on the day of the meeting (not those who had left by then).
         day = timezone.localtime(meeting.scheduled_at).date()
         self.fields["presenter"].queryset = active_members(meeting.body, day)  # type: ignore[attr-defined]
+
+
+class AgendaProposalForm(forms.Form):
+    """A member proposes an item for the agenda of a coming meeting."""
+
+    title = forms.CharField(label=_("Item you propose"), max_length=limits.AGENDA_ITEM)
+    reason = LongTextField(
+        label=_("Why it should be discussed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    """The coordinator's answer to a proposal: accepted (it goes on the agenda) or declined."""
+
+    version = VersionField()
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Put it on the agenda")), ("decline", _("Decline it"))],
+        widget=forms.RadioSelect,
+    )
+    decision_note = LongTextField(
+        label=_("Answer to the member"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you decline it."),
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -30,6 +30,9 @@ class CoordinationAction(models.TextChoices):
     AGREEMENT_CANCELLED = "agreement_cancelled", pgettext_lazy("audit action", "Agreement cancelled")
     MEMBER_LEFT = "body_member_left", pgettext_lazy("audit action", "Member left the body")
     QUESTIONNAIRE_CLOSED = "questionnaire_closed", pgettext_lazy("audit action", "Questionnaire round closed")
+    AGENDA_ITEM_PROPOSED = "agenda_item_proposed", pgettext_lazy("audit action", "Agenda item proposed")
+    AGENDA_PROPOSAL_ACCEPTED = "agenda_proposal_accepted", pgettext_lazy("audit action", "Agenda proposal accepted")
+    AGENDA_PROPOSAL_DECLINED = "agenda_proposal_declined", pgettext_lazy("audit action", "Agenda proposal declined")
 
 
 class CoordinationBody(VersionedModel):
@@ -43,6 +46,9 @@ class CoordinationBody(VersionedModel):
     # in the default storage, of a PNG the service re-encoded from the upload. A name, not a
     # FileField, so that the audit trail records it as the plain value it is.
     coat_of_arms = models.CharField(_("coat of arms"), max_length=255, blank=True)
+    # The areas that drive the body's work ("motor interno", seed 001): usually the childhood area
+    # and the mayor's office.
+    lead_areas = models.ManyToManyField("territory.Area", verbose_name=_("lead areas"), blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("coordination body")
@@ -228,6 +234,50 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("agenda proposal status", "Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("agenda proposal status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("agenda proposal status", "Declined")
+
+
+class AgendaProposal(VersionedModel):
+    """An item a member of the body asks to put on the agenda of a coming meeting; the coordinator
+    accepts it (it becomes an agenda item) or declines it with a reason (issue #13)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_proposals"
+    )
+    title = models.CharField(_("item"), max_length=255)
+    reason = models.TextField(_("why it should be discussed"), blank=True)
+    proposed_by = models.ForeignKey(
+        BodyMember, verbose_name=_("proposed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("answer to the member"), blank=True)
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("agenda proposal")
+        verbose_name_plural = _("agenda proposals")
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.title

@@ -6,6 +6,15 @@
 - area focal point: only the agreements owned by their own area (follow-up notes and status);
 - defender, protection officer: nothing (404).
 Answering the anonymous questionnaire is decided by being a member of the body, not by role.
+
+**A seat on the body** (issue #13): whoever the coordinator linked, as an active member, to their
+Ronda user — an area's focal point, other staff of any role — reads their body's business
+whatever their role: the members, commissions, meetings with their agendas, the minutes once
+approved, the calendar and every agreement of the body (following up only their own area's), and
+proposes agenda items for coming meetings. The seat counts where the person acts (the municipality
+of their current membership). ``seat_paths`` is also the provider of ``core.grants.BODY_SEAT``,
+through which planning and accountability open the diagnosis, the plan and the reports to them.
+Staff without a seat see nothing of it.
 """
 
 from __future__ import annotations
@@ -18,16 +27,20 @@ from django.utils import timezone
 
 from ronda.coordination.models import (
     AgendaItem,
+    AgendaProposal,
     Agreement,
     AgreementQuerySet,
     BodyMember,
     Commission,
     CoordinationBody,
     Meeting,
+    MeetingStatus,
+    MinutesStatus,
     QuestionnaireRound,
 )
+from ronda.core import grants
 from ronda.core.roles import Role
-from ronda.core.tenancy import Actor, get_object_or_404_scoped
+from ronda.core.tenancy import Acting, Actor, get_object_or_404_scoped
 from ronda.territory.models import Area, Level, OrgUnit
 
 if TYPE_CHECKING:
@@ -44,41 +57,80 @@ def _scope(actor: Actor | None, roles: tuple[str, ...]) -> str | None:
     return actor.scope_path
 
 
+# --- Seats on the body ----------------------------------------------------------------------
+def seat_paths(actor: Acting | None) -> tuple[str, ...]:
+    """The paths of the municipalities whose body this person sits on today (an active member
+    linked to their user), where they act: the municipality of their membership, or the one that
+    holds their community. One query; ``seats`` keeps it per actor."""
+    if not isinstance(actor, Actor) or actor.membership is None:
+        return ()
+    scope = actor.scope_path
+    if scope is None:
+        return ()
+    rows = BodyMember.objects.filter(_active_member_filter(), user=actor.user).values_list(
+        "body__org_unit__path", flat=True
+    )
+    # The body's municipality holds the unit they act in (a defender's community) or lies in it.
+    return tuple(sorted({path for path in rows if path.startswith(scope) or scope.startswith(path)}))
+
+
+def seats(actor: Actor | None) -> tuple[str, ...]:
+    return grants.paths(actor, grants.BODY_SEAT)
+
+
+def sits_on(actor: Actor | None, body: CoordinationBody) -> bool:
+    return body.org_unit.path in seats(actor)
+
+
+def _visible(actor: Actor | None, queryset: QuerySet[Any], path_field: str) -> QuerySet[Any]:
+    """``queryset`` narrowed to the readers' subtree, or else to the bodies the actor sits on."""
+    scope = _scope(actor, READER_ROLES)
+    if scope is not None:
+        return queryset if scope == "" else queryset.filter(**{f"{path_field}__startswith": scope})
+    seated = seats(actor)
+    if not seated:
+        return queryset.none()
+    return queryset.filter(**{f"{path_field}__in": seated})
+
+
 # --- The body and its business (members, commissions, meetings) ------------------------
 def can_view_body_business(actor: Actor | None) -> bool:
+    """The roles that read every body of their subtree (not the seats: ``can_open_body``)."""
     return _scope(actor, READER_ROLES) is not None
 
 
+def can_open_body(actor: Actor | None) -> bool:
+    """The body's pages: its readers, and whoever sits on a body."""
+    return can_view_body_business(actor) or bool(seats(actor))
+
+
+def can_read_draft_minutes(actor: Actor | None, meeting: Meeting) -> bool:
+    """Minutes before their approval are the coordinator's and the readers' working text; a seat
+    reads them once approved."""
+    return can_view_body_business(actor) and actor is not None and actor.covers(meeting.body.org_unit)
+
+
+def can_read_minutes(actor: Actor | None, meeting: Meeting) -> bool:
+    """The minutes' text of ``meeting`` (which the actor reached through ``get_meeting``)."""
+    return meeting.minutes_status == MinutesStatus.APPROVED or can_read_draft_minutes(actor, meeting)
+
+
 def visible_bodies(actor: Actor | None) -> QuerySet[CoordinationBody]:
-    scope = _scope(actor, READER_ROLES)
-    if scope is None:
-        return CoordinationBody.objects.none()
-    qs = CoordinationBody.objects.select_related("org_unit")
-    return qs if scope == "" else qs.filter(org_unit__path__startswith=scope)
+    return _visible(actor, CoordinationBody.objects.select_related("org_unit"), "org_unit__path")
 
 
 def visible_members(actor: Actor | None) -> QuerySet[BodyMember]:
-    scope = _scope(actor, READER_ROLES)
-    if scope is None:
-        return BodyMember.objects.none()
     qs = BodyMember.objects.select_related("body__org_unit", "area", "institution")
-    return qs if scope == "" else qs.filter(body__org_unit__path__startswith=scope)
+    return _visible(actor, qs, "body__org_unit__path")
 
 
 def visible_commissions(actor: Actor | None) -> QuerySet[Commission]:
-    scope = _scope(actor, READER_ROLES)
-    if scope is None:
-        return Commission.objects.none()
-    qs = Commission.objects.select_related("body__org_unit")
-    return qs if scope == "" else qs.filter(body__org_unit__path__startswith=scope)
+    return _visible(actor, Commission.objects.select_related("body__org_unit"), "body__org_unit__path")
 
 
 def visible_meetings(actor: Actor | None) -> QuerySet[Meeting]:
-    scope = _scope(actor, READER_ROLES)
-    if scope is None:
-        return Meeting.objects.none()
     qs = Meeting.objects.select_related("body__org_unit", "commission", "minutes_approved_at")
-    return qs if scope == "" else qs.filter(body__org_unit__path__startswith=scope)
+    return _visible(actor, qs, "body__org_unit__path")
 
 
 def can_create_body(actor: Actor | None, unit: OrgUnit | None) -> bool:
@@ -104,7 +156,7 @@ def can_manage_some_body(actor: Actor | None) -> bool:
 
 # --- Agreements ------------------------------------------------------------------------
 def can_view_agreements(actor: Actor | None) -> bool:
-    if can_view_body_business(actor):
+    if can_open_body(actor):
         return True
     return actor is not None and actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None
 
@@ -118,10 +170,12 @@ def visible_agreements(actor: Actor | None) -> AgreementQuerySet:
         return qs.none()
     if actor.has_role(*READER_ROLES):
         return qs if actor.scope_path == "" else qs.filter(body__org_unit__path__startswith=actor.scope_path)
+    seated = seats(actor)
+    condition = Q(body__org_unit__path__in=seated) if seated else Q(pk__in=[])
     if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:
-        # Only what their own area owns: not the rest of the body's business.
-        return qs.filter(body__org_unit__path__startswith=actor.scope_path, owner_area_id=actor.area_id)
-    return qs.none()
+        # Without a seat, only what their own area owns: not the rest of the body's business.
+        condition |= Q(body__org_unit__path__startswith=actor.scope_path, owner_area_id=actor.area_id)
+    return qs.filter(condition) if seated or actor.has_role(Role.AREA_FOCAL) else qs.none()
 
 
 def can_edit_agreement(actor: Actor | None, agreement: Agreement) -> bool:
@@ -255,6 +309,40 @@ def get_agenda_item_for_edit(actor: Actor, pk: object, *, meeting: Meeting) -> A
     return item
 
 
+def visible_agenda_proposals(actor: Actor | None) -> QuerySet[AgendaProposal]:
+    """The proposals of the meetings the actor sees (the body is shared: its members read each
+    other's proposals and the coordinator's answers)."""
+    return AgendaProposal.objects.select_related("meeting__body__org_unit", "proposed_by").filter(
+        meeting__in=visible_meetings(actor)
+    )
+
+
+def can_propose_some_agenda_item(actor: Actor | None) -> bool:
+    """The module-level check of the proposal form: a seat on some body."""
+    return bool(seats(actor))
+
+
+def can_propose_agenda_item(actor: Actor | None, meeting: Meeting) -> bool:
+    """A member with a seat on the meeting's body, while the meeting is still to come."""
+    if actor is None or not sits_on(actor, meeting.body) or member_for(actor, meeting.body) is None:
+        return False
+    return meeting.status != MeetingStatus.CANCELLED and meeting.scheduled_at > timezone.now()
+
+
+def get_meeting_for_proposal(actor: Actor, pk: object) -> Meeting:
+    meeting = get_meeting(actor, pk)
+    if not can_propose_agenda_item(actor, meeting):
+        raise Http404
+    return meeting
+
+
+def get_agenda_proposal_for_decision(actor: Actor, pk: object) -> AgendaProposal:
+    proposal = get_object_or_404_scoped(visible_agenda_proposals(actor), pk=pk)
+    if not can_manage_body(actor, proposal.meeting.body):
+        raise Http404
+    return proposal
+
+
 def get_agreement(actor: Actor, pk: object) -> Agreement:
     return get_object_or_404_scoped(visible_agreements(actor), pk=pk)
 
@@ -322,6 +410,7 @@ def audit_readers() -> dict[str, Any]:
         "coordination.commission": visible_commissions,
         "coordination.meeting": visible_meetings,
         "coordination.agendaitem": lambda a: m.AgendaItem.objects.filter(meeting__in=visible_meetings(a)),
+        "coordination.agendaproposal": visible_agenda_proposals,
         "coordination.attendance": lambda a: m.Attendance.objects.filter(meeting__in=visible_meetings(a)),
         "coordination.agreement": visible_agreements,
         "coordination.agreementnote": lambda a: m.AgreementNote.objects.filter(agreement__in=visible_agreements(a)),

@@ -31,6 +31,8 @@ class Actor:
     second_factor: bool = field(default=False, compare=False)
     # Administrators only: the org-unit paths of their open break-glass grants (accounts.BreakGlassGrant).
     break_glass_paths: tuple[str, ...] = field(default=(), compare=False)
+    # Answers kept for the life of this object (one request, one job): ``core.grants``.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_system(self) -> bool:

@@ -48,7 +48,7 @@ NAVIGATION: list[NavEntry] = [
         "url_name": "coordination:overview",
         "label": _("Coordination body"),
         "short_label": _("Body"),
-        "visible": coordination_policies.can_view_body_business,
+        "visible": coordination_policies.can_open_body,
         "order": 40,
     },
     {
@@ -56,7 +56,7 @@ NAVIGATION: list[NavEntry] = [
         "label": _("Agreements"),
         # Readers of the whole body find the agreements inside it; an area focal point only has these.
         "visible": lambda a: (
-            coordination_policies.can_view_agreements(a) and not coordination_policies.can_view_body_business(a)
+            coordination_policies.can_view_agreements(a) and not coordination_policies.can_open_body(a)
         ),
         "order": 50,
     },

@@ -148,6 +148,8 @@ class OrgUnit(VersionedModel):
 
 
 class AreaKind(models.TextChoices):
+    # The mayor's office: the political level of the municipal government (seed 001's "backing").
+    MAYORS_OFFICE = "mayors_office", pgettext_lazy("area kind", "Mayor's office")
     CHILDHOOD = "childhood", _("Childhood and adolescence")
     SOCIAL = "social", _("Social services")
     EDUCATION = "education", pgettext_lazy("area kind", "Education")

@@ -76,8 +76,14 @@ def create_body(
 
 @transaction.atomic
 def update_body(
-    *, actor: Acting, body: CoordinationBody, expected_version: int | None, **fields: Unpack[BodyChanges]
+    *,
+    actor: Acting,
+    body: CoordinationBody,
+    expected_version: int | None,
+    lead_areas: Iterable[Area] | None = None,
+    **fields: Unpack[BodyChanges],
 ) -> CoordinationBody:
+    """The body's own fields and, when given, its lead areas (areas of its municipality)."""
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
     check_editable(fields, BODY_EDITABLE)
@@ -86,15 +92,21 @@ def update_body(
     protocol = changes.get("safeguarding_protocol")
     if protocol is not None and protocol != body.safeguarding_protocol:  # an older, longer one stays until edited
         check_length(errors, "safeguarding_protocol", protocol, limits.PROTOCOL)
+    chosen = list(lead_areas) if lead_areas is not None else None
+    if chosen is not None and any(area.org_unit_id != body.org_unit_id for area in chosen):
+        errors.add("lead_areas", _("Choose areas of the body's municipality."))
     errors.raise_if_any()
-    return versioned_update(
-        actor=actor,
-        instance=body,
-        expected_version=expected_version,
-        changes=changes,
-        org_unit=body.org_unit,
-        validate=full_clean,
-    )
+    update = VersionedUpdate(body, expected_version, state=_lead_areas)
+    locked = update.apply(changes)
+    full_clean(locked)
+    if chosen is not None:
+        locked.lead_areas.set(chosen)
+    update.save(actor=actor, org_unit=body.org_unit)
+    return locked
+
+
+def _lead_areas(body: CoordinationBody) -> dict[str, Any]:
+    return {"lead_areas": sorted(body.lead_areas.values_list("pk", flat=True))}
 
 
 # The coat of arms: a real PNG or JPEG, small, re-encoded as PNG so that whatever else the upload

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ronda.coordination import limits, policies
 from ronda.coordination.models import (
     AgendaItem,
+    AgendaProposal,
     Attendance,
     AttendanceStatus,
     BodyMember,
@@ -25,6 +26,7 @@ from ronda.coordination.models import (
     MeetingMode,
     MeetingStatus,
     MinutesStatus,
+    ProposalStatus,
 )
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
@@ -333,3 +335,97 @@ def approve_minutes(*, actor: Acting, meeting: Meeting, expected_version: int | 
     )
     update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.MINUTES_APPROVED)
     return locked
+
+
+# --- Agenda proposals (a seat on the body proposes, the coordinator decides) ----------------------
+PROPOSAL_REASON_MAX_LENGTH = 2000
+
+
+def _check_open_for_proposals(meeting: Meeting) -> None:
+    """A proposal is for a coming meeting that still takes place."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled: it takes no more agenda items."))
+    if meeting.scheduled_at <= timezone.now():
+        raise ValidationError(_("This meeting has already taken place: propose the item for a coming meeting."))
+
+
+@transaction.atomic
+def propose_agenda_item(*, actor: Acting, meeting: Meeting, title: str, reason: str = "") -> AgendaProposal:
+    """A member of the body (an active member linked to the actor's user) asks to put ``title`` on
+    the agenda of a coming meeting. The coordinator adds items directly instead."""
+    member = None
+    if is_person(actor):
+        member = policies.member_for(actor, meeting.body)
+        require(member is not None and policies.sits_on(actor, meeting.body))
+    locked = lock_for_update(meeting, None)
+    _check_open_for_proposals(locked)
+    errors = Errors()
+    title, reason = title.strip(), reason.strip()
+    if not title:
+        errors.add("title", _("Write the item you propose."))
+    check_length(errors, "reason", reason, PROPOSAL_REASON_MAX_LENGTH)
+    errors.raise_if_any()
+    proposal = AgendaProposal(meeting=locked, title=title, reason=reason, proposed_by=member)
+    full_clean(proposal)
+    proposal.save()
+    audit.record(
+        actor=actor,
+        action=CoordinationAction.AGENDA_ITEM_PROPOSED,
+        target=proposal,
+        org_unit=meeting.body.org_unit,
+        changes={"title": [None, title]},
+    )
+    return proposal
+
+
+def _require_decidable(
+    actor: Acting, proposal: AgendaProposal, expected_version: int | None, status: str, note: str
+) -> VersionedUpdate[AgendaProposal]:
+    if is_person(actor):
+        require(policies.can_manage_body(actor, proposal.meeting.body))
+    update = VersionedUpdate(proposal, expected_version)
+    if update.instance.status != ProposalStatus.PROPOSED:
+        raise ValidationError(_("This proposal has already been answered."))
+    errors = Errors()
+    check_length(errors, "decision_note", note.strip(), PROPOSAL_REASON_MAX_LENGTH)
+    errors.raise_if_any()
+    update.apply(
+        {
+            "status": status,
+            "decision_note": note.strip(),
+            "decided_by": actor.user if is_person(actor) else None,
+            "decided_at": timezone.now(),
+        }
+    )
+    return update
+
+
+@transaction.atomic
+def accept_agenda_proposal(
+    *, actor: Acting, proposal: AgendaProposal, expected_version: int | None, note: str = ""
+) -> AgendaItem:
+    """The proposal becomes the last item of its meeting's agenda (presented by who proposed it)."""
+    update = _require_decidable(actor, proposal, expected_version, ProposalStatus.ACCEPTED, note)
+    meeting = update.instance.meeting
+    _check_open_for_proposals(meeting)
+    presenter = update.instance.proposed_by
+    if presenter is not None and not presenter.is_active_on(timezone.localtime(meeting.scheduled_at).date()):
+        presenter = None
+    item = add_agenda_item(actor=actor, meeting=meeting, title=update.instance.title, presenter=presenter)
+    update.apply({"agenda_item": item})
+    update.save(actor=actor, org_unit=meeting.body.org_unit, action=CoordinationAction.AGENDA_PROPOSAL_ACCEPTED)
+    return item
+
+
+@transaction.atomic
+def decline_agenda_proposal(
+    *, actor: Acting, proposal: AgendaProposal, expected_version: int | None, note: str
+) -> AgendaProposal:
+    """Declined with a reason the member reads."""
+    if not note.strip():
+        raise ValidationError({"decision_note": _("Tell the member why the item is not on the agenda.")})
+    update = _require_decidable(actor, proposal, expected_version, ProposalStatus.DECLINED, note)
+    update.save(
+        actor=actor, org_unit=update.instance.meeting.body.org_unit, action=CoordinationAction.AGENDA_PROPOSAL_DECLINED
+    )
+    return update.instance

@@ -35,6 +35,14 @@ def expect(**statuses: int) -> dict[str, int]:
 
 # Supervisors read the body of their municipality (DOMAIN.md: they read the planning cycle), and write nothing.
 READ = expect(admin=200, secretariat=200, coordinator=200, analyst=200, supervisor=200)
+# The home area focal point sits on the body (``Coordination.focal_member`` is linked to their user):
+# they read the body's business too (issue #13).
+SEATED = dict(READ, area_focal=200)
+
+
+def unseat(co: Coordination) -> None:
+    """The focal point's seat ends yesterday: they are back to their own area's agreements."""
+    BodyMember.objects.filter(pk=co.focal_member.pk).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
 
 
 @dataclass

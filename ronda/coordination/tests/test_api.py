@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ronda.coordination import services
 from ronda.coordination.models import Agreement, AgreementNote, Meeting
-from ronda.coordination.tests.conftest import READ, Coordination, expect
+from ronda.coordination.tests.conftest import READ, SEATED, Coordination, expect, unseat
 from ronda.coordination.tests.test_views import db_state
 from ronda.core.tenancy import SYSTEM
 from ronda.testing import World, api_token, check_access_matrix
@@ -38,11 +38,11 @@ def call(client: Client, method: str, url: str, user: Any, body: dict[str, Any] 
 
 # --- Access matrices -------------------------------------------------------------------
 def test_meeting_list_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=f"{BASE}/meetings", expected=READ, api=True, away=READERS_AWAY)
+    check_access_matrix(world, url=f"{BASE}/meetings", expected=SEATED, api=True, away=READERS_AWAY)
 
 
 def test_meeting_detail_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=f"{BASE}/meetings/{co.meeting.pk}", expected=READ, api=True)
+    check_access_matrix(world, url=f"{BASE}/meetings/{co.meeting.pk}", expected=SEATED, api=True)
 
 
 def new_meeting(co: Coordination) -> dict[str, Any]:
@@ -92,6 +92,9 @@ def test_agreement_list_matrix(world: World, co: Coordination) -> None:
 
 def test_agreement_detail_matrix(world: World, co: Coordination) -> None:
     check_access_matrix(world, url=f"{BASE}/agreements/{co.agreement.pk}", expected=AGREEMENT_READERS, api=True)
+    # Another area's agreement: the focal point reads it while they sit on the body, not after.
+    check_access_matrix(world, url=f"{BASE}/agreements/{co.education_agreement.pk}", expected=SEATED, api=True)
+    unseat(co)
     check_access_matrix(world, url=f"{BASE}/agreements/{co.education_agreement.pk}", expected=READ, api=True)
 
 
@@ -209,6 +212,9 @@ def test_agreement_filters(world: World, co: Coordination, client: Client) -> No
     assert pending["count"] == 2
     assert call(client, "get", f"{BASE}/agreements?status=lost", coordinator).status_code == 422
     focal = call(client, "get", f"{BASE}/agreements", world.home["area_focal"]).json()
+    assert {a["id"] for a in focal["results"]} == {co.agreement.pk, co.education_agreement.pk}  # a seat: the body's
+    unseat(co)
+    focal = call(client, "get", f"{BASE}/agreements", world.home["area_focal"]).json()
     assert [a["id"] for a in focal["results"]] == [co.agreement.pk]
 
 
@@ -249,7 +255,8 @@ def test_agreement_patch_owners(world: World, co: Coordination, client: Client) 
         client, "patch", url, world.home["coordinator"], {"version": 2, "owner_area_id": None, "owner_member_id": None}
     )
     assert orphan.status_code == 422
-    # The focal point of Salud no longer sees it: it now belongs to Educación.
+    # The focal point of Salud, without a seat on the body, no longer sees it: it belongs to Educación.
+    unseat(co)
     assert call(client, "get", url, world.home["area_focal"]).status_code == 404
 
 

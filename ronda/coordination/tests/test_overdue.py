@@ -17,7 +17,7 @@ from ronda.accounts.selectors import active_memberships
 from ronda.coordination import services
 from ronda.coordination.models import Agreement
 from ronda.coordination.selectors import overdue_agreements_for
-from ronda.coordination.tests.conftest import Coordination
+from ronda.coordination.tests.conftest import Coordination, unseat
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.testing import World, login
 
@@ -84,6 +84,8 @@ def test_overdue_selector_respects_scope_and_limit(world: World, co: Coordinatio
     coordinator = overdue_agreements_for(actor(world, "coordinator"))
     assert [a.text for a in coordinator] == [f"Atrasado {n}" for n in range(5)]  # oldest first, five by default
     assert len(overdue_agreements_for(actor(world, "coordinator"), limit=10)) == 7
+    assert len(overdue_agreements_for(actor(world, "area_focal"), limit=10)) == 7  # a seat: the body's
+    unseat(co)
     assert [a.text for a in overdue_agreements_for(actor(world, "area_focal"))] == ["Salud atrasado"]
     assert overdue_agreements_for(actor(world, "defender")) == []
     assert overdue_agreements_for(None) == []
@@ -126,6 +128,7 @@ def test_list_filters_by_area_and_status(world: World, co: Coordination) -> None
 
 
 def test_focal_point_list_shows_only_own_area(world: World, co: Coordination) -> None:
+    unseat(co)  # without a seat on the body
     client = login(Client(), world.home["area_focal"])
     page = client.get(reverse("coordination:agreement_list")).content.decode()
     assert "Campaña de vacunación" in page and "Censo de deserción" not in page and "Acuerdo de B" not in page

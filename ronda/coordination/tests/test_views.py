@@ -26,7 +26,7 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
-from ronda.coordination.tests.conftest import READ, Coordination, expect
+from ronda.coordination.tests.conftest import READ, SEATED, Coordination, expect, unseat
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM
 from ronda.testing import World, check_access_matrix, login
@@ -55,7 +55,7 @@ def mesa(name: str, co: Coordination, *args: Any) -> str:
 
 # --- Body ------------------------------------------------------------------------------
 def test_overview_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=mesa("overview", co), expected=READ)
+    check_access_matrix(world, url=mesa("overview", co), expected=SEATED)
 
 
 def test_overview_without_body_choice(world: World, co: Coordination) -> None:
@@ -63,7 +63,7 @@ def test_overview_without_body_choice(world: World, co: Coordination) -> None:
     check_access_matrix(
         world,
         url=reverse("coordination:overview"),
-        expected=READ,
+        expected=SEATED,
         away={"coordinator": 200, "secretariat": 200, "analyst": 200, "supervisor": 200},
     )
 
@@ -107,7 +107,7 @@ def test_body_arms_matrix(world: World, co: Coordination) -> None:
 
 
 def test_member_list_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=mesa("member_list", co), expected=READ)
+    check_access_matrix(world, url=mesa("member_list", co), expected=SEATED)
 
 
 def member_data(co: Coordination, version: int | None = None) -> dict[str, Any]:
@@ -181,13 +181,13 @@ def test_commission_edit_matrix(world: World, co: Coordination) -> None:
 
 # --- Meetings --------------------------------------------------------------------------
 def test_meeting_list_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=mesa("meeting_list", co), expected=READ)
+    check_access_matrix(world, url=mesa("meeting_list", co), expected=SEATED)
 
 
 def test_calendar_matrix(world: World, co: Coordination) -> None:
-    check_access_matrix(world, url=mesa("calendar", co, timezone.localdate().year), expected=READ)
+    check_access_matrix(world, url=mesa("calendar", co, timezone.localdate().year), expected=SEATED)
     check_access_matrix(
-        world, url=mesa("calendar_current", co), expected=expect(**{r: 302 for r in READ if READ[r] == 200})
+        world, url=mesa("calendar_current", co), expected=expect(**{r: 302 for r in SEATED if SEATED[r] == 200})
     )
 
 
@@ -218,6 +218,8 @@ def test_meeting_create_matrix(world: World, co: Coordination) -> None:
 
 
 def test_meeting_detail_matrix(world: World, co: Coordination) -> None:
+    check_access_matrix(world, url=reverse("coordination:meeting_detail", args=[co.meeting.pk]), expected=SEATED)
+    unseat(co)
     check_access_matrix(world, url=reverse("coordination:meeting_detail", args=[co.meeting.pk]), expected=READ)
 
 
@@ -332,6 +334,7 @@ def test_agreement_detail_matrix(world: World, co: Coordination) -> None:
 
 
 def test_other_area_agreement_hidden_from_focal(world: World, co: Coordination) -> None:
+    unseat(co)  # a focal point without a seat on the body: their own area's agreements only
     check_access_matrix(
         world, url=reverse("coordination:agreement_detail", args=[co.education_agreement.pk]), expected=READ
     )

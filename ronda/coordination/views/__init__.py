@@ -21,6 +21,8 @@ from ronda.coordination.views.body import (
 )
 from ronda.coordination.views.meetings import (
     agenda_add,
+    agenda_proposal_decide,
+    agenda_propose,
     agenda_remove,
     attendance_edit,
     calendar,
@@ -37,6 +39,8 @@ from ronda.coordination.views.questionnaire import round_answer, round_close, ro
 
 __all__ = [
     "agenda_add",
+    "agenda_proposal_decide",
+    "agenda_propose",
     "agenda_remove",
     "agreement_create",
     "agreement_detail",

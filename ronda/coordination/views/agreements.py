@@ -67,9 +67,9 @@ def agreement_list(request: ActorRequest) -> HttpResponse:
         "statuses": AgreementStatus.choices,
         "today": timezone.localdate(),
         "query": urlencode({k: v for k, v in filters.items() if v}),
-        "is_focal": not policies.can_view_body_business(actor),
+        "is_focal": not policies.can_open_body(actor),
     }
-    body = resolve_body(request, actor) if policies.can_view_body_business(actor) else None
+    body = resolve_body(request, actor) if policies.can_open_body(actor) else None
     if body is not None:
         context.update(body_context(body, actor))
     if is_htmx(request):
@@ -110,7 +110,8 @@ def agreement_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "notes": agreement.notes.select_related("author").order_by("created_at"),
         "can_follow_up": can_follow_up,
         "can_edit": policies.can_edit_agreement(actor, agreement),
-        "can_see_meeting": policies.can_view_body_business(actor),
+        "can_see_meeting": policies.can_open_body(actor)
+        and (agreement.meeting_id is None or policies.visible_meetings(actor).filter(pk=agreement.meeting_id).exists()),
         "status_form": AgreementStatusForm(
             initial={"status": agreement.status, "completed_on": agreement.completed_on, "version": agreement.version}
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ronda.coordination import policies, selectors, services
+from ronda.coordination import contracts, policies, selectors, services
 from ronda.coordination.forms import BodyForm, CoatOfArmsForm, CommissionForm, MemberForm
 from ronda.coordination.models import BodyMember, Commission, Meeting
 from ronda.coordination.views.common import body_context, resolve_body
@@ -26,7 +26,7 @@ def _to_members(body_pk: int, query: str = "") -> str:
     return reverse("coordination:member_list") + f"?mesa={body_pk}{query}"
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def overview(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
@@ -47,6 +47,9 @@ def overview(request: ActorRequest) -> HttpResponse:
         "commissions": Commission.objects.filter(body=body).annotate(n=Count("members")),
         "can_manage": policies.can_manage_body(actor, body),
         "year": timezone.localdate().year,
+        "lead_areas": list(body.lead_areas.order_by("name")),
+        "no_political_backing": contracts.lacks_political_backing(body.org_unit),
+        "last_political": contracts.last_political_attendance(body.org_unit),
     }
     return render(request, "coordination/overview.html", context)
 
@@ -87,8 +90,10 @@ def body_edit(request: ActorRequest) -> HttpResponse:
             "name": body.name,
             "established_on": body.established_on,
             "safeguarding_protocol": body.safeguarding_protocol,
+            "lead_areas": list(body.lead_areas.all()),
             "version": body.version,
         },
+        org_unit=body.org_unit,
     )
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
@@ -101,6 +106,7 @@ def body_edit(request: ActorRequest) -> HttpResponse:
                 name=data["name"],
                 established_on=data["established_on"],
                 safeguarding_protocol=data["safeguarding_protocol"],
+                lead_areas=data["lead_areas"],
             )
             messages.success(request, _("Changes saved."))
             return redirect(reverse("coordination:overview") + f"?mesa={body.pk}")
@@ -134,15 +140,17 @@ def body_arms(request: ActorRequest) -> HttpResponse:
             "name": body.name,
             "established_on": body.established_on,
             "safeguarding_protocol": body.safeguarding_protocol,
+            "lead_areas": list(body.lead_areas.all()),
             "version": body.version,
-        }
+        },
+        org_unit=body.org_unit,
     )
     context = {**body_context(body, actor), "form": edit, "arms_form": form}
     return render(request, "coordination/body_form.html", context)
 
 
 # --- Members ---------------------------------------------------------------------------
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def member_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)

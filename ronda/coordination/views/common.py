@@ -38,6 +38,7 @@ def body_context(body: CoordinationBody, actor: Actor) -> dict[str, Any]:
     return {
         "body": body,
         "body_query": f"?{BODY_PARAM}={body.pk}",
-        "show_body_nav": policies.can_view_body_business(actor),
+        "show_body_nav": policies.can_open_body(actor),
+        "seat_only": not policies.can_view_body_business(actor),
         "can_manage": policies.can_manage_body(actor, body),
     }

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ronda.coordination import pdf, policies, selectors, services
-from ronda.coordination.forms import AgendaItemForm, ApproveMinutesForm, AttendanceForm, MeetingForm, MinutesForm
+from ronda.coordination.forms import (
+    AgendaItemForm,
+    AgendaProposalForm,
+    ApproveMinutesForm,
+    AttendanceForm,
+    MeetingForm,
+    MinutesForm,
+    ProposalDecisionForm,
+)
 from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
 from ronda.coordination.views.common import body_context, is_htmx, resolve_body
 from ronda.core.http import as_download
@@ -42,7 +50,7 @@ def _not_yet(request: ActorRequest, meeting: Meeting, message: str, anchor: str)
     return redirect(_detail_url(meeting, anchor))
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def meeting_list(request: ActorRequest) -> HttpResponse:
     actor = get_actor(request)
     body = resolve_body(request, actor)
@@ -65,7 +73,7 @@ def meeting_list(request: ActorRequest) -> HttpResponse:
     return render(request, "coordination/meeting_list.html", context)
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def calendar_redirect(request: ActorRequest) -> HttpResponse:
     resolve_body(request, get_actor(request))  # 404 for a body the actor cannot see
     query = request.GET.urlencode()
@@ -73,7 +81,7 @@ def calendar_redirect(request: ActorRequest) -> HttpResponse:
     return redirect(f"{url}?{query}" if query else url)
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def calendar(request: ActorRequest, year: int) -> HttpResponse:
     actor = get_actor(request)
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -117,7 +125,7 @@ def meeting_create(request: ActorRequest) -> HttpResponse:
     )
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting(actor, pk, shape=selectors.meeting_record)
@@ -139,6 +147,12 @@ def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "can_write_minutes": _has_taken_place(meeting) and meeting.status != MeetingStatus.CANCELLED,
         "has_taken_place": _has_taken_place(meeting),
         "is_notice": pdf.is_notice(meeting),
+        "shows_minutes": policies.can_read_minutes(actor, meeting),
+        "proposals": [
+            (p, ProposalDecisionForm(initial={"version": p.version}, prefix=f"proposal-{p.pk}"))
+            for p in policies.visible_agenda_proposals(actor).filter(meeting=meeting)
+        ],
+        "proposal_form": AgendaProposalForm() if policies.can_propose_agenda_item(actor, meeting) else None,
     }
     return render(request, "coordination/meeting_detail.html", context)
 
@@ -285,10 +299,55 @@ def minutes_approve(request: ActorRequest, pk: int) -> HttpResponse:
     return redirect(_detail_url(meeting, "#minutes"))
 
 
-@actor_required(policies.can_view_body_business)
+@actor_required(policies.can_open_body)
 def minutes_pdf(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies.get_meeting(actor, pk, shape=selectors.meeting_record)
+    if not pdf.is_notice(meeting) and not policies.can_read_minutes(actor, meeting):
+        raise Http404  # a seat reads the minutes once approved
     content = pdf.render_minutes_pdf(meeting)
     response = HttpResponse(content, content_type="application/pdf")
     return as_download(response, pdf.minutes_filename(meeting), inline=True)
+
+
+# --- Agenda proposals -------------------------------------------------------------------------
+@require_POST
+@actor_required(policies.can_propose_some_agenda_item)
+@once_per_submission
+def agenda_propose(request: ActorRequest, pk: int) -> HttpResponse:
+    """A member of the body proposes an item for a coming meeting (404 for anyone else)."""
+    actor = get_actor(request)
+    meeting = policies.get_meeting_for_proposal(actor, pk)
+    form = AgendaProposalForm(request.POST)
+    if form.is_valid():
+        with service_errors_on(form):
+            services.propose_agenda_item(
+                actor=actor, meeting=meeting, title=form.cleaned_data["title"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Item proposed. The coordinator decides whether it goes on the agenda."))
+            return redirect(_detail_url(meeting, "#proposals"))
+    flash_errors(request, form)
+    return redirect(_detail_url(meeting, "#proposals"))
+
+
+@require_POST
+@actor_required(policies.can_manage_some_body)
+def agenda_proposal_decide(request: ActorRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request)
+    proposal = policies.get_agenda_proposal_for_decision(actor, pk)
+    form = ProposalDecisionForm(request.POST, prefix=f"proposal-{proposal.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        with service_errors_on(form):
+            if data["decision"] == "accept":
+                services.accept_agenda_proposal(
+                    actor=actor, proposal=proposal, expected_version=data["version"], note=data["decision_note"]
+                )
+                messages.success(request, _("The item is on the agenda."))
+            else:
+                services.decline_agenda_proposal(
+                    actor=actor, proposal=proposal, expected_version=data["version"], note=data["decision_note"]
+                )
+                messages.success(request, _("Proposal declined. The member reads your answer on the meeting's page."))
+    flash_errors(request, form)
+    return redirect(_detail_url(proposal.meeting, "#proposals"))

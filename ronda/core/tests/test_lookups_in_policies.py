@@ -188,6 +188,7 @@ WRITE_CHECKS = (
     "can_break_glass",
     "can_work",
     "can_supervise",
+    "can_propose",  # a member of the coordination body proposes an agenda item (a write of their own)
 )
 # Answering the member questionnaire is decided by being a member of the body, whatever the role.
 NO_ROLE_CHECK = {"coordination:round_answer": "get_round_to_answer: membership of the body is the permission"}

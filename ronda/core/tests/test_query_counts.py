@@ -40,8 +40,9 @@ HOME_CEILING = {
     Role.SECRETARIAT: 13,
     Role.COORDINATOR: 14,
     Role.AREA_FOCAL: 12,
-    # Defenders and supervisors: the case route's panel (tasks due, overdue referrals, cases by state).
-    Role.DEFENDER: 13,
+    # Defenders and supervisors: the case route's panel (tasks due, overdue referrals, cases by state);
+    # #13: whether they sit on the coordination body (one query, kept on the actor for the request).
+    Role.DEFENDER: 14,
     # Protection officers and supervisors: the protection files' panel (#12: open and overdue files,
     # transferred cases, one query per kind of alert — a fixed handful, whatever the number of files;
     # measured 15 and 30).

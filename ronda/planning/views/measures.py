@@ -36,9 +36,12 @@ OPEN_PLANS = (PlanStatus.APPROVED, PlanStatus.IN_EXECUTION)
 def my_measures(request: ActorRequest) -> HttpResponse:
     """The focal point's landing: the measures of their area in plans under way."""
     actor = get_actor(request)
+    measures = policies.visible_measures(actor)
+    if actor.area_id is not None and actor.has_role(Role.AREA_FOCAL):
+        # Their area's own, even when a seat on the body lets them read the whole plan.
+        measures = measures.filter(responsible_area_id=actor.area_id)
     measures = (
-        policies.visible_measures(actor)
-        .filter(plan__status__in=OPEN_PLANS)
+        measures.filter(plan__status__in=OPEN_PLANS)
         .select_related("plan", "responsible_area")
         .order_by("plan__org_unit__name", "end_date", "code")
     )
