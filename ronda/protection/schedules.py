@@ -11,6 +11,10 @@
   year counted again for every country and kept (``protection.figures``): the deinstitutionalisation
   dashboard reads them instead of counting a country's placements for each page.
 
+The digest goes through the outbox (``notifications.services.queue_email``, kind
+``protection.weekly_digest`` declared in ``protection.notifications``): it is logged, retried when
+the mail server fails, and not sent to an officer who turned it (or every weekly digest) off.
+
 An e-mail leaves Ronda: it names no child, only the file number and the child's initials, and
 holds none of the file's texts. It is Ronda's own work (a plain task); for each officer it rebuilds
 their actor from each of their active memberships and asks the policy again, so a file they no
@@ -25,14 +29,17 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from ronda.core import schedule
-from ronda.core.tenancy import Actor, actor_for
+from ronda.core.tenancy import SYSTEM, Actor, actor_for
+from ronda.notifications import services as notifications
+from ronda.notifications.models import EmailStatus
 from ronda.protection import figures, policies, selectors
+from ronda.protection import notifications as kinds
 from ronda.protection.models import CareSetting, FileStatus, ProtectionFile
 
 if TYPE_CHECKING:
@@ -41,6 +48,7 @@ if TYPE_CHECKING:
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_AT = dt.time(7, 0)
 DIGEST_PURPOSE = "protection weekly digest"
+SUBJECT = gettext_noop("Ronda: your protection files this week")
 
 
 def _day(value: dt.date | None) -> str:
@@ -133,29 +141,34 @@ def _by_actor(pairs: Iterable[tuple[Actor, ProtectionFile]]) -> dict[Actor, list
 
 
 def send_weekly_digest() -> int:
-    """Send this week's digest to every officer in charge of open files with something overdue or
-    pending; how many e-mails were sent."""
+    """Queue this week's digest for every officer in charge of open files with something overdue or
+    pending who wants it; how many e-mails were queued (the outbox sends them)."""
     from ronda.accounts.models import User
 
     officer_ids = ProtectionFile.objects.filter(status=FileStatus.OPEN).values("officer_id")
-    messages = []
+    queued = 0
     with translation.override(settings.LANGUAGE_CODE):
         for user in User.objects.filter(pk__in=officer_ids, is_active=True).exclude(email="").order_by("pk"):
+            # Asked before the digest is built, so that no file is logged as read for an officer who
+            # turned it off; the outbox records the skipped digest (without its text).
+            if not notifications.wants(user, kinds.WEEKLY_DIGEST):
+                notifications.queue_email(
+                    actor=SYSTEM, kind=kinds.WEEKLY_DIGEST, recipient=user, subject=_(SUBJECT), body=""
+                )
+                continue
             digest = digest_for(user)
             if digest is None:
                 continue
             body, _files = digest
-            messages.append(
-                EmailMessage(
-                    subject=_("Ronda: your protection files this week"),
-                    body=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[user.email],
-                )
+            email = notifications.queue_email(
+                actor=SYSTEM,
+                kind=kinds.WEEKLY_DIGEST,
+                recipient=user,
+                subject=_(SUBJECT),
+                body=body,
             )
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+            queued += email.status == EmailStatus.QUEUED
+    return queued
 
 
 @task()

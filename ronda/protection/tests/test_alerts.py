@@ -18,7 +18,10 @@ from django.utils.translation import gettext
 from ronda.core import schedule
 from ronda.core.models import AccessEvent
 from ronda.core.roles import Role
-from ronda.protection import alerts, schedules, selectors
+from ronda.notifications import delivery, kinds
+from ronda.notifications import services as notification_services
+from ronda.notifications.models import EmailStatus, OutgoingEmail
+from ronda.protection import alerts, notifications, schedules, selectors
 from ronda.protection.alerts import Kind
 from ronda.protection.models import Alternative, CareSetting, ProtectionFile, ProtectiveMeasure
 from ronda.protection.services import measures, placements
@@ -276,7 +279,9 @@ def test_the_caseload_reads_in_a_fixed_number_of_queries(pw: PWorld, django_asse
 
 
 # --- The weekly digest ---------------------------------------------------------------------------
-def test_the_weekly_digest_mails_each_officer_numbers_and_initials_only(pw: PWorld, frozen: Any) -> None:
+def test_the_weekly_digest_mails_each_officer_numbers_and_initials_only(
+    pw: PWorld, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     file = _file(pw)
     _measure(pw, file)
     placements.emergency_gatekeeping(actor=act(pw.officer), file=file, setting=CareSetting.KINSHIP, entry_on=TODAY)
@@ -289,7 +294,9 @@ def test_the_weekly_digest_mails_each_officer_numbers_and_initials_only(pw: PWor
     )
     assert quiet.number
     frozen.move_to(MONDAY)
-    assert schedules.weekly_digest.call() == 1
+    # Through the outbox: each e-mail is sent by a job when its row commits (at once in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules.weekly_digest.call() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [pw.officer.email]
@@ -301,6 +308,46 @@ def test_the_weekly_digest_mails_each_officer_numbers_and_initials_only(pw: PWor
     for name in ("Xiomara", "Quizhpe", "Sarango"):
         assert name not in message.body
     assert _reads(pw.officer, schedules.DIGEST_PURPOSE) == {str(file.pk)}
+    logged = OutgoingEmail.objects.get()
+    assert (logged.recipient, logged.kind, logged.status) == (pw.officer, notifications.WEEKLY_DIGEST, EmailStatus.SENT)
+
+
+def test_an_officer_who_turned_the_digest_off_gets_none_and_no_file_is_read(
+    pw: PWorld, frozen: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _measure(pw, _file(pw))
+    officer = act(pw.officer)
+    notification_services.set_preferences(actor=officer, choices={notifications.WEEKLY_DIGEST: False})
+    frozen.move_to(MONDAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules.weekly_digest.call() == 0
+    assert mail.outbox == []
+    assert _reads(pw.officer, schedules.DIGEST_PURPOSE) == set()
+    skipped = OutgoingEmail.objects.get()
+    assert (skipped.recipient, skipped.status, skipped.body) == (pw.officer, EmailStatus.SKIPPED, "")
+    # The weekly-digest switch of "My notifications" turns it off as well.
+    notification_services.set_preferences(
+        actor=officer, choices={notifications.WEEKLY_DIGEST: True, kinds.WEEKLY_DIGEST: False}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules.send_weekly_digest() == 0
+    assert mail.outbox == []
+
+
+def test_a_digest_the_mail_server_refuses_waits_in_the_outbox_for_a_retry(
+    pw: PWorld, frozen: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    _measure(pw, _file(pw))
+    frozen.move_to(MONDAY)
+    settings.EMAIL_BACKEND = "ronda.notifications.tests.backends.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules.weekly_digest.call() == 1
+    waiting = OutgoingEmail.objects.get()
+    assert (waiting.status, waiting.attempts) == (EmailStatus.QUEUED, 1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.move_to(waiting.next_attempt_at)
+    assert delivery.retry_due() == 1
+    assert [m.to for m in mail.outbox] == [[pw.officer.email]]
 
 
 def test_the_digest_goes_out_on_mondays_only_and_is_a_registered_job(pw: PWorld, frozen: Any) -> None:

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ronda.notifications import kinds
+from ronda.notifications.models import EmailStatus
+from ronda.notifications.selectors import Choice
+
+FIELD_PREFIX = "kind__"
+
+
+def field_name(key: str) -> str:
+    return FIELD_PREFIX + key.replace(".", "__")
+
+
+class PreferencesForm(forms.Form):
+    """One checkbox per kind that concerns the person, and the weekly-digest switch."""
+
+    weekly_digest = forms.BooleanField(
+        label=_("Weekly digest"),
+        required=False,
+        help_text=_("Summaries sent once a week. Turned off, no digest reaches you, whatever is ticked below."),
+    )
+
+    def __init__(self, *args: Any, choices: list[Choice], digest_on: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = [choice.kind for choice in choices]
+        self.fields["weekly_digest"].initial = digest_on
+        for choice in choices:
+            self.fields[field_name(choice.kind.key)] = forms.BooleanField(
+                label=choice.kind.label, help_text=choice.kind.description, required=False, initial=choice.wanted
+            )
+
+    def choices(self) -> dict[str, bool]:
+        wanted = {kind.key: bool(self.cleaned_data.get(field_name(kind.key))) for kind in self.kinds}
+        wanted[kinds.WEEKLY_DIGEST] = bool(self.cleaned_data.get("weekly_digest"))
+        return wanted
+
+
+class FeedForm(forms.Form):
+    calendar = forms.ChoiceField(label=_("Calendar"))
+
+    def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["calendar"].choices = options  # type: ignore[attr-defined]
+
+    def feed(self) -> tuple[str, int | None]:
+        key, _sep, pk = self.cleaned_data["calendar"].partition(":")
+        return key, int(pk) if pk.isdigit() else None
+
+
+class OutboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *EmailStatus.choices])
