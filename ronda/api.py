@@ -34,10 +34,12 @@ from ronda.defenders.api import router as defenders_router
 from ronda.planning.api import router as planning_router
 from ronda.planning.api_structure import router as planning_structure_router
 from ronda.protection.api import router as protection_router
+from ronda.safeguarding.api import router as safeguarding_router
 from ronda.tablero.api_catalogue import router as tablero_catalogue_router
 from ronda.tablero.api_push import router as tablero_push_router
 from ronda.tablero.api_values import router as tablero_values_router
 from ronda.territory.api import router as territory_router
+from ronda.training.api import router as training_router
 
 logger = logging.getLogger(__name__)
 
@@ -255,3 +257,5 @@ api.add_router("/tablero", tablero_values_router)
 api.add_router("/tablero", tablero_push_router)
 api.add_router("/accountability", accountability_situation_router)  # the situation report of children
 api.add_router("/protection", protection_router)  # protection files, alternative care and its resources
+api.add_router("/safeguarding", safeguarding_router)  # protocol, signatures and concerns (#13 item 4)
+api.add_router("/training", training_router)  # staff trainings (#13 item 5)

@@ -132,6 +132,9 @@ INSTALLED_APPS = [
     "ronda.cases",
     "ronda.protection",
     "ronda.accountability",
+    "ronda.safeguarding",
+    "ronda.training",
+    "ronda.notifications",
     "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]
 

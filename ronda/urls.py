@@ -22,7 +22,10 @@ urlpatterns = [
     path("defensorias/", include("ronda.defenders.urls")),
     path("casos/", include("ronda.cases.urls")),
     path("proteccion/", include("ronda.protection.urls")),
+    path("salvaguarda/", include("ronda.safeguarding.urls")),
+    path("formacion/", include("ronda.training.urls")),
     path("tablero/", include("ronda.tablero.urls")),
+    path("notificaciones/", include("ronda.notifications.urls")),
     # The DHIS2-compatible Web API: DHIS2 clients are given /dhis2 as their base URL (issue #10).
     path("dhis2/", include("ronda.tablero.dhis2.urls")),
     path("", include("ronda.accountability.urls")),

@@ -26,6 +26,8 @@ READERS = [
     "coordination:overview",
     "council:overview",
     "defenders:index",
+    "safeguarding:index",
+    "training:index",
     "cases:figures",
     "accountability:report_list",
     "tablero:index",
@@ -54,6 +56,8 @@ EXPECTED = {
         "planning:my_measures",
         "coordination:agreement_list",
         "council:request_list",
+        "safeguarding:index",
+        "training:index",
         "tablero:index",
         "territory:browse",
         "territory:area_list",
@@ -62,13 +66,14 @@ EXPECTED = {
     Role.DEFENDER: [
         "core:home",
         "defenders:index",
+        "safeguarding:index",
         "cases:child_list",
         "cases:case_list",
         "territory:browse",
         "territory:institution_list",
     ],
     # Protection files (protection/portal.py, #12) for the roles that hold them.
-    Role.PROTECTION_OFFICER: [FIELD[0], *CARE, *FIELD[1:]],
+    Role.PROTECTION_OFFICER: [FIELD[0], "safeguarding:index", *CARE, *FIELD[1:]],
     # Supervisors read the planning cycle of their municipality (#9 item 22); municipal areas are not their work.
     Role.SUPERVISOR: [
         "core:home",
@@ -76,6 +81,8 @@ EXPECTED = {
         "coordination:overview",
         "council:overview",
         "defenders:index",
+        "safeguarding:index",
+        "training:index",
         "cases:child_list",
         "cases:case_list",
         "cases:supervision",

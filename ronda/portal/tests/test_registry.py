@@ -27,6 +27,8 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "ronda.defenders",
         "ronda.cases",
         "ronda.protection",
+        "ronda.safeguarding",
+        "ronda.training",
     ]
     orders = [entry["order"] for entry in installed.navigation]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
