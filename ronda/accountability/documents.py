@@ -137,6 +137,37 @@ def render_xlsx(data: ReportData) -> bytes:
     for row in data.budget_by_year:
         rate = row.execution_rate
         budget.append([row.label, Money(row.planned, currency), Money(row.executed, currency), Number(rate, 0)])
+    if data.investment:
+        # The share of the municipal budget invested in children; a year without a total says so.
+        budget.append([])
+        budget.append(
+            [
+                _("Year"),
+                _("Municipal budget"),
+                pgettext("budget", "Planned"),
+                _("Share planned (%)"),
+                _("Executed"),
+                _("Share executed (%)"),
+            ],
+            bold=True,
+        )
+        for year in data.investment:
+            if year.total is None:
+                none = _("no municipal budget entered")
+                budget.append(
+                    [str(year.year), none, Money(year.planned, currency), none, Money(year.executed, currency), none]
+                )
+            else:
+                budget.append(
+                    [
+                        str(year.year),
+                        Money(year.total, currency),
+                        Money(year.planned, currency),
+                        Number(year.planned_share, 2),
+                        Money(year.executed, currency),
+                        Number(year.executed_share, 2),
+                    ]
+                )
 
     body = book.sheet(_("Coordination body"))
     a, b = data.agreements, data.body
@@ -147,6 +178,9 @@ def render_xlsx(data: ReportData) -> bytes:
         (pgettext("meeting kind", "Urgent"), Count(b.urgent)),
         (pgettext("report figure", "Minutes approved"), Count(b.minutes_approved)),
         (_("Attendance rate (%)"), Number(b.attendance_rate, 0)),
+        (_("Political-level members present"), Count(b.political_present)),
+        (_("Technical-level members present"), Count(b.technical_present)),
+        (_("Meetings with political-level attendance"), Count(b.meetings_with_political)),
         (_("Agreements due in the period"), Count(a.due)),
         (_("Fulfilled on time"), Count(a.fulfilled_on_time)),
         (_("Fulfilled late"), Count(a.fulfilled_late)),

@@ -26,7 +26,9 @@ from ronda.council.contracts import CouncilActivity, PublicAnswer
 from ronda.planning import contracts as planning
 from ronda.planning.contracts import (
     BudgetFigure,
+    ChildInvestment,
     IndicatorProgress,
+    InstrumentFacts,
     LineFacts,
     PlanChangeFacts,
     PlanFacts,
@@ -150,6 +152,8 @@ class ReportData:
     council: CouncilActivity
     changes: tuple[PlanChangeFacts, ...]
     generated_on: dt.date = field(default_factory=timezone.localdate)
+    # The share of the municipal budget the plan puts into children, each year of the period.
+    investment: tuple[ChildInvestment, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -177,6 +181,7 @@ def report_data(plan: PlanRef, kind: str, year: int | None = None, semester: int
         body=coordination.body_activity(unit, period.start, period.end),
         council=council.council_activity(unit, period.start, period.end),
         changes=planning.plan_changes(facts, period.start, period.end),
+        investment=planning.investment_in_years(overview, period.years),
     )
 
 
@@ -325,19 +330,28 @@ class PublicPage:
     answers: list[PublicAnswer]
     # The plan's indicators with their series from the Tablero (baseline, target, values by year).
     indicators: tuple[IndicatorProgress, ...] = ()
+    # Year by year, the plan's budget as a share of the municipal budget (aggregates only).
+    investment: tuple[ChildInvestment, ...] = ()
+    # The municipality's approved and in-force policy instruments (no internal notes).
+    instruments: tuple[InstrumentFacts, ...] = ()
 
 
 PUBLIC_ANSWERS = 30
 
 
-def public_page(unit: OrgUnit) -> PublicPage:
+def public_page(unit: OrgUnit, *, budget_share: bool = True) -> PublicPage:
     """The public accountability page of municipality ``unit``: its latest approved plan with
-    progress and budget, and the answers of its children's council."""
+    progress and budget, and the answers of its children's council. ``budget_share`` adds the
+    share of the municipal budget invested in children and the policy instruments (two queries the
+    children's page does without)."""
     plan = current_public_plan(unit)
+    overview = planning.plan_progress(plan) if plan is not None else None
     return PublicPage(
         unit=unit,
         plan=plan,
-        overview=planning.plan_progress(plan) if plan is not None else None,
+        overview=overview,
         answers=council.public_answers(unit, limit=PUBLIC_ANSWERS),
         indicators=planning.indicator_progress(plan) if plan is not None else (),
+        investment=planning.investment_in_years(overview) if overview is not None and budget_share else (),
+        instruments=planning.published_instruments(unit) if budget_share else (),
     )

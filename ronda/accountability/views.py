@@ -24,17 +24,19 @@ if TYPE_CHECKING:
 
 
 # --- Public pages: no sign-in, nothing personal --------------------------------------------
-def _public_context(request: HttpRequest, code: str) -> dict[str, object]:
+def _public_context(request: HttpRequest, code: str, *, budget_share: bool = True) -> dict[str, object]:
     unit = selectors.public_municipality(code)
     if unit is None:
         raise Http404
-    page = selectors.public_page(unit)
+    page = selectors.public_page(unit, budget_share=budget_share)
     return {
         "unit": page.unit,
         "plan": page.plan,
         "overview": page.overview,
         "answers": page.answers,
         "indicators": page.indicators,
+        "investment": page.investment,
+        "instruments": page.instruments,
         "share_url": request.build_absolute_uri(),
     }
 
@@ -62,7 +64,7 @@ def public_plan(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def public_plan_children(request: HttpRequest, code: str) -> HttpResponse:
-    context = _public_context(request, code)
+    context = _public_context(request, code, budget_share=False)
     overview = context["overview"]
     context["lines"] = selectors.children_lines(overview) if isinstance(overview, PlanProgress) else ()
     response = render(request, "accountability/public_children.html", context)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.notifications import kinds
 from ronda.notifications.models import EmailStatus
@@ -53,4 +54,6 @@ class FeedForm(forms.Form):
 
 
 class OutboxFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *EmailStatus.choices])
+    status = forms.ChoiceField(
+        label=pgettext_lazy("e-mail", "Status"), required=False, choices=[("", _("Any")), *EmailStatus.choices]
+    )

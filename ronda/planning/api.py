@@ -19,7 +19,7 @@ from ronda.core.api_utils import read_filters
 from ronda.core.files import private_file_response
 from ronda.core.pagination import page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.planning import policies, selectors, services
+from ronda.planning import policies, schemas, selectors, services
 from ronda.planning.models import Measure
 from ronda.planning.schemas import (
     MeasureCursorPage,
@@ -38,6 +38,8 @@ from ronda.planning.schemas import (
     UpdateFilters,
     UpdatePage,
 )
+from ronda.territory import policies as territory_policies
+from ronda.territory.models import Level, OrgUnit
 
 router = Router(tags=["planning"])
 WRITE_ERRORS = {**READ_ERRORS, 409: MessageOut}
@@ -268,3 +270,135 @@ def create_update_with_evidence(
 def download_evidence(request: ApiRequest, evidence_id: int) -> Any:
     evidence = policies.get_evidence(request.actor, evidence_id)
     return private_file_response(request, evidence.file, evidence.original_name, content_type=evidence.content_type)
+
+
+# --- Policy instruments and the municipal budget (issue #13 item 13) -------------------------------
+INSTRUMENT_ORDER = ("org_unit__name", "-approved_on", "title", "id")
+MUNICIPAL_BUDGET_ORDER = ("org_unit__name", "year", "id")
+
+
+def _municipality_for_write(request: ApiRequest, municipality_id: int | None) -> OrgUnit:
+    """The municipality a new row belongs to: the one named, or the actor's own; 404 unless they manage it."""
+    actor = request.actor
+    if municipality_id is None:
+        own = actor.org_unit
+        unit = own if own is not None and own.level == Level.MUNICIPALITY else None
+    else:
+        unit = territory_policies.visible_org_units(actor).filter(pk=municipality_id).first()
+    if unit is None or not policies.can_manage_in(actor, unit):
+        raise Http404
+    return unit
+
+
+def _instrument_fields(payload: schemas.InstrumentIn) -> services.InstrumentFields:
+    return services.InstrumentFields(
+        kind=payload.kind,
+        title=payload.title,
+        status=payload.status,
+        reference=payload.reference,
+        approved_on=payload.approved_on,
+        in_force_from=payload.in_force_from,
+        in_force_until=payload.in_force_until,
+        approving_body=payload.approving_body,
+        summary=payload.summary,
+        notes=payload.notes,
+    )
+
+
+@router.get(
+    "/instruments",
+    response={200: page_response(schemas.InstrumentPage, schemas.InstrumentCursorPage), **LIST_ERRORS},
+    summary="Policy instruments for children (ordinances, policies, decrees …) you can see",
+)
+def list_instruments(request: ApiRequest, filters: Query[schemas.InstrumentFilters]) -> Any:
+    read_filters(request, filters)
+    if not policies.can_read_plans(request.actor):
+        raise Http404
+    instruments = policies.visible_instruments(request.actor).prefetch_related("documents")
+    if filters.municipality_id is not None:
+        instruments = instruments.filter(org_unit_id=filters.municipality_id)
+    if filters.status is not None:
+        instruments = instruments.filter(status=filters.status)
+    return paginate(request, instruments, filters, order=INSTRUMENT_ORDER, scope="planning.instruments").response()
+
+
+@router.post(
+    "/instruments",
+    response={201: schemas.InstrumentOut, **WRITE_ERRORS},
+    summary="Record a policy instrument of a municipality (its documents are uploaded from the web page)",
+)
+def create_instrument(request: ApiRequest, payload: schemas.InstrumentIn) -> Any:
+    if not policies.can_create_plans(request.actor):
+        raise Http404
+    unit = _municipality_for_write(request, payload.municipality_id)
+    instrument = services.create_instrument(actor=request.actor, org_unit=unit, fields=_instrument_fields(payload))
+    return Status(201, policies.get_instrument(request.actor, instrument.pk))
+
+
+@router.put(
+    "/instruments/{int:instrument_id}",
+    response={200: schemas.InstrumentOut, **WRITE_ERRORS},
+    summary="Change a policy instrument (send the whole instrument and its version; a stale one answers 409)",
+)
+def update_instrument(request: ApiRequest, instrument_id: int, payload: schemas.InstrumentUpdateIn) -> Any:
+    instrument = policies.get_instrument_for_edit(request.actor, instrument_id)
+    if payload.municipality_id is not None and payload.municipality_id != instrument.org_unit_id:
+        raise ValidationError({"municipality_id": _("An instrument stays in its municipality.")})
+    services.update_instrument(
+        actor=request.actor,
+        instrument=instrument,
+        expected_version=payload.version,
+        fields=_instrument_fields(payload),
+    )
+    return policies.get_instrument(request.actor, instrument_id)
+
+
+@router.get(
+    "/municipal-budgets",
+    response={200: page_response(schemas.MunicipalBudgetPage, schemas.MunicipalBudgetCursorPage), **LIST_ERRORS},
+    summary="Total municipal budgets per year (the denominator of the share invested in children)",
+)
+def list_municipal_budgets(request: ApiRequest, filters: Query[schemas.MunicipalBudgetFilters]) -> Any:
+    read_filters(request, filters)
+    if not policies.can_read_plans(request.actor):
+        raise Http404
+    budgets = policies.visible_municipal_budgets(request.actor)
+    if filters.municipality_id is not None:
+        budgets = budgets.filter(org_unit_id=filters.municipality_id)
+    if filters.year is not None:
+        budgets = budgets.filter(year=filters.year)
+    return paginate(
+        request, budgets, filters, order=MUNICIPAL_BUDGET_ORDER, scope="planning.municipal_budgets"
+    ).response()
+
+
+@router.post(
+    "/municipal-budgets",
+    response={201: schemas.MunicipalBudgetOut, **WRITE_ERRORS},
+    summary="Enter a municipality's total budget for a year (its document is uploaded from the web page)",
+)
+def create_municipal_budget(request: ApiRequest, payload: schemas.MunicipalBudgetIn) -> Any:
+    if not policies.can_create_plans(request.actor):
+        raise Http404
+    unit = _municipality_for_write(request, payload.municipality_id)
+    budget = services.create_municipal_budget(
+        actor=request.actor, org_unit=unit, year=payload.year, total=payload.total, source=payload.source
+    )
+    return Status(201, policies.get_municipal_budget(request.actor, budget.pk))
+
+
+@router.patch(
+    "/municipal-budgets/{int:budget_id}",
+    response={200: schemas.MunicipalBudgetOut, **WRITE_ERRORS},
+    summary="Correct a municipal budget's total or source (send its version; a stale one answers 409)",
+)
+def update_municipal_budget(request: ApiRequest, budget_id: int, payload: schemas.MunicipalBudgetUpdateIn) -> Any:
+    budget = policies.get_municipal_budget_for_edit(request.actor, budget_id)
+    services.update_municipal_budget(
+        actor=request.actor,
+        budget=budget,
+        expected_version=payload.version,
+        total=payload.total,
+        source=payload.source,
+    )
+    return policies.get_municipal_budget(request.actor, budget_id)

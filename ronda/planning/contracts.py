@@ -28,6 +28,12 @@ Published facts:
 - ``diagnosis_facts(unit)``: the latest situation analysis of a municipality, in figures.
 - ``plan_progress_by_unit(units)``: for many municipalities at once (a comparison), each one's
   latest plan with its rolled-up progress and budget execution, in three queries whatever the count.
+- ``plan_investment(plan, years)`` / ``investment_in_years(progress, years)``: the share of the
+  municipal budget the plan puts into children, year by year and by area (the municipality's total
+  entered per year is the denominator).
+- ``children_investment(unit, year)``: the same for a municipality and a year, over its published
+  plans (certification's evidence); ``total`` and the shares are None when no total was entered.
+- ``published_instruments(unit)``: its approved and in-force policy instruments, without internal notes.
 """
 
 from __future__ import annotations
@@ -45,16 +51,21 @@ from django.utils.translation import gettext as _
 from ronda.planning import rollup, trends
 from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
+    PUBLIC_INSTRUMENT_STATUSES,
     Criticality,
     Finding,
     ImprovementOpportunity,
+    InstrumentKind,
+    InstrumentStatus,
     LocalPlan,
     Measure,
     MeasureBudget,
     MeasureIndicator,
     MeasureStatus,
+    MunicipalBudget,
     PlanChange,
     PlanStatus,
+    PolicyInstrument,
     SituationAnalysis,
     Workshop,
 )
@@ -709,3 +720,179 @@ def diagnosis_facts(unit: UnitKey) -> DiagnosisFacts | None:
         children_participants=sum(workshops[k] or 0 for k in ("c0", "c6", "c12")),
         opportunities_by_criticality={c: int(opportunities.get(c, 0)) for c in Criticality.values},
     )
+
+
+# --- The share of the municipal budget invested in children (issue #13 item 13) ---------------
+def share_of(part: Decimal, total: Decimal | None) -> Decimal | None:
+    """``part`` as a percentage of ``total`` (two decimals); None when there is no total."""
+    if not total:
+        return None
+    return rollup.quantize(part * 100 / total)
+
+
+@dataclass(frozen=True)
+class AreaInvestment:
+    """What one responsible area planned and executed for children in a year, and its share."""
+
+    key: int
+    label: str
+    planned: Decimal
+    executed: Decimal
+    total: Decimal | None
+
+    @property
+    def planned_share(self) -> Decimal | None:
+        return share_of(self.planned, self.total)
+
+    @property
+    def executed_share(self) -> Decimal | None:
+        return share_of(self.executed, self.total)
+
+
+@dataclass(frozen=True)
+class ChildInvestment:
+    """One year: the municipality's total budget (None when not entered), what the plan planned and
+    executed for children that year, and their shares of the total, overall and by area."""
+
+    year: int
+    total: Decimal | None
+    source: str
+    planned: Decimal
+    executed: Decimal
+    by_area: tuple[AreaInvestment, ...] = ()
+    budget_pk: int | None = None
+
+    @property
+    def has_total(self) -> bool:
+        return self.total is not None
+
+    @property
+    def planned_share(self) -> Decimal | None:
+        return share_of(self.planned, self.total)
+
+    @property
+    def executed_share(self) -> Decimal | None:
+        return share_of(self.executed, self.total)
+
+
+Sums = dict[int, dict[int, list[Any]]]  # year -> area id -> [area name, planned, executed]
+
+
+def _budget_sums(measure_budgets: Any, years: list[int]) -> Sums:
+    """One query: the measures' budgets of ``years``, by year and responsible area."""
+    sums: Sums = {year: {} for year in years}
+    rows = (
+        measure_budgets.filter(year__in=years)
+        .order_by()
+        .values_list("year", "measure__responsible_area_id", "measure__responsible_area__name")
+        .annotate(planned=Sum("planned"), executed=Sum("executed"))
+    )
+    for year, area_id, area_name, planned, executed in rows:
+        sums[year][area_id] = [area_name, planned or ZERO, executed or ZERO]
+    return sums
+
+
+def _investment(unit_path: str, sums: Sums) -> tuple[ChildInvestment, ...]:
+    """One query: the municipality's totals of the years in ``sums``, against what was planned and executed."""
+    wanted = sorted(sums)
+    if not wanted:
+        return ()
+    totals = {
+        year: (pk, total, source)
+        for pk, year, total, source in MunicipalBudget.objects.filter(org_unit__path=unit_path, year__in=wanted)
+        .order_by()
+        .values_list("pk", "year", "total", "source")
+    }
+    result = []
+    for year in wanted:
+        pk, total, source = totals.get(year, (None, None, ""))
+        areas = sorted(
+            (
+                AreaInvestment(area_id, name, planned, executed, total)
+                for area_id, (name, planned, executed) in sums[year].items()
+            ),
+            key=lambda a: a.label,
+        )
+        result.append(
+            ChildInvestment(
+                year=year,
+                total=total,
+                source=source,
+                planned=sum((a.planned for a in areas), ZERO),
+                executed=sum((a.executed for a in areas), ZERO),
+                by_area=tuple(a for a in areas if a.planned or a.executed),
+                budget_pk=pk,
+            )
+        )
+    return tuple(result)
+
+
+def investment_in_years(progress: PlanProgress, years: Iterable[int] | None = None) -> tuple[ChildInvestment, ...]:
+    """``plan_investment`` from a plan's progress already read (one query: the municipal totals).
+    Amounts as in ``budget_in_years``: cancelled measures' amounts count."""
+    wanted = sorted(set(progress.plan.years if years is None else years))
+    sums: Sums = {year: {} for year in wanted}
+    for row in progress.measures():
+        area = row.measure.responsible_area
+        for year, budget in row.budgets_by_year.items():
+            if year in sums:
+                bucket = sums[year].setdefault(area.pk, [area.name, ZERO, ZERO])
+                bucket[1] += budget.planned
+                bucket[2] += budget.executed
+    return _investment(progress.plan.org_unit.path, sums)
+
+
+def plan_investment(plan: PlanRef, years: Iterable[int] | None = None) -> tuple[ChildInvestment, ...]:
+    """Each year of ``plan`` (or of ``years``): what it puts into children against the municipal budget."""
+    facts = plan_facts(plan)
+    wanted = sorted(set(facts.years if years is None else years))
+    return _investment(
+        facts.org_unit.path, _budget_sums(MeasureBudget.objects.filter(measure__plan_id=facts.pk), wanted)
+    )
+
+
+def children_investment(unit: UnitKey, year: int) -> ChildInvestment:
+    """Municipality ``unit`` in ``year``: its total budget, what its published plans planned and
+    executed for children, and the shares (None when the total was not entered: never 0 %)."""
+    budgets = MeasureBudget.objects.filter(measure__plan__org_unit__path=unit.path).exclude(
+        measure__plan__status=PlanStatus.DRAFT
+    )
+    return _investment(unit.path, _budget_sums(budgets, [year]))[0]
+
+
+# --- Policy instruments ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InstrumentFacts:
+    """A municipality's policy instrument as the public and certification see it (no internal notes)."""
+
+    pk: int
+    kind: str
+    title: str
+    reference: str
+    status: str
+    approved_on: dt.date | None
+    in_force_from: dt.date | None
+    in_force_until: dt.date | None
+    approving_body: str
+    summary: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(InstrumentKind(self.kind).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(InstrumentStatus(self.status).label)
+
+
+def published_instruments(unit: UnitKey) -> tuple[InstrumentFacts, ...]:
+    """The approved and in-force policy instruments of municipality ``unit``, newest approval first."""
+    rows = (
+        PolicyInstrument.objects.filter(org_unit__path=unit.path, status__in=PUBLIC_INSTRUMENT_STATUSES)
+        .order_by("-approved_on", "title", "id")
+        .values_list(
+            *("pk", "kind", "title", "reference", "status", "approved_on"),
+            *("in_force_from", "in_force_until", "approving_body", "summary"),
+        )
+    )
+    return tuple(InstrumentFacts(*row) for row in rows)

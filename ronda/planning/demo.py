@@ -44,7 +44,18 @@ from ronda.planning.demo_content import (
     WORKSHOPS,
     in_country,
 )
-from ronda.planning.models import LocalPlan, Measure, MeasureStatus, PlanChange, PlanStatus, SituationAnalysis
+from ronda.planning.models import (
+    InstrumentKind,
+    InstrumentStatus,
+    LocalPlan,
+    Measure,
+    MeasureStatus,
+    MunicipalBudget,
+    PlanChange,
+    PlanStatus,
+    PolicyInstrument,
+    SituationAnalysis,
+)
 from ronda.territory.models import Area, AreaKind, OrgUnit
 
 # The content names areas as a Costa Rican municipality does; each is found by its kind.
@@ -434,6 +445,76 @@ def _changes(plan: LocalPlan, canton: dict[str, Any], today: dt.date) -> None:
         PlanChange.objects.filter(pk=row.pk).update(changed_on=decided)
 
 
+# The municipality's whole budget in the first year of the plan, in US dollars (``factor`` converts),
+# growing a little each year: the plan's budgets are a few percent of it.
+MUNICIPAL_BUDGET = Decimal("62000000")
+MUNICIPAL_BUDGET_GROWTH = Decimal("0.04")
+
+
+def _instruments(unit: OrgUnit, canton: dict[str, Any], today: dt.date) -> None:
+    """An ordinance in force (with its text, in two versions) and a municipal policy in consultation."""
+    if PolicyInstrument.objects.filter(org_unit=unit).exists():
+        return
+    c = canton["c"]
+    approved = dt.date(today.year - 2, 9, 18)
+    ordinance = services.create_instrument(
+        actor=SYSTEM,
+        org_unit=unit,
+        fields=services.InstrumentFields(
+            kind=InstrumentKind.ORDINANCE,
+            title=f"Ordenanza de protección integral de niñas, niños y adolescentes de {c}",
+            status=InstrumentStatus.IN_FORCE,
+            reference=f"Ordenanza n.º 07-{approved.year}",
+            approved_on=approved,
+            in_force_from=approved + dt.timedelta(days=14),
+            approving_body=canton["approved_by"],
+            summary=(
+                "Crea el sistema local de protección, el consejo consultivo de niñez y la obligación de "
+                "destinar cada año una parte del presupuesto municipal al plan local."
+            ),
+            notes="Revisar la reforma del artículo 12 con asesoría jurídica.",
+        ),
+    )
+    for text in ("Texto aprobado", "Texto aprobado con fe de erratas"):
+        services.add_instrument_document(
+            actor=SYSTEM,
+            instrument=ordinance,
+            expected_version=None,
+            title="Texto de la ordenanza",
+            upload=ContentFile(tiny_pdf(text), name="ordenanza.pdf"),
+        )
+    services.create_instrument(
+        actor=SYSTEM,
+        org_unit=unit,
+        fields=services.InstrumentFields(
+            kind=InstrumentKind.POLICY,
+            title=f"Política municipal de niñez y adolescencia de {c} {today.year}-{today.year + 8}",
+            status=InstrumentStatus.CONSULTATION,
+            reference="Borrador v3",
+            approving_body=canton["approved_by"],
+            summary="En consulta con el consejo consultivo de niñez y las organizaciones del cantón.",
+        ),
+    )
+
+
+def _municipal_budgets(unit: OrgUnit, canton: dict[str, Any], plan: LocalPlan) -> None:
+    """The total municipal budget of each year of the plan but the last (not approved yet: its
+    share says so instead of showing 0 %)."""
+    years = list(range(plan.period_start.year, plan.period_end.year + 1))[:-1]
+    taken = set(MunicipalBudget.objects.filter(org_unit=unit).values_list("year", flat=True))
+    for index, year in enumerate(years):
+        if year in taken:
+            continue
+        total = _amount(MUNICIPAL_BUDGET * canton["factor"] * (1 + MUNICIPAL_BUDGET_GROWTH * index))
+        services.create_municipal_budget(
+            actor=SYSTEM,
+            org_unit=unit,
+            year=year,
+            total=total,
+            source=f"Presupuesto ordinario {year} aprobado por el {canton['approved_by']}",
+        )
+
+
 @transaction.atomic
 def load_demo() -> None:
     """Diagnosis and plan in execution for Loja, San José and Tlaxcala; call after ``ronda.portal.demo.load_demo()``."""
@@ -448,3 +529,7 @@ def load_demo() -> None:
         titles = Q(title__startswith=PLAN_TITLE) | Q(title__startswith=OLD_PLAN_TITLE)
         if not LocalPlan.objects.filter(titles, org_unit=unit).exists():
             _plan(unit, canton, analysis, today)
+        plan = LocalPlan.objects.filter(titles, org_unit=unit).order_by("-period_start").first()
+        if plan is not None:
+            _instruments(unit, canton, today)
+            _municipal_budgets(unit, canton, plan)

@@ -23,13 +23,21 @@ from ronda.planning.choices import GoalArea, Horizon
 from ronda.planning.models import (
     Criticality,
     ImprovementOpportunity,
+    InstrumentKind,
+    InstrumentStatus,
     LocalPlan,
     MeasureStatus,
     Objective,
     SituationAnalysis,
     Weighting,
 )
-from ronda.planning.services import MAX_EVIDENCE_FILES, MAX_WORKSHOP_PARTICIPANTS, ChangeRecord, institutions_for
+from ronda.planning.services import (
+    MAX_EVIDENCE_FILES,
+    MAX_WORKSHOP_PARTICIPANTS,
+    ChangeRecord,
+    InstrumentFields,
+    institutions_for,
+)
 from ronda.planning.services.common import check_in_period
 from ronda.planning.services.measures import BudgetLine
 from ronda.planning.services.series import usable_catalogue_indicators
@@ -491,3 +499,85 @@ class ProgressCorrectionForm(forms.Form):
         help_text=_("The report keeps its figure and is shown as corrected, with this reason."),
     )
     version = VersionField()
+
+
+# --- Policy instruments and the municipal budget (issue #13 item 13) ----------------------------
+class InstrumentForm(forms.Form):
+    municipality = MunicipalityField()
+    kind = forms.ChoiceField(label=_("Kind"), choices=InstrumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
+    reference = forms.CharField(
+        label=_("Number or reference"), max_length=100, required=False, help_text=_("E.g. Ordinance 12-2024.")
+    )
+    status = forms.ChoiceField(label=pgettext_lazy("policy instrument", "Status"), choices=InstrumentStatus.choices)
+    approved_on = date_field(_("Approved on"), required=False)
+    in_force_from = date_field(_("In force from"), required=False)
+    in_force_until = date_field(_("In force until"), required=False, help_text=_("Leave empty if it has no end."))
+    approving_body = forms.CharField(
+        label=_("Approving body"), max_length=limits.TITLE, required=False, help_text=_("E.g. the municipal council.")
+    )
+    summary = LongTextField(
+        label=_("Summary"),
+        required=False,
+        max_length=limits.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown on the public page once the instrument is approved."),
+    )
+    notes = LongTextField(
+        label=_("Internal notes"),
+        required=False,
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never shown on the public page."),
+    )
+    version = VersionField(required=False)
+
+    def instrument_fields(self) -> InstrumentFields:
+        data = self.cleaned_data
+        return InstrumentFields(
+            kind=data["kind"],
+            title=data["title"],
+            status=data["status"],
+            reference=data.get("reference") or "",
+            approved_on=data.get("approved_on"),
+            in_force_from=data.get("in_force_from"),
+            in_force_until=data.get("in_force_until"),
+            approving_body=data.get("approving_body") or "",
+            summary=data.get("summary") or "",
+            notes=data.get("notes") or "",
+        )
+
+
+class InstrumentDocumentForm(forms.Form):
+    title = forms.CharField(
+        label=pgettext_lazy("policy document", "Document"),
+        max_length=200,
+        help_text=_("E.g. the approved text. Uploading again under the same name keeps the earlier versions."),
+    )
+    evidence = forms.FileField(
+        label=_("File (PDF or photo)"), widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"})
+    )
+    version = VersionField()
+
+
+class MunicipalBudgetForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    total = forms.DecimalField(
+        label=_("Total municipal budget"),
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        help_text=_("The whole budget of the municipality for the year, in its currency."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=limits.TITLE,
+        required=False,
+        help_text=_("E.g. the budget approved by the council, agreement 12."),
+    )
+    document = forms.FileField(
+        label=_("Document (PDF or photo)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    version = VersionField(required=False)

@@ -511,3 +511,150 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return self.what[:80]
+
+
+# --- The municipality's policy instruments and its budget (issue #13 item 13) ------------------
+class InstrumentKind(models.TextChoices):
+    ORDINANCE = "ordinance", pgettext_lazy("policy instrument", "Ordinance")
+    POLICY = "policy", pgettext_lazy("policy instrument", "Cantonal or municipal policy")
+    DECREE = "decree", pgettext_lazy("policy instrument", "Decree")
+    RESOLUTION = "resolution", pgettext_lazy("policy instrument", "Resolution")
+    AGREEMENT = "agreement", _("Municipal agreement")
+    OTHER = "other", pgettext_lazy("policy instrument", "Other")
+
+
+class InstrumentStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("policy instrument status", "Draft")
+    CONSULTATION = "consultation", pgettext_lazy("policy instrument status", "In consultation")
+    APPROVED = "approved", pgettext_lazy("policy instrument status", "Approved")
+    IN_FORCE = "in_force", pgettext_lazy("policy instrument status", "In force")
+    REPEALED = "repealed", pgettext_lazy("policy instrument status", "Repealed")
+    EXPIRED = "expired", pgettext_lazy("policy instrument status", "Expired")
+
+
+# What the public page and certification see of a municipality's instruments.
+PUBLIC_INSTRUMENT_STATUSES = (InstrumentStatus.APPROVED, InstrumentStatus.IN_FORCE)
+
+
+class PolicyInstrument(VersionedModel):
+    """An ordinance, policy, decree … of a municipality for its children: what it is, where it stands."""
+
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="policy_instruments"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InstrumentKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    reference = models.CharField(
+        _("number or reference"), max_length=100, blank=True, help_text=_("E.g. Ordinance 12-2024.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=InstrumentStatus.choices, default=InstrumentStatus.DRAFT
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    in_force_until = models.DateField(_("in force until"), null=True, blank=True)
+    approving_body = models.CharField(
+        _("approving body"), max_length=255, blank=True, help_text=_("E.g. the municipal council.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    # Internal: never on the public page nor in what other domains read.
+    notes = models.TextField(_("internal notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("policy instrument")
+        verbose_name_plural = _("policy instruments")
+        ordering = ["-approved_on", "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(approved_on__isnull=True)
+                | Q(in_force_from__gte=models.F("approved_on")),
+                name="instrument_in_force_after_approval",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True)
+                | Q(in_force_from__isnull=True)
+                | Q(in_force_until__gte=models.F("in_force_from")),
+                name="instrument_in_force_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def policy_document_path(instance: PolicyDocument, filename: str) -> str:
+    # Random names, as for evidence: an uploaded file's name never reaches the disk or a URL.
+    return f"policy-documents/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class PolicyDocument(models.Model):
+    """One version of a document of an instrument: a new upload under the same name is its next
+    revision, and the earlier ones are kept."""
+
+    instrument = models.ForeignKey(
+        PolicyInstrument, verbose_name=_("policy instrument"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("document"), max_length=200)
+    revision = models.PositiveSmallIntegerField(_("version"), default=1)
+    file = models.FileField(_("file"), upload_to=policy_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+        ordering = ["title", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "title", "revision"], name="policy_document_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.revision}"
+
+
+def budget_document_path(instance: MunicipalBudget, filename: str) -> str:
+    return f"municipal-budgets/{uuid.uuid4().hex}"
+
+
+class MunicipalBudget(VersionedModel):
+    """The municipality's whole budget for a year, in its currency: the denominator of the share
+    invested in children (the plan's budgets are the numerator)."""
+
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="municipal_budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.DecimalField(
+        _("total municipal budget"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    source = models.CharField(
+        _("source"), max_length=255, blank=True, help_text=_("E.g. the budget approved by the council, agreement 12.")
+    )
+    document = models.FileField(_("document"), upload_to=budget_document_path, blank=True)
+    document_name = models.CharField(_("file name"), max_length=255, blank=True)
+    document_type = models.CharField(_("type"), max_length=100, blank=True)
+
+    # "document" here is the budget's own paper (a council agreement), not a person's identity document.
+    NOT_PERSONAL = {
+        "document": "the municipal budget's approval document, not a person's identity document",
+        "document_name": "the file name of the municipal budget's approval document",
+        "document_type": "the content type of the municipal budget's approval document",
+    }
+
+    class Meta:
+        verbose_name = _("municipal budget")
+        verbose_name_plural = _("municipal budgets")
+        ordering = ["org_unit_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "year"], name="municipal_budget_unique_year"),
+            models.CheckConstraint(condition=Q(total__gt=0), name="municipal_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.year}"

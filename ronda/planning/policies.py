@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from ronda.core import grants
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, Shape, get_object_or_404_scoped
 from ronda.planning.models import (
@@ -26,8 +27,11 @@ from ronda.planning.models import (
     Measure,
     MeasureIndicator,
     Milestone,
+    MunicipalBudget,
     Objective,
     PlanStatus,
+    PolicyDocument,
+    PolicyInstrument,
     ProgressUpdate,
     SituationAnalysis,
     StrategicLine,
@@ -58,13 +62,32 @@ def _scoped(queryset: QuerySet[M], actor: Actor, path_field: str) -> QuerySet[M]
 
 
 # --- Module-level checks (for @actor_required) ------------------------------------------
+def _seats(actor: Actor | None) -> tuple[str, ...]:
+    """The municipalities whose coordination body the actor sits on (``core.grants.BODY_SEAT``,
+    provided by coordination): a seat reads that municipality's diagnosis and plan (issue #13)."""
+    return grants.paths(actor, grants.BODY_SEAT)
+
+
+def _readable(queryset: QuerySet[M], actor: Actor, path_field: str) -> QuerySet[M]:
+    """What the plan readers read in their subtree; for anyone else, the municipalities of their seats."""
+    if actor.role in PLAN_READERS:
+        return _scoped(queryset, actor, path_field)
+    seats = _seats(actor)
+    return queryset.filter(**{f"{path_field}__in": seats}) if seats else queryset.none()
+
+
 def can_use_planning(actor: Actor | None) -> bool:
-    return actor is not None and actor.scope_path is not None and actor.role in PLANNING_USERS
+    if actor is None or actor.scope_path is None:
+        return False
+    return actor.role in PLANNING_USERS or bool(_seats(actor))
 
 
 def can_read_plans(actor: Actor | None) -> bool:
-    """Whole plans and diagnoses: not area focal points, who only see their own measures."""
-    return actor is not None and actor.scope_path is not None and actor.role in PLAN_READERS
+    """Whole plans and diagnoses: the readers, and whoever sits on the coordination body (an area
+    focal point without a seat sees only their own area's measures)."""
+    if actor is None or actor.scope_path is None:
+        return False
+    return actor.role in PLAN_READERS or bool(_seats(actor))
 
 
 def can_create_plans(actor: Actor | None) -> bool:
@@ -95,13 +118,13 @@ def can_manage_in(actor: Actor, unit: OrgUnit | None) -> bool:
 def visible_analyses(actor: Actor | None) -> QuerySet[SituationAnalysis]:
     if actor is None or not can_read_plans(actor):
         return SituationAnalysis.objects.none()
-    return _scoped(SituationAnalysis.objects.select_related("org_unit"), actor, "org_unit__path")
+    return _readable(SituationAnalysis.objects.select_related("org_unit"), actor, "org_unit__path")
 
 
 def visible_opportunities(actor: Actor | None) -> QuerySet[ImprovementOpportunity]:
     if actor is None or not can_read_plans(actor):
         return ImprovementOpportunity.objects.none()
-    return _scoped(
+    return _readable(
         ImprovementOpportunity.objects.select_related("analysis__org_unit"), actor, "analysis__org_unit__path"
     )
 
@@ -115,7 +138,7 @@ def visible_plans(actor: Actor | None) -> QuerySet[LocalPlan]:
     if actor is None or not can_read_plans(actor):
         return LocalPlan.objects.none()
     # Plan pages name the municipality; its map shape and population are never shown with a plan.
-    return _scoped(
+    return _readable(
         LocalPlan.objects.select_related("org_unit").defer(*large_columns("org_unit")), actor, "org_unit__path"
     )
 
@@ -138,10 +161,14 @@ def visible_measures(actor: Actor | None) -> QuerySet[Measure]:
     )
     if actor.role in PLAN_READERS:
         return _scoped(queryset, actor, "plan__org_unit__path")
+    seats = _seats(actor)
+    condition = Q(plan__org_unit__path__in=seats) if seats else None
     if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:
-        # A focal point sees the measures their own area answers for, nothing else of the plan.
-        return _scoped(queryset.filter(responsible_area_id=actor.area_id), actor, "plan__org_unit__path")
-    return Measure.objects.none()
+        # A focal point sees the measures their own area answers for (and, with a seat on the
+        # body, the rest of that municipality's plan: read only).
+        own = Q(responsible_area_id=actor.area_id, plan__org_unit__path__startswith=actor.scope_path)
+        condition = own if condition is None else condition | own
+    return queryset.filter(condition) if condition is not None else Measure.objects.none()
 
 
 def visible_updates(actor: Actor | None) -> QuerySet[ProgressUpdate]:
@@ -210,6 +237,9 @@ def audit_readers() -> dict[str, Any]:
         "planning.progresscorrection": lambda a: m.ProgressCorrection.objects.filter(update__in=visible_updates(a)),
         "planning.evidence": visible_evidence,
         "planning.planchange": lambda a: m.PlanChange.objects.filter(plan__in=visible_plans(a)),
+        "planning.policyinstrument": visible_instruments,
+        "planning.policydocument": visible_policy_documents,
+        "planning.municipalbudget": visible_municipal_budgets,
     }
 
 
@@ -363,3 +393,62 @@ def areas_of(plan: LocalPlan) -> QuerySet[Area]:
 def opportunities_for(plan: LocalPlan) -> QuerySet[ImprovementOpportunity]:
     """The improvement opportunities of the municipality's diagnoses, which a measure may come from."""
     return ImprovementOpportunity.objects.filter(analysis__org_unit_id=plan.org_unit_id)
+
+
+# --- Policy instruments and the municipal budget (issue #13 item 13) ------------------------
+# The body's readers read them; the municipality's coordinator (and admins) manage them.
+def visible_instruments(actor: Actor | None) -> QuerySet[PolicyInstrument]:
+    if actor is None or not can_read_plans(actor):
+        return PolicyInstrument.objects.none()
+    return _readable(
+        PolicyInstrument.objects.select_related("org_unit").defer(*large_columns("org_unit")), actor, "org_unit__path"
+    )
+
+
+def visible_policy_documents(actor: Actor | None) -> QuerySet[PolicyDocument]:
+    return PolicyDocument.objects.select_related("instrument__org_unit").filter(
+        instrument__in=visible_instruments(actor).values("pk")
+    )
+
+
+def visible_municipal_budgets(actor: Actor | None) -> QuerySet[MunicipalBudget]:
+    if actor is None or not can_read_plans(actor):
+        return MunicipalBudget.objects.none()
+    return _readable(
+        MunicipalBudget.objects.select_related("org_unit").defer(*large_columns("org_unit")), actor, "org_unit__path"
+    )
+
+
+def can_edit_instrument(actor: Actor, instrument: PolicyInstrument) -> bool:
+    return can_manage_in(actor, instrument.org_unit)
+
+
+def can_edit_municipal_budget(actor: Actor, budget: MunicipalBudget) -> bool:
+    return can_manage_in(actor, budget.org_unit)
+
+
+def get_instrument(actor: Actor, pk: object) -> PolicyInstrument:
+    return get_object_or_404_scoped(visible_instruments(actor), pk=pk)
+
+
+def get_instrument_for_edit(actor: Actor, pk: object) -> PolicyInstrument:
+    instrument = get_instrument(actor, pk)
+    if not can_edit_instrument(actor, instrument):
+        raise Http404
+    return instrument
+
+
+def get_policy_document(actor: Actor, pk: object) -> PolicyDocument:
+    """A document of an instrument: the instrument's policy decides who gets it."""
+    return get_object_or_404_scoped(visible_policy_documents(actor), pk=pk)
+
+
+def get_municipal_budget(actor: Actor, pk: object) -> MunicipalBudget:
+    return get_object_or_404_scoped(visible_municipal_budgets(actor), pk=pk)
+
+
+def get_municipal_budget_for_edit(actor: Actor, pk: object) -> MunicipalBudget:
+    budget = get_municipal_budget(actor, pk)
+    if not can_edit_municipal_budget(actor, budget):
+        raise Http404
+    return budget

@@ -466,3 +466,136 @@ class ProgressCorrectionIn(StrictSchema):
     version: int = Field(ge=1, le=MAX_ID, description="The measure's version you read: a stale one answers 409")
     percent: Decimal = Field(description="The right figure, 0 to 100, at most two decimals")
     reason: str = Field(min_length=1, max_length=MAX_NOTE, description="What was wrong in the report")
+
+
+# --- Policy instruments and the municipal budget (issue #13 item 13) -----------------------------
+InstrumentKindValue = Literal["ordinance", "policy", "decree", "resolution", "agreement", "other"]
+InstrumentStatusValue = Literal["draft", "consultation", "approved", "in_force", "repealed", "expired"]
+
+
+class PolicyDocumentOut(Schema):
+    id: int
+    title: str
+    revision: int
+    original_name: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+
+
+class InstrumentOut(Schema):
+    id: int
+    municipality: UnitRef
+    kind: str
+    kind_label: str
+    title: str
+    reference: str
+    status: str
+    status_label: str
+    approved_on: dt.date | None
+    in_force_from: dt.date | None
+    in_force_until: dt.date | None
+    approving_body: str
+    summary: str
+    notes: str
+    version: int
+    documents: list[PolicyDocumentOut]
+
+    @staticmethod
+    def resolve_municipality(instrument: Any) -> OrgUnit:
+        return instrument.org_unit  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_kind_label(instrument: Any) -> str:
+        return str(instrument.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(instrument: Any) -> str:
+        return str(instrument.get_status_display())
+
+    @staticmethod
+    def resolve_documents(instrument: Any) -> list[Any]:
+        return list(instrument.documents.all())
+
+
+class InstrumentPage(OffsetPageOut):
+    results: list[InstrumentOut]
+
+
+class InstrumentCursorPage(CursorPageOut):
+    results: list[InstrumentOut]
+
+
+class InstrumentFilters(PageFilters):
+    municipality_id: Id | None = Field(default=None, description="Instruments of this municipality (org unit id)")
+    status: InstrumentStatusValue | None = None
+    limit: int = limit_field(200)
+
+
+class InstrumentIn(StrictSchema):
+    """A whole instrument. On create, ``municipality_id`` defaults to your own municipality."""
+
+    municipality_id: Id | None = None
+    kind: InstrumentKindValue
+    title: str = Field(min_length=1, max_length=255)
+    reference: str = Field(default="", max_length=100)
+    status: InstrumentStatusValue = "draft"
+    approved_on: dt.date | None = None
+    in_force_from: dt.date | None = None
+    in_force_until: dt.date | None = None
+    approving_body: str = Field(default="", max_length=255)
+    summary: str = Field(default="", max_length=limits.DESCRIPTION)
+    notes: str = Field(default="", max_length=limits.NOTE)
+
+
+class InstrumentUpdateIn(InstrumentIn):
+    """The whole instrument again, with the ``version`` you read: a stale one answers 409."""
+
+    version: int = Field(ge=1, le=MAX_ID)
+
+
+class MunicipalBudgetOut(Schema):
+    id: int
+    municipality: UnitRef
+    year: int
+    total: Decimal
+    source: str
+    has_document: bool
+    version: int
+
+    @staticmethod
+    def resolve_municipality(budget: Any) -> OrgUnit:
+        return budget.org_unit  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_has_document(budget: Any) -> bool:
+        return bool(budget.document)
+
+
+class MunicipalBudgetPage(OffsetPageOut):
+    results: list[MunicipalBudgetOut]
+
+
+class MunicipalBudgetCursorPage(CursorPageOut):
+    results: list[MunicipalBudgetOut]
+
+
+class MunicipalBudgetFilters(PageFilters):
+    municipality_id: Id | None = Field(default=None, description="Budgets of this municipality (org unit id)")
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    limit: int = limit_field(200)
+
+
+class MunicipalBudgetIn(StrictSchema):
+    """The total budget of a municipality for a year, in its currency (``municipality_id`` defaults to yours)."""
+
+    municipality_id: Id | None = None
+    year: int = Field(ge=1990, le=2100)
+    total: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
+    source: str = Field(default="", max_length=255)
+
+
+class MunicipalBudgetUpdateIn(StrictSchema):
+    version: int = Field(ge=1, le=MAX_ID)
+    total: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
+    source: str = Field(default="", max_length=255)

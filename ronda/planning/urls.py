@@ -27,6 +27,24 @@ urlpatterns = [
     path("indicadores/<int:pk>/valor/", views.indicator_value, name="indicator_value"),
     path("hitos/<int:pk>/cumplido/", views.milestone_done, name="milestone_done"),
     path("evidencias/<int:pk>/", views.evidence_download, name="evidence_download"),
+    # Investment in children: the plan's budgets against the municipal budget of each year
+    path("planes/<int:pk>/inversion/", views.investment, name="investment"),
+    path("planes/<int:pk>/inversion/presupuesto/", views.municipal_budget_create, name="municipal_budget_create"),
+    path("presupuestos-municipales/<int:pk>/editar/", views.municipal_budget_edit, name="municipal_budget_edit"),
+    path(
+        "presupuestos-municipales/<int:pk>/documento/",
+        views.municipal_budget_document,
+        name="municipal_budget_document",
+    ),
+    # Policy instruments of the municipality (ordinances, policies, decrees …)
+    path("instrumentos/", views.instrument_list, name="instrument_list"),
+    path("instrumentos/nuevo/", views.instrument_create, name="instrument_create"),
+    path("instrumentos/<int:pk>/", views.instrument_detail, name="instrument_detail"),
+    path("instrumentos/<int:pk>/editar/", views.instrument_edit, name="instrument_edit"),
+    path(
+        "instrumentos/<int:pk>/documentos/nuevo/", views.instrument_document_upload, name="instrument_document_upload"
+    ),
+    path("documentos-normativos/<int:pk>/", views.instrument_document_download, name="instrument_document_download"),
     # Diagnosis
     path("diagnosticos/", views.analysis_list, name="analysis_list"),
     path("diagnosticos/nuevo/", views.analysis_create, name="analysis_create"),

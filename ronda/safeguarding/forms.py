@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.accounts.models import User
 from ronda.core.forms import BoundedDateField, IdModelChoiceField, LongTextField
@@ -27,7 +28,7 @@ class UserChoiceField(IdModelChoiceField):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("safeguarding document", "Document"), choices=DocumentKind.choices)
     edition = forms.CharField(label=_("Version"), max_length=40, help_text=_("For example: 2026-1."))
     approved_on = BoundedDateField(label=_("Approved on"), widget=DateInput())
     approving_act = forms.CharField(
@@ -36,7 +37,7 @@ class DocumentForm(forms.Form):
         help_text=_("The resolution, ordinance or minutes that approved it."),
     )
     upload = forms.FileField(
-        label=_("Document"),
+        label=pgettext_lazy("safeguarding document", "Document"),
         help_text=_("A PDF document, or a photo (JPEG or PNG) of the signed page."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
@@ -106,7 +107,7 @@ class ConcernForm(forms.Form):
     actions = LongTextField(
         label=_("Actions taken"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    status = forms.ChoiceField(label=_("Status"), choices=ConcernStatus.choices)
+    status = forms.ChoiceField(label=pgettext_lazy("safeguarding concern", "Status"), choices=ConcernStatus.choices)
     referred_to = IdModelChoiceField(label=_("Referred to"), queryset=Institution.objects.none(), required=False)
     version = VersionField(required=False)
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ronda.core.forms import BoundedDateField
 from ronda.territory.forms import VersionField
@@ -26,7 +27,7 @@ def cell_field(area: Area, sex: str) -> str:
 
 
 class TrainingForm(forms.Form):
-    held_on = BoundedDateField(label=_("Date"), widget=DateInput())
+    held_on = BoundedDateField(label=pgettext_lazy("training", "Date"), widget=DateInput())
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     topic_detail = forms.CharField(
         label=_("Subject"), max_length=255, required=False, help_text=_("What the training was about, in a few words.")

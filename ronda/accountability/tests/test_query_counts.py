@@ -117,10 +117,11 @@ def test_public_index(client: Client, rows: Rows) -> None:
     assert_queries_do_not_grow(client, url, rows, ceiling=9, contains=["Municipio 4"])
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 7. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 7. Ceiling: that plus 3, and one query
+# each for the municipal budget totals and the policy instruments (issue #13 item 13).
 def test_public_plan(client: Client, world: World, rows: Rows) -> None:
     url = reverse("accountability:public_plan", args=[world.municipality.code])
-    assert_queries_do_not_grow(client, url, rows, ceiling=10, contains=["Objetivo 4", "Respuesta 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=12, contains=["Objetivo 4", "Respuesta 4"])
 
 
 # Measured when written, the same on SQLite and PostgreSQL: 7. Ceiling: that plus 3.
@@ -129,12 +130,13 @@ def test_public_children(client: Client, world: World, rows: Rows) -> None:
     assert_queries_do_not_grow(client, url, rows, ceiling=10, contains=["Respuesta 4"])
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 11. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 11. Ceiling: that plus 3, and one query
+# each for the municipal budget totals and the policy instruments (issue #13 item 13).
 def test_public_plan_signed_in(client: Client, world: World, rows: Rows) -> None:
     # A signed-in visitor gets the same page with their menus: still flat.
     login(client, world.home[Role.COORDINATOR])
     url = reverse("accountability:public_plan", args=[world.municipality.code])
-    assert_queries_do_not_grow(client, url, rows, ceiling=14, contains=["Objetivo 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=16, contains=["Objetivo 4"])
 
 
 # --- Reports: plan readers -------------------------------------------------------------------------
