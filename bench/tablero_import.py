@@ -13,9 +13,11 @@ Needs bench/generate_tablero.py's data. What it does:
 2. stores it as a national secretariat user would (``imports.request_import``: the upload checks,
    the stored file, the audit event; the job it queues is not run by a worker here);
 3. runs the **check job's work** (``imports.check``: every row resolved and dry-run through
-   ``services.save_values``) and then the **apply job's work** (``imports.apply``: one transaction,
-   values and aggregates), each timed, with the process's resident memory sampled every 50 ms
-   (psutil) — the worker's peak is what the ≤ 400 MB target is about;
+   ``services.save_values``; on PostgreSQL the rows are staged too) and then the **apply job's
+   work** (``imports.apply``: one transaction, values and aggregates, written from the staging
+   table; ``--file-apply`` takes the portable path instead, the file read again through
+   ``save_values``, for comparison), each timed, with the process's resident memory sampled every
+   50 ms (psutil) — the worker's peak is what the ≤ 400 MB target is about;
 4. checks the result: the country's aggregate cell of one element equals the sum of the file's
    values for it (raw SQL on the values);
 5. removes the imported values and their aggregate cells (``--keep`` leaves them).
@@ -131,6 +133,7 @@ def main() -> None:
     parser.add_argument("--period", default="202412")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--file-apply", action="store_true", help="apply by reading the file again (portable path)")
     parser.add_argument("--out", default=str(BENCH_DIR / "out" / "tablero" / "import.json"))
     args = parser.parse_args()
 
@@ -176,6 +179,8 @@ def main() -> None:
     size = csv_path.stat().st_size
     print(f"CSV of {args.rows:,} rows, {size / 1e6:.1f} MB, written in {csv_seconds:.1f} s", flush=True)
 
+    if args.file_apply:
+        imports._apply_staged = lambda _actor, _import: None  # type: ignore[assignment]
     result: dict[str, Any] = {"rows": args.rows, "period": args.period, "csv_bytes": size}
     sampler.reset()
     started = time.perf_counter()
@@ -207,6 +212,8 @@ def main() -> None:
             print(json.dumps(value_import.report, indent=2, ensure_ascii=False)[:3000])
             raise SystemExit(f"the import is {value_import.status}, not {expected}")
     result["applied"] = value_import.report.get("applied")
+    result["applied_from"] = value_import.report.get("applied_from")
+    result["staged_rows"] = (value_import.report.get("staged") or {}).get("rows")
     result["baseline_rss_mb"] = round(baseline_rss / 1e6, 1)
 
     # The result is there: the country's yearly cell of each element is the file's sum.

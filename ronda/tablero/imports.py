@@ -11,11 +11,16 @@
    started, approved periods, units out of scope, and the rules between elements ("of which" ≤
    total, ``tablero.rules``, over the whole file) are collected row by row with their reason.
    ``processed_rows`` is written every ``PROGRESS_EVERY`` rows, in its own short transaction, for
-   the page's progress bar.
+   the page's progress bar. On PostgreSQL every row that passed is also written to a staging
+   table of the import's own (``bulk``, decision 0017 "Third measurement").
 3. ``request_apply`` (in the request, only for a checked file without rejected rows) enqueues
-   ``apply_import`` (job), which reads the file again and writes it through ``save_values`` in
-   batches inside **one** transaction, the rules checked again once everything is written: if
-   anything fails, nothing is written and the report says why.
+   ``apply_import`` (job), which writes everything inside **one** transaction, the rules checked
+   again once everything is written: if anything fails, nothing is written and the report says
+   why. On PostgreSQL it writes from the staging table in set-based statements, the permissions
+   and the approved periods checked again in SQL (``_apply_staged``); elsewhere, or when the
+   staging table is gone or the catalogue changed since the check, it reads the file again and
+   writes it through ``save_values`` in batches (``_apply_file``, the portable path). Either way
+   the staging table is dropped once the apply is over.
 
 Columns: ``data_element, option_combo, org_unit, period, value, comment`` (codes; a blank
 option_combo is the default one); DHIS2's CSV names (``dataelement, period, orgunit,
@@ -43,15 +48,15 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ronda.core import audit, files, jobs, uploads
 from ronda.core.models import AuditAction
 from ronda.core.spreadsheets import FORMULA_PREFIXES
-from ronda.core.tenancy import SYSTEM, Acting, Actor
-from ronda.tablero import entry, policies, policies_imports, rules, services
+from ronda.core.tenancy import SYSTEM, Acting, Actor, is_person
+from ronda.tablero import aggregation, bulk, entry, policies, policies_imports, rules, services
 from ronda.tablero import periods as iso_periods
 from ronda.tablero.models import (
     DEFAULT_OPTION_COMBO_UID,
@@ -59,9 +64,11 @@ from ronda.tablero.models import (
     DataElement,
     ImportFormat,
     ImportStatus,
+    Period,
     TableroAction,
     ValueImport,
 )
+from ronda.tablero.selectors import LEAF_LEVEL
 from ronda.territory.models import OrgUnit
 
 logger = logging.getLogger(__name__)
@@ -282,6 +289,8 @@ def mark_failed(import_id: int) -> None:
         )
         if found is not None:
             _set_status(SYSTEM, found, ImportStatus.FAILED)
+    if bulk.available():
+        bulk.drop_stage(import_id)  # a failed import is never applied
 
 
 # --- Reading rows -----------------------------------------------------------------------------
@@ -583,12 +592,85 @@ def check(*, actor: Actor, import_id: int) -> ValueImport | None:
         return _check(actor, claimed)
 
 
+class _Stager:
+    """On PostgreSQL, the check writes every row it resolved and checked to the import's staging
+    table (``bulk``: decision 0017, "Third measurement"), for the apply to write from in SQL: the
+    batch and row, the ids the codes resolved to, the number the value stands for, the comment.
+    It stops at the first rejected row (a rejected import is never applied) and the table is then
+    dropped. The versions of the data elements are kept with it: if one changes before the apply
+    (its type, its bounds, its disaggregation), the apply reads the file again instead."""
+
+    def __init__(self, value_import: ValueImport) -> None:
+        self.import_id = value_import.pk
+        self.active = bulk.available()
+        self.created = False
+        self.rows = 0
+        self.versions: dict[int, int] = {}
+        self.period_ids: dict[str, int] = {}
+        if self.active:
+            try:
+                with transaction.atomic():
+                    bulk.create_stage(self.import_id)
+            except DatabaseError:
+                # A database role that may not create tables: the apply will read the file again.
+                logger.warning("value import %s: no staging table", self.import_id, exc_info=True)
+                self.active = False
+            else:
+                self.created = True
+
+    def add(self, number: int, checked: Sequence[tuple[services.ValueInput, Decimal | None]]) -> None:
+        if not self.active:
+            return
+        isos = {iso_periods.parse(item.period) for item, _value in checked}
+        missing = [p for p in isos if p.iso not in self.period_ids]
+        if missing:  # stored by the dry run already (``ensure_periods``): one query
+            self.period_ids.update({iso: p.pk for iso, p in aggregation.ensure_periods(missing).items()})
+        rows: list[bulk.StagedRow] = []
+        for item, value in checked:
+            element = item.data_element
+            self.versions[element.id] = element.version
+            assert item.row is not None  # every row of a file carries its number
+            rows.append(
+                (
+                    number,
+                    item.row,
+                    element.id,
+                    item.option_combo.id,
+                    item.org_unit.id,
+                    self.period_ids[iso_periods.parse(item.period).iso],
+                    value,
+                    item.comment.strip(),
+                )
+            )
+        bulk.stage(self.import_id, rows)
+        self.rows += len(rows)
+
+    def stop(self) -> None:
+        self.active = False
+
+    def finish(self, checked: bool) -> dict[str, Any]:
+        """What the report keeps of the staging (nothing when there is none)."""
+        if not self.created:
+            return {}
+        if not (checked and self.active):
+            bulk.drop_stage(self.import_id)
+            return {}
+        bulk.finish_stage(self.import_id)
+        return {"staged": {"rows": self.rows, "elements": {str(pk): v for pk, v in sorted(self.versions.items())}}}
+
+    def abandon(self) -> None:
+        if self.created:
+            bulk.drop_stage(self.import_id)
+
+
 def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
+    stager: _Stager | None = None
     try:
         total = count_rows(claimed)
         if total == 0:
             raise FileProblem(_("The file has no data rows."))
         _progress(claimed, total_rows=total, processed_rows=0)
+        stager = _Stager(claimed)
         counts = {"imported": 0, "updated": 0, "deleted": 0, "unchanged": 0}
         # The first MAX_REPORTED_ERRORS problems are kept (in row order), the rest only counted.
         kept: list[services.RowError] = []
@@ -596,12 +678,17 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
         rejected: set[int | None] = set()
         processed = 0
         ruled: list[services.ValueInput] = []
-        for batch in batches(actor, claimed):
+        for number, batch in enumerate(batches(actor, claimed)):
             ruled += _rule_rows(batch.values)
             found = list(batch.errors)
             if batch.values:
                 result = services.save_values(
-                    actor=actor, values=batch.values, atomic=False, dry_run=True, action=TableroAction.VALUES_IMPORTED
+                    actor=actor,
+                    values=batch.values,
+                    atomic=False,
+                    dry_run=True,
+                    action=TableroAction.VALUES_IMPORTED,
+                    keep_checked=stager.active,
                 )
                 found += result.errors
                 found += entry.check_not_approved(batch.values)
@@ -609,6 +696,12 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
                 counts["updated"] += result.updated
                 counts["deleted"] += result.deleted
                 counts["unchanged"] += result.ignored
+                if found:
+                    stager.stop()
+                else:
+                    stager.add(number, result.checked)
+            elif found:
+                stager.stop()
             problems += len(found)
             rejected.update(e.row for e in found)
             if found and len(kept) < MAX_REPORTED_ERRORS:
@@ -630,11 +723,16 @@ def _check(actor: Actor, claimed: ValueImport) -> ValueImport:
             "more_errors": problems - len(kept),
         }
         status = ImportStatus.REJECTED if problems else ImportStatus.CHECKED
+        report.update(stager.finish(status == ImportStatus.CHECKED))
         _finish(actor, claimed, status, report, total_rows=total, processed_rows=total)
     except FileProblem as exc:
+        if stager is not None:
+            stager.abandon()
         _finish(actor, claimed, ImportStatus.REJECTED, {"file_error": exc.message})
     except Exception:
         logger.exception("value import %s could not be checked", claimed.pk)
+        if stager is not None:
+            stager.abandon()
         _finish(actor, claimed, ImportStatus.FAILED, {"failure": _("The file could not be checked.")})
         raise
     claimed.refresh_from_db()
@@ -648,6 +746,15 @@ def write_batch(actor: Acting, values: Sequence[services.ValueInput]) -> service
     return services.save_values(actor=actor, values=values, atomic=True, action=TableroAction.VALUES_IMPORTED)
 
 
+class _Refused(Exception):
+    """Rows the apply refuses (permissions, approvals, rules): the first ones and how many in all."""
+
+    def __init__(self, errors: list[services.RowError], rows: int) -> None:
+        super().__init__(f"{rows} rows refused")
+        self.errors = errors
+        self.rows = rows
+
+
 def apply(*, actor: Actor, import_id: int) -> ValueImport | None:
     """The apply job's work: every row written in one transaction, or none."""
     value_import = policies_imports.get_import(actor, import_id)
@@ -659,33 +766,26 @@ def apply(*, actor: Actor, import_id: int) -> ValueImport | None:
 
 
 def _apply(actor: Actor, claimed: ValueImport) -> ValueImport:
-    counts = {"imported": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    path = "file"
     try:
         with transaction.atomic():
-            ruled: list[services.ValueInput] = []
-            for batch in batches(actor, claimed):
-                if batch.errors:
-                    raise services.ValuesRejected(services.SaveResult(errors=batch.errors))
-                if batch.values:
-                    ruled += _rule_rows(batch.values)
-                    result = write_batch(actor, batch.values)
-                    counts["imported"] += result.imported
-                    counts["updated"] += result.updated
-                    counts["deleted"] += result.deleted
-                    counts["unchanged"] += result.ignored
-            # Once everything is written (in this transaction): the rules still hold, whatever
-            # changed since the check.
-            broken = entry.rule_errors(ruled)
-            if broken:
-                raise services.ValuesRejected(services.SaveResult(errors=broken))
-    except services.ValuesRejected as exc:
+            counts = _apply_staged(actor, claimed) if bulk.available() else None
+            if counts is not None:
+                path = "staged"
+            else:
+                counts = _apply_file(actor, claimed)
+    except (services.ValuesRejected, _Refused) as exc:
+        if isinstance(exc, _Refused):
+            errors, rows = exc.errors, exc.rows
+        else:
+            errors, rows = exc.result.errors, len({e.row for e in exc.result.errors})
         _finish(
             actor,
             claimed,
             ImportStatus.REJECTED,
             {
-                "errors": _errors_json(exc.result.errors),
-                "rejected_rows": len({e.row for e in exc.result.errors}),
+                "errors": _errors_json(errors),
+                "rejected_rows": rows,
                 "failure": _("The values changed since the check: nothing was written."),
             },
         )
@@ -698,6 +798,164 @@ def _apply(actor: Actor, claimed: ValueImport) -> ValueImport:
         )
         raise
     else:
-        _finish(actor, claimed, ImportStatus.APPLIED, {"applied": counts}, processed_rows=claimed.total_rows)
+        _finish(
+            actor,
+            claimed,
+            ImportStatus.APPLIED,
+            {"applied": counts, "applied_from": path},
+            processed_rows=claimed.total_rows,
+        )
+    finally:
+        # Applied, refused or failed, the import is done with: its staging table goes (the apply
+        # that committed dropped it already).
+        if bulk.available():
+            bulk.drop_stage(claimed.pk)
     claimed.refresh_from_db()
     return claimed
+
+
+def _apply_file(actor: Actor, claimed: ValueImport) -> dict[str, int]:
+    """The portable path (SQLite; an import without staging): the file read and resolved again,
+    written through ``save_values`` batch by batch, the rules checked again at the end."""
+    counts = {"imported": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    ruled: list[services.ValueInput] = []
+    for batch in batches(actor, claimed):
+        if batch.errors:
+            raise services.ValuesRejected(services.SaveResult(errors=batch.errors))
+        if batch.values:
+            ruled += _rule_rows(batch.values)
+            result = write_batch(actor, batch.values)
+            counts["imported"] += result.imported
+            counts["updated"] += result.updated
+            counts["deleted"] += result.deleted
+            counts["unchanged"] += result.ignored
+    # Once everything is written (in this transaction): the rules still hold, whatever
+    # changed since the check.
+    broken = entry.rule_errors(ruled)
+    if broken:
+        raise services.ValuesRejected(services.SaveResult(errors=broken))
+    return counts
+
+
+def _apply_staged(actor: Actor, claimed: ValueImport) -> dict[str, int] | None:
+    """PostgreSQL: the values and their cells written from the staging table the check filled, in
+    set-based statements, with what ``save_values`` checks at write time checked again in SQL: the
+    actor's permission on every unit, the approved periods (under their row locks), then, once the
+    values are written, the rules between elements. None (nothing done) when the staging table is
+    missing or incomplete, or the catalogue or the units changed since the check: the caller reads
+    the file again (``_apply_file``), which reports row by row what changed."""
+    staged = claimed.report.get("staged")
+    if not staged or bulk.staged_rows(claimed.pk) != staged.get("rows"):
+        return None  # checked before staging existed, or emptied by a crash of the database
+    work = bulk.StagedApply(claimed.pk, leaf_level=LEAF_LEVEL)
+    element_ids = work.elements()
+    versions = dict(
+        DataElement.objects.filter(policies.catalogue_owner_filter(actor), is_archived=False, pk__in=element_ids)
+        .order_by()
+        .values_list("pk", "version")
+    )
+    if versions != {int(pk): version for pk, version in staged.get("elements", {}).items()}:
+        return None
+    scope = claimed.org_unit.path
+    refused: dict[int, str] = {}
+    for pk, unit_path, name, active in work.units():
+        if not active or not unit_path.startswith(scope):
+            return None  # a unit deactivated or moved away: the file's codes resolve differently now
+        if not policies.can_enter_values(actor, OrgUnit(pk=pk, path=unit_path, name=name)):
+            refused[pk] = name
+    if refused:
+        rows, total = work.rows_of_units(list(refused), MAX_REPORTED_ERRORS)
+        message = _("You cannot enter values for %(unit)s.")
+        raise _Refused(
+            [services.RowError(row, "org_unit", message % {"unit": refused[unit]}) for row, unit in rows], total
+        )
+    approved, total = work.approved(MAX_REPORTED_ERRORS)
+    if approved:
+        message = _("The period %(period)s of %(unit)s is approved: reopen it to change its values.")
+        raise _Refused(
+            [services.RowError(row, "period", message % {"period": iso, "unit": name}) for row, iso, name in approved],
+            total,
+        )
+    counts = work.prepare()
+    containing, within, single = _period_map(work.periods())
+    involved = work.remember_before(within, single_period=single)
+    user = actor.user if is_person(actor) else None
+    work.write_values(stored_by_id=user.pk if user is not None else None, now=timezone.now())
+    # Once the values are written (in this transaction): the rules still hold, whatever changed
+    # since the check.
+    specs = _rule_specs(element_ids)
+    broken, total = work.rule_breaks(specs, MAX_REPORTED_ERRORS)
+    if broken:
+        messages = {index: str(rule.message) for index, rule in enumerate(rules.RULES)}
+        raise _Refused([services.RowError(row, "value", messages[index]) for row, index in broken], total)
+    work.write_cells(containing=containing, involved=involved > 0, single_period=single)
+    units: dict[int, OrgUnit | None] = {}
+    for _batch, imported, updated, deleted, written, low, high in work.batches():
+        audit.record(
+            actor=actor,
+            action=TableroAction.VALUES_IMPORTED,
+            target=None,
+            org_unit=_deepest_common_unit(low, high, units),
+            changes={"imported": imported, "updated": updated, "deleted": deleted, "values": written},
+        )
+    work.close()
+    return counts
+
+
+def _period_map(period_ids: Sequence[int]) -> tuple[list[tuple[int, int]], list[int], bool]:
+    """For the staged periods: (period, itself or a coarser period it counts in) pairs, the stored
+    periods inside the span of those, and whether there is only one staged period."""
+    stored = {p.pk: p for p in Period.objects.filter(pk__in=period_ids)}
+    wanted: dict[int, tuple[iso_periods.Period, ...]] = {}
+    for pk, period in stored.items():
+        wanted[pk] = iso_periods.containing(
+            iso_periods.Period(
+                start=period.start_date, end=period.end_date, period_type=period.period_type, iso=period.iso
+            )
+        )
+    rows = aggregation.ensure_periods(p for group in wanted.values() for p in group)
+    pairs = [(pk, rows[p.iso].pk) for pk, group in wanted.items() for p in group]
+    if not wanted:
+        return pairs, [], True
+    start = min(p.start for group in wanted.values() for p in group)
+    end = max(p.end for group in wanted.values() for p in group)
+    within = list(Period.objects.filter(start_date__gte=start, end_date__lte=end).values_list("pk", flat=True))
+    return pairs, within, len(wanted) == 1
+
+
+def _rule_specs(element_ids: Sequence[int]) -> list[bulk.RuleSpec]:
+    """The rules the staged elements take part in, as ``entry.rule_errors`` selects them: each side's
+    elements by code, among those of the same owners."""
+    staged = list(DataElement.objects.filter(pk__in=element_ids).values_list("code", "owner_id"))
+    codes = {code for code, _owner in staged}
+    candidates = [(i, rule) for i, rule in enumerate(rules.RULES) if codes & set(rule.element_codes)]
+    if not candidates:
+        return []
+    wanted = {code for _i, rule in candidates for code in rule.element_codes}
+    owners = {owner for _code, owner in staged}
+    by_code: dict[str, list[int]] = {}
+    for pk, code in DataElement.objects.filter(code__in=wanted, owner_id__in=owners).values_list("pk", "code"):
+        by_code.setdefault(code, []).append(pk)
+    specs: list[bulk.RuleSpec] = []
+    for index, rule in candidates:
+        left_code, left_combo = rule.side(rule.left)
+        right_code, right_combo = rule.side(rule.right)
+        specs.append(
+            (index, by_code.get(left_code, []), left_combo, rule.operator, by_code.get(right_code, []), right_combo)
+        )
+    return specs
+
+
+def _deepest_common_unit(low: str, high: str, found: dict[int, OrgUnit | None]) -> OrgUnit | None:
+    """The deepest unit holding every path between ``low`` and ``high`` (``services.values._common_unit``:
+    the common prefix of a set of paths is that of its lowest and its highest)."""
+    prefix = low[
+        : next((i for i, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), min(len(low), len(high)))
+    ]
+    prefix = prefix[: prefix.rfind(".") + 1]
+    if not prefix:
+        return None
+    pk = int(prefix.rstrip(".").split(".")[-1])
+    if pk not in found:
+        found[pk] = OrgUnit.objects.filter(pk=pk).first()
+    return found[pk]

@@ -76,6 +76,9 @@ class SaveResult:
     deleted: int = 0
     ignored: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # A dry run with ``keep_checked``: every row that passed, with the number it stands for (None:
+    # delete), for an import to stage (``tablero.imports``) without parsing every value twice.
+    checked: list[tuple[ValueInput, Decimal | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -140,9 +143,11 @@ def save_values(
     dry_run: bool = False,
     action: str = TableroAction.VALUES_SAVED,
     today: dt.date | None = None,
+    keep_checked: bool = False,
 ) -> SaveResult:
     """Check every value, then (unless ``dry_run``, or ``atomic`` and a row failed) write them with
-    their aggregates. A value equal to the stored one is ignored; an empty value deletes."""
+    their aggregates. A value equal to the stored one is ignored; an empty value deletes. A dry run
+    with ``keep_checked`` returns the rows that passed in ``SaveResult.checked``."""
     person = is_person(actor)  # refuses a forgotten actor (None) before anything is read
     if not atomic and any(item.row is None for item in values):
         raise ValueError("without atomic, every value carries its row (errors name the rows left out)")
@@ -185,6 +190,8 @@ def save_values(
         if not dry_run:
             raise ValuesRejected(result)
         _count(result, checked, _stored(checked))
+        if keep_checked:
+            result.checked = [(item, value) for item, _period, value in checked]
         return result
     stored = _stored(checked, lock=True)
     changes = _count(result, checked, stored)

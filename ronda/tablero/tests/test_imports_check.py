@@ -337,7 +337,11 @@ def test_the_progress_page_polls_while_the_job_works(
 def test_a_failure_in_the_middle_of_apply_leaves_nothing(
     world: World, catalogue: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The portable apply (the file read again, written batch by batch through ``save_values``; on
+    PostgreSQL the staged apply is taken out of the way): a batch fails after one was written.
+    ``test_imports_staged`` fails the staged apply in the middle."""
     monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    monkeypatch.setattr(imports, "_apply_staged", lambda _actor, _import: None)
     f = coc_code(catalogue, "Mujeres")
     lines = "".join(f"NNA,{f},{world.municipality.code},2024{month:02d},{month},\n" for month in range(1, 6))
     client = client_for(world.home["coordinator"])
