@@ -152,7 +152,10 @@ def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
             (p, ProposalDecisionForm(initial={"version": p.version}, prefix=f"proposal-{p.pk}"))
             for p in policies.visible_agenda_proposals(actor).filter(meeting=meeting)
         ],
-        "proposal_form": AgendaProposalForm() if policies.can_propose_agenda_item(actor, meeting) else None,
+        # The coordinator adds items to the agenda directly; the other members propose them.
+        "proposal_form": AgendaProposalForm()
+        if not can_manage and policies.can_propose_agenda_item(actor, meeting)
+        else None,
     }
     return render(request, "coordination/meeting_detail.html", context)
 
