@@ -284,7 +284,7 @@ def _municipality_for_write(request: ApiRequest, municipality_id: int | None) ->
         own = actor.org_unit
         unit = own if own is not None and own.level == Level.MUNICIPALITY else None
     else:
-        unit = territory_policies.visible_org_units(actor).filter(pk=municipality_id).first()
+        unit = territory_policies.get_org_unit(actor, municipality_id)  # 404 for a unit they cannot see
     if unit is None or not policies.can_manage_in(actor, unit):
         raise Http404
     return unit

@@ -151,7 +151,16 @@ def test_body_facts_and_activity(world: World) -> None:
     week = (today - dt.timedelta(days=8), today)
     activity = body_activity(world.municipality, *week)
     assert activity == BodyActivity(
-        meetings_held=2, ordinary=1, extraordinary=0, urgent=1, minutes_approved=1, attendance_rate=67
+        meetings_held=2,
+        ordinary=1,
+        extraordinary=0,
+        urgent=1,
+        minutes_approved=1,
+        attendance_rate=67,
+        # The councillor (political) and the focal point (technical) were present at one meeting.
+        political_present=1,
+        technical_present=1,
+        meetings_with_political=1,
     )
     assert body_activity(world.region, *week) == activity  # the other country's meeting is not counted
     assert body_activity(world.municipality, today - dt.timedelta(days=3), today).meetings_held == 1

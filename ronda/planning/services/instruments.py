@@ -112,7 +112,7 @@ def _values(fields: InstrumentFields) -> dict[str, Any]:
     }
 
 
-def _check_municipality(actor: Acting, org_unit: OrgUnit) -> None:
+def _require_municipality(actor: Acting, org_unit: OrgUnit) -> None:
     if is_person(actor) and not policies.can_manage_in(actor, org_unit):
         raise PermissionDenied
     if org_unit.level != Level.MUNICIPALITY:
@@ -121,7 +121,7 @@ def _check_municipality(actor: Acting, org_unit: OrgUnit) -> None:
 
 @transaction.atomic
 def create_instrument(*, actor: Acting, org_unit: OrgUnit, fields: InstrumentFields) -> PolicyInstrument:
-    _check_municipality(actor, org_unit)
+    _require_municipality(actor, org_unit)
     instrument_errors(fields).raise_if_any()
     instrument = PolicyInstrument.objects.create(org_unit=org_unit, **_values(fields))
     audit.record_create(actor=actor, target=instrument, org_unit=org_unit)
@@ -224,7 +224,7 @@ def _year_taken(year: int) -> str:
 def create_municipal_budget(
     *, actor: Acting, org_unit: OrgUnit, year: int, total: Any, source: str = "", document: Any = None
 ) -> MunicipalBudget:
-    _check_municipality(actor, org_unit)
+    _require_municipality(actor, org_unit)
     errors, amount = budget_errors(year, total, source)
     if not errors and MunicipalBudget.objects.filter(org_unit=org_unit, year=year).exists():
         errors.add("year", _year_taken(year))

@@ -47,7 +47,12 @@ CARE = ["protection:file_list", "protection:facility_list", "protection:dashboar
 # The menu of each role, in order on screen (what core/context_processors.py showed before #8).
 EXPECTED = {
     # The case figures are a municipality's or a region's: an administrator has no unit to read them of.
-    Role.ADMIN: [*(name for name in READERS if name != "cases:figures"), "accounts:user_list", "core:audit"],
+    # Safeguarding and training: linked from the body's page (the menu stays one row at 1366 px).
+    Role.ADMIN: [
+        *(name for name in READERS if name not in ("cases:figures", "safeguarding:index", "training:index")),
+        "accounts:user_list",
+        "core:audit",
+    ],
     Role.SECRETARIAT: WITH_CARE_FIGURES,
     Role.COORDINATOR: READERS,
     Role.ANALYST: WITH_CARE_FIGURES,
