@@ -17,7 +17,6 @@ from pydantic import Field
 from ronda.core.api_schemas import READ_ERRORS, Id, MessageOut, QueryFilters, StrictSchema
 from ronda.core.api_utils import reject_unknown_query
 from ronda.core.views_helpers import ApiRequest
-from ronda.territory.models import Area
 from ronda.training import policies, selectors, services
 from ronda.training.models import TrainingSession
 
@@ -103,7 +102,7 @@ def create_training(request: ApiRequest, municipality_id: int, payload: Training
     actor = request.actor
     municipality = policies.get_municipality_for_edit(actor, municipality_id)
     areas = {
-        a.pk: a for a in Area.objects.filter(org_unit=municipality, pk__in=[c.area_id for c in payload.attendance])
+        a.pk: a for a in policies.attendance_areas(municipality).filter(pk__in=[c.area_id for c in payload.attendance])
     }
     if len(areas) != len({c.area_id for c in payload.attendance}):
         raise ValidationError({"attendance": _("Choose areas of this municipality.")})

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, get_object_or_404_scoped
-from ronda.territory.models import Level, OrgUnit
+from ronda.territory.models import Area, Level, OrgUnit
 from ronda.training.models import AreaAttendance, TrainingSession
 
 QS = TypeVar("QS", bound=QuerySet[Any])
@@ -76,6 +76,12 @@ def get_training_for_edit(actor: Actor, pk: object) -> TrainingSession:
     if not can_manage(actor, training.municipality):
         raise Http404
     return training
+
+
+def attendance_areas(municipality: OrgUnit) -> QuerySet[Area]:
+    """The areas a training of ``municipality`` may count attendees of: its active areas (the caller
+    reached the municipality through ``get_municipality_for_edit``)."""
+    return Area.objects.filter(org_unit=municipality, is_active=True)
 
 
 def audit_readers() -> dict[str, Any]:

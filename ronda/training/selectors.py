@@ -21,4 +21,4 @@ def trainings_of(actor: Actor, municipality: OrgUnit) -> QuerySet[TrainingSessio
 
 
 def areas_of(municipality: OrgUnit) -> list[Area]:
-    return list(Area.objects.filter(org_unit=municipality, is_active=True).order_by("name"))
+    return list(policies.attendance_areas(municipality).order_by("name"))

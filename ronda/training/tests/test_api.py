@@ -35,3 +35,24 @@ def test_trainings(world: World, training: TrainingSession) -> None:
     )
     created = TrainingSession.objects.exclude(pk=training.pk).get()
     assert [(a.area_id, a.women, a.men, a.other) for a in created.attendance.all()] == [(world.area.pk, 2, 1, 0)]
+
+
+def test_attendance_only_of_the_municipalitys_active_areas(world: World, training: TrainingSession) -> None:
+    from django.test import Client
+
+    from ronda.territory.models import Area
+    from ronda.testing import api_token
+
+    url = f"/api/v1/training/municipalities/{world.municipality.pk}/trainings"
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {api_token(world.home['coordinator'])}")
+    base = {"held_on": days_ago(1).isoformat(), "topic": "participation", "hours": "1", "trainer": "Consejo"}
+    before = TrainingSession.objects.count()
+    for area in (
+        world.other_area,
+        Area.objects.create(org_unit=world.municipality, name="Cerrada", kind="other", is_active=False),
+    ):
+        refused = client.post(
+            url, {**base, "attendance": [{"area_id": area.pk, "women": 1}]}, content_type="application/json"
+        )
+        assert refused.status_code == 422, refused.content
+    assert TrainingSession.objects.count() == before
