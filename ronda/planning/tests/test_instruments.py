@@ -477,3 +477,37 @@ def test_municipal_budget_create_post_matrix_refused_writes_nothing(world: World
 def test_the_report_reading_agrees_with_the_plan_reading(world: World, plan: LocalPlan) -> None:
     services.create_municipal_budget(actor=SYSTEM, org_unit=world.municipality, year=2025, total=Decimal("123456.78"))
     assert contracts.investment_in_years(contracts.plan_progress(plan)) == contracts.plan_investment(plan)
+
+
+def test_create_and_budget_edit_post_matrices_refuse_and_write_nothing(
+    world: World, instrument: PolicyInstrument, budget: MunicipalBudget
+) -> None:
+    """An empty submission comes back to the managers with its errors; everyone else gets 404; nothing
+    is written for anyone."""
+
+    def state() -> tuple[int, int, Any]:
+        return (
+            PolicyInstrument.objects.count(),
+            AuditEvent.objects.count(),
+            MunicipalBudget.objects.get(pk=budget.pk).total,
+        )
+
+    before = state()
+    check_access_matrix(
+        world,
+        url="/plan/instrumentos/nuevo/",
+        method="post",
+        data={"title": ""},
+        expected=MANAGERS,
+        away={"coordinator": 200},
+        state=state,
+    )
+    check_access_matrix(
+        world,
+        url=f"/plan/presupuestos-municipales/{budget.pk}/editar/",
+        method="post",
+        data={"total": ""},
+        expected=MANAGERS,
+        state=state,
+    )
+    assert state()[0] == before[0] and state()[2] == before[2]
