@@ -134,6 +134,11 @@ INSTALLED_APPS = [
     "ronda.accountability",
     "ronda.safeguarding",
     "ronda.training",
+    # Above the planning cycle's domains: they read plans, meetings and council requests (issue #13).
+    "ronda.consultations",
+    "ronda.evaluation",
+    "ronda.improvement",
+    "ronda.links",
     "ronda.notifications",
     "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]
