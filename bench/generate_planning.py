@@ -358,6 +358,15 @@ def generate(args: argparse.Namespace) -> None:
         coordinator.setdefault(unit_id, (user_id, username))
     if len(coordinator) != len(munis):
         sys.exit(f"{len(coordinator)} municipalities have a coordinator, expected {len(munis)}: run bench/generate.py")
+    # Issue #13: an area focal point who sits on the body (not its coordinator), where the
+    # municipality has one, so that the load test reads the body's pages as a member.
+    focal: dict[int, tuple[int, str]] = {}
+    for unit_id, user_id, username in (
+        Membership.objects.filter(role=Role.AREA_FOCAL, is_active=True, org_unit__level=Level.MUNICIPALITY)
+        .order_by("user_id")
+        .values_list("org_unit_id", "user_id", "user__username")
+    ):
+        focal.setdefault(unit_id, (user_id, username))
     timer.step("read municipalities and coordinators")
 
     rng = random.Random(SEED)
@@ -708,7 +717,8 @@ def generate(args: argparse.Namespace) -> None:
                     (member_id, now, now, 1, body_id, f"Integrante {k + 1} de {mname}",
                      areas[k][0] if k < len(areas) else None, None, "political" if k < 2 else "technical",
                      "Alcaldía" if k == 0 else ("Concejo" if k == 1 else "Técnico/a de área"), "", "",
-                     coordinator[mid][0] if k == 2 else None, dt.date(2024, 5, 10), None)
+                     coordinator[mid][0] if k == 2 else (focal[mid][0] if k == 3 and mid in focal else None),
+                     dt.date(2024, 5, 10), None)
                 )  # fmt: skip
             first_meeting = p * meetings_per_body + 1
             for i, day in enumerate([*HELD_MEETINGS, NEXT_MEETING]):
@@ -834,8 +844,16 @@ def generate(args: argparse.Namespace) -> None:
         "counts": counts,
         "sizes": {"planning_progressupdate": update_size, "database": db_size},
         "municipalities": [
-            {"id": mid, "code": code, "plan_id": plan_of[mid], "coordinator": coordinator[mid][1]}
-            for mid, code, _ in munis
+            {
+                "id": mid,
+                "code": code,
+                "plan_id": plan_of[mid],
+                "coordinator": coordinator[mid][1],
+                # A seated focal point (or None) and the body's coming meeting, for the member's pages.
+                "focal": focal[mid][1] if mid in focal else None,
+                "next_meeting": (p + 1) * meetings_per_body,
+            }
+            for p, (mid, code, _) in enumerate(munis)
         ],
     }
     PLANNING_FILE.write_text(json.dumps(payload, indent=1), encoding="utf-8")

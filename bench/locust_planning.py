@@ -65,10 +65,16 @@ PASSWORD = "ronda-bench-2026-Password!"  # noqa: S105 - bench/generate.py's shar
 N_SALUD = "GET /salud"
 N_PLAN = "GET /plan/planes/[id]/"
 N_PUBLIC = "GET /publico/[code]/"
+N_MEETING = "GET /mesa/reuniones/[id]/ (member)"
+N_HOME = "GET / (member)"
 N_LOGIN = "POST /cuentas/entrar/"
 N_OTP = "/cuentas/verificacion/"
 
 MUNICIPALITIES: list[dict[str, Any]] = json.loads(PLANNING_FILE.read_text(encoding="utf-8"))["municipalities"]
+# The municipalities whose body seats an area focal point (bench/generate_planning.py, issue #13).
+SEATED = [m for m in MUNICIPALITIES if m.get("focal")]
+# BENCH_MEMBER_WEIGHT=0 leaves the members out (the mix measured before issue #13).
+MEMBER_WEIGHT = int(os.environ.get("BENCH_MEMBER_WEIGHT", "1")) if SEATED else 0
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _state: dict[str, Any] = {"expected": 0, "signed_in": 0, "record_from": None, "environment": None}
@@ -168,6 +174,32 @@ class CoordinatorUser(PlanningUser):
     @task(4)
     def plan_page(self) -> None:
         self.fetch(f"/plan/planes/{self.municipality['plan_id']}/", N_PLAN, must_contain="M-50")
+
+    @task(1)
+    def floor(self) -> None:
+        self.salud()
+
+
+class MemberUser(PlanningUser):
+    """Issue #13: an area focal point who sits on the coordination body (not its coordinator) reads
+    the body's coming meeting (agenda, proposals, invitees) and their home page."""
+
+    abstract = SINGLE or MEMBER_WEIGHT == 0
+    weight = MEMBER_WEIGHT
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.municipality = self.rng.choice(SEATED)
+        self.sign_in(self.municipality["focal"])
+        _signed_in()
+
+    @task(2)
+    def meeting_page(self) -> None:
+        self.fetch(f"/mesa/reuniones/{self.municipality['next_meeting']}/", N_MEETING)
+
+    @task(2)
+    def home(self) -> None:
+        self.fetch("/", N_HOME)
 
     @task(1)
     def floor(self) -> None:

@@ -22,6 +22,8 @@ from typing import Any
 FLOOR = "GET /salud"
 PLAN = "GET /plan/planes/[id]/"
 PUBLIC = "GET /publico/[code]/"
+MEETING = "GET /mesa/reuniones/[id]/ (member)"
+HOME = "GET / (member)"
 ORDER = [FLOOR, PLAN, PUBLIC]
 TARGET_P95_MS = 200.0
 
@@ -105,8 +107,10 @@ def main() -> None:
     judged = result.get(args.judge)
     if judged:
         lines.append(f"\nTargets (judged on `{args.judge}`):\n")
-        for name in (PLAN, PUBLIC):
-            row = judged["endpoints"][name]
+        for name in (PLAN, PUBLIC, MEETING, HOME):
+            row = judged["endpoints"].get(name)
+            if row is None:
+                continue  # a run without the members (BENCH_MEMBER_WEIGHT=0)
             ok = row["p95"] <= TARGET_P95_MS and row["failures"] == 0 and row["requests"] > 0
             lines.append(
                 f"- `{name}` p95 {fmt(row['p95'])} ms <= {TARGET_P95_MS:.0f} ms, no failures: **{'PASS' if ok else 'FAIL'}**"

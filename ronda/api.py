@@ -25,13 +25,17 @@ from ronda.accounts.api_auth import BearerToken
 from ronda.accounts.selectors import token_for_key
 from ronda.cases.api import router as cases_router
 from ronda.cases.api_cases import router as case_files_router
+from ronda.consultations.api import router as consultations_router
 from ronda.coordination.api import router as coordination_router
+from ronda.coordination.api_documents import router as coordination_documents_router
 from ronda.core.errors import ConflictError, too_long_message
 from ronda.core.forms import date_range_message
 from ronda.core.middleware import NUL, NUL_MESSAGE, first_nul
 from ronda.council.api import router as council_router
 from ronda.defenders.api import router as defenders_router
+from ronda.links.api import router as links_router
 from ronda.planning.api import router as planning_router
+from ronda.planning.api_documents import router as planning_documents_router
 from ronda.planning.api_structure import router as planning_structure_router
 from ronda.protection.api import router as protection_router
 from ronda.safeguarding.api import router as safeguarding_router
@@ -246,7 +250,9 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/org-units", territory_router)
 api.add_router("/coordination", coordination_router)
+api.add_router("/coordination", coordination_documents_router)  # the body's documents, meeting annexes
 api.add_router("/planning", planning_router)
+api.add_router("/planning", planning_documents_router)  # the approved plan's document and its versions
 api.add_router("/planning", planning_structure_router)  # editing lines … milestones, and the diagnosis
 api.add_router("/council", council_router)
 api.add_router("/defenders", defenders_router)
@@ -259,3 +265,7 @@ api.add_router("/accountability", accountability_situation_router)  # the situat
 api.add_router("/protection", protection_router)  # protection files, alternative care and its resources
 api.add_router("/safeguarding", safeguarding_router)  # protocol, signatures and concerns (#13 item 4)
 api.add_router("/training", training_router)  # staff trainings (#13 item 5)
+api.add_router("/consultations", consultations_router)  # consultations and social actors (#13 item 10)
+api.add_router("/links", links_router)  # records of the cycle tied to plan measures (#13 item 11)
+api.add_router("/evaluation", "ronda.evaluation.api.router")  # the evaluation phase of the plan (#13 item 12)
+api.add_router("/improvement", "ronda.improvement.api.router")  # self-assessment, team, pilots (#13 items 14-15)

@@ -24,8 +24,12 @@ urlpatterns = [
     path("proteccion/", include("ronda.protection.urls")),
     path("salvaguarda/", include("ronda.safeguarding.urls")),
     path("formacion/", include("ronda.training.urls")),
+    path("consultas/", include("ronda.consultations.urls")),
     path("tablero/", include("ronda.tablero.urls")),
     path("notificaciones/", include("ronda.notifications.urls")),
+    path("enlaces/", include("ronda.links.urls")),
+    path("evaluacion/", include("ronda.evaluation.urls")),
+    path("mejora/", include("ronda.improvement.urls")),
     # The DHIS2-compatible Web API: DHIS2 clients are given /dhis2 as their base URL (issue #10).
     path("dhis2/", include("ronda.tablero.dhis2.urls")),
     path("", include("ronda.accountability.urls")),

@@ -47,6 +47,11 @@ NOT_COUNTS = {
     "Moved: “%(title)s” is now in position %(position)s of %(count)s.",
     # hours of a training as a figure with a unit symbol ("1,5 h", "2 h"): the symbol has no plural
     "%(hours)s h",
+    # a list of days ("3, 1"), always several, or a bound of the form that is always more than one
+    "Reminders are sent %(days)s days before the meeting.",
+    "Give at most %(count)d reminders, each between 1 and %(days)d days before.",
+    # a label and a figure after a colon ("Oportunidades de mejora creadas: 1.") reads the same for one
+    "Improvement opportunities created: %(count)d.",
 }
 
 

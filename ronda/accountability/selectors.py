@@ -11,6 +11,7 @@ through the planning policies (reports) or a municipality whose approved plan is
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -23,6 +24,8 @@ from ronda.coordination import contracts as coordination
 from ronda.coordination.contracts import AgreementFigures, BodyActivity
 from ronda.council import contracts as council
 from ronda.council.contracts import CouncilActivity, PublicAnswer
+from ronda.links import contracts as links
+from ronda.links.contracts import PublicMeasure
 from ronda.planning import contracts as planning
 from ronda.planning.contracts import (
     BudgetFigure,
@@ -334,6 +337,8 @@ class PublicPage:
     investment: tuple[ChildInvestment, ...] = ()
     # The municipality's approved and in-force policy instruments (no internal notes).
     instruments: tuple[InstrumentFacts, ...] = ()
+    # For each answer (by request id), the measures of the plan that answer it (issue #13 item 11).
+    answered_by: Mapping[int, list[PublicMeasure]] = field(default_factory=dict)
 
 
 PUBLIC_ANSWERS = 30
@@ -346,11 +351,13 @@ def public_page(unit: OrgUnit, *, budget_share: bool = True) -> PublicPage:
     children's page does without)."""
     plan = current_public_plan(unit)
     overview = planning.plan_progress(plan) if plan is not None else None
+    answers = council.public_answers(unit, limit=PUBLIC_ANSWERS)
     return PublicPage(
         unit=unit,
         plan=plan,
         overview=overview,
-        answers=council.public_answers(unit, limit=PUBLIC_ANSWERS),
+        answers=answers,
+        answered_by=links.public_answers(answer.id for answer in answers),
         indicators=planning.indicator_progress(plan) if plan is not None else (),
         investment=planning.investment_in_years(overview) if overview is not None and budget_share else (),
         instruments=planning.published_instruments(unit) if budget_share else (),

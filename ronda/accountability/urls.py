@@ -8,6 +8,7 @@ urlpatterns = [
     path("publico/", views.public_index, name="public_index"),
     path("publico/<str:code>/", views.public_plan, name="public_plan"),
     path("publico/<str:code>/ninos/", views.public_plan_children, name="public_children"),
+    path("publico/<str:code>/plan-aprobado/", views.public_plan_file, name="public_plan_file"),
     path("informes/", views.report_list, name="report_list"),
     path("informes/planes/<int:plan_id>/", views.report_plan, name="report_plan"),
     # Only the spreadsheet is made in the request; the PDF is asked for (report_request) and made by a job.

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from ronda.accountability import documents, policies, selectors, services
 from ronda.accountability.models import ReportStatus
 from ronda.accountability.selectors import PeriodError, ReportKind
+from ronda.core import documents as core_documents
 from ronda.core.files import private_file_response
 from ronda.core.http import as_download
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor
 from ronda.planning import policies as planning_policies
-from ronda.planning.contracts import PlanProgress
+from ronda.planning.contracts import PlanFacts, PlanProgress, public_plan_document
 
 if TYPE_CHECKING:
     from ronda.planning.contracts import PlanRef
@@ -31,9 +32,11 @@ def _public_context(request: HttpRequest, code: str, *, budget_share: bool = Tru
     page = selectors.public_page(unit, budget_share=budget_share)
     return {
         "unit": page.unit,
+        "identity_unit": page.unit,  # the page wears the municipality's colour (base.html)
         "plan": page.plan,
         "overview": page.overview,
         "answers": page.answers,
+        "answered_by": page.answered_by,
         "indicators": page.indicators,
         "investment": page.investment,
         "instruments": page.instruments,
@@ -59,7 +62,21 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_plan(request: HttpRequest, code: str) -> HttpResponse:
-    return _cacheable(request, render(request, "accountability/public_plan.html", _public_context(request, code)))
+    context = _public_context(request, code)
+    plan = context["plan"]
+    context["plan_document"] = public_plan_document(plan) if isinstance(plan, PlanFacts) else None
+    return _cacheable(request, render(request, "accountability/public_plan.html", context))
+
+
+@require_GET
+def public_plan_file(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The approved plan's document of the plan the public page shows: only once it is approved."""
+    unit = selectors.public_municipality(code)
+    plan = selectors.current_public_plan(unit) if unit is not None else None
+    version = public_plan_document(plan) if plan is not None else None
+    if version is None:
+        raise Http404
+    return core_documents.version_response(request, version)
 
 
 @require_GET

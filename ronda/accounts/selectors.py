@@ -12,7 +12,11 @@ from ronda.territory.models import Area, Institution, OrgUnit
 # What an Actor needs of a membership and the units it points to (never an org unit's geometry).
 MEMBERSHIP_COLUMNS = ("id", "user_id", "role", "is_active", "org_unit_id", "area_id", "institution_id")
 RELATED_COLUMNS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
-    "org_unit": (OrgUnit, ("code", "name", "level", "path", "parent_id", "is_active")),
+    # With the municipality's identity (colour, coat of arms) that every page's header shows.
+    "org_unit": (
+        OrgUnit,
+        ("code", "name", "level", "path", "parent_id", "is_active", "colour", "coat_of_arms", "version"),
+    ),
     "area": (Area, ("name", "kind", "org_unit_id")),
     "institution": (Institution, ("name", "acronym", "org_unit_id")),
 }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from ronda.coordination import limits, policies, selectors, services
+from ronda.coordination import limits, policies, policies_convocation, selectors, services
 from ronda.coordination.models import (
     AgendaItem,
     AgendaProposal,
@@ -24,7 +24,10 @@ from ronda.coordination.models import (
     Commission,
     CoordinationBody,
     Meeting,
+    MeetingInvitation,
 )
+from ronda.coordination.services import convocation
+from ronda.coordination.services.meetings import OBJECTIVES_MAX_LENGTH
 from ronda.core.api_schemas import LIST_ERRORS, MAX_ID, READ_ERRORS, Id, MessageOut, StrictSchema, renamed_to
 from ronda.core.api_utils import read_filters
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, page_response, paginate
@@ -82,6 +85,8 @@ class MeetingOut(Schema):
     minutes_approved_at_id: int | None
     minutes_number: int | None = Field(description="The acta's number in the body's series for minutes_year")
     minutes_year: int | None
+    objectives: str
+    convened_at: datetime.datetime | None
     version: int
 
     @staticmethod
@@ -129,6 +134,7 @@ class MeetingIn(StrictSchema):
     link: str = Field(default="", max_length=200)
     commission_id: Id | None = None
     status: MeetingStatusValue = "scheduled"
+    objectives: str = Field(default="", max_length=OBJECTIVES_MAX_LENGTH)
 
 
 class MeetingPatch(StrictSchema):
@@ -140,6 +146,7 @@ class MeetingPatch(StrictSchema):
     link: str | None = Field(default=None, max_length=200)
     commission_id: Id | None = None
     status: MeetingStatusValue | None = None
+    objectives: str | None = Field(default=None, max_length=OBJECTIVES_MAX_LENGTH)
 
 
 class AgreementOut(Schema):
@@ -341,6 +348,7 @@ def create_meeting(request: ApiRequest, payload: MeetingIn) -> Any:
         link=payload.link,
         commission=_commission(payload.commission_id, body),
         status=payload.status,
+        objectives=payload.objectives,
     )
     return Status(201, policies.get_meeting(actor, meeting.pk, shape=selectors.meeting_record))
 
@@ -362,7 +370,7 @@ def update_meeting(request: ApiRequest, meeting_id: int, payload: MeetingPatch) 
     for name in ("kind", "mode", "scheduled_at", "status"):
         if name in fields and fields[name] is None:
             raise ValidationError({name: _("This field cannot be empty.")})
-    for name in ("place", "link"):
+    for name in ("place", "link", "objectives"):
         if name in fields and fields[name] is None:
             fields[name] = ""
     services.update_meeting(actor=actor, meeting=meeting, expected_version=payload.version, **fields)
@@ -497,3 +505,148 @@ def add_note(request: ApiRequest, agreement_id: int, payload: NoteIn) -> Any:
     agreement = policies.get_agreement_for_follow_up(actor, agreement_id)
     services.add_agreement_note(actor=actor, agreement=agreement, text=payload.text)
     return Status(201, agreement)
+
+
+# --- Convocation (issue #13 item 2) -------------------------------------------------------------------
+class InvitationOut(Schema):
+    id: int
+    meeting_id: int
+    member_id: int | None
+    name: str
+    organisation: str
+    email: str | None = Field(description="A guest's e-mail: only for who convenes the meeting")
+    is_guest: bool
+    rsvp: str
+    rsvp_at: datetime.datetime | None
+    sent_at: datetime.datetime | None
+    attended: bool | None
+
+
+class InviteMembersIn(StrictSchema):
+    member_ids: list[Id] = Field(default_factory=list, max_length=500)
+    commission_id: Id | None = Field(default=None, description="Invite every member of this commission too")
+
+
+class GuestIn(StrictSchema):
+    name: str = Field(min_length=1, max_length=convocation.GUEST_NAME_MAX)
+    organisation: str = Field(default="", max_length=convocation.GUEST_NAME_MAX)
+    email: str = Field(default="", max_length=254, description="Required: the convocation is sent there")
+
+
+class ConvocationIn(StrictSchema):
+    again: bool = Field(default=False, description="Send it to every invitee, also to who already received it")
+
+
+class ConvocationOut(Schema):
+    meeting_id: int
+    convened_at: datetime.datetime | None
+    sent: int = Field(description="How many e-mails were queued")
+
+
+class RsvpIn(StrictSchema):
+    answer: Literal["yes", "no", "maybe"]
+
+
+def _invitation_out(invitation: MeetingInvitation, *, contacts: bool) -> dict[str, Any]:
+    member = invitation.member
+    if member is not None:
+        organisation = member.area.name if member.area else (str(member.institution) if member.institution else "")
+    else:
+        organisation = invitation.guest_organisation
+    return {
+        "id": invitation.pk,
+        "meeting_id": invitation.meeting_id,
+        "member_id": invitation.member_id,
+        "name": invitation.name,
+        "organisation": organisation,
+        "email": invitation.guest_email if contacts and invitation.is_guest else None,
+        "is_guest": invitation.is_guest,
+        "rsvp": invitation.rsvp,
+        "rsvp_at": invitation.rsvp_at,
+        "sent_at": invitation.sent_at,
+        "attended": invitation.attended,
+    }
+
+
+def _invitations(request: ApiRequest, meeting: Meeting) -> list[dict[str, Any]]:
+    contacts = policies_convocation.can_see_guest_contacts(request.actor, meeting)
+    return [_invitation_out(i, contacts=contacts) for i in policies_convocation.invitations_of(request.actor, meeting)]
+
+
+@router.get(
+    "/meetings/{int:meeting_id}/invitations",
+    response={200: list[InvitationOut], **READ_ERRORS},
+    summary="Who is invited to a meeting, and their answers (guests' e-mails only for the coordinator)",
+)
+def list_invitations(request: ApiRequest, meeting_id: int) -> Any:
+    return _invitations(request, policies.get_meeting(request.actor, meeting_id))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/invitations",
+    response={201: list[InvitationOut], **WRITE_ERRORS},
+    summary="Invite members of the body, or a whole commission (those already invited are left as they are)",
+)
+def invite_members(request: ApiRequest, meeting_id: int, payload: InviteMembersIn) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_edit(actor, meeting_id)
+    members = list(policies.members_of(meeting.body).filter(pk__in=payload.member_ids))
+    if len(members) != len(set(payload.member_ids)):
+        raise ValidationError({"member_ids": _("Choose members of this body.")})
+    commission = _commission(payload.commission_id, meeting.body)
+    convocation.invite_members(actor=actor, meeting=meeting, members=members, commission=commission)
+    return Status(201, _invitations(request, meeting))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/guests",
+    response={201: InvitationOut, **WRITE_ERRORS},
+    summary="Invite a guest (staff of another area, or someone from outside): the e-mail is required",
+)
+def invite_guest(request: ApiRequest, meeting_id: int, payload: GuestIn) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_edit(actor, meeting_id)
+    invitation = convocation.invite_guest(
+        actor=actor, meeting=meeting, name=payload.name, organisation=payload.organisation, email=payload.email
+    )
+    return Status(201, _invitation_out(invitation, contacts=True))
+
+
+@router.delete(
+    "/meetings/{int:meeting_id}/invitations/{int:invitation_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove an invitee (one who received the convocation is told they are no longer called)",
+)
+def remove_invitation(request: ApiRequest, meeting_id: int, invitation_id: int) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_edit(actor, meeting_id)
+    invitation = policies_convocation.get_invitation_for_edit(actor, invitation_id, meeting=meeting)
+    convocation.remove_invitation(actor=actor, invitation=invitation)
+    return Status(204, None)
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/convocation",
+    response={200: ConvocationOut, **WRITE_ERRORS},
+    summary="Send the convocation, with its calendar invitation, to the invitees who have not received it",
+)
+def send_convocation(request: ApiRequest, meeting_id: int, payload: ConvocationIn) -> Any:
+    actor = request.actor
+    meeting = policies.get_meeting_for_edit(actor, meeting_id)
+    sent = convocation.send_convocation(
+        actor=actor, meeting=meeting, base_url=request.build_absolute_uri("/"), again=payload.again
+    )
+    meeting = policies.get_meeting(actor, meeting.pk)
+    return {"meeting_id": meeting.pk, "convened_at": meeting.convened_at, "sent": sent}
+
+
+@router.put(
+    "/meetings/{int:meeting_id}/rsvp",
+    response={200: InvitationOut, **WRITE_ERRORS},
+    summary="Answer your own invitation to a meeting: yes, no or maybe (a member who was invited)",
+)
+def answer_invitation(request: ApiRequest, meeting_id: int, payload: RsvpIn) -> Any:
+    actor = request.actor
+    invitation = policies_convocation.get_invitation_to_answer(actor, meeting_id)
+    answered = convocation.answer_invitation(actor=actor, invitation=invitation, answer=payload.answer)
+    return _invitation_out(answered, contacts=False)

@@ -41,6 +41,7 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
+from ronda.coordination.services import convocation
 from ronda.core.tenancy import SYSTEM
 from ronda.territory.models import Area, AreaKind, Institution, OrgUnit
 
@@ -458,11 +459,22 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
         mode=MeetingMode.IN_PERSON,
         scheduled_at=_local(today + datetime.timedelta(days=20)),
         place=place.hall,
+        objectives="Revisar el avance del plan local en el semestre y acordar las prioridades del presupuesto "
+        "de niñez del próximo año.",
     )
     for title, topic in UPCOMING_AGENDA:
         services.add_agenda_item(
             actor=SYSTEM, meeting=upcoming, title=title, presenter=_presenter(topic, members), minutes_allotted=20
         )
+    # Invited, not yet convened: whoever tries the demo sends the convocation (and sees the e-mails).
+    convocation.invite_members(actor=SYSTEM, meeting=upcoming, members=[m for m in members if m.end_date is None])
+    convocation.invite_guest(
+        actor=SYSTEM,
+        meeting=upcoming,
+        name="Patricia Armijos",
+        organisation="Fundación Niñez Primero",
+        email="patricia.armijos@example.org",
+    )
 
 
 def _paper_answers(body: CoordinationBody, round_: QuestionnaireRound, members: list[BodyMember], count: int) -> None:

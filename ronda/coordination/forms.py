@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -17,14 +18,17 @@ from ronda.coordination.models import (
     Commission,
     CoordinationBody,
     Meeting,
+    MeetingInvitation,
     MeetingKind,
     MeetingMode,
     MeetingStatus,
     MemberLevel,
+    RsvpStatus,
 )
 from ronda.coordination.questionnaire import COMMENT_MAX_LENGTH, COMMITMENT_LABELS, ITEMS, LIKERT_LABELS, SECTIONS
 from ronda.coordination.selectors import active_members
 from ronda.coordination.services import check_meeting_fields, linkable_users
+from ronda.coordination.services.meetings import OBJECTIVES_MAX_LENGTH
 from ronda.core.errors import Errors
 from ronda.core.forms import (
     BoundedDateField,
@@ -154,6 +158,13 @@ class MeetingForm(forms.Form):
     status = forms.ChoiceField(
         label=pgettext_lazy("meeting", "Status"), choices=MeetingStatus.choices, initial=MeetingStatus.SCHEDULED
     )
+    objectives = LongTextField(
+        label=_("Objectives"),
+        required=False,
+        max_length=OBJECTIVES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the meeting should achieve. It appears in the convocation and in the minutes."),
+    )
     version = VersionField(required=False)
 
     def __init__(self, *args: Any, body: CoordinationBody, **kwargs: Any) -> None:
@@ -233,15 +244,33 @@ class AttendanceForm(forms.Form):
         help_text=_("People who attended without being members, one per line: name, institution or position."),
     )
 
-    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        rows: list[dict[str, Any]],
+        invited_guests: list[MeetingInvitation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.invited_guests = invited_guests or []
         choices = [("", _("Not recorded")), *AttendanceStatus.choices]
         for row in rows:
             member = row["member"]
             self.fields[f"member_{member.pk}"] = forms.ChoiceField(
                 label=member.full_name, choices=choices, required=False, initial=row["status"]
             )
+        for invitation in self.invited_guests:
+            self.fields[f"guest_{invitation.pk}"] = forms.BooleanField(
+                label=invitation.guest_name, required=False, initial=bool(invitation.attended)
+            )
+
+    def guests_attended(self) -> dict[int, bool]:
+        """Invitation id -> attended, for every invited guest (unticked: did not attend)."""
+        return {i.pk: bool(self.cleaned_data.get(f"guest_{i.pk}")) for i in self.invited_guests}
+
+    def guest_fields(self) -> list[tuple[MeetingInvitation, Any]]:
+        return [(i, self[f"guest_{i.pk}"]) for i in self.invited_guests]
 
     def statuses(self, *, rest_present: bool = False) -> dict[int, str]:
         """Member id -> status for every member given one; with ``rest_present``, every member left
@@ -398,3 +427,79 @@ class QuestionnaireForm(forms.Form):
         likert.update({k: data[k] for k in self.area_keys if data.get(k)})
         comments = {s.key: data[f"comment_{s.key}"] for s in SECTIONS if data.get(f"comment_{s.key}")}
         return likert, comments
+
+
+# --- Convocation (issue #13 item 2) -------------------------------------------------------------
+class InviteMembersForm(forms.Form):
+    members = IdModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=BodyMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The members of the body on the day of the meeting."),
+    )
+    commission = IdModelChoiceField(
+        label=_("Or a whole commission"),
+        queryset=Commission.objects.none(),
+        required=False,
+        empty_label=_("No commission"),
+        help_text=_("Invites every member of the commission."),
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, invited: Collection[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        day = timezone.localtime(meeting.scheduled_at).date()
+        self.fields["members"].queryset = active_members(meeting.body, day).exclude(pk__in=invited)  # type: ignore[attr-defined]
+        self.fields["members"].label_from_instance = lambda m: f"{m.full_name} · {m.position}"  # type: ignore[attr-defined]
+        self.fields["commission"].queryset = Commission.objects.filter(body=meeting.body).order_by("name")  # type: ignore[attr-defined]
+
+
+class GuestForm(forms.Form):
+    guest_name = forms.CharField(label=_("Guest's name"), max_length=200)
+    guest_organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("The area, institution or organisation the guest represents."),
+    )
+    # Not an EmailField: the service says in Spanish what is wrong, for the API too.
+    guest_email = forms.CharField(
+        label=_("Guest's e-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput,
+        help_text=_("Required: the convocation and the link to answer it are sent there."),
+    )
+
+
+class ConvocationForm(forms.Form):
+    again = forms.BooleanField(label=_("Send it again to everyone, also to who already received it"), required=False)
+
+
+class RsvpForm(forms.Form):
+    rsvp = forms.ChoiceField(
+        label=_("Will you attend?"),
+        choices=[
+            (RsvpStatus.YES, RsvpStatus.YES.label),
+            (RsvpStatus.NO, RsvpStatus.NO.label),
+            (RsvpStatus.MAYBE, RsvpStatus.MAYBE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class ReminderDaysForm(forms.Form):
+    reminder_days = forms.CharField(
+        label=_("Reminders, in days before the meeting"),
+        required=False,
+        max_length=50,
+        help_text=_("Whole days separated by commas, for example “3, 1”. Leave it empty for no reminders."),
+    )
+    version = VersionField()
+
+    def clean_reminder_days(self) -> list[int]:
+        raw = self.cleaned_data["reminder_days"]
+        parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(_("Write whole numbers of days, separated by commas."))
+        return [int(p) for p in parts]

@@ -33,6 +33,14 @@ class CoordinationAction(models.TextChoices):
     AGENDA_ITEM_PROPOSED = "agenda_item_proposed", pgettext_lazy("audit action", "Agenda item proposed")
     AGENDA_PROPOSAL_ACCEPTED = "agenda_proposal_accepted", pgettext_lazy("audit action", "Agenda proposal accepted")
     AGENDA_PROPOSAL_DECLINED = "agenda_proposal_declined", pgettext_lazy("audit action", "Agenda proposal declined")
+    MEETING_CONVENED = "meeting_convened", pgettext_lazy("audit action", "Meeting convened")
+    INVITATION_ANSWERED = "invitation_answered", pgettext_lazy("audit action", "Invitation answered")
+    REMINDERS_CHANGED = "meeting_reminders_changed", pgettext_lazy("audit action", "Meeting reminders changed")
+
+
+def default_reminder_days() -> list[int]:
+    """Three days before a meeting and the day before (the seed's practice)."""
+    return [3, 1]
 
 
 class CoordinationBody(VersionedModel):
@@ -49,6 +57,9 @@ class CoordinationBody(VersionedModel):
     # The areas that drive the body's work ("motor interno", seed 001): usually the childhood area
     # and the mayor's office.
     lead_areas = models.ManyToManyField("territory.Area", verbose_name=_("lead areas"), blank=True, related_name="+")
+    # How many days before a convened meeting its invitees get a reminder, e.g. [3, 1] (issue #13);
+    # ``services.convocation.set_reminder_days`` checks the values.
+    reminder_days = models.JSONField(_("reminders (days before)"), default=default_reminder_days, blank=True)
 
     class Meta:
         verbose_name = _("coordination body")
@@ -170,6 +181,11 @@ class Meeting(VersionedModel):
     # People who attended without being members (guests, invited experts), one per line as the acta
     # names them: "name, institution or position".
     guests = models.TextField(_("invited guests"), blank=True)
+    # What the meeting is meant to achieve: on its page, the convocatoria and the acta.
+    objectives = models.TextField(_("objectives"), blank=True)
+    # When the coordinator sent the convocation to the invitees (the last time, if sent again):
+    # from then on, changes and the cancellation are e-mailed to them.
+    convened_at = models.DateTimeField(_("convened on"), null=True, blank=True)
     # What the acta records of the session itself (local times), and who signs it.
     started_at = models.TimeField(_("started at"), null=True, blank=True)
     ended_at = models.TimeField(_("ended at"), null=True, blank=True)
@@ -301,6 +317,83 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_status_display()}"
+
+
+class RsvpStatus(models.TextChoices):
+    NO_ANSWER = "no_answer", pgettext_lazy("invitation answer", "No answer yet")
+    YES = "yes", pgettext_lazy("invitation answer", "Will attend")
+    NO = "no", pgettext_lazy("invitation answer", "Will not attend")
+    MAYBE = "maybe", pgettext_lazy("invitation answer", "Maybe")
+
+
+class MeetingInvitation(VersionedModel):
+    """One person called to a meeting (issue #13): a member of the body, or a guest (staff of
+    another area, someone from outside) with a name, an organisation and an e-mail. A guest answers
+    through a private link: only the SHA-256 of its token is kept, as for a calendar feed."""
+
+    # A guest's name and address are theirs; the token's hash is a credential: neither enters the trail.
+    PERSONAL_FIELDS = ("guest_name", "guest_email", "token_hash")
+    NOT_PERSONAL = {"guest_organisation": "the institution a guest represents, named in the acta"}
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    member = models.ForeignKey(
+        BodyMember, verbose_name=_("member"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    guest_name = models.CharField(_("guest's name"), max_length=200, blank=True)
+    guest_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    guest_email = models.EmailField(_("guest's e-mail"), blank=True)
+    rsvp = models.CharField(
+        pgettext_lazy("invitation", "answer"), max_length=16, choices=RsvpStatus.choices, default=RsvpStatus.NO_ANSWER
+    )
+    rsvp_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("convocation sent on"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A guest's attendance, recorded with the members' (None: not recorded).
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["member__full_name", "guest_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], condition=Q(member__isnull=False), name="invitation_member_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, guest_email="") | Q(member__isnull=True) & ~Q(guest_email=""),
+                name="invitation_member_or_guest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.member.full_name if self.member is not None else self.guest_name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.member_id is None
+
+    @property
+    def name(self) -> str:
+        return self.member.full_name if self.member is not None else self.guest_name
+
+
+class ReminderSent(models.Model):
+    """That the reminder ``days_before`` a meeting went out: the unique row makes it once, even when
+    two runs of the job overlap."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField(_("days before"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["meeting", "days_before"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} -{self.days_before}d"
 
 
 class AgreementStatus(models.TextChoices):

@@ -3,18 +3,23 @@ feed per body, for whoever may read the body (its readers and its seats). The fe
 calendar program with no session: each time, the person's actors are rebuilt from their active
 memberships and the body's policy is asked again, so a seat that ended or a role that changed empties
 the calendar. A meeting's invitation is the same event (``meeting_event``), its ``SEQUENCE`` the
-meeting's version, so that a calendar updates it when the date or the place changes."""
+meeting's version, so that a calendar updates it when the date or the place changes.
+
+A second feed, "My meetings", is one per person: every meeting of every body they may read, and
+every meeting they were invited to as a member. The kinds of e-mail the convocation sends
+(``services.convocation``) are declared here too, so that each person can turn them off."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ronda.coordination import policies
+from ronda.coordination import policies, policies_convocation
 from ronda.coordination.models import Meeting, MeetingMode, MeetingStatus
 from ronda.notifications import ics
 from ronda.territory.selectors import time_zone_of
@@ -24,9 +29,14 @@ if TYPE_CHECKING:
 
     from ronda.accounts.models import User
     from ronda.core.tenancy import Actor
-    from ronda.notifications.kinds import FeedSpec
+    from ronda.notifications.kinds import FeedSpec, KindSpec
 
 BODY_FEED = "coordination.body_meetings"
+MY_FEED = "coordination.my_meetings"
+KIND_CONVOCATION = "coordination.convocation"
+KIND_CHANGED = "coordination.meeting_changed"
+KIND_CANCELLED = "coordination.meeting_cancelled"
+KIND_REMINDER = "coordination.meeting_reminder"
 # What a calendar keeps: the last three months and the coming year.
 PAST_DAYS = 92
 FUTURE_DAYS = 366
@@ -44,8 +54,16 @@ def _bodies(actor: Actor) -> list[tuple[int, str]]:
     return [(b.pk, f"{b.name} ({b.org_unit.name})") for b in policies.visible_bodies(actor).order_by("name")]
 
 
-def meeting_event(meeting: Meeting) -> icalendar.Event:
-    """The meeting as a calendar event (the feed's, and the invitation's)."""
+def meeting_event(
+    meeting: Meeting,
+    *,
+    attendees: Sequence[tuple[str, str]] = (),
+    organizer: tuple[str, str] | None = None,
+    cancelled: bool | None = None,
+) -> icalendar.Event:
+    """The meeting as a calendar event (the feed's, and the invitation's: with its ``attendees`` and
+    ``organizer`` as (address, name) pairs; ``cancelled`` overrides the meeting's own status, for an
+    invitee who is no longer called)."""
     agenda = [item.title for item in meeting.agenda.all()]
     description = "\n".join(f"{n}. {title}" for n, title in enumerate(agenda, start=1))
     where = meeting.link if meeting.mode == MeetingMode.VIRTUAL else meeting.place
@@ -58,7 +76,9 @@ def meeting_event(meeting: Meeting) -> icalendar.Event:
         location=where,
         description=description,
         sequence=meeting.version,
-        cancelled=meeting.status == MeetingStatus.CANCELLED,
+        cancelled=meeting.status == MeetingStatus.CANCELLED if cancelled is None else cancelled,
+        attendees=attendees,
+        organizer=organizer,
     )
 
 
@@ -85,6 +105,57 @@ def body_events(user: User, body_id: int | None) -> list[icalendar.Event]:
     return []
 
 
+def my_events(user: User, object_id: int | None) -> list[icalendar.Event]:
+    """Every meeting of every body ``user`` may still read (asked again of each of their actors) and
+    every meeting they were invited to as a member, in the calendar's window."""
+    if object_id is not None:
+        return []
+    now = timezone.now()
+    window = {
+        "scheduled_at__gte": now - dt.timedelta(days=PAST_DAYS),
+        "scheduled_at__lte": now + dt.timedelta(days=FUTURE_DAYS),
+    }
+    found: dict[int, Meeting] = {}
+    for actor in _actors(user):
+        for meeting in policies.visible_meetings(actor).filter(**window).prefetch_related("agenda"):
+            found[meeting.pk] = meeting
+    for meeting in policies_convocation.meetings_invited_to(user).filter(**window).prefetch_related("agenda"):
+        found.setdefault(meeting.pk, meeting)
+    return [meeting_event(meeting) for meeting in sorted(found.values(), key=lambda m: (m.scheduled_at, m.pk))]
+
+
+NOTIFICATION_KINDS: list[KindSpec] = [
+    {
+        "key": KIND_CONVOCATION,
+        "label": gettext_lazy("Convocations of the coordination body"),
+        "description": gettext_lazy("When you are called to a meeting of the body, with its invitation."),
+        "default": True,
+        "roles": [],
+    },
+    {
+        "key": KIND_CHANGED,
+        "label": gettext_lazy("Changes to a meeting you are called to"),
+        "description": gettext_lazy("A new date, place, link or agenda of a meeting you were convened to."),
+        "default": True,
+        "roles": [],
+    },
+    {
+        "key": KIND_CANCELLED,
+        "label": gettext_lazy("Cancelled meetings"),
+        "description": gettext_lazy("When a meeting you were convened to is cancelled."),
+        "default": True,
+        "roles": [],
+    },
+    {
+        "key": KIND_REMINDER,
+        "label": gettext_lazy("Meeting reminders"),
+        "description": gettext_lazy("A few days before a meeting you were convened to, as the body chose."),
+        "default": True,
+        "roles": [],
+    },
+]
+
+
 CALENDAR_FEEDS: list[FeedSpec] = [
     {
         "key": BODY_FEED,
@@ -93,5 +164,14 @@ CALENDAR_FEEDS: list[FeedSpec] = [
         "roles": [],
         "events": body_events,
         "objects": _bodies,
+    },
+    {
+        "key": MY_FEED,
+        "label": gettext_lazy("My meetings"),
+        "description": gettext_lazy(
+            "Every meeting of the coordination bodies you take part in, and those you are invited to."
+        ),
+        "roles": [],
+        "events": my_events,
     },
 ]

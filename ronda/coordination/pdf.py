@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -15,6 +16,7 @@ from ronda.coordination.models import (
     BodyMember,
     CoordinationBody,
     Meeting,
+    MeetingInvitation,
     MeetingStatus,
     MinutesStatus,
 )
@@ -44,6 +46,8 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
         "local_start": timezone.localtime(meeting.scheduled_at),
         "attendees": by_status[AttendanceStatus.PRESENT],
         "guests": [line for line in meeting.guests.splitlines() if line.strip()],
+        # The invited guests (issue #13) who were recorded as present, with their organisation.
+        "invited_guests": list(_guests(meeting).filter(attended=True)),
         "excused": by_status[AttendanceStatus.EXCUSED],
         "absent": by_status[AttendanceStatus.ABSENT],
         "agenda": list(meeting.agenda.all()),
@@ -54,17 +58,28 @@ def minutes_context(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _guests(meeting: Meeting) -> QuerySet[MeetingInvitation]:
+    """The guests invited to ``meeting`` (not members), by name."""
+    return MeetingInvitation.objects.filter(meeting=meeting, member__isnull=True).order_by("guest_name", "id")
+
+
 def coat_of_arms_uri(body: CoordinationBody) -> str:
     """The stored coat of arms as a data: URL (the only kind the PDF renderer may fetch); empty
     when there is none or the file is missing (a document is never refused for its letterhead)."""
-    if not body.coat_of_arms:
-        return ""
     try:
-        with default_storage.open(body.coat_of_arms, "rb") as stored:
-            data = stored.read()
+        if body.coat_of_arms:
+            with default_storage.open(body.coat_of_arms, "rb") as stored:
+                data = stored.read()
+        elif body.org_unit.coat_of_arms:
+            # The body has none of its own: the municipality's (territory.identity, decision 0030).
+            with body.org_unit.coat_of_arms.open("rb") as stored:
+                data = stored.read()
+        else:
+            return ""
     except OSError:
         return ""
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+    kind = "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
+    return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 def _signatories(meeting: Meeting) -> list[tuple[BodyMember | None, str]]:
@@ -97,6 +112,7 @@ def notice_context(meeting: Meeting) -> dict[str, Any]:
         "local_start": timezone.localtime(meeting.scheduled_at),
         "agenda": list(meeting.agenda.all()),
         "called": list(active_members(meeting.body, day)),
+        "called_guests": list(_guests(meeting)),
         "generated_at": timezone.localtime(),
     }
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from ronda.coordination import views
+from ronda.coordination.views import convocation
+from ronda.coordination.views import documents as document_views
 
 app_name = "coordination"
 
@@ -27,6 +29,19 @@ urlpatterns = [
     path("reuniones/<int:pk>/acta/aprobar/", views.minutes_approve, name="minutes_approve"),
     path("reuniones/<int:pk>/acta.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("reuniones/<int:meeting_pk>/acuerdos/nuevo/", views.agreement_create, name="agreement_create"),
+    path("reuniones/<int:pk>/convocatoria/", convocation.invitations, name="invitations"),
+    path("reuniones/<int:pk>/convocatoria/miembros/", convocation.invite_members, name="invite_members"),
+    path("reuniones/<int:pk>/convocatoria/invitado/", convocation.invite_guest, name="invite_guest"),
+    path(
+        "reuniones/<int:pk>/convocatoria/<int:invitation_pk>/quitar/",
+        convocation.invitation_remove,
+        name="invitation_remove",
+    ),
+    path("reuniones/<int:pk>/convocatoria/enviar/", convocation.convocation_send, name="convocation_send"),
+    path("reuniones/<int:pk>/respuesta/", convocation.rsvp, name="rsvp"),
+    # Public: the guest's private link (the token is the credential, no session).
+    path("convocatoria/<str:token>/", convocation.guest_rsvp, name="guest_rsvp"),
+    path("recordatorios/", convocation.reminders, name="reminders"),
     path("calendario/", views.calendar_redirect, name="calendar_current"),
     path("calendario/<int:year>/", views.calendar, name="calendar"),
     path("acuerdos/", views.agreement_list, name="agreement_list"),
@@ -34,6 +49,12 @@ urlpatterns = [
     path("acuerdos/<int:pk>/editar/", views.agreement_edit, name="agreement_edit"),
     path("acuerdos/<int:pk>/estado/", views.agreement_status, name="agreement_status"),
     path("acuerdos/<int:pk>/notas/", views.agreement_note, name="agreement_note"),
+    # The body's documents and the meetings' annexes, with their versions (issue #13 item 3)
+    path("documentos/nuevo/", document_views.body_document_create, name="body_document_create"),
+    path("reuniones/<int:pk>/anexos/nuevo/", document_views.annex_create, name="annex_create"),
+    path("documentos/<int:pk>/version/", document_views.document_version_create, name="document_version_create"),
+    path("documentos/<int:pk>/editar/", document_views.document_edit, name="document_edit"),
+    path("documentos/versiones/<int:pk>/", document_views.document_download, name="document_download"),
     path("cuestionario/", views.round_list, name="round_list"),
     path("cuestionario/abrir/", views.round_open, name="round_open"),
     path("cuestionario/<int:pk>/", views.round_detail, name="round_detail"),

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from ronda.core import audit_actions
+        from ronda.core import audit_actions, audit_readers, documents
         from ronda.core.models import AuditAction
 
         audit_actions.register(AuditAction)
+        audit_actions.register(documents.DocumentAction)
+        audit_readers.register("core.document", documents.visible_documents)
+        audit_readers.register("core.documentversion", documents.visible_versions)

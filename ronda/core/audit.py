@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from ronda.core.models import AccessEvent, AuditAction, AuditEvent
 
@@ -55,6 +56,9 @@ def _jsonable(value: Any) -> Any:
         return REDACTED
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        # A stored file is its (random) storage name: which file, never its content.
+        return value.name or ""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         # One notation per instant (UTC): the same time written in another zone is not a change.
         return value.astimezone(dt.UTC).isoformat()

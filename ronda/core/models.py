@@ -208,3 +208,8 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The document store's models live in their own module (imported here so that Django finds them).
+from ronda.core.models_documents import Document as Document  # noqa: E402
+from ronda.core.models_documents import DocumentVersion as DocumentVersion  # noqa: E402

@@ -1,22 +1,22 @@
 """Places on a domain's page where apps above it add what they know of the object shown.
 
 A page of one domain cannot import the apps built on top of it (``.importlinter``'s layers): the
-plan's measure page does not know that a consultation cites the measure, nor the agreement page that
-a link app ties it to a measure. So the page names a *slot* and the apps above contribute to it::
+plan's measure page does not know which records of those apps cite the measure. So the page names
+a *slot* and the apps above contribute to it::
 
     {# ronda/planning/templates/planning/measure_detail.html #}
     {% load slots %}
     {% slot "planning.measure_detail" measure %}
 
-    # ronda/consultations/slots.py (found by ``autodiscover``, like ``schedules``)
+    # ronda/<an app above planning>/slots.py (found by ``autodiscover``, like ``schedules``)
     from ronda.core import slots
 
     @slots.contribute("planning.measure_detail", order=40)
-    def consultations_citing(request, measure):
-        actor = get_actor(request)
-        if not policies.can_read_consultations(actor, measure.plan.org_unit):
+    def records_citing(request, measure):
+        actor = request.actor
+        if not policies.can_read(actor, measure.plan.org_unit):
             return ""
-        return render_to_string("consultations/_citing.html", {...}, request=request)
+        return render_to_string("<app>/_citing.html", {...}, request=request)
 
 A contribution receives the request and the object the page already checked against its own policy,
 must ask its own policy again for what it adds (it may show less than the page, never more), and

@@ -19,7 +19,7 @@ from ronda.core.api_utils import read_filters
 from ronda.core.files import private_file_response
 from ronda.core.pagination import page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.planning import policies, schemas, selectors, services
+from ronda.planning import alerts, policies, schemas, selectors, services
 from ronda.planning.models import Measure
 from ronda.planning.schemas import (
     MeasureCursorPage,
@@ -402,3 +402,124 @@ def update_municipal_budget(request: ApiRequest, budget_id: int, payload: schema
         source=payload.source,
     )
     return policies.get_municipal_budget(request.actor, budget_id)
+
+
+# --- Co-responsibility, figures for validation, alerts (issue #13 items 6–8) -------------------------
+@router.get(
+    "/measures/{int:measure_id}/contributions",
+    response={200: list[schemas.ContributionOut], **READ_ERRORS},
+    summary="What the co-responsible areas and institutions reported of their part of a measure",
+)
+def list_contributions(request: ApiRequest, measure_id: int) -> Any:
+    measure = policies.get_measure(request.actor, measure_id)
+    return list(
+        policies.visible_contributions(request.actor)
+        .filter(measure=measure)
+        .select_related("author")
+        .order_by("-reported_on", "-id")
+    )
+
+
+@router.post(
+    "/measures/{int:measure_id}/contributions",
+    response={201: schemas.ContributionOut, **WRITE_ERRORS},
+    summary="Report your area's or institution's part of a measure it is co-responsible for",
+    description="The measure's progress stays the responsible area's: a contribution is shown beside it.",
+)
+def create_contribution(request: ApiRequest, measure_id: int, payload: schemas.ContributionIn) -> Any:
+    measure = policies.get_measure_for_contribution(request.actor, measure_id)
+    contribution = services.record_contribution(
+        actor=request.actor,
+        measure=measure,
+        text=payload.text,
+        reported_on=payload.reported_on,
+        executed=payload.executed,
+        partner=payload.partner,
+    )
+    return Status(201, contribution)
+
+
+def _required(pk: int | None) -> int:
+    # 0 names no row: ``_resolve`` answers 422 on the field, as for an id of another measure.
+    return pk or 0
+
+
+@router.post(
+    "/measures/{int:measure_id}/figures",
+    response={201: schemas.FigureOut, **WRITE_ERRORS},
+    summary="Send a milestone done, an executed budget or an indicator value for validation",
+    description=(
+        "For the focal point of the measure's responsible area. The figure waits for the coordinator's "
+        "validation and counts only once validated; a coordinator enters figures directly instead."
+    ),
+)
+def create_figure(request: ApiRequest, measure_id: int, payload: schemas.FigureIn) -> Any:
+    actor = request.actor
+    measure = policies.get_measure_for_figures(actor, measure_id)
+    if payload.kind == "milestone":
+        milestone = _resolve(
+            policies.visible_milestones(actor).filter(measure=measure), _required(payload.milestone_id), "milestone_id"
+        )
+        report = services.submit_milestone_done(
+            actor=actor, milestone=milestone, done_on=payload.dated, note=payload.note
+        )
+    elif payload.kind == "budget":
+        report = services.submit_budget_execution(
+            actor=actor, measure=measure, year=payload.year, executed=payload.executed, note=payload.note
+        )
+    else:
+        indicators = policies.visible_indicators(actor).select_related("catalogue_indicator").filter(measure=measure)
+        indicator = _resolve(indicators, _required(payload.indicator_id), "indicator_id")
+        report = services.submit_indicator_value(
+            actor=actor, indicator=indicator, value=payload.value, measured_on=payload.dated, note=payload.note
+        )
+    return Status(201, report)
+
+
+@router.get(
+    "/plans/{int:plan_id}/figures",
+    response={200: list[schemas.FigureOut], **READ_ERRORS},
+    summary="The focal points' figures of a plan (filter by status: pending, validated, returned)",
+)
+def list_figures(request: ApiRequest, plan_id: int, filters: Query[schemas.FigureFilters]) -> Any:
+    plan = policies.get_plan(request.actor, plan_id)
+    figures = (
+        policies.visible_focal_reports(request.actor)
+        .filter(plan_id=plan.pk)
+        .select_related("author", "reviewed_by")
+        .order_by("-created_at", "-id")
+    )
+    if filters.status is not None:
+        figures = figures.filter(status=filters.status)
+    return list(figures[:500])
+
+
+@router.post(
+    "/figures/{int:figure_id}/review",
+    response={200: schemas.FigureOut, **WRITE_ERRORS},
+    summary="Validate a focal point's figure (it counts from now) or return it with a comment",
+)
+def review_figure(request: ApiRequest, figure_id: int, payload: schemas.FigureReviewIn) -> Any:
+    report = policies.get_report_for_review(request.actor, figure_id)
+    if payload.decision == "validate":
+        return services.validate_report(actor=request.actor, report=report, expected_version=payload.version)
+    return services.return_report(
+        actor=request.actor, report=report, expected_version=payload.version, comment=payload.comment
+    )
+
+
+@router.get(
+    "/plans/{int:plan_id}/alerts",
+    response={200: schemas.PlanAlertsOut, **READ_ERRORS},
+    summary="A plan's alerts: measures overdue, without recent reports, with overdue milestones or budgets ahead",
+)
+def plan_alerts(request: ApiRequest, plan_id: int) -> Any:
+    plan = policies.get_plan(request.actor, plan_id)
+    scan = alerts.plan_scan(request.actor, plan)
+    return {
+        "plan_id": plan.pk,
+        "stale_weeks": plan.stale_weeks,
+        "budget_ahead_points": alerts.BUDGET_AHEAD_POINTS,
+        "pending_figures": scan.pending if policies.can_review_reports(request.actor, plan) else 0,
+        "alerts": scan.alerts,
+    }

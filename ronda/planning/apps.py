@@ -15,3 +15,6 @@ class PlanningConfig(AppConfig):
         audit_actions.register(PlanningAction)
         for label, visible in policies.audit_readers().items():
             audit_readers.register(label, visible)
+        from ronda.planning import policies_documents  # the approved plan's document (#13 item 3)
+
+        policies_documents.register()

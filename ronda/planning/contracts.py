@@ -48,6 +48,8 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ronda.core import documents
+from ronda.core.models import DocumentVersion
 from ronda.planning import rollup, trends
 from ronda.planning.choices import GoalArea
 from ronda.planning.models import (
@@ -69,6 +71,7 @@ from ronda.planning.models import (
     SituationAnalysis,
     Workshop,
 )
+from ronda.planning.policies_documents import APPROVED_PLAN
 from ronda.planning.selectors import BudgetRow, PlanOverview, plan_overview
 from ronda.territory.selectors import UnitKey, UnitRef
 
@@ -896,3 +899,13 @@ def published_instruments(unit: UnitKey) -> tuple[InstrumentFacts, ...]:
         )
     )
     return tuple(InstrumentFacts(*row) for row in rows)
+
+
+# --- The approved plan's document (issue #13 item 3) -----------------------------------------
+def public_plan_document(plan: PlanFacts) -> DocumentVersion | None:
+    """The current version of the approved plan's document, for the public page: only of a plan that
+    is no longer a draft (one query). The page and the download show the same version."""
+    if not plan.is_approved:
+        return None
+    found = documents.documents_of(LocalPlan(pk=plan.pk), kinds=[APPROVED_PLAN])
+    return found[0].current if found else None

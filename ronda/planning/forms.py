@@ -581,3 +581,88 @@ class MunicipalBudgetForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     version = VersionField(required=False)
+
+
+# --- Co-responsibility and the focal points' figures (services/coresponsibility.py) ----------------
+class ContributionForm(forms.Form):
+    partner = forms.ChoiceField(label=_("On behalf of"), required=False)
+    reported_on = date_field(pgettext_lazy("contribution", "Date"))
+    text = LongTextField(
+        label=_("What your area or institution did"),
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your part of the measure: activities, results, difficulties."),
+    )
+    executed = amount_field(pgettext_lazy("contribution", "Executed of your own budget"))
+
+    def __init__(self, *args: Any, partners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["executed"].help_text = _("Optional: what your area or institution spent on it, in total.")
+        if len(partners) > 1:
+            self.fields["partner"].choices = partners  # type: ignore[attr-defined]
+            self.fields["partner"].required = True
+        else:
+            self.fields.pop("partner")
+
+
+class MilestoneReportForm(forms.Form):
+    done_on = date_field(_("Done on"))
+    note = LongTextField(
+        label=pgettext_lazy("focal report", "Note for the coordinator"), max_length=limits.NOTE, required=False
+    )
+
+
+class BudgetReportForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    executed = forms.DecimalField(
+        label=pgettext_lazy("focal report", "Executed in the year"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        help_text=_("The total executed in that year so far; it replaces the figure in force once validated."),
+    )
+    note = LongTextField(
+        label=pgettext_lazy("focal report", "Note for the coordinator"), max_length=limits.NOTE, required=False
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class IndicatorReportForm(forms.Form):
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    measured_on = date_field(_("Measured on"))
+    note = LongTextField(
+        label=pgettext_lazy("focal report", "Note for the coordinator"), max_length=limits.NOTE, required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    VALIDATE = "validate"
+    RETURN = "return"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (VALIDATE, pgettext_lazy("focal report", "Validate: the figure counts from now")),
+            (RETURN, pgettext_lazy("focal report", "Return it to the focal point with a comment")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = LongTextField(
+        label=_("Comment"),
+        max_length=limits.NOTE,
+        required=False,
+        help_text=_("Required when you return the figure: say what is wrong."),
+    )
+    version = VersionField()
+
+
+class StaleWeeksForm(forms.Form):
+    stale_weeks = forms.IntegerField(
+        label=_("Weeks without a progress report before an alert"),
+        min_value=1,
+        max_value=52,
+        help_text=_("From 1 to 52 weeks."),
+    )
+    version = VersionField()

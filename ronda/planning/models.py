@@ -32,6 +32,12 @@ class PlanningAction(models.TextChoices):
     PROGRESS_CORRECTED = "progress_corrected", pgettext_lazy("audit action", "Progress report corrected")
     INDICATOR_VALUE_RECORDED = "indicator_value_recorded", pgettext_lazy("audit action", "Indicator value recorded")
     MILESTONE_REACHED = "milestone_reached", pgettext_lazy("audit action", "Milestone reached")
+    # Co-responsibility and the focal points' figures (services/coresponsibility.py).
+    CONTRIBUTION_RECORDED = "contribution_recorded", pgettext_lazy("audit action", "Contribution reported")
+    REPORT_SUBMITTED = "report_submitted", pgettext_lazy("audit action", "Figure sent for validation")
+    REPORT_VALIDATED = "report_validated", pgettext_lazy("audit action", "Figure validated")
+    REPORT_RETURNED = "report_returned", pgettext_lazy("audit action", "Figure returned")
+    ALERT_SETTINGS_CHANGED = "alert_settings_changed", pgettext_lazy("audit action", "Plan alerts adjusted")
     # Editing the structure of a plan or a diagnosis (lines, objectives, indicators, milestones,
     # findings, workshops): see services/structure.py.
     STRUCTURE_EDITED = "structure_edited", pgettext_lazy("audit action", "Structure edited")
@@ -201,13 +207,21 @@ class LocalPlan(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The plan's alerts (planning.alerts): a measure under way without a progress report for this
+    # many weeks stands out on the plan page, the home pages and the weekly digest.
+    stale_weeks = models.PositiveSmallIntegerField(
+        _("weeks without a progress report before an alert"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
 
     class Meta:
         verbose_name = _("local plan")
         verbose_name_plural = _("local plans")
         ordering = ["-period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="plan_period_order")
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="plan_period_order"),
+            models.CheckConstraint(condition=Q(stale_weeks__gte=1, stale_weeks__lte=52), name="plan_stale_weeks_range"),
         ]
 
     def __str__(self) -> str:
@@ -463,6 +477,140 @@ class ProgressCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.update} → {self.percent}%"
+
+
+class Contribution(models.Model):
+    """A co-responsible area's or institution's report on its own part of a measure: what it did,
+    when, and optionally what it spent of its own budget. The measure's progress stays the
+    responsible area's: a contribution neither moves it nor counts in the plan's budget."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="contributions"
+    )
+    plan = models.ForeignKey(
+        LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
+    # Exactly one: the co-responsible area, or the co-responsible institution, that reports.
+    area = models.ForeignKey(
+        "territory.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "territory.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_on = models.DateField(_("date"))
+    text = models.TextField(_("what was done"))
+    executed = models.DecimalField(
+        _("executed of its own budget"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=False, institution__isnull=True)
+                | Q(area__isnull=True, institution__isnull=False),
+                name="contribution_one_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(executed__isnull=True) | Q(executed__gte=0), name="contribution_executed_non_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "-reported_on"], name="contribution_measure_idx"),
+            models.Index(fields=["plan", "-reported_on"], name="contribution_plan_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.reported_on}"
+
+
+class ReportKind(models.TextChoices):
+    MILESTONE = "milestone", pgettext_lazy("focal report", "Milestone done")
+    BUDGET = "budget", pgettext_lazy("focal report", "Executed budget")
+    INDICATOR = "indicator", pgettext_lazy("focal report", "Indicator value")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("focal report", "Pending validation")
+    VALIDATED = "validated", pgettext_lazy("focal report", "Validated")
+    RETURNED = "returned", pgettext_lazy("focal report", "Returned with a comment")
+
+
+class FocalReport(VersionedModel):
+    """A figure an area focal point records on their measure (a milestone done, the budget executed
+    in a year, an indicator's value), waiting for the coordinator: nothing of it reaches the measure,
+    the plan's progress or the Tablero until it is validated. The coordinator's own entries skip
+    this: they are validated as they are made."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="focal_reports"
+    )
+    plan = models.ForeignKey(
+        LocalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        MeasureIndicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    executed = models.DecimalField(
+        _("executed"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # The day the milestone was reached, or the indicator measured.
+    dated = models.DateField(_("date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("comment of the review"), blank=True)
+
+    class Meta:
+        verbose_name = _("figure for validation")
+        verbose_name_plural = _("figures for validation")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="milestone") | Q(milestone__isnull=False, dated__isnull=False),
+                name="focal_report_milestone_shape",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="budget") | Q(year__isnull=False, executed__gte=0),
+                name="focal_report_budget_shape",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="indicator") | Q(indicator__isnull=False, value__isnull=False, dated__isnull=False),
+                name="focal_report_indicator_shape",
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "status"], name="focal_report_plan_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.get_kind_display()}"
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

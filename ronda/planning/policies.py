@@ -4,8 +4,11 @@
 - coordinator: everything in their own municipality.
 - secretariat and analyst: read only, in their subtree.
 - supervisor: read only, in their municipality (they supervise all the work there).
-- area_focal: only the measures whose responsible area is their own area (actor.area_id), in their
-  municipality; the only write they may do is recording progress on those measures.
+- area_focal: only the measures whose responsible area is their own area (actor.area_id), or that
+  name their area or their institution (actor.institution_id) as co-responsible, in their
+  municipality. On their own area's measures they record progress and send milestones, executed
+  budget and indicator values for the coordinator's validation; on the shared ones they report
+  their part (a contribution).
 - defender, protection_officer: no access (404).
 """
 
@@ -20,8 +23,10 @@ from ronda.core import grants
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor, Shape, get_object_or_404_scoped
 from ronda.planning.models import (
+    Contribution,
     Evidence,
     Finding,
+    FocalReport,
     ImprovementOpportunity,
     LocalPlan,
     Measure,
@@ -163,12 +168,31 @@ def visible_measures(actor: Actor | None) -> QuerySet[Measure]:
         return _scoped(queryset, actor, "plan__org_unit__path")
     seats = _seats(actor)
     condition = Q(plan__org_unit__path__in=seats) if seats else None
-    if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:
-        # A focal point sees the measures their own area answers for (and, with a seat on the
-        # body, the rest of that municipality's plan: read only).
-        own = Q(responsible_area_id=actor.area_id, plan__org_unit__path__startswith=actor.scope_path)
-        condition = own if condition is None else condition | own
+    partner = _partner_condition(actor)
+    if partner is not None:
+        # A focal point sees the measures their own area answers for, and those naming their area
+        # or institution as co-responsible (and, with a seat on the body, the rest of that
+        # municipality's plan: read only).
+        condition = partner if condition is None else condition | partner
     return queryset.filter(condition) if condition is not None else Measure.objects.none()
+
+
+def _partner_condition(actor: Actor) -> Q | None:
+    """The measures an area focal point answers for or shares: their area responsible or
+    co-responsible, their institution (a membership naming one) co-responsible; in their scope."""
+    if not actor.has_role(Role.AREA_FOCAL) or actor.scope_path is None:
+        return None
+    condition: Q | None = None
+    if actor.area_id is not None:
+        co_area = Measure.co_areas.through.objects.filter(area_id=actor.area_id).values("measure_id")
+        condition = Q(responsible_area_id=actor.area_id) | Q(pk__in=co_area)
+    if actor.institution_id is not None:
+        named = Measure.co_institutions.through.objects.filter(institution_id=actor.institution_id)
+        institution = Q(pk__in=named.values("measure_id"))
+        condition = institution if condition is None else condition | institution
+    if condition is None:
+        return None
+    return condition & Q(plan__org_unit__path__startswith=actor.scope_path)
 
 
 def visible_updates(actor: Actor | None) -> QuerySet[ProgressUpdate]:
@@ -214,6 +238,125 @@ def can_record_progress(actor: Actor, measure: Measure) -> bool:
     )
 
 
+# --- Co-responsibility and the focal points' figures (issue #13 items 6 and 7) --------------------
+# A co-responsible area or institution reports on its own part of a measure (a contribution); the
+# responsible area's focal point sends the measure's milestones, executed budget and indicator values
+# for validation; the plan's managers validate or return them (their own entries need none).
+PARTNER_AREA = "area"
+PARTNER_INSTITUTION = "institution"
+
+
+def is_focal(actor: Actor | None) -> bool:
+    """An area focal point acting for an area or an institution (a membership naming one)."""
+    return (
+        actor is not None
+        and actor.scope_path is not None
+        and actor.has_role(Role.AREA_FOCAL)
+        and (actor.area_id is not None or actor.institution_id is not None)
+    )
+
+
+def can_record_partner_reports(actor: Actor | None) -> bool:
+    """The module-level check of the pages that write a focal point's reports (a contribution, a
+    figure for validation); which measures each may report on follows in ``get_*_for_*``."""
+    return is_focal(actor) and actor is not None and not actor.is_read_only
+
+
+def contribution_partners(actor: Actor, measure: Measure) -> list[str]:
+    """For whom the actor reports a contribution to ``measure``: their area when it is one of the
+    co-responsible areas (not the responsible one: that area reports progress), their institution
+    when it is named co-responsible. Reads the measure's co-responsible ids (prefetched or not)."""
+    if not is_focal(actor) or not actor.covers(measure.plan.org_unit):
+        return []
+    partners = []
+    if (
+        actor.area_id is not None
+        and actor.area_id != measure.responsible_area_id
+        and actor.area_id in {a.pk for a in measure.co_areas.all()}
+    ):
+        partners.append(PARTNER_AREA)
+    if actor.institution_id is not None and actor.institution_id in {i.pk for i in measure.co_institutions.all()}:
+        partners.append(PARTNER_INSTITUTION)
+    return partners
+
+
+def can_contribute(actor: Actor, measure: Measure) -> bool:
+    return bool(contribution_partners(actor, measure))
+
+
+def can_submit_figures(actor: Actor, measure: Measure) -> bool:
+    """The responsible area's focal point sends figures for validation; a plan manager enters them
+    directly (validated at once), through the measure's own pages."""
+    return (
+        can_record_progress(actor, measure)
+        and not can_manage_in(actor, measure.plan.org_unit)
+        and actor.has_role(Role.AREA_FOCAL)
+    )
+
+
+def can_review_reports(actor: Actor, plan: LocalPlan) -> bool:
+    return can_manage_in(actor, plan.org_unit)
+
+
+def can_see_home_alerts(actor: Actor | None) -> bool:
+    """The home page's plan alerts: the coordinator's and the focal point's (no query: the home page
+    asks it of every panel)."""
+    return actor is not None and (actor.has_role(Role.COORDINATOR) or is_focal(actor))
+
+
+def can_have_commitments(actor: Actor | None) -> bool:
+    """The page "my commitments": an area or institution focal point's measures, by their part."""
+    return is_focal(actor)
+
+
+def visible_contributions(actor: Actor | None) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(measure__in=visible_measures(actor).values("pk"))
+
+
+def visible_focal_reports(actor: Actor | None) -> QuerySet[FocalReport]:
+    return FocalReport.objects.filter(measure__in=visible_measures(actor).values("pk"))
+
+
+def get_measure_for_contribution(actor: Actor, pk: object) -> Measure:
+    measure = get_measure(actor, pk, shape=lambda q: q.prefetch_related("co_areas", "co_institutions"))
+    if not can_contribute(actor, measure):
+        raise Http404
+    return measure
+
+
+def get_measure_for_figures(actor: Actor, pk: object) -> Measure:
+    measure = get_measure(actor, pk)
+    if not can_submit_figures(actor, measure):
+        raise Http404
+    return measure
+
+
+def get_milestone_for_report(actor: Actor, pk: object) -> Milestone:
+    milestone = get_object_or_404_scoped(visible_milestones(actor).select_related("measure__plan"), pk=pk)
+    if not can_submit_figures(actor, milestone.measure):
+        raise Http404
+    return milestone
+
+
+def get_indicator_for_report(actor: Actor, pk: object) -> MeasureIndicator:
+    indicator = get_object_or_404_scoped(
+        visible_indicators(actor).select_related("measure__plan", "catalogue_indicator"), pk=pk
+    )
+    if not can_submit_figures(actor, indicator.measure):
+        raise Http404
+    return indicator
+
+
+def get_report_for_review(actor: Actor, pk: object) -> FocalReport:
+    reports = visible_focal_reports(actor).select_related(
+        "measure__plan__org_unit", "milestone", "indicator__catalogue_indicator", "author"
+    )
+    report = get_object_or_404_scoped(reports, pk=pk)
+    if not can_review_reports(actor, report.measure.plan):
+        raise Http404
+    return report
+
+
 def audit_readers() -> dict[str, Any]:
     """What each actor may read of this app's objects, for the audit trail (``core.audit_readers``)."""
     from ronda.planning import models as m
@@ -240,6 +383,8 @@ def audit_readers() -> dict[str, Any]:
         "planning.policyinstrument": visible_instruments,
         "planning.policydocument": visible_policy_documents,
         "planning.municipalbudget": visible_municipal_budgets,
+        "planning.contribution": visible_contributions,
+        "planning.focalreport": visible_focal_reports,
     }
 
 

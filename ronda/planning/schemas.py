@@ -599,3 +599,94 @@ class MunicipalBudgetUpdateIn(StrictSchema):
     version: int = Field(ge=1, le=MAX_ID)
     total: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
     source: str = Field(default="", max_length=255)
+
+
+# --- Co-responsibility, figures for validation, alerts (issue #13 items 6–8) -------------------------
+class ContributionOut(Schema):
+    id: int
+    measure_id: int
+    area_id: int | None = Field(description="The co-responsible area that reported (or null)")
+    institution_id: int | None = Field(description="The co-responsible institution that reported (or null)")
+    reported_on: dt.date
+    text: str
+    executed: Decimal | None = Field(description="What the partner spent of its own budget (not the measure's)")
+    author: str | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(contribution: Any) -> str | None:
+        return contribution.author.get_username() if contribution.author is not None else None
+
+
+class ContributionIn(StrictSchema):
+    text: str = Field(min_length=1, max_length=MAX_NOTE, description="What the area or institution did")
+    reported_on: dt.date | None = Field(default=None, description="Defaults to today")
+    executed: Decimal | None = Field(default=None, description="Optional: spent of its own budget")
+    partner: Literal["area", "institution"] | None = Field(
+        default=None, description="For whom, when the membership names both an area and an institution"
+    )
+
+
+class FigureOut(Schema):
+    id: int
+    version: int
+    measure_id: int
+    kind: str = Field(description="milestone, budget or indicator")
+    status: str = Field(description="pending, validated or returned")
+    milestone_id: int | None
+    indicator_id: int | None
+    year: int | None
+    executed: Decimal | None
+    value: Decimal | None
+    dated: dt.date | None = Field(description="The day the milestone was reached or the indicator measured")
+    note: str
+    author: str | None
+    created_at: dt.datetime
+    reviewed_by: str | None
+    reviewed_at: dt.datetime | None
+    review_comment: str
+
+    @staticmethod
+    def resolve_author(report: Any) -> str | None:
+        return report.author.get_username() if report.author is not None else None
+
+    @staticmethod
+    def resolve_reviewed_by(report: Any) -> str | None:
+        return report.reviewed_by.get_username() if report.reviewed_by is not None else None
+
+
+class FigureIn(StrictSchema):
+    kind: Literal["milestone", "budget", "indicator"]
+    milestone_id: Id | None = Field(default=None, description="kind=milestone: the milestone reached")
+    indicator_id: Id | None = Field(default=None, description="kind=indicator: the measure's indicator")
+    year: int | None = Field(default=None, ge=1900, le=2999, description="kind=budget: the year")
+    executed: Decimal | None = Field(default=None, description="kind=budget: the year's total executed")
+    value: Decimal | None = Field(default=None, description="kind=indicator: the value")
+    dated: dt.date | None = Field(default=None, description="kind=milestone or indicator: the day")
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class FigureReviewIn(StrictSchema):
+    version: int = Field(ge=1, le=MAX_ID, description="The figure's version you read: a stale one answers 409")
+    decision: Literal["validate", "return"]
+    comment: str = Field(default="", max_length=MAX_NOTE, description="Required to return it")
+
+
+class FigureFilters(Schema):
+    status: Literal["pending", "validated", "returned"] | None = None
+
+
+class AlertOut(Schema):
+    kind: str = Field(description="overdue, milestone, budget_ahead or stale")
+    measure_id: int
+    measure: str
+    message: str
+    since: dt.date | None
+
+
+class PlanAlertsOut(Schema):
+    plan_id: int
+    stale_weeks: int = Field(description="Weeks without a progress report before a measure under way is an alert")
+    budget_ahead_points: Decimal = Field(description="Executed share minus progress, in points, above which")
+    pending_figures: int = Field(description="Figures of the plan waiting for validation")
+    alerts: list[AlertOut]

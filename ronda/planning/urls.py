@@ -1,6 +1,8 @@
 from django.urls import path
 
 from ronda.planning import views
+from ronda.planning.views import coresponsibility as coresp
+from ronda.planning.views import documents as document_views
 from ronda.planning.views import structure
 
 app_name = "planning"
@@ -27,6 +29,17 @@ urlpatterns = [
     path("indicadores/<int:pk>/valor/", views.indicator_value, name="indicator_value"),
     path("hitos/<int:pk>/cumplido/", views.milestone_done, name="milestone_done"),
     path("evidencias/<int:pk>/", views.evidence_download, name="evidence_download"),
+    # Co-responsibility, the focal points' figures for validation, plan alerts (issue #13 items 6–8)
+    path("compromisos/", coresp.my_commitments, name="my_commitments"),
+    path("alertas/", coresp.home_alerts, name="home_alerts"),
+    path("planes/<int:pk>/compromisos/", coresp.plan_commitments, name="plan_commitments"),
+    path("planes/<int:pk>/alertas/", coresp.plan_alerts, name="plan_alerts"),
+    path("planes/<int:pk>/validaciones/", coresp.plan_validations, name="plan_validations"),
+    path("cifras/<int:pk>/revisar/", coresp.report_review, name="report_review"),
+    path("medidas/<int:pk>/aporte/", coresp.contribution_create, name="contribution_create"),
+    path("medidas/<int:pk>/ejecucion/", coresp.budget_report, name="budget_report"),
+    path("hitos/<int:pk>/reportar/", coresp.milestone_report, name="milestone_report"),
+    path("indicadores/<int:pk>/reportar/", coresp.indicator_report, name="indicator_report"),
     # Investment in children: the plan's budgets against the municipal budget of each year
     path("planes/<int:pk>/inversion/", views.investment, name="investment"),
     path("planes/<int:pk>/inversion/presupuesto/", views.municipal_budget_create, name="municipal_budget_create"),
@@ -45,6 +58,17 @@ urlpatterns = [
         "instrumentos/<int:pk>/documentos/nuevo/", views.instrument_document_upload, name="instrument_document_upload"
     ),
     path("documentos-normativos/<int:pk>/", views.instrument_document_download, name="instrument_document_download"),
+    # The approved plan's document, with its versions (issue #13 item 3)
+    path("planes/<int:pk>/documento/nuevo/", document_views.plan_document_create, name="plan_document_create"),
+    path(
+        "documentos-del-plan/<int:pk>/version/",
+        document_views.plan_document_version_create,
+        name="plan_document_version_create",
+    ),
+    path("documentos-del-plan/<int:pk>/editar/", document_views.plan_document_edit, name="plan_document_edit"),
+    path(
+        "documentos-del-plan/versiones/<int:pk>/", document_views.plan_document_download, name="plan_document_download"
+    ),
     # Diagnosis
     path("diagnosticos/", views.analysis_list, name="analysis_list"),
     path("diagnosticos/nuevo/", views.analysis_create, name="analysis_create"),

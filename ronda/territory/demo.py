@@ -27,8 +27,11 @@ transaction, in ``INSTALLED_APPS`` order.
 
 from __future__ import annotations
 
+import io
 import math
 import zlib
+
+from django.core.files.base import ContentFile
 
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
@@ -490,7 +493,47 @@ def _institutions() -> None:
         )
 
 
+# The demo municipalities that show an identity (issue #13 item 16): an official name, a colour dark
+# enough for white text, and a coat of arms drawn here (made up: a shield with the initials).
+IDENTITIES = [
+    ("EC-1101", "Gobierno Autónomo Descentralizado Municipal de Loja", "#1d4e89"),
+    ("CR-101", "Municipalidad de San José", "#0b5563"),
+]
+
+
+def _coat_of_arms(colour: str, initials: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (128, 128), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    shield = [(14, 10), (114, 10), (114, 64), (64, 120), (14, 64)]
+    draw.polygon(shield, fill=colour, outline="#c9a227", width=5)
+    draw.rectangle((14, 44, 114, 58), fill="#c9a227")
+    draw.text((64, 30), initials, fill="#ffffff", anchor="mm", font_size=28)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _identities() -> None:
+    for code, official_name, colour in IDENTITIES:
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None or unit.colour:
+            continue
+        initials = "".join(word[0] for word in unit.name.split()[:2]).upper()
+        upload = ContentFile(_coat_of_arms(colour, initials), name="escudo.png")
+        territory_services.set_identity(
+            actor=SYSTEM,
+            unit=unit,
+            expected_version=None,
+            official_name=official_name,
+            colour=colour,
+            coat_of_arms=upload,
+        )
+
+
 def load_demo() -> None:
     _tree()
     _areas()
     _institutions()
+    _identities()

@@ -46,6 +46,30 @@ class OrgUnitForm(forms.Form):
         return currency
 
 
+class IdentityForm(forms.Form):
+    official_name = forms.CharField(
+        label=_("Official name"),
+        max_length=255,
+        required=False,
+        help_text=_("As it appears on official documents, e.g. Gobierno Autónomo Descentralizado Municipal de Cuenca."),
+    )
+    colour = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("Shown behind white text: it must be dark enough to read (contrast of at least 4.5:1)."),
+    )
+    coat_of_arms = forms.FileField(
+        label=_("Coat of arms"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG or JPEG, at most 512 KB and 1024 pixels a side."),
+    )
+    remove_coat_of_arms = forms.BooleanField(label=_("Remove the coat of arms"), required=False)
+    version = VersionField()
+
+
 class AreaForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=AreaKind.choices)

@@ -8,7 +8,9 @@ itself, each as a fixed-width segment (``00000001.00000042.``). "Everything unde
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -54,6 +56,11 @@ def validate_time_zone(value: str) -> None:
 
 
 validate_currency = RegexValidator(r"^[A-Z]{3}$", _("Enter an ISO 4217 currency code: three capital letters."))
+
+
+def coat_of_arms_path(instance: OrgUnit, filename: str) -> str:
+    # A random name: the upload's own name never reaches the disk or a URL.
+    return f"identity/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
@@ -104,6 +111,17 @@ class OrgUnit(VersionedModel):
         validators=[validate_time_zone],
         help_text=_("IANA name (America/Guayaquil); blank: the parent's."),
     )
+
+    # The municipality's identity on pages and documents (``territory.identity``): set by its
+    # coordinator; blank, Ronda's own look.
+    official_name = models.CharField(
+        _("official name"),
+        max_length=255,
+        blank=True,
+        help_text=_("As it appears on official documents, e.g. Gobierno Autónomo Descentralizado Municipal de Cuenca."),
+    )
+    coat_of_arms = models.FileField(_("coat of arms"), upload_to=coat_of_arms_path, max_length=255, blank=True)
+    colour = models.CharField(_("colour"), max_length=7, blank=True)
 
     objects = OrgUnitQuerySet.as_manager()
 

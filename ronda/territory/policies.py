@@ -57,6 +57,13 @@ def can_edit_org_unit(actor: Actor, unit: OrgUnit) -> bool:
     return actor.has_role(Role.COORDINATOR) and unit.level == Level.COMMUNITY and actor.covers(unit)
 
 
+def can_edit_identity(actor: Actor, unit: OrgUnit) -> bool:
+    """A municipality's name on documents, coat of arms and colour: its coordinator, or an administrator."""
+    if unit.level != Level.MUNICIPALITY:
+        return False
+    return actor.is_admin or (actor.has_role(Role.COORDINATOR) and actor.covers(unit))
+
+
 def can_import_org_units(actor: Actor | None) -> bool:
     return actor is not None and actor.has_role(Role.ADMIN, Role.COORDINATOR)
 
@@ -126,6 +133,13 @@ def get_org_unit(actor: Actor, pk: object) -> OrgUnit:
 def get_org_unit_for_edit(actor: Actor, pk: object) -> OrgUnit:
     unit = get_org_unit(actor, pk)
     if not can_edit_org_unit(actor, unit):
+        raise Http404
+    return unit
+
+
+def get_unit_for_identity(actor: Actor, pk: object) -> OrgUnit:
+    unit = get_org_unit(actor, pk)
+    if not can_edit_identity(actor, unit):
         raise Http404
     return unit
 

@@ -58,6 +58,15 @@ def municipality_by_code(code: str) -> OrgUnit | None:
     )
 
 
+def identity_of(code: str) -> OrgUnit | None:
+    """An active municipality's public identity (official name, coat of arms, colour) by its code."""
+    return (
+        OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY, is_active=True)
+        .only("id", "code", "name", "official_name", "coat_of_arms", "colour", "version")
+        .first()
+    )
+
+
 def active_units(ids: Iterable[int]) -> list[OrgUnit]:
     """The active units among ``ids``, with their parents, by name."""
     return list(

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ronda.core import audit
-from ronda.core.errors import Errors
+from ronda.core.errors import Errors, check_length
+from ronda.core.files import save_in_transaction
 from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value, versioned_update
 from ronda.core.tenancy import Acting, Actor, is_person
-from ronda.territory import policies
+from ronda.core.uploads import EXTENSIONS, JPEG, PNG, UploadRejected, check_upload
+from ronda.territory import identity, policies
 from ronda.territory.models import (
     Area,
     Institution,
@@ -145,6 +149,55 @@ def update_org_unit(
         action=_UNIT_EVENTS,
         validate=validate,
     )
+
+
+@transaction.atomic
+def set_identity(
+    *,
+    actor: Acting,
+    unit: OrgUnit,
+    expected_version: int | None,
+    official_name: str,
+    colour: str,
+    coat_of_arms: File[Any] | None = None,
+    remove_coat_of_arms: bool = False,
+) -> OrgUnit:
+    """A municipality's official name, colour and coat of arms (``territory.identity``)."""
+    if is_person(actor) and not policies.can_edit_identity(actor, unit):
+        raise PermissionDenied
+    errors = Errors()
+    if unit.level != Level.MUNICIPALITY:
+        errors.add("__all__", _("Only a municipality has a coat of arms and a colour in Ronda."))
+    official_name = (official_name or "").strip()
+    check_length(errors, "official_name", official_name, 255)
+    colour = (colour or "").strip().lower()
+    if colour and (problem := identity.colour_error(colour)):
+        errors.add("colour", problem)
+    kind = None
+    if coat_of_arms is not None:
+        name = PurePath(coat_of_arms.name or "escudo").name
+        try:
+            kind = check_upload(coat_of_arms, name=name, accepted=(PNG, JPEG))
+        except UploadRejected as exc:
+            errors.add("coat_of_arms", exc.message)
+        else:
+            if problem := identity.image_error(coat_of_arms, name=name):
+                errors.add("coat_of_arms", problem)
+    errors.raise_if_any()
+    update = VersionedUpdate(unit, expected_version)
+    locked = update.instance
+    old_file = locked.coat_of_arms.name
+    # Applied first, so that the trail compares the stored file with the new one.
+    update.apply({"official_name": official_name, "colour": colour, "coat_of_arms": old_file})
+    if coat_of_arms is not None and kind is not None:
+        save_in_transaction(locked.coat_of_arms, f"escudo{EXTENSIONS[kind]}", coat_of_arms)
+    elif remove_coat_of_arms:
+        update.apply({"coat_of_arms": ""})
+    update.save(actor=actor, org_unit=locked)
+    if old_file and old_file != locked.coat_of_arms.name:
+        storage = locked.coat_of_arms.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return locked
 
 
 # --- Areas ----------------------------------------------------------------------------

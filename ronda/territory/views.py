@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +18,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ronda.core import spreadsheets
+from ronda.core.files import private_file_response
 from ronda.core.http import as_download
 from ronda.core.idempotency import once_per_submission
+from ronda.core.uploads import JPEG, PNG
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
 from ronda.territory import importers, policies, selectors, services
-from ronda.territory.forms import AreaForm, ImportForm, InstitutionForm, OrgUnitForm
+from ronda.territory.forms import AreaForm, IdentityForm, ImportForm, InstitutionForm, OrgUnitForm
 from ronda.territory.models import Institution, Level
 
 
@@ -60,6 +62,7 @@ def unit_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "ancestors": ancestors,
         "child_level": Level(child_level).label if child_level else None,
         "can_edit": policies.can_edit_org_unit(actor, unit),
+        "can_edit_identity": policies.can_edit_identity(actor, unit),
         "can_add_child": child_level is not None and policies.can_create_child(actor, unit, child_level),
         "areas": unit.areas.order_by("name") if unit.level == Level.MUNICIPALITY else None,
         "can_import": policies.can_import_org_units(actor) and unit.level < Level.COMMUNITY,
@@ -102,6 +105,58 @@ def unit_edit(request: ActorRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("territory:unit_detail", pk=unit.pk)
     return render(request, "territory/unit_form.html", {"form": form, "unit": unit, "parent": unit.parent})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_required(policies.can_edit_territory)
+def identity_edit(request: ActorRequest, pk: int) -> HttpResponse:
+    """The municipality's official name, coat of arms and colour (``territory.identity``)."""
+    actor = get_actor(request)
+    unit = policies.get_unit_for_identity(actor, pk)
+    initial = {"official_name": unit.official_name, "colour": unit.colour or "#1d4e89", "version": unit.version}
+    form = IdentityForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with service_errors_on(form):
+            services.set_identity(
+                actor=actor,
+                unit=unit,
+                expected_version=data["version"],
+                official_name=data["official_name"],
+                colour=data["colour"],
+                coat_of_arms=data["coat_of_arms"] or None,
+                remove_coat_of_arms=data["remove_coat_of_arms"],
+            )
+            messages.success(request, _("The municipality's identity is saved."))
+            return redirect("territory:unit_detail", pk=unit.pk)
+    return render(request, "territory/identity_form.html", {"form": form, "unit": unit})
+
+
+# A versioned address (``?v=<version>``): browsers and proxies may keep the file for a year.
+PUBLIC_CACHE = "public, max-age=31536000, immutable"
+
+
+@require_http_methods(["GET", "HEAD"])
+def coat_of_arms(request: HttpRequest, code: str) -> HttpResponseBase:
+    """A municipality's coat of arms: a public symbol, served to anyone (the public pages show it)."""
+    unit = selectors.identity_of(code)
+    if unit is None or not unit.coat_of_arms:
+        raise Http404
+    kind = JPEG if unit.coat_of_arms.name.endswith(".jpg") else PNG
+    response = private_file_response(request, unit.coat_of_arms, f"escudo-{unit.code}", content_type=kind, inline=True)
+    response["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def identity_css(request: HttpRequest, code: str) -> HttpResponse:
+    """The municipality's colour as a stylesheet (the site's policy allows no inline style)."""
+    unit = selectors.identity_of(code)
+    if unit is None or not unit.colour:
+        raise Http404
+    response = HttpResponse(f":root{{--municipal-colour:{unit.colour}}}\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,11 +23,13 @@ from ronda.coordination.models import (
     CoordinationAction,
     CoordinationBody,
     Meeting,
+    MeetingInvitation,
     MeetingMode,
     MeetingStatus,
     MinutesStatus,
     ProposalStatus,
 )
+from ronda.coordination.services import convocation
 from ronda.coordination.services.common import full_clean, require, strip_strings
 from ronda.core import audit
 from ronda.core.errors import Errors, check_length
@@ -47,9 +49,12 @@ class MeetingChanges(TypedDict, total=False):
     link: str
     commission: Commission | None
     status: str
+    objectives: str
 
 
 MEETING_EDITABLE = tuple(MeetingChanges.__annotations__)
+# The objectives are a paragraph or two of the convocatoria and the acta (about two thirds of a page).
+OBJECTIVES_MAX_LENGTH = 2_000
 _MEETING_EVENTS = event_by_new_value("status", {MeetingStatus.CANCELLED: CoordinationAction.MEETING_CANCELLED})
 
 
@@ -78,6 +83,7 @@ def _validate_meeting(meeting: Meeting, *, changed: frozenset[str] | None = None
     )
     if meeting.commission is not None and meeting.commission.body_id != meeting.body_id:
         errors.add("commission", _("Choose a commission of this body."))
+    check_length(errors, "objectives", meeting.objectives, OBJECTIVES_MAX_LENGTH)
     if changed is not None and "scheduled_at" in changed:
         _check_agreement_dates(meeting, errors)
     errors.raise_if_any()
@@ -116,10 +122,12 @@ def schedule_meeting(
     link: str = "",
     commission: Commission | None = None,
     status: str = MeetingStatus.SCHEDULED,
+    objectives: str = "",
 ) -> Meeting:
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
     meeting = Meeting(
+        objectives=objectives.strip(),
         body=body,
         kind=kind,
         mode=mode,
@@ -155,6 +163,8 @@ def update_meeting(
     full_clean(locked, exclude=["minutes_approved_at"])
     _validate_meeting(locked, changed=changed)
     update.save(actor=actor, org_unit=meeting.body.org_unit, action=_MEETING_EVENTS)
+    # A convened meeting's invitees hear of a new date, place, mode or link, and of its cancellation.
+    convocation.notify_invitees(actor=actor, meeting=locked, fields=changed)
     return locked
 
 
@@ -187,6 +197,7 @@ def add_agenda_item(
         raise ValidationError({"minutes_allotted": _("Give between 1 and 480 minutes.")})
     item.save()
     audit.record_create(actor=actor, target=item, org_unit=meeting.body.org_unit)
+    convocation.notify_invitees(actor=actor, meeting=locked, agenda=True)
     return item
 
 
@@ -195,9 +206,11 @@ def remove_agenda_item(*, actor: Acting, item: AgendaItem) -> None:
     meeting = item.meeting
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
-    _refuse_if_approved(lock_for_update(meeting, None))
+    locked = lock_for_update(meeting, None)
+    _refuse_if_approved(locked)
     audit.record_delete(actor=actor, target=item, org_unit=meeting.body.org_unit)
     item.delete()
+    convocation.notify_invitees(actor=actor, meeting=locked, agenda=True)
 
 
 GUESTS_MAX_LINES = limits.GUEST_LINES
@@ -206,7 +219,11 @@ GUEST_LINE_MAX_LENGTH = limits.GUEST_LINE
 
 def _attendance_state(meeting: Meeting) -> dict[str, Any]:
     rows = Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")
-    return {"attendance": {str(member): status for member, status in rows}}
+    guests = MeetingInvitation.objects.filter(meeting=meeting, member__isnull=True).values_list("pk", "attended")
+    return {
+        "attendance": {str(member): status for member, status in rows},
+        "guests_attended": {str(pk): attended for pk, attended in guests},
+    }
 
 
 def clean_guests(text: str) -> str:
@@ -231,9 +248,11 @@ def record_attendance(
     expected_version: int | None,
     statuses: Mapping[int, str],
     guests: str | None = None,
+    guests_attended: Mapping[int, bool | None] | None = None,
 ) -> Meeting:
     """Set the attendance of the listed members (member id -> present/absent/excused) and, when
-    given, the invited guests (one per line; None leaves them as they are)."""
+    given, the other guests (one per line; None leaves them as they are) and which of the invited
+    guests attended (invitation id -> True/False/None)."""
     if is_person(actor):
         require(policies.can_manage_body(actor, meeting.body))
     update = VersionedUpdate(meeting, expected_version, state=_attendance_state)
@@ -248,6 +267,8 @@ def record_attendance(
         raise ValidationError({"attendance": _("Choose members of this body.")})
     if guests is not None:
         update.apply({"guests": clean_guests(guests)})
+    if guests_attended:
+        convocation.record_guest_attendance(locked, guests_attended)
     for member_id, status in statuses.items():
         Attendance.objects.update_or_create(meeting=locked, member=members[member_id], defaults={"status": status})
     # The version moves on even when nothing changed, like every save of the attendance form.

@@ -121,11 +121,12 @@ def signed_in(client: Client, world: World, role: str = Role.COORDINATOR) -> Cli
     return login(client, world.home[role])
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 15. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 15. Ceiling: that plus 3; since issue #13,
+# measured 19 (the body's documents and the slots of the apps above): ceiling 20.
 def test_overview(client: Client, world: World, rows: Rows) -> None:
     signed_in(client, world)
     url = reverse("coordination:overview")
-    assert_queries_do_not_grow(client, url, rows, ceiling=18, contains=["Comisión 4", "Acuerdo 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=20, contains=["Comisión 4", "Acuerdo 4"])
 
 
 # Measured when written, the same on SQLite and PostgreSQL: 6. Ceiling: that plus 3.
@@ -150,11 +151,13 @@ def test_meeting_list(client: Client, world: World, rows: Rows) -> None:
     assert_queries_do_not_grow(client, url, rows, ceiling=10, contains=["Sala 4"])
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 11. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 11. Ceiling: that plus 3; since issue #13,
+# measured 16 for the coordinator (invitations, annexes, and the agenda's links to the plan with the
+# measures the form offers): ceiling 17.
 def test_meeting_detail(client: Client, world: World, co: Coordination, rows: Rows) -> None:
     signed_in(client, world)
     url = reverse("coordination:meeting_detail", args=[co.later_meeting.pk])
-    assert_queries_do_not_grow(client, url, rows, ceiling=14, contains=["Punto 4", "Miembro 4", "Acuerdo 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=17, contains=["Punto 4", "Miembro 4", "Acuerdo 4"])
 
 
 # Measured when written, the same on SQLite and PostgreSQL: 6. Ceiling: that plus 3.

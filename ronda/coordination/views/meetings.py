@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ronda.coordination import pdf, policies, selectors, services
+from ronda.coordination import pdf, policies, policies_convocation, selectors, services
 from ronda.coordination.forms import (
     AgendaItemForm,
     AgendaProposalForm,
@@ -26,6 +26,7 @@ from ronda.coordination.forms import (
 )
 from ronda.coordination.models import AgendaItem, Meeting, MeetingKind, MeetingStatus, MinutesStatus
 from ronda.coordination.views.common import body_context, is_htmx, resolve_body
+from ronda.coordination.views.convocation import convocation_context
 from ronda.core.http import as_download
 from ronda.core.idempotency import once_per_submission
 from ronda.core.views_helpers import ActorRequest, actor_required, flash_errors, get_actor, service_errors_on
@@ -103,7 +104,7 @@ def calendar(request: ActorRequest, year: int) -> HttpResponse:
 
 
 def _meeting_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: data[k] for k in ("kind", "mode", "scheduled_at", "place", "link", "commission", "status")}
+    return {k: data[k] for k in ("kind", "mode", "scheduled_at", "place", "link", "commission", "status", "objectives")}
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,6 +157,7 @@ def meeting_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "proposal_form": AgendaProposalForm()
         if not can_manage and policies.can_propose_agenda_item(actor, meeting)
         else None,
+        **convocation_context(actor, meeting),
     }
     return render(request, "coordination/meeting_detail.html", context)
 
@@ -173,6 +175,7 @@ def meeting_edit(request: ActorRequest, pk: int) -> HttpResponse:
         "link": meeting.link,
         "commission": meeting.commission,
         "status": meeting.status,
+        "objectives": meeting.objectives,
         "version": meeting.version,
     }
     form = MeetingForm(request.POST or None, body=meeting.body, initial=initial)
@@ -242,7 +245,8 @@ def attendance_edit(request: ActorRequest, pk: int) -> HttpResponse:
         return early
     rows = selectors.attendance_rows(meeting)
     initial = {"version": meeting.version, "guests": meeting.guests}
-    form = AttendanceForm(request.POST or None, rows=rows, initial=initial)
+    invited_guests = list(policies_convocation.invitations_of(actor, meeting).filter(member__isnull=True))
+    form = AttendanceForm(request.POST or None, rows=rows, invited_guests=invited_guests, initial=initial)
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.record_attendance(
@@ -251,6 +255,7 @@ def attendance_edit(request: ActorRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 statuses=form.statuses(rest_present="rest_present" in request.POST),
                 guests=form.cleaned_data["guests"],
+                guests_attended=form.guests_attended(),
             )
             messages.success(request, _("Attendance saved."))
             return redirect(_detail_url(meeting, "#attendance"))

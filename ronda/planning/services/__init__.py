@@ -4,6 +4,15 @@ Split by subject; import from here: ``from ronda.planning import services``.
 """
 
 from ronda.planning.services.common import ChangeRecord
+from ronda.planning.services.coresponsibility import (
+    record_contribution,
+    return_report,
+    set_stale_weeks,
+    submit_budget_execution,
+    submit_indicator_value,
+    submit_milestone_done,
+    validate_report,
+)
 from ronda.planning.services.diagnosis import (
     MAX_WORKSHOP_PARTICIPANTS,
     add_finding,
@@ -89,10 +98,16 @@ __all__ = [
     "effective_percent",
     "institutions_for",
     "move",
+    "record_contribution",
     "record_indicator_value",
     "record_progress",
     "recordable_cell",
     "remove",
+    "return_report",
+    "set_stale_weeks",
+    "submit_budget_execution",
+    "submit_indicator_value",
+    "submit_milestone_done",
     "update_analysis",
     "update_finding",
     "update_indicator",
@@ -106,4 +121,5 @@ __all__ = [
     "update_plan",
     "update_workshop",
     "usable_catalogue_indicators",
+    "validate_report",
 ]

@@ -11,6 +11,9 @@ import pytest
 from ronda.core.tenancy import SYSTEM
 from ronda.planning import services
 from ronda.planning.models import LocalPlan, Measure, PlanStatus, SituationAnalysis
+
+# The fixtures of the co-responsibility, validation and alerts tests (issue #13 items 6–8).
+from ronda.planning.tests.coresp_world import at_today, people, shared  # noqa: F401
 from ronda.territory.models import Area, AreaKind
 from ronda.testing import World
 

@@ -140,7 +140,9 @@ def rows(world: World, plan: LocalPlan, measure: Measure, education: Area) -> Ro
 # plans): counted together with the page it lands on.
 # Measured when written, the same on SQLite and PostgreSQL: coordinator 18 (the redirect and the plan
 # page), area focal 8 (their measures), secretariat 8 (the list of plans). Ceiling: that plus 3.
-HOME_CEILING = {Role.COORDINATOR: 21, Role.AREA_FOCAL: 11, Role.SECRETARIAT: 11}
+# Issue #13: the plan page's slots (evaluations, documents) and its alerts (one query, planning.alerts)
+# made the coordinator's 23.
+HOME_CEILING = {Role.COORDINATOR: 26, Role.AREA_FOCAL: 11, Role.SECRETARIAT: 11}
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.AREA_FOCAL, Role.SECRETARIAT])
@@ -168,21 +170,23 @@ def test_plan_list(client: Client, world: World, rows: Rows, role: str) -> None:
     assert_queries_do_not_grow(client, reverse("planning:plan_list"), rows, ceiling=10, contains=shows)
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 13. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 13. Ceiling: that plus 3. Issue #13: the
+# slots of the apps above planning and the plan's alerts (one query) made it 18: ceiling 21.
 def test_plan_detail(client: Client, world: World, plan: LocalPlan, rows: Rows) -> None:
     login(client, world.home[Role.COORDINATOR])
     url = reverse("planning:plan_detail", args=[plan.pk])
-    assert_queries_do_not_grow(client, url, rows, ceiling=16, contains=["Línea 4", "Medida 4", "Avance 4"])
+    assert_queries_do_not_grow(client, url, rows, ceiling=21, contains=["Línea 4", "Medida 4", "Avance 4"])
 
 
 # Measured when written, the same on SQLite and PostgreSQL: area focal 12, coordinator 13. Ceiling: that plus
-# 3.
+# 3. Issue #13: the slots of the apps above planning, the partners' contributions and the figures waiting
+# for validation (two queries) made them 18 and 19: ceiling 22.
 @pytest.mark.parametrize("role", [Role.AREA_FOCAL, Role.COORDINATOR])
 def test_measure_detail(client: Client, world: World, measure: Measure, rows: Rows, role: str) -> None:
     login(client, world.home[role])
     url = reverse("planning:measure_detail", args=[measure.pk])
     shows = ["Indicador 4", "Hito 4", "Avance 4", "acta-4.pdf", "Área 4"]
-    assert_queries_do_not_grow(client, url, rows, ceiling=16, contains=shows)
+    assert_queries_do_not_grow(client, url, rows, ceiling=22, contains=shows)
 
 
 # Measured when written, the same on SQLite and PostgreSQL: coordinator 6, secretariat 5. Ceiling: that plus
@@ -194,13 +198,14 @@ def test_analysis_list(client: Client, world: World, rows: Rows, role: str) -> N
     assert_queries_do_not_grow(client, reverse("planning:analysis_list"), rows, ceiling=9, contains=shows)
 
 
-# Measured when written, the same on SQLite and PostgreSQL: 8. Ceiling: that plus 3.
+# Measured when written, the same on SQLite and PostgreSQL: 8. Ceiling: that plus 3; since issue #13,
+# measured 12 (the consultations and the self-assessment on the diagnosis): ceiling 13.
 def test_analysis_detail(client: Client, world: World, plan: LocalPlan, rows: Rows) -> None:
     login(client, world.home[Role.COORDINATOR])
     assert plan.situation_analysis is not None
     url = reverse("planning:analysis_detail", args=[plan.situation_analysis.pk])
     shows = ["Hallazgo 4", "Taller 4", "Oportunidad 4"]
-    assert_queries_do_not_grow(client, url, rows, ceiling=11, contains=shows)
+    assert_queries_do_not_grow(client, url, rows, ceiling=13, contains=shows)
 
 
 # Measured when written, the same on SQLite and PostgreSQL: coordinator 3, secretariat 3, admin 4. Ceiling:

@@ -16,7 +16,7 @@ from ronda.core.files import private_file_response
 from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
-from ronda.planning import policies, selectors, services, trends
+from ronda.planning import commitments, policies, selectors, services, trends
 from ronda.planning.forms import (
     IndicatorForm,
     IndicatorValueForm,
@@ -98,8 +98,33 @@ def measure_detail(request: ActorRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_record": policies.can_record_progress(actor, measure) and measure.plan.status in OPEN_PLANS,
         "today": timezone.localdate(),
+        "coresp": _coresp_context(actor, measure, indicators),
     }
     return render(request, "planning/measure_detail.html", context)
+
+
+def _coresp_context(actor: Any, measure: Measure, indicators: list[Any]) -> dict[str, Any]:
+    """Co-responsibility on the measure's page: the partners' contributions, the figures not yet
+    validated, and what this actor may send (two queries; the rest is prefetched)."""
+    is_open = measure.plan.status in OPEN_PLANS and measure.status != MeasureStatus.CANCELLED
+    can_submit = is_open and policies.can_submit_figures(actor, measure)
+    return {
+        "partners": commitments.measure_partners(actor, measure),
+        "can_contribute": is_open and policies.can_contribute(actor, measure),
+        "can_submit": can_submit,
+        "can_review": policies.can_review_reports(actor, measure.plan),
+        "open_milestones": [m for m in measure.milestones.all() if m.done_on is None] if can_submit else [],
+        "indicators": [
+            (
+                i,
+                i.catalogue_indicator is None
+                or services.recordable_cell(i.catalogue_indicator, measure.plan.org_unit) is not None,
+            )
+            for i in indicators
+        ]
+        if can_submit
+        else [],
+    }
 
 
 def _measure_initial(measure: Measure) -> dict[str, Any]:

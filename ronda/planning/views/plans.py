@@ -14,7 +14,7 @@ from ronda.core.idempotency import once_per_submission
 from ronda.core.roles import Role
 from ronda.core.tenancy import Actor
 from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, id_param, service_errors_on
-from ronda.planning import policies, selectors, services
+from ronda.planning import alerts, policies, selectors, services
 from ronda.planning.choices import GoalArea
 from ronda.planning.forms import LineForm, MeasureForm, ObjectiveForm, PlanForm, PlanStatusForm
 from ronda.planning.models import LocalPlan, MeasureStatus, PlanStatus
@@ -118,7 +118,26 @@ def plan_detail(request: ActorRequest, pk: int) -> HttpResponse:
         return render(request, "planning/partials/plan_tree.html", context)
     context["updates"] = selectors.latest_updates(plan)
     context["changes"] = selectors.plan_changes(plan)
+    context["coresp_plan"] = _coresp_plan(actor, plan)
     return render(request, "planning/plan_detail.html", context)
+
+
+PLAN_PAGE_ALERTS = 5
+
+
+def _coresp_plan(actor: Actor, plan: LocalPlan) -> dict[str, Any] | None:
+    """The plan's alerts in short and what waits for validation (one query); None for a plan not
+    under way (a draft has nothing to alert about; an evaluated plan is closed)."""
+    if plan.status not in CURRENT:
+        return None
+    found = alerts.plan_scan(actor, plan)
+    can_review = policies.can_review_reports(actor, plan)
+    return {
+        "alerts": found.alerts[:PLAN_PAGE_ALERTS],
+        "more": max(len(found.alerts) - PLAN_PAGE_ALERTS, 0),
+        "can_review": can_review,
+        "pending": found.pending if can_review else 0,
+    }
 
 
 @require_http_methods(["GET", "POST"])

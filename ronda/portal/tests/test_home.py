@@ -90,8 +90,11 @@ def test_the_domains_panels_follow_the_role_panel_for_local_roles(client: Client
     # The officer's and the supervisor's protection alerts follow (protection/portal.py, #12).
     if role in (Role.PROTECTION_OFFICER, Role.SUPERVISOR):
         others = [*others, "protection/files/_home.html"]
+    # Then the plan's alerts (planning/portal.py, #13 item 8) and, for the coordinator, the
+    # self-assessment (improvement/portal.py, #13 item 14).
+    own = ["planning/coresp/_home.html"] + (["improvement/_home_panel.html"] if role == Role.COORDINATOR else [])
     assert response.context["panels"] == (
-        ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html"] if local else others
+        ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html", *own] if local else others
     )
     if local:  # after the role's own panel, coordination first
         assert page.index('id="todo"') < page.index("overdue-agreements-h") < page.index("council-overdue-h")

@@ -29,6 +29,10 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "ronda.protection",
         "ronda.safeguarding",
         "ronda.training",
+        "ronda.consultations",
+        "ronda.evaluation",
+        "ronda.improvement",
+        "ronda.links",
     ]
     orders = [entry["order"] for entry in installed.navigation]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
@@ -37,9 +41,11 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "coordination/partials/home_overdue.html",
         "council/partials/home_overdue.html",
         "cases/supervision/_home.html",
+        "planning/coresp/_home.html",
         "defenders/partials/home.html",
         "protection/files/_home.html",
         "tablero/dashboards/_home_panel.html",
+        "improvement/_home_panel.html",
     ]
 
 

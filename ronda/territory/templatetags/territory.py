@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 
 from django import template
@@ -14,6 +15,7 @@ from ronda.territory.selectors import UnitKey, currency_of
 register = template.Library()
 
 _CACHE_ATTRIBUTE = "_ronda_currency"
+MAX_EMBED_BYTES = 512 * 1024  # territory.identity.MAX_COAT_BYTES
 
 
 @register.simple_tag(name="currency_of")
@@ -28,3 +30,26 @@ def currency_of_tag(unit: UnitKey | None) -> str:
         with contextlib.suppress(AttributeError):  # a frozen value (UnitRef): looked up again next time
             setattr(unit, _CACHE_ATTRIBUTE, cached)
     return str(cached)
+
+
+@register.inclusion_tag("territory/partials/letterhead.html")
+def municipal_letterhead(unit: UnitKey | None) -> dict[str, object]:
+    """A document's letterhead (``{% municipal_letterhead plan.org_unit %}``): the municipality's
+    coat of arms, embedded (a PDF renderer fetches nothing), its official name and its colour."""
+    from ronda.territory.selectors import identity_of
+
+    code = getattr(unit, "code", None)
+    identity = identity_of(code) if code else None
+    if identity is None:
+        return {"identity": None}
+    image = ""
+    if identity.coat_of_arms:
+        try:
+            with identity.coat_of_arms.open("rb") as stored:
+                content = stored.read(MAX_EMBED_BYTES + 1)
+        except OSError:
+            content = b""
+        if content and len(content) <= MAX_EMBED_BYTES:
+            kind = "image/jpeg" if content.startswith(b"\xff\xd8") else "image/png"
+            image = f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+    return {"identity": identity, "image": image}
