@@ -31,7 +31,7 @@ class EvaluationAction(models.TextChoices):
     COMPLETED = "evaluation_completed", pgettext_lazy("audit action", "Plan evaluation completed")
     PUBLISHED = "evaluation_published", pgettext_lazy("audit action", "Plan evaluation published")
     CARRIED = (
-        "evaluation_recommendation_carried",
+        "evaluation_carried",
         pgettext_lazy("audit action", "Recommendation carried to the next diagnosis"),
     )
 

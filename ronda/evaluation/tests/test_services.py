@@ -266,7 +266,7 @@ def test_recommendations_become_opportunities_of_the_next_diagnosis(
     assert evaluation.title in opportunity.description
     first.refresh_from_db()
     assert first.carried_to == opportunity
-    assert AuditEvent.objects.filter(action="evaluation_recommendation_carried").count() == 2
+    assert AuditEvent.objects.filter(action="evaluation_carried").count() == 2
     assert AuditEvent.objects.filter(target_type="planning.improvementopportunity", action="create").count() >= 2
 
 
