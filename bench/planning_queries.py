@@ -47,9 +47,8 @@ def main() -> None:
 
     from ronda.accounts.models import User
 
-    municipality = json.loads((BENCH_DIR / "out" / "planning.json").read_text(encoding="utf-8"))["municipalities"][
-        args.index
-    ]
+    municipalities = json.loads((BENCH_DIR / "out" / "planning.json").read_text(encoding="utf-8"))["municipalities"]
+    municipality = municipalities[args.index]
     coordinator = User.objects.get(username=municipality["coordinator"])
     signed_in = Client(HTTP_HOST="127.0.0.1")
     signed_in.force_login(coordinator)
@@ -66,6 +65,19 @@ def main() -> None:
         ("public page", anonymous, f"/publico/{municipality['code']}/"),
         ("report page", signed_in, f"/informes/planes/{municipality['plan_id']}/"),
     ]
+    # Issue #13: a seated area focal point (no second factor: the role reads no personal data) on the
+    # body's coming meeting and their home page; the first municipality from --index on with one.
+    seated = next(
+        (m for m in municipalities[args.index :] + municipalities[: args.index] if m.get("focal")),
+        None,
+    )
+    if seated is not None:
+        member = Client(HTTP_HOST="127.0.0.1")
+        member.force_login(User.objects.get(username=seated["focal"]))
+        pages += [
+            (f"meeting page (member, {seated['code']})", member, f"/mesa/reuniones/{seated['next_meeting']}/"),
+            (f"home (member, {seated['code']})", member, "/"),
+        ]
     print(f"## Queries per request ({municipality['code']}, plan {municipality['plan_id']}, in process)\n")
     print("| Page | URL | Status | Queries | median wall ms | median SQL ms | SQL share |")
     print("|---|---|---:|---:|---:|---:|---:|")

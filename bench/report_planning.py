@@ -24,7 +24,7 @@ PLAN = "GET /plan/planes/[id]/"
 PUBLIC = "GET /publico/[code]/"
 MEETING = "GET /mesa/reuniones/[id]/ (member)"
 HOME = "GET / (member)"
-ORDER = [FLOOR, PLAN, PUBLIC]
+ORDER = [FLOOR, PLAN, PUBLIC, MEETING, HOME]
 TARGET_P95_MS = 200.0
 
 
@@ -53,6 +53,8 @@ def summarise(path: Path) -> dict[str, Any]:
     rows = {}
     for name in ORDER:
         values = sorted(by_name.get(name, []))
+        if not values and name in (MEETING, HOME):
+            continue  # a run without the members (BENCH_MEMBER_WEIGHT=0)
         rows[name] = {
             "requests": len(values),
             "failures": failures.get(name, 0),
