@@ -11,6 +11,7 @@ from ronda.core.tenancy import Actor, get_object_or_404_scoped
 from ronda.tablero import policies
 from ronda.tablero.models import Dashboard, Indicator
 from ronda.territory.models import Level, OrgUnit
+from ronda.territory.selectors import large_columns
 
 
 def can_use_tablero(actor: Actor | None) -> bool:
@@ -45,7 +46,9 @@ def pickable_units(actor: Actor, around: OrgUnit | None = None) -> QuerySet[OrgU
     own unit's children (a coordinator's communities). When that is more than ``MAX_PICKABLE``
     (a national scope), the units around ``around`` instead: its ancestors within scope, itself,
     its children, and the actor's own unit's children — a path down the tree, one level a time."""
-    units = policies.readable_units(actor)
+    # The filters show names: a region's boundary and child population stay in the database (the
+    # national dashboard read 51 geometries per request for its <select>, issue #10's benchmark).
+    units = policies.readable_units(actor).defer(*large_columns())
     own = actor.org_unit
     if own is not None and own.level >= Level.MUNICIPALITY:
         return units.filter(path__startswith=own.path, level__lte=own.level + 1).order_by("path")
