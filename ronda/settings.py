@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "ronda.evaluation",
     "ronda.improvement",
     "ronda.links",
+    "ronda.certification",
     "ronda.notifications",
     "ronda.portal",  # last: the top layer (home page, navigation, demo), above every domain
 ]

@@ -206,6 +206,17 @@ def published_plan(unit: UnitKey) -> PlanFacts | None:
     return _first_plan(plans)
 
 
+def last_evaluated_plan(unit: UnitKey) -> PlanFacts | None:
+    """The latest plan of municipality ``unit`` marked evaluated (certification's "the previous plan
+    was evaluated", issue #14): its status says an evaluation closed its cycle."""
+    plans = (
+        LocalPlan.objects.filter(org_unit__path=unit.path, status=PlanStatus.EVALUATED)
+        .order_by("-period_end", "-id")
+        .values(*_PLAN_FIELDS)[:1]
+    )
+    return _first_plan(plans)
+
+
 def published_plan_units(within: UnitKey | None = None) -> frozenset[int]:
     """Ids of the units that have a plan that is no longer a draft (in ``within``'s subtree if given)."""
     plans = LocalPlan.objects.filter(PUBLISHED)
