@@ -30,6 +30,7 @@ urlpatterns = [
     path("enlaces/", include("ronda.links.urls")),
     path("evaluacion/", include("ronda.evaluation.urls")),
     path("mejora/", include("ronda.improvement.urls")),
+    path("certificacion/", include("ronda.certification.urls")),
     # The DHIS2-compatible Web API: DHIS2 clients are given /dhis2 as their base URL (issue #10).
     path("dhis2/", include("ronda.tablero.dhis2.urls")),
     path("", include("ronda.accountability.urls")),

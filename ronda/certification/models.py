@@ -46,7 +46,7 @@ class CertificationAction(models.TextChoices):
 # --- Frameworks ---------------------------------------------------------------------------------------
 class FrameworkStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("framework status", "Draft")
-    PUBLISHED = "published", pgettext_lazy("framework status", "Published")
+    PUBLISHED = "published", pgettext_lazy("framework status", "In use")
     RETIRED = "retired", pgettext_lazy("framework status", "Retired")
 
 
@@ -109,8 +109,8 @@ class Stage(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        verbose_name = pgettext_lazy("framework stage", "stage")
-        verbose_name_plural = pgettext_lazy("framework stage", "stages")
+        verbose_name = _("stage of the framework")
+        verbose_name_plural = _("stages of the framework")
         ordering = ["framework", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="certification_stage_code")]
 
@@ -130,7 +130,7 @@ class Requirement(models.Model):
     )
     stage = models.ForeignKey(
         Stage,
-        verbose_name=pgettext_lazy("framework stage", "stage"),
+        verbose_name=_("stage of the framework"),
         on_delete=models.CASCADE,
         related_name="requirements",
     )
@@ -171,8 +171,8 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=200)
 
     class Meta:
-        verbose_name = pgettext_lazy("recognition category", "category")
-        verbose_name_plural = pgettext_lazy("recognition category", "categories")
+        verbose_name = _("recognition category")
+        verbose_name_plural = _("recognition categories")
         ordering = ["framework", "position", "id"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="certification_category_code")]
 
@@ -252,7 +252,7 @@ class Cycle(VersionedModel):
         related_name="cycles",
     )
     stage = models.CharField(
-        pgettext_lazy("cycle stage", "stage"), max_length=16, choices=CycleStage.choices, default=CycleStage.COMMITMENT
+        _("stage of the cycle"), max_length=16, choices=CycleStage.choices, default=CycleStage.COMMITMENT
     )
     # The commitment (seed 000, UNICEF Spain): the plenary's resolution, the signed agreement, the
     # municipal liaison (an official, named as the minutes name officials).
@@ -266,7 +266,7 @@ class Cycle(VersionedModel):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     category = models.ForeignKey(
         Category,
-        verbose_name=pgettext_lazy("recognition category", "category"),
+        verbose_name=_("recognition category"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -348,7 +348,7 @@ class InformationRequest(VersionedModel):
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer of the municipality"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:

@@ -66,7 +66,7 @@ def test_the_commitment_is_checked_and_the_candidacy_needs_it(world: World, cycl
     actor = person(world)
     with pytest.raises(ValidationError) as refused:
         services.enter_candidacy(actor=actor, cycle=cycle, call=None, expected_version=None)
-    assert "resolución" in str(refused.value) or "resolution" in str(refused.value)
+    assert "acuerdo del concejo" in str(refused.value)
     with pytest.raises(ValidationError) as dates:
         services.record_commitment(
             actor=actor,
