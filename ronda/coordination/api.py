@@ -32,7 +32,7 @@ from ronda.core.api_schemas import LIST_ERRORS, MAX_ID, READ_ERRORS, Id, Message
 from ronda.core.api_utils import read_filters
 from ronda.core.pagination import CursorPageOut, OffsetPageOut, PageFilters, page_response, paginate
 from ronda.core.views_helpers import ApiRequest
-from ronda.territory.models import Area
+from ronda.territory.models import Area, Institution
 
 router = Router(tags=["coordination"])
 
@@ -159,6 +159,8 @@ class AgreementOut(Schema):
     owner_area_name: str | None
     owner_member_id: int | None
     owner_member_name: str | None
+    institution_ids: list[int] = Field(description="The co-responsible institutions the agreement names, by name")
+    institution_names: list[str] = Field(description="Their names, in the order of institution_ids")
     due_date: datetime.date
     status: str
     completed_on: datetime.date | None
@@ -168,6 +170,15 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_municipality_code(agreement: Agreement) -> str:
         return agreement.body.org_unit.code
+
+    # Both read ``institutions.all()``: prefetched by the list and the detail (selectors.with_institutions).
+    @staticmethod
+    def resolve_institution_ids(agreement: Agreement) -> list[int]:
+        return [i.pk for i in agreement.institutions.all()]
+
+    @staticmethod
+    def resolve_institution_names(agreement: Agreement) -> list[str]:
+        return [i.name for i in agreement.institutions.all()]
 
     @staticmethod
     def resolve_owner_area_name(agreement: Agreement) -> str | None:
@@ -210,6 +221,7 @@ class AgreementFilters(PageFilters):
 
     body_id: Id | None = Field(default=None, description="Only this coordination body")
     owner_area_id: Id | None = Field(default=None, description="Only agreements this area owns")
+    institution_id: Id | None = Field(default=None, description="Only agreements naming this institution")
     status: AgreementStatusValue | None = None
     overdue: bool | None = Field(
         default=None, description="true: only open agreements past their due date; false: all the others"
@@ -224,6 +236,9 @@ class AgreementIn(StrictSchema):
     text: str = Field(min_length=1, max_length=limits.AGREEMENT)
     owner_area_id: Id | None = None
     owner_member_id: Id | None = None
+    institution_ids: list[Id] = Field(
+        default_factory=list, max_length=100, description="Co-responsible institutions serving the municipality"
+    )
     due_date: datetime.date
     status: AgreementStatusValue = "pending"
     completed_on: datetime.date | None = None
@@ -235,6 +250,9 @@ class AgreementPatch(StrictSchema):
     meeting_id: Id | None = None
     owner_area_id: Id | None = None
     owner_member_id: Id | None = None
+    institution_ids: list[Id] | None = Field(
+        default=None, max_length=100, description="Replaces the co-responsible institutions (the coordinator's)"
+    )
     due_date: datetime.date | None = None
     status: AgreementStatusValue | None = None
     completed_on: datetime.date | None = None
@@ -299,6 +317,15 @@ def _owners(
     area = _in_body(policies.areas_of(body), area_id, "owner_area_id", _("Choose an area of this municipality."))
     member = _in_body(policies.members_of(body), member_id, "owner_member_id", _("Choose a member of this body."))
     return area, member
+
+
+def _institutions(body: CoordinationBody, ids: list[int]) -> list[Institution]:
+    """The institutions sent by id, among those serving the body's municipality; 422 otherwise (the
+    service then refuses a newly named inactive one)."""
+    found = list(policies.institutions_of(body).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"institution_ids": _("Choose active institutions that serve this municipality.")})
+    return found
 
 
 def _meeting(pk: int | None, body: CoordinationBody) -> Meeting | None:
@@ -423,7 +450,7 @@ def decide_agenda_proposal(request: ApiRequest, proposal_id: int, payload: Propo
 @router.get(
     "/agreements",
     response={200: page_response(AgreementPage, AgreementCursorPage), **LIST_ERRORS},
-    summary="Agreements you can see (an area focal point: only their area's), the earliest due first",
+    summary="Agreements you can see (a focal point: their area's and their institution's), the earliest due first",
 )
 def list_agreements(request: ApiRequest, filters: Query[AgreementFilters]) -> Any:
     read_filters(request, filters)
@@ -433,10 +460,12 @@ def list_agreements(request: ApiRequest, filters: Query[AgreementFilters]) -> An
         policies.visible_agreements(request.actor),
         body_id=filters.body_id,
         owner_area_id=filters.owner_area_id,
+        institution_id=filters.institution_id,
         status=filters.status,
         overdue=filters.overdue,
     )
-    page = paginate(request, agreements, filters, order=selectors.AGREEMENT_ORDER, scope="coordination.agreements")
+    rows = selectors.with_institutions(agreements)
+    page = paginate(request, rows, filters, order=selectors.AGREEMENT_ORDER, scope="coordination.agreements")
     return page.response()
 
 
@@ -444,7 +473,7 @@ def list_agreements(request: ApiRequest, filters: Query[AgreementFilters]) -> An
     "/agreements/{int:agreement_id}", response={200: AgreementDetailOut, **READ_ERRORS}, summary="One agreement"
 )
 def get_agreement(request: ApiRequest, agreement_id: int) -> Any:
-    return policies.get_agreement(request.actor, agreement_id)
+    return policies.get_agreement(request.actor, agreement_id, shape=selectors.with_institutions)
 
 
 @router.post("/agreements", response={201: AgreementDetailOut, **WRITE_ERRORS}, summary="Record an agreement")
@@ -453,6 +482,7 @@ def create_agreement(request: ApiRequest, payload: AgreementIn) -> Any:
     body = policies.get_body_for_edit(actor, payload.body_id)  # 404 before the payload is looked at
     area, member = _owners(body, payload.owner_area_id, payload.owner_member_id)
     meeting = _meeting(payload.meeting_id, body)
+    institutions = _institutions(body, payload.institution_ids)
     agreement = services.create_agreement(
         actor=actor,
         body=body,
@@ -463,14 +493,15 @@ def create_agreement(request: ApiRequest, payload: AgreementIn) -> Any:
         due_date=payload.due_date,
         status=payload.status,
         completed_on=payload.completed_on,
+        institutions=institutions,
     )
-    return Status(201, policies.get_agreement(actor, agreement.pk))
+    return Status(201, policies.get_agreement(actor, agreement.pk, shape=selectors.with_institutions))
 
 
 @router.patch(
     "/agreements/{int:agreement_id}",
     response={200: AgreementDetailOut, **WRITE_ERRORS},
-    summary="Change an agreement (an area focal point may change only status and completed_on)",
+    summary="Change an agreement (a focal point may change only status and completed_on)",
 )
 def update_agreement(request: ApiRequest, agreement_id: int, payload: AgreementPatch) -> Any:
     actor = request.actor
@@ -491,8 +522,15 @@ def update_agreement(request: ApiRequest, agreement_id: int, payload: AgreementP
         fields["owner_member"] = _owners(body, None, payload.owner_member_id)[1]
     if "meeting_id" in sent:
         fields["meeting"] = _meeting(payload.meeting_id, body)
-    services.update_agreement(actor=actor, agreement=agreement, expected_version=payload.version, **fields)
-    return policies.get_agreement(actor, agreement.pk)
+    institutions = None
+    if "institution_ids" in sent:
+        if payload.institution_ids is None:
+            raise ValidationError({"institution_ids": _("Send a list: empty to name no institution.")})
+        institutions = _institutions(body, payload.institution_ids)
+    services.update_agreement(
+        actor=actor, agreement=agreement, expected_version=payload.version, institutions=institutions, **fields
+    )
+    return policies.get_agreement(actor, agreement.pk, shape=selectors.with_institutions)
 
 
 @router.post(

@@ -271,6 +271,15 @@ AGREEMENTS = (
     ),
 )
 
+# The agreements that name the place's protection board as co-responsible (issue #13 item 6): the
+# board's focal point sees and follows them up.
+WITH_THE_BOARD = frozenset(
+    {
+        "Elaborar la ruta cantonal de atención a la violencia contra la niñez",
+        "Informe de casos derivados a la Junta de Protección",
+    }
+)
+
 PAPER_ANSWERS: tuple[tuple[tuple[int, ...], dict[str, str]], ...] = (
     (
         (4, 4, 3, 4, 3, 4, 3, 4, 3, 2),
@@ -365,6 +374,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
     today = timezone.localdate()
     by_area = {m.area.kind: m for m in reversed(members) if m.area is not None}
     author = User.objects.filter(username=place.coordinator).first()
+    board = Institution.objects.filter(name=place.institution).first()
     held: list[Meeting] = []
     for index, (days_ago, kind, mode, protection) in enumerate(MEETINGS):
         day = today - datetime.timedelta(days=days_ago)
@@ -439,6 +449,7 @@ def _meetings(body: CoordinationBody, place: Place, members: list[BodyMember], c
                 due_date=due,
                 status=status,
                 completed_on=completed_on,
+                institutions=[board] if board is not None and _say(text, place) in WITH_THE_BOARD else [],
             )
             if author is not None and outcome in {"overdue", "late"}:
                 services.add_agreement_note(

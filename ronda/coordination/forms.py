@@ -343,6 +343,13 @@ class AgreementForm(forms.Form):
         required=False,
         help_text=_("Give an area, a member or both."),
     )
+    institutions = IdModelMultipleChoiceField(
+        label=_("Co-responsible institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Allied institutions that share this agreement: their focal points follow it up."),
+    )
     due_date = BoundedDateField(label=_("Due date"), widget=DATE)
     status = forms.ChoiceField(
         label=pgettext_lazy("agreement", "Status"), choices=AgreementStatus.choices, initial=AgreementStatus.PENDING
@@ -353,10 +360,21 @@ class AgreementForm(forms.Form):
     version = VersionField(required=False)
 
     def __init__(
-        self, *args: Any, body: CoordinationBody, current_owner: BodyMember | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        body: CoordinationBody,
+        current_owner: BodyMember | None = None,
+        current_institutions: Collection[int] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_area"].queryset = _areas_of(body)  # type: ignore[attr-defined]
+        # The active institutions serving the municipality; one already named that has since closed
+        # stays offered (and checked), so that saving the form does not drop it.
+        serving = institutions_serving(body.org_unit, active_only=True).values("pk")
+        self.fields["institutions"].queryset = Institution.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=serving) | Q(pk__in=list(current_institutions))
+        ).order_by("name")
         # Current members only; an agreement already owned by a member who has left keeps them offered.
         members = active_members(body).values("pk")
         owners = BodyMember.objects.filter(body=body).filter(

@@ -453,6 +453,11 @@ class Agreement(VersionedModel):
     owner_member = models.ForeignKey(
         BodyMember, verbose_name=_("owner member"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The allied institutions the agreement names as co-responsible (issue #13 item 6): their focal
+    # points see it and follow it up. ``services.agreements`` checks that each serves the municipality.
+    institutions = models.ManyToManyField(
+        "territory.Institution", verbose_name=_("co-responsible institutions"), blank=True, related_name="+"
+    )
     due_date = models.DateField(_("due date"))
     status = models.CharField(
         _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.PENDING

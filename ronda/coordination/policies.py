@@ -3,7 +3,8 @@
 - admin: everything; coordinator: everything in their own municipality;
 - secretariat and analyst: read everything in their subtree, write nothing;
 - supervisor: read everything in their municipality, write nothing;
-- area focal point: only the agreements owned by their own area (follow-up notes and status);
+- area focal point: only the agreements owned by their own area and, when their membership names an
+  institution, those naming that institution as co-responsible (follow-up notes and status);
 - defender, protection officer: nothing (404).
 Answering the anonymous questionnaire is decided by being a member of the body, not by role.
 
@@ -41,7 +42,8 @@ from ronda.coordination.models import (
 from ronda.core import grants
 from ronda.core.roles import Role
 from ronda.core.tenancy import Acting, Actor, get_object_or_404_scoped
-from ronda.territory.models import Area, Level, OrgUnit
+from ronda.territory.models import Area, Institution, Level, OrgUnit
+from ronda.territory.selectors import institutions_serving
 
 if TYPE_CHECKING:
     from ronda.core.tenancy import Shape
@@ -155,10 +157,27 @@ def can_manage_some_body(actor: Actor | None) -> bool:
 
 
 # --- Agreements ------------------------------------------------------------------------
+def _is_focal(actor: Actor | None) -> bool:
+    """An area focal point acting for their area, or for an institution their membership names."""
+    return (
+        actor is not None
+        and actor.has_role(Role.AREA_FOCAL)
+        and (actor.area_id is not None or actor.institution_id is not None)
+    )
+
+
+def _focal_condition(actor: Actor) -> Q:
+    """The agreements a focal point answers for without a seat: owned by their area, or naming their
+    institution as co-responsible (one subquery on the through table: no join, no duplicates)."""
+    condition = Q(owner_area_id=actor.area_id) if actor.area_id is not None else Q(pk__in=[])
+    if actor.institution_id is not None:
+        named = Agreement.institutions.through.objects.filter(institution_id=actor.institution_id)
+        condition |= Q(pk__in=named.values("agreement_id"))
+    return condition & Q(body__org_unit__path__startswith=actor.scope_path)
+
+
 def can_view_agreements(actor: Actor | None) -> bool:
-    if can_open_body(actor):
-        return True
-    return actor is not None and actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None
+    return can_open_body(actor) or _is_focal(actor)
 
 
 def visible_agreements(actor: Actor | None) -> AgreementQuerySet:
@@ -172,10 +191,11 @@ def visible_agreements(actor: Actor | None) -> AgreementQuerySet:
         return qs if actor.scope_path == "" else qs.filter(body__org_unit__path__startswith=actor.scope_path)
     seated = seats(actor)
     condition = Q(body__org_unit__path__in=seated) if seated else Q(pk__in=[])
-    if actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None:
-        # Without a seat, only what their own area owns: not the rest of the body's business.
-        condition |= Q(body__org_unit__path__startswith=actor.scope_path, owner_area_id=actor.area_id)
-    return qs.filter(condition) if seated or actor.has_role(Role.AREA_FOCAL) else qs.none()
+    if _is_focal(actor):
+        # Without a seat, only what their area owns or their institution shares: not the rest of
+        # the body's business.
+        condition |= _focal_condition(actor)
+    return qs.filter(condition) if seated or _is_focal(actor) else qs.none()
 
 
 def can_edit_agreement(actor: Actor | None, agreement: Agreement) -> bool:
@@ -185,22 +205,25 @@ def can_edit_agreement(actor: Actor | None, agreement: Agreement) -> bool:
 
 def can_follow_up_some_agreement(actor: Actor | None) -> bool:
     """The module-level check of the follow-up actions (the object check is ``can_follow_up_agreement``)."""
-    if can_manage_some_body(actor):
-        return True
-    return actor is not None and actor.has_role(Role.AREA_FOCAL) and actor.area_id is not None
+    return can_manage_some_body(actor) or _is_focal(actor)
+
+
+def names_institution(agreement: Agreement, institution_id: int | None) -> bool:
+    """Whether ``agreement`` names the institution as co-responsible (reads the prefetched
+    ``institutions`` when the caller prefetched them, else one query)."""
+    return institution_id is not None and institution_id in {i.pk for i in agreement.institutions.all()}
 
 
 def can_follow_up_agreement(actor: Actor | None, agreement: Agreement) -> bool:
-    """Status changes and follow-up notes: the coordinator, and the focal point of the owner area."""
+    """Status changes and follow-up notes: the coordinator, the focal point of the owner area, and
+    the focal point of an institution the agreement names. Never the text, owners or dates."""
     if can_manage_body(actor, agreement.body):
         return True
-    return (
-        actor is not None
-        and actor.has_role(Role.AREA_FOCAL)
-        and actor.area_id is not None
-        and agreement.owner_area_id == actor.area_id
-        and actor.covers(agreement.body.org_unit)
-    )
+    if actor is None or not _is_focal(actor) or not actor.covers(agreement.body.org_unit):
+        return False
+    if actor.area_id is not None and agreement.owner_area_id == actor.area_id:
+        return True
+    return names_institution(agreement, actor.institution_id)
 
 
 # --- Questionnaire ---------------------------------------------------------------------
@@ -343,8 +366,8 @@ def get_agenda_proposal_for_decision(actor: Actor, pk: object) -> AgendaProposal
     return proposal
 
 
-def get_agreement(actor: Actor, pk: object) -> Agreement:
-    return get_object_or_404_scoped(visible_agreements(actor), pk=pk)
+def get_agreement(actor: Actor, pk: object, *, shape: Shape[Agreement] | None = None) -> Agreement:
+    return get_object_or_404_scoped(visible_agreements(actor), shape=shape, pk=pk)
 
 
 def get_agreement_for_edit(actor: Actor, pk: object) -> Agreement:
@@ -356,7 +379,7 @@ def get_agreement_for_edit(actor: Actor, pk: object) -> Agreement:
 
 
 def get_agreement_for_follow_up(actor: Actor, pk: object) -> Agreement:
-    """Status and notes: also the focal point of the owner area."""
+    """Status and notes: also the focal point of the owner area or of a named institution."""
     agreement = get_agreement(actor, pk)
     if not can_follow_up_agreement(actor, agreement):
         raise Http404
@@ -398,6 +421,12 @@ def members_of(body: CoordinationBody) -> QuerySet[BodyMember]:
 def areas_of(body: CoordinationBody) -> QuerySet[Area]:
     """The areas of the body's municipality (owners of its agreements)."""
     return Area.objects.filter(org_unit=body.org_unit)
+
+
+def institutions_of(body: CoordinationBody) -> QuerySet[Institution]:
+    """The institutions serving the body's municipality, active or not (an agreement may keep naming
+    one that closed; the service refuses to name a new inactive one)."""
+    return institutions_serving(body.org_unit)
 
 
 def audit_readers() -> dict[str, Any]:

@@ -38,7 +38,7 @@ from ronda.coordination.questionnaire import (
     SECTIONS,
 )
 from ronda.core.tenancy import Actor
-from ronda.territory.models import Area
+from ronda.territory.models import Area, Institution
 
 
 def overdue_agreements_for(actor: Actor | None, limit: int = 5) -> list[Agreement]:
@@ -264,6 +264,18 @@ MEETING_ORDER = ("-scheduled_at", "-id")  # the latest first
 AGREEMENT_ORDER = ("due_date", "id")  # the earliest due first
 
 
+def with_institutions(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The agreements with their named institutions, by name, in one more query for the whole page
+    (``agreement.institutions.all()`` then reads them; the list's table shows them when prefetched)."""
+    return agreements.prefetch_related(Prefetch("institutions", queryset=Institution.objects.order_by("name")))
+
+
+def institutions_named(agreements: QuerySet[Agreement]) -> QuerySet[Institution]:
+    """The institutions named by any of ``agreements`` (a policy's): the choices of the list's filter."""
+    named = Agreement.institutions.through.objects.filter(agreement__in=agreements.values("pk"))
+    return Institution.objects.filter(pk__in=named.values("institution_id")).order_by("name")
+
+
 def filter_meetings(
     meetings: QuerySet[Meeting], *, body_id: int | None = None, year: int | None = None, kind: str | None = None
 ) -> QuerySet[Meeting]:
@@ -282,16 +294,20 @@ def filter_agreements(
     *,
     body_id: int | None = None,
     owner_area_id: int | None = None,
+    institution_id: int | None = None,
     status: str | None = None,
     overdue: bool | None = None,
     today: datetime.date | None = None,
 ) -> AgreementQuerySet:
-    """Narrow a policy's agreements: one body, one owner area, one status, and ``overdue`` true (open
-    and past the due date on ``today``) or false (all the others)."""
+    """Narrow a policy's agreements: one body, one owner area, one co-responsible institution, one
+    status, and ``overdue`` true (open and past the due date on ``today``) or false (all the others)."""
     if body_id is not None:
         agreements = agreements.filter(body_id=body_id)
     if owner_area_id is not None:
         agreements = agreements.filter(owner_area_id=owner_area_id)
+    if institution_id is not None:
+        named = Agreement.institutions.through.objects.filter(institution_id=institution_id)
+        agreements = agreements.filter(pk__in=named.values("agreement_id"))
     if status:
         agreements = agreements.filter(status=status)
     if overdue is not None:

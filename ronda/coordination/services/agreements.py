@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, TypedDict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +27,8 @@ from ronda.core import audit
 from ronda.core.errors import Errors, check_length
 from ronda.core.services import VersionedUpdate, check_editable, event_by_new_value
 from ronda.core.tenancy import Acting, is_person
-from ronda.territory.models import Area
+from ronda.territory.models import Area, Institution
+from ronda.territory.selectors import institutions_serving
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -55,6 +57,25 @@ _AGREEMENT_EVENTS = event_by_new_value(
     },
     other_change=CoordinationAction.AGREEMENT_STATUS_CHANGED,
 )
+
+
+def _institution_ids(agreement: Agreement) -> dict[str, Any]:
+    """What the trail keeps of the named institutions: their ids, sorted (no names, no contacts)."""
+    return {"institutions": sorted(agreement.institutions.values_list("pk", flat=True))}
+
+
+def _check_institutions(
+    agreement: Agreement, institutions: Sequence[Institution], named: Iterable[int], errors: Errors
+) -> None:
+    """Each institution named must serve the body's municipality and be active; one already named
+    (``named``) may stay although it has since closed."""
+    kept = set(named)
+    new = {i.pk for i in institutions} - kept
+    if not new:
+        return
+    serving = institutions_serving(agreement.body.org_unit, active_only=True).filter(pk__in=new)
+    if set(serving.values_list("pk", flat=True)) != new:
+        errors.add("institutions", _("Choose active institutions that serve this municipality."))
 
 
 def _validate_agreement(
@@ -133,7 +154,9 @@ def create_agreement(
     meeting: Meeting | None = None,
     status: str = AgreementStatus.PENDING,
     completed_on: datetime.date | None = None,
+    institutions: Sequence[Institution] = (),
 ) -> Agreement:
+    """``institutions``: the allied institutions the agreement names as co-responsible."""
     if is_person(actor):
         require(policies.can_manage_body(actor, body))
     agreement = Agreement(
@@ -148,27 +171,43 @@ def create_agreement(
     errors = Errors()
     check_length(errors, "text", agreement.text, limits.AGREEMENT)
     agreement.completed_on = _completed_on(agreement, completed_on, None, errors)
+    _check_institutions(agreement, institutions, (), errors)
     full_clean(agreement)
     _validate_agreement(agreement, errors=errors)
     agreement.save()
-    audit.record_create(actor=actor, target=agreement, org_unit=body.org_unit)
+    agreement.institutions.set(institutions)
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.CREATE,
+        target=agreement,
+        org_unit=body.org_unit,
+        changes=audit.diff({}, {**audit.snapshot(agreement), **_institution_ids(agreement)}),
+    )
     return agreement
 
 
 @transaction.atomic
 def update_agreement(
-    *, actor: Acting, agreement: Agreement, expected_version: int | None, **fields: Unpack[AgreementChanges]
+    *,
+    actor: Acting,
+    agreement: Agreement,
+    expected_version: int | None,
+    institutions: Sequence[Institution] | None = None,
+    **fields: Unpack[AgreementChanges],
 ) -> Agreement:
-    """The coordinator edits everything; the owner area's focal point only status and fulfilment date."""
+    """The coordinator edits everything; the focal point of the owner area or of a named institution
+    only status and fulfilment date. ``institutions`` (None: unchanged) replaces the named ones."""
     check_editable(fields, AGREEMENT_EDITABLE)
     if is_person(actor):
-        if set(fields) <= FOLLOW_UP_FIELDS:
+        if set(fields) <= FOLLOW_UP_FIELDS and institutions is None:
             require(policies.can_follow_up_agreement(actor, agreement))
         else:
             require(policies.can_edit_agreement(actor, agreement))
     changes = strip_strings(fields)
     completed_on = changes.pop("completed_on", None)
-    update = VersionedUpdate(agreement, expected_version)
+    # The named institutions' ids are read under the row's lock and again on saving: a change of
+    # the set is in the same audit event as the columns, and moves the version on.
+    update = VersionedUpdate(agreement, expected_version, state=_institution_ids)
     recorded = update.instance.completed_on
     # What this edit really changes (a form sends every field, changed or not).
     changed = frozenset(k for k, v in fields.items() if getattr(update.instance, k) != v)
@@ -177,8 +216,12 @@ def update_agreement(
     if "text" in changed:  # a text saved before the limit stays as it is until somebody edits it
         check_length(errors, "text", locked.text, limits.AGREEMENT)
     update.apply({"completed_on": _completed_on(locked, completed_on, recorded, errors)})
+    if institutions is not None:
+        _check_institutions(locked, institutions, locked.institutions.values_list("pk", flat=True), errors)
     full_clean(locked)
     _validate_agreement(locked, changed=changed, errors=errors)
+    if institutions is not None:
+        locked.institutions.set(institutions)
     update.save(actor=actor, org_unit=agreement.body.org_unit, action=_AGREEMENT_EVENTS)
     return locked
 

@@ -45,6 +45,7 @@ def agreement_list(request: ActorRequest) -> HttpResponse:
     filters = {
         "mesa": params.get("mesa", ""),
         "area": params.get("area", ""),
+        "institution": params.get("institution", ""),
         "status": params.get("status", ""),
         "overdue": "1" if params.get("overdue") else "",
     }
@@ -52,22 +53,28 @@ def agreement_list(request: ActorRequest) -> HttpResponse:
         agreements,
         body_id=id_param(filters["mesa"]),
         owner_area_id=id_param(filters["area"]),
+        institution_id=id_param(filters["institution"]),
         status=filters["status"] if filters["status"] in AgreementStatus.values else None,
         overdue=True if filters["overdue"] else None,
     )
-    # The areas that own something the actor can see (a focal point: only their own).
+    # The areas that own something the actor can see (a focal point: only their own), and the
+    # institutions named by what they can see.
     area_ids = policies.visible_agreements(actor).exclude(owner_area=None).values("owner_area_id")
     areas = Area.objects.filter(pk__in=area_ids).select_related("org_unit").order_by("org_unit__name", "name")
-    page = Paginator(agreements.order_by(*selectors.AGREEMENT_ORDER), 30).get_page(params.get("page"))
+    institutions = list(selectors.institutions_named(policies.visible_agreements(actor)))
+    rows = selectors.with_institutions(agreements.order_by(*selectors.AGREEMENT_ORDER))
+    page = Paginator(rows, 30).get_page(params.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "filters": filters,
         "areas": areas,
+        "institutions": institutions,
         "bodies": bodies if bodies.count() > 1 else None,
         "statuses": AgreementStatus.choices,
         "today": timezone.localdate(),
         "query": urlencode({k: v for k, v in filters.items() if v}),
         "is_focal": not policies.can_open_body(actor),
+        "for_institution": actor.institution_id is not None,
     }
     body = resolve_body(request, actor) if policies.can_open_body(actor) else None
     if body is not None:
@@ -89,7 +96,11 @@ def agreement_create(request: ActorRequest, meeting_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with service_errors_on(form):
             services.create_agreement(
-                actor=actor, body=body, meeting=meeting, **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS}
+                actor=actor,
+                body=body,
+                meeting=meeting,
+                institutions=list(form.cleaned_data["institutions"]),
+                **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS},
             )
             messages.success(request, _("Agreement recorded."))
             if "another" in request.POST:
@@ -102,7 +113,7 @@ def agreement_create(request: ActorRequest, meeting_pk: int) -> HttpResponse:
 @actor_required(policies.can_view_agreements)
 def agreement_detail(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
-    agreement = policies.get_agreement(actor, pk)
+    agreement = policies.get_agreement(actor, pk, shape=selectors.with_institutions)
     can_follow_up = policies.can_follow_up_agreement(actor, agreement)
     context = {
         **body_context(agreement.body, actor),
@@ -128,11 +139,13 @@ def agreement_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     agreement = policies.get_agreement_for_edit(actor, pk)
     initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
+    named = [i.pk for i in agreement.institutions.all()]
     form = AgreementForm(
         request.POST or None,
         body=agreement.body,
         current_owner=agreement.owner_member,
-        initial={**initial, "version": agreement.version},
+        current_institutions=named,
+        initial={**initial, "institutions": named, "version": agreement.version},
     )
     form.fields["version"].required = True  # an edit must say which version it started from
     if request.method == "POST" and form.is_valid():
@@ -141,6 +154,7 @@ def agreement_edit(request: ActorRequest, pk: int) -> HttpResponse:
                 actor=actor,
                 agreement=agreement,
                 expected_version=form.cleaned_data["version"],
+                institutions=list(form.cleaned_data["institutions"]),
                 **{k: form.cleaned_data[k] for k in AGREEMENT_FIELDS},
             )
             messages.success(request, _("Changes saved."))
