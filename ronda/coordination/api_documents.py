@@ -1,50 +1,32 @@
 """The body's documents and the meetings' annexes in the JSON API (issue #13 item 3): list them with
 their versions, upload a document or a new version (multipart/form-data), download any version.
-Same policies (``policies_documents``) and services as the pages; forbidden and missing answer 404."""
+Same policies (``policies_documents``) and services as the pages; forbidden and missing answer 404.
+The answers are the kernel's (``core.document_endpoints``), shared with the other domains' documents."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from django.http import Http404
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Router, UploadedFile
 from pydantic import Field
 
 from ronda.coordination import policies, policies_documents
 from ronda.coordination.services import documents as services
 from ronda.core import documents
-from ronda.core.api_schemas import READ_ERRORS, MessageOut
-from ronda.core.document_api import (
-    ActDocumentIn,
-    AnnexIn,
-    DocumentOut,
-    DocumentPage,
-    DocumentVersionOut,
-    NewVersionIn,
-    document_out,
-    page_of,
-)
-from ronda.core.models import Document
+from ronda.core.api_schemas import READ_ERRORS
+from ronda.core.document_api import ActDocumentIn, AnnexIn, DocumentOut, DocumentPage, DocumentVersionOut, NewVersionIn
+from ronda.core.document_endpoints import UPLOAD, WRITE_ERRORS, created, listing, new_version
 from ronda.core.views_helpers import ApiRequest
 
 router = Router(tags=["coordination"])
-
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: MessageOut}
-UPLOAD = (
-    "Sent as `multipart/form-data`, the file in `upload`: a PDF, PNG or JPEG recognised by its content, "
-    "up to `RONDA_UPLOAD_MAX_BYTES` (20 MB by default). A refused file writes nothing."
-)
 
 
 class BodyDocumentIn(ActDocumentIn):
     kind: Literal["decree", "resolution", "other_act", "regulation"] = Field(
         description="The founding act (decree, resolution or other act: number and date required) or the regulation"
     )
-
-
-def _listed(owner: Any, document: Document) -> DocumentOut:
-    found = [item for item in documents.documents_of(owner) if item.document.pk == document.pk]
-    return document_out(found[0])
 
 
 @router.get(
@@ -54,7 +36,7 @@ def _listed(owner: Any, document: Document) -> DocumentOut:
 )
 def list_body_documents(request: ApiRequest, body_id: int) -> Any:
     body = policies.get_body(request.actor, body_id)
-    return page_of(documents.documents_of(body, kinds=services.BodyDocumentKind.values))
+    return listing(body, kinds=services.BodyDocumentKind.values)
 
 
 @router.post(
@@ -69,17 +51,7 @@ def create_body_document(
     body = policies.get_body(request.actor, body_id)
     if not policies_documents.can_manage_body_documents(request.actor, body):
         raise Http404
-    document = services.add_body_document(
-        actor=request.actor,
-        body=body,
-        kind=payload.kind,
-        title=payload.title,
-        reference=payload.reference,
-        dated=payload.dated,
-        note=payload.note,
-        upload=upload,
-    )
-    return Status(201, _listed(body, document))
+    return created(body, partial(services.add_body_document, actor=request.actor, body=body), payload, upload)
 
 
 @router.get(
@@ -89,7 +61,7 @@ def create_body_document(
 )
 def list_meeting_documents(request: ApiRequest, meeting_id: int) -> Any:
     meeting = policies.get_meeting(request.actor, meeting_id)
-    return page_of(documents.documents_of(meeting, kinds=[services.ANNEX]))
+    return listing(meeting, kinds=[services.ANNEX])
 
 
 @router.post(
@@ -102,10 +74,8 @@ def create_meeting_annex(
     request: ApiRequest, meeting_id: int, payload: Form[AnnexIn], upload: File[UploadedFile]
 ) -> Any:
     meeting = policies_documents.get_meeting_for_annex(request.actor, meeting_id)
-    document = services.add_meeting_annex(
-        actor=request.actor, meeting=meeting, title=payload.title, note=payload.note, upload=upload
-    )
-    return Status(201, _listed(meeting, document))
+    save = partial(services.add_meeting_annex, actor=request.actor, meeting=meeting)
+    return created(meeting, save, payload, upload)
 
 
 @router.post(
@@ -118,15 +88,8 @@ def create_document_version(
     request: ApiRequest, document_id: int, payload: Form[NewVersionIn], upload: File[UploadedFile]
 ) -> Any:
     document, owner = policies_documents.get_document_for_edit(request.actor, document_id)
-    version = services.add_document_version(
-        actor=request.actor,
-        owner=owner,
-        document=document,
-        upload=upload,
-        note=payload.note,
-        expected_version=payload.version,
-    )
-    return Status(201, version)
+    save = partial(services.add_document_version, actor=request.actor, owner=owner, document=document)
+    return new_version(save, payload, upload)
 
 
 @router.get(

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ronda.accounts.models import User
-from ronda.core import audit, files, jobs
+from ronda.core import audit, rendered_files
 from ronda.core.errors import Errors, check_length
 from ronda.core.http import download_name
 from ronda.core.services import VersionedUpdate, check_editable
-from ronda.core.tenancy import SYSTEM, Acting, Actor, is_person
+from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.evaluation import policies
 from ronda.evaluation.models import (
     CLOSING_TIMINGS,
@@ -38,7 +38,6 @@ from ronda.evaluation.models import (
     Priority,
     Rating,
     Recommendation,
-    ReportStatus,
     Timing,
 )
 from ronda.planning import contracts as planning_contracts
@@ -57,7 +56,7 @@ MAX_QUESTIONS = 30
 QUESTION_LIMIT = 500
 MAX_PARTICIPANTS = 100_000
 # A report still waiting after this long is taken as lost: asking again starts a new one.
-STALE_AFTER = dt.timedelta(minutes=15)
+STALE_AFTER = rendered_files.STALE_AFTER
 
 # The plan statuses (planning's PlanStatus values) an evaluation may be made of: any but a draft.
 EVALUABLE_PLAN_STATUSES = frozenset({"approved", "in_execution", "evaluated"})
@@ -408,74 +407,39 @@ def carry_recommendations(
 
 
 # --- The final report's PDF ---------------------------------------------------------------------------------
+# A file rendered by a job (the kernel's steps, ``core.rendered_files``): its audit events are the evaluation's.
+REPORTS = rendered_files.RenderedFile(
+    model=EvaluationReport,
+    org_unit=lambda report: report.evaluation.org_unit,
+    related=("evaluation__org_unit",),
+    audited=("evaluation_id", "language"),
+    stored_name="evaluacion.pdf",
+    logger=logger,
+    what="evaluation report",
+    stale_after=STALE_AFTER,
+)
+
+
 @transaction.atomic
 def request_report(*, actor: Acting, evaluation: Evaluation) -> EvaluationReport:
     """Ask for the report's PDF, made by a job; one still in progress is returned instead of a second."""
     _require_manager(actor, evaluation)
     if not is_person(actor):
         raise PermissionDenied  # a job acts for a person (decision 0016); the system renders none
-    language = translation.get_language() or "es"
-    waiting = EvaluationReport.objects.filter(
-        evaluation=evaluation,
-        language=language,
-        status__in=(ReportStatus.PENDING, ReportStatus.RUNNING),
-        created_at__gte=timezone.now() - STALE_AFTER,
-    ).first()
-    if waiting is not None:
-        return waiting
-    report = EvaluationReport.objects.create(evaluation=evaluation, requested_by=_person(actor), language=language)
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.CREATE,
-        target=report,
-        org_unit=evaluation.org_unit,
-        changes=audit.diff({}, audit.snapshot(report, ("evaluation_id", "language"))),
-    )
     from ronda.evaluation.jobs import render_report as render_job  # the job module imports this one
 
-    jobs.enqueue_on_commit(render_job, actor, report.pk)
-    return report
+    return REPORTS.request(
+        actor=actor,
+        waiting_in=EvaluationReport.objects.all(),
+        same={"evaluation": evaluation},
+        job=render_job,
+        requested_by=_person(actor),
+    )
 
 
-def _claim(actor: Actor, report: EvaluationReport) -> bool:
-    with transaction.atomic():
-        locked = EvaluationReport.objects.select_for_update().get(pk=report.pk)
-        if locked.status != ReportStatus.PENDING:
-            return False
-        locked.status = ReportStatus.RUNNING
-        locked.save(update_fields=["status"])
-        audit.record(
-            actor=actor,
-            action=audit.AuditAction.UPDATE,
-            target=locked,
-            org_unit=report.evaluation.org_unit,
-            changes={"status": [ReportStatus.PENDING, ReportStatus.RUNNING]},
-        )
-    return True
-
-
-@transaction.atomic
 def mark_report_failed(report_id: int) -> None:
     """The job could not render the report (or was refused): the page says so and offers to ask again."""
-    report = (
-        EvaluationReport.objects.select_for_update()
-        .select_related("evaluation__org_unit")
-        .filter(pk=report_id, status__in=(ReportStatus.PENDING, ReportStatus.RUNNING))
-        .first()
-    )
-    if report is None:
-        return
-    before = report.status
-    report.status = ReportStatus.FAILED
-    report.finished_at = timezone.now()
-    report.save(update_fields=["status", "finished_at"])
-    audit.record(
-        actor=SYSTEM,
-        action=audit.AuditAction.UPDATE,
-        target=report,
-        org_unit=report.evaluation.org_unit,
-        changes={"status": [before, ReportStatus.FAILED]},
-    )
+    REPORTS.mark_failed(report_id)
 
 
 def render_report(*, actor: Actor, report_id: int) -> EvaluationReport | None:
@@ -485,31 +449,13 @@ def render_report(*, actor: Actor, report_id: int) -> EvaluationReport | None:
     report = policies.get_report(actor, report_id)
     if not policies.can_manage(actor, report.evaluation):
         raise PermissionDenied
-    if not _claim(actor, report):
-        return None
     evaluation = report.evaluation
-    try:
-        with translation.override(report.language):
-            pdf = documents.render_pdf(evaluation)
-            name = download_name(
-                evaluation.org_unit.name, _("evaluation"), evaluation.plan.title, extension="pdf", default="evaluacion"
-            )
-        with transaction.atomic():
-            locked = EvaluationReport.objects.select_for_update().get(pk=report.pk)
-            files.save_in_transaction(locked.file, "evaluacion.pdf", pdf)
-            locked.download_name = name
-            locked.status = ReportStatus.READY
-            locked.finished_at = timezone.now()
-            locked.save(update_fields=["file", "download_name", "status", "finished_at"])
-            audit.record(
-                actor=actor,
-                action=audit.AuditAction.UPDATE,
-                target=locked,
-                org_unit=evaluation.org_unit,
-                changes={"status": [ReportStatus.RUNNING, ReportStatus.READY]},
-            )
-    except Exception:
-        logger.exception("evaluation report %s could not be rendered", report.pk)
-        mark_report_failed(report.pk)
-        raise
-    return locked
+
+    def make() -> tuple[bytes, str]:
+        pdf = documents.render_pdf(evaluation)
+        name = download_name(
+            evaluation.org_unit.name, _("evaluation"), evaluation.plan.title, extension="pdf", default="evaluacion"
+        )
+        return pdf, name
+
+    return REPORTS.render(actor=actor, row=report, make=make)

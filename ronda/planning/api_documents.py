@@ -1,35 +1,24 @@
 """The approved plan's document in the JSON API (issue #13 item 3): read it with its versions, upload
 it or a new version (multipart/form-data), download any version. Same policies
-(``policies_documents``) and services as the pages; forbidden and missing answer 404."""
+(``policies_documents``) and services as the pages; forbidden and missing answer 404. The answers
+are the kernel's (``core.document_endpoints``), shared with the other domains' documents."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Router, UploadedFile
 
 from ronda.core import documents
-from ronda.core.api_schemas import READ_ERRORS, MessageOut
-from ronda.core.document_api import (
-    ActDocumentIn,
-    DocumentOut,
-    DocumentPage,
-    DocumentVersionOut,
-    NewVersionIn,
-    document_out,
-    page_of,
-)
+from ronda.core.api_schemas import READ_ERRORS
+from ronda.core.document_api import ActDocumentIn, DocumentOut, DocumentPage, DocumentVersionOut, NewVersionIn
+from ronda.core.document_endpoints import UPLOAD, WRITE_ERRORS, created, listing, new_version
 from ronda.core.views_helpers import ApiRequest
 from ronda.planning import policies, policies_documents
 from ronda.planning.services import documents as services
 
 router = Router(tags=["planning"])
-
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 409: MessageOut}
-UPLOAD = (
-    "Sent as `multipart/form-data`, the file in `upload`: a PDF, PNG or JPEG recognised by its content, "
-    "up to `RONDA_UPLOAD_MAX_BYTES` (20 MB by default). A refused file writes nothing."
-)
 
 
 @router.get(
@@ -39,7 +28,7 @@ UPLOAD = (
 )
 def list_plan_documents(request: ApiRequest, plan_id: int) -> Any:
     plan = policies.get_plan(request.actor, plan_id)
-    return page_of(documents.documents_of(plan, kinds=[services.APPROVED_PLAN]))
+    return listing(plan, kinds=[services.APPROVED_PLAN])
 
 
 @router.post(
@@ -52,18 +41,7 @@ def create_plan_document(
     request: ApiRequest, plan_id: int, payload: Form[ActDocumentIn], upload: File[UploadedFile]
 ) -> Any:
     plan = policies_documents.get_plan_for_document(request.actor, plan_id)
-    services.add_plan_document(
-        actor=request.actor,
-        plan=plan,
-        title=payload.title,
-        reference=payload.reference,
-        dated=payload.dated,
-        note=payload.note,
-        upload=upload,
-    )
-    listed = services.plan_document(plan)
-    assert listed is not None
-    return Status(201, document_out(listed))
+    return created(plan, partial(services.add_plan_document, actor=request.actor, plan=plan), payload, upload)
 
 
 @router.post(
@@ -76,15 +54,8 @@ def create_plan_document_version(
     request: ApiRequest, document_id: int, payload: Form[NewVersionIn], upload: File[UploadedFile]
 ) -> Any:
     document, plan = policies_documents.get_document_for_edit(request.actor, document_id)
-    version = services.add_plan_document_version(
-        actor=request.actor,
-        plan=plan,
-        document=document,
-        upload=upload,
-        note=payload.note,
-        expected_version=payload.version,
-    )
-    return Status(201, version)
+    save = partial(services.add_plan_document_version, actor=request.actor, plan=plan, document=document)
+    return new_version(save, payload, upload)
 
 
 @router.get(

@@ -3,29 +3,30 @@ document, a new version of it, correcting what it says, and downloading any vers
 
 The lists are sections of the body's overview and of the meeting page
 (``templatetags/coordination_documents.py``); these are the pages behind their links. Every
-lookup is ``policies_documents``: 404 for missing and forbidden alike.
+lookup is ``policies_documents``: 404 for missing and forbidden alike. The flow of each page (the
+form, the service, the message, back to the owner) is the kernel's ``core.document_pages``.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ronda.coordination import policies, policies_documents
-from ronda.coordination.forms_documents import AnnexForm, BodyDocumentDetailsForm, BodyDocumentForm, NewVersionForm
+from ronda.coordination.forms_documents import AnnexForm, BodyDocumentDetailsForm, BodyDocumentForm
 from ronda.coordination.models import CoordinationBody, Meeting
 from ronda.coordination.services import documents as services
 from ronda.coordination.views.common import body_context, resolve_body
 from ronda.core import documents
+from ronda.core.document_pages import DocumentPages, details_initial
 from ronda.core.idempotency import once_per_submission
-from ronda.core.models import Document
-from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor
 
 Owner = CoordinationBody | Meeting
 
@@ -54,6 +55,9 @@ def _form_page(request: ActorRequest, owner: Owner, form: Any, heading: str, **e
     return render(request, "coordination/document_form.html", context)
 
 
+PAGES = DocumentPages(back_url=_owner_url, form_page=_form_page)
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_some_body)
 @once_per_submission
@@ -64,22 +68,8 @@ def body_document_create(request: ActorRequest) -> HttpResponse:
     if body is None or not policies_documents.can_manage_body_documents(actor, body):
         raise Http404
     form = BodyDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            services.add_body_document(
-                actor=actor,
-                body=body,
-                kind=data["kind"],
-                title=data["title"],
-                reference=data["reference"],
-                dated=data["dated"],
-                upload=data["upload"],
-                note=data["note"],
-            )
-            messages.success(request, _("Document uploaded."))
-            return redirect(_owner_url(body))
-    return _form_page(request, body, form, _("Upload a document of the body"))
+    save = partial(services.add_body_document, actor=actor, body=body)
+    return PAGES.upload(request, body, form, save=save, heading=_("Upload a document of the body"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,15 +79,8 @@ def annex_create(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     meeting = policies_documents.get_meeting_for_annex(actor, pk)
     form = AnnexForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            services.add_meeting_annex(
-                actor=actor, meeting=meeting, title=data["title"], upload=data["upload"], note=data["note"]
-            )
-            messages.success(request, _("Annex uploaded."))
-            return redirect(_owner_url(meeting))
-    return _form_page(request, meeting, form, _("Upload an annex of the meeting"))
+    save = partial(services.add_meeting_annex, actor=actor, meeting=meeting)
+    return PAGES.upload(request, meeting, form, save=save, heading=_("Upload an annex of the meeting"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,38 +89,8 @@ def annex_create(request: ActorRequest, pk: int) -> HttpResponse:
 def document_version_create(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     document, owner = policies_documents.get_document_for_edit(actor, pk)
-    form = NewVersionForm(request.POST or None, request.FILES or None, initial={"version": document.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            version = services.add_document_version(
-                actor=actor,
-                owner=owner,
-                document=document,
-                upload=data["upload"],
-                note=data["note"],
-                expected_version=data["version"],
-            )
-            messages.success(request, _("Document uploaded (version %(number)s).") % {"number": version.number})
-            return redirect(_owner_url(owner))
-    heading = _("New version of %(title)s") % {"title": document.title}
-    return _form_page(request, owner, form, heading, document=document)
-
-
-def _details_form(request: ActorRequest, document: Document) -> BodyDocumentDetailsForm:
-    initial = {
-        "kind": document.kind,
-        "title": document.title,
-        "reference": document.reference,
-        "dated": document.dated,
-        "version": document.version,
-    }
-    return BodyDocumentDetailsForm(
-        request.POST or None,
-        initial=initial,
-        founding=document.kind in services.FOUNDING_KINDS,
-        with_act=document.kind != services.ANNEX,
-    )
+    save = partial(services.add_document_version, actor=actor, owner=owner, document=document)
+    return PAGES.new_version(request, owner, document, save=save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,24 +98,14 @@ def _details_form(request: ActorRequest, document: Document) -> BodyDocumentDeta
 def document_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     document, owner = policies_documents.get_document_for_edit(actor, pk)
-    form = _details_form(request, document)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            services.edit_document(
-                actor=actor,
-                owner=owner,
-                document=document,
-                expected_version=data["version"],
-                title=data["title"],
-                kind=data.get("kind"),
-                reference=data.get("reference", ""),
-                dated=data.get("dated"),
-            )
-            messages.success(request, _("Changes saved."))
-            return redirect(_owner_url(owner))
-    heading = _("Edit the details of %(title)s") % {"title": document.title}
-    return _form_page(request, owner, form, heading, document=document)
+    form = BodyDocumentDetailsForm(
+        request.POST or None,
+        initial=details_initial(document),
+        founding=document.kind in services.FOUNDING_KINDS,
+        with_act=document.kind != services.ANNEX,
+    )
+    save = partial(services.edit_document, actor=actor, owner=owner, document=document)
+    return PAGES.edit(request, owner, document, form, save=save)
 
 
 @require_GET

@@ -1,23 +1,24 @@
 """The approved plan's document: uploading it, a new version of it, correcting what it says, and
 downloading any version. The list is a section of the plan page
 (``templatetags/planning_documents.py``); every lookup is ``policies_documents`` (404 for missing
-and forbidden alike)."""
+and forbidden alike); the flow of each page is the kernel's ``core.document_pages``."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ronda.core import documents
-from ronda.core.document_forms import DetailsForm, DocumentForm, NewVersionForm
+from ronda.core.document_forms import DetailsForm, DocumentForm
+from ronda.core.document_pages import DocumentPages, details_initial
 from ronda.core.idempotency import once_per_submission
-from ronda.core.views_helpers import ActorRequest, actor_required, get_actor, service_errors_on
+from ronda.core.views_helpers import ActorRequest, actor_required, get_actor
 from ronda.planning import policies, policies_documents
 from ronda.planning.models import LocalPlan
 from ronda.planning.services import documents as services
@@ -39,6 +40,9 @@ def _form_page(request: ActorRequest, plan: LocalPlan, form: Any, title: str, **
     return render(request, "planning/plan_document_form.html", context)
 
 
+PAGES = DocumentPages(back_url=_plan_url, form_page=_form_page)
+
+
 @require_http_methods(["GET", "POST"])
 @actor_required(policies.can_manage_plans)
 @once_per_submission
@@ -48,21 +52,8 @@ def plan_document_create(request: ActorRequest, pk: int) -> HttpResponse:
     # The approval as recorded on the plan is the act's number and date, unless the act says otherwise.
     initial = {"title": plan.title, "reference": plan.approval_reference, "dated": plan.approved_on}
     form = DocumentForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            services.add_plan_document(
-                actor=actor,
-                plan=plan,
-                title=data["title"],
-                reference=data["reference"],
-                dated=data["dated"],
-                upload=data["upload"],
-                note=data["note"],
-            )
-            messages.success(request, _("Document uploaded."))
-            return redirect(_plan_url(plan))
-    return _form_page(request, plan, form, _("Upload the approved plan"))
+    save = partial(services.add_plan_document, actor=actor, plan=plan)
+    return PAGES.upload(request, plan, form, save=save, heading=_("Upload the approved plan"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,22 +62,8 @@ def plan_document_create(request: ActorRequest, pk: int) -> HttpResponse:
 def plan_document_version_create(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     document, plan = policies_documents.get_document_for_edit(actor, pk)
-    form = NewVersionForm(request.POST or None, request.FILES or None, initial={"version": document.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            version = services.add_plan_document_version(
-                actor=actor,
-                plan=plan,
-                document=document,
-                upload=data["upload"],
-                note=data["note"],
-                expected_version=data["version"],
-            )
-            messages.success(request, _("Document uploaded (version %(number)s).") % {"number": version.number})
-            return redirect(_plan_url(plan))
-    title = _("New version of %(title)s") % {"title": document.title}
-    return _form_page(request, plan, form, title, document=document)
+    save = partial(services.add_plan_document_version, actor=actor, plan=plan, document=document)
+    return PAGES.new_version(request, plan, document, save=save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,29 +71,9 @@ def plan_document_version_create(request: ActorRequest, pk: int) -> HttpResponse
 def plan_document_edit(request: ActorRequest, pk: int) -> HttpResponse:
     actor = get_actor(request)
     document, plan = policies_documents.get_document_for_edit(actor, pk)
-    initial = {
-        "title": document.title,
-        "reference": document.reference,
-        "dated": document.dated,
-        "version": document.version,
-    }
-    form = DetailsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with service_errors_on(form):
-            services.edit_plan_document(
-                actor=actor,
-                plan=plan,
-                document=document,
-                expected_version=data["version"],
-                title=data["title"],
-                reference=data["reference"],
-                dated=data["dated"],
-            )
-            messages.success(request, _("Changes saved."))
-            return redirect(_plan_url(plan))
-    title = _("Edit the details of %(title)s") % {"title": document.title}
-    return _form_page(request, plan, form, title, document=document)
+    form = DetailsForm(request.POST or None, initial=details_initial(document))
+    save = partial(services.edit_plan_document, actor=actor, plan=plan, document=document)
+    return PAGES.edit(request, plan, document, form, save=save)
 
 
 @require_GET
