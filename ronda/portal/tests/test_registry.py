@@ -33,6 +33,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "ronda.evaluation",
         "ronda.improvement",
         "ronda.links",
+        "ronda.certification",
     ]
     orders = [entry["order"] for entry in installed.navigation]
     assert orders == sorted(orders) and len(set(orders)) == len(orders)
