@@ -353,6 +353,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ronda <no-reply@localhost>")
+# The public address of this installation (e.g. https://ronda.loja.gob.ec): the links of e-mails built
+# by background jobs, where no request tells the host (ronda.core.site.absolute_url). Empty: http://localhost:8000
+# outside production; production warns (ronda.accounts.checks) until it is set.
+RONDA_SITE_URL = env_str("RONDA_SITE_URL", "").strip().rstrip("/")
+if RONDA_SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", RONDA_SITE_URL):
+    raise ImproperlyConfigured("RONDA_SITE_URL must be an address such as https://ronda.example.org")
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "es"
@@ -366,6 +372,9 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "ronda_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# What stores a person's language (User.language: their e-mails, their pages after sign-in) for the
+# language switcher and "My notifications" (ronda.core.site; core imports no app).
+RONDA_LANGUAGE_SAVER = "ronda.accounts.services.set_own_language"
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,4 +1,5 @@
-"""Production refuses demo users: ``manage.py check``, the WSGI/ASGI start-up and every sign-in ask this.
+"""The production checks. Production refuses demo users: ``manage.py check``, the WSGI/ASGI start-up and
+every sign-in ask this. It warns while ``RONDA_SITE_URL`` is unset (the links of e-mails sent by jobs).
 
 The check fails closed: when the database cannot be asked (unreachable, wrong credentials), a
 production server refuses to start rather than assume there are no demo users. Only a database
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
 
@@ -55,6 +56,21 @@ def check_no_demo_users(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+@register()
+def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """On every start of a production command: without its public address, the e-mails that background
+    jobs build (reminders, weekly digests) carry links that work nowhere."""
+    if not getattr(settings, "PRODUCTION", False) or settings.RONDA_SITE_URL:
+        return []
+    return [
+        Warning(
+            "RONDA_SITE_URL is not set: e-mails sent by background jobs cannot link to Ronda.",
+            hint="Set RONDA_SITE_URL to the public address of this installation, e.g. https://ronda.example.org.",
+            id="ronda.W002",
+        )
+    ]
 
 
 def assert_production_safe() -> None:

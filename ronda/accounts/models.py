@@ -21,9 +21,12 @@ class User(AbstractUser):
     NOT_PERSONAL = {
         "first_name": "staff names: who acted is what the audit trail is for",
         "last_name": "staff names: who acted is what the audit trail is for",
+        "language": "a choice of interface language (es, en): the trail shows it changed from one to the other",
     }
     # Demo users exist only on demo installations: production refuses to start while any exists.
     is_demo = models.BooleanField(_("demo user"), default=False)
+    # The language of the person's e-mails and of their pages from their next sign-in; blank: the site's.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")
@@ -168,6 +171,7 @@ class AccountsAction(models.TextChoices):
     USER_REACTIVATED = "user_reactivated", pgettext_lazy("audit action", "User reactivated")
     MEMBERSHIP_DEACTIVATED = "membership_deactivated", pgettext_lazy("audit action", "Role withdrawn")
     MEMBERSHIP_REACTIVATED = "membership_reactivated", pgettext_lazy("audit action", "Role given back")
+    LANGUAGE_CHANGED = "language_changed", pgettext_lazy("audit action", "Language changed")
 
 
 class BreakGlassGrant(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -189,6 +190,21 @@ def record_membership_switch(*, actor: Actor, membership: Membership) -> None:
         org_unit=membership.org_unit,
         changes={"membership": [actor.membership.pk if actor.membership else None, membership.pk]},
     )
+
+
+@transaction.atomic
+def set_own_language(*, actor: Actor, language: str) -> bool:
+    """The actor's own language ('' for the site's): of their e-mails, and of their pages from their
+    next sign-in. Audited; whether it changed. The language switcher and "My notifications" call it
+    through ``ronda.core.site.save_language`` (``settings.RONDA_LANGUAGE_SAVER``)."""
+    if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    # A request's user is a lazy object: the update locks the row by the user's model and id.
+    update = VersionedUpdate(User(pk=actor.user.pk), None)
+    update.apply({"language": language})
+    changed = update.save(actor=actor, org_unit=None, action=AccountsAction.LANGUAGE_CHANGED)
+    actor.user.language = language  # the request's user reads it at once
+    return bool(changed)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from ronda.accounts import otp, policies, selectors, services, throttle
 from ronda.accounts.forms import BreakGlassForm, LoginForm, MembershipForm, OTPForm, UserCreateForm
 from ronda.accounts.lockout import lockout_response
 from ronda.accounts.middleware import SESSION_ENDED_KEY, SESSION_KEY
+from ronda.core import site
 from ronda.core.http import client_ip
 from ronda.core.idempotency import once_per_submission
 from ronda.core.models import AuditAction
@@ -66,6 +67,9 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         throttle.record_sign_in_success(self.request, form.get_user().get_username(), response)
+        if form.get_user().language:
+            # The person's own language from this sign-in on (the language switcher saved it).
+            site.set_language_cookie(response, form.get_user().language)
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_safe
 
-from ronda.core import audit_actions, audit_display, audit_readers, policies
+from ronda.core import audit_actions, audit_display, audit_readers, policies, site
 from ronda.core.forms import date_in_range
 from ronda.core.views_helpers import actor_required, get_actor, id_param
 
@@ -27,11 +27,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
     their footer would set a cookie on every anonymous answer, so a cache would either refuse them
     or hand one visitor's token to everybody. For an anonymous visitor the switch changes only a
     cookie of their own language, which a forged request gains nothing from; a signed-in person's
-    switch is checked as every other form.
+    switch is checked as every other form, and the language becomes theirs (``User.language``: their
+    e-mails, their pages at their next sign-in), audited.
     """
     if request.user.is_authenticated:
-        return csrf_protect(i18n.set_language)(request)
+        return _set_own_language(request)
     return i18n.set_language(request)
+
+
+@csrf_protect
+def _set_own_language(request: HttpRequest) -> HttpResponse:
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER) if request.method == "POST" else None
+    actor = getattr(request, "actor", None)
+    if actor is not None and language is not None and language in site.language_codes():
+        site.save_language(actor=actor, language=language)
+    return response
 
 
 @require_GET

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,17 +19,29 @@ def field_name(key: str) -> str:
 
 
 class PreferencesForm(forms.Form):
-    """One checkbox per kind that concerns the person, and the weekly-digest switch."""
+    """The language of the person's e-mails, one checkbox per kind that concerns them, and the
+    weekly-digest switch."""
 
+    language = forms.ChoiceField(
+        label=_("Language of my e-mails"),
+        required=False,
+        help_text=_("Ronda also shows its pages in this language when you sign in."),
+    )
     weekly_digest = forms.BooleanField(
         label=_("Weekly digest"),
         required=False,
         help_text=_("Summaries sent once a week. Turned off, no digest reaches you, whatever is ticked below."),
     )
 
-    def __init__(self, *args: Any, choices: list[Choice], digest_on: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[Choice], digest_on: bool, language: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = [choice.kind for choice in choices]
+        site_language = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("The site's language (%(language)s)") % {"language": site_language}),
+            *settings.LANGUAGES,
+        ]
+        self.fields["language"].initial = language
         self.fields["weekly_digest"].initial = digest_on
         for choice in choices:
             self.fields[field_name(choice.kind.key)] = forms.BooleanField(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ronda.core import audit
+from ronda.core import audit, site
 from ronda.core.tenancy import Acting, Actor, is_person
 from ronda.notifications import delivery, kinds, policies, selectors
 from ronda.notifications.models import (
@@ -45,6 +45,13 @@ class Attachment:
     name: str
     mimetype: str
     content: str
+
+
+def language_for(user: User | None) -> str:
+    """The language of an e-mail to ``user``: their own (``User.language``), or the site's for a person
+    who chose none and for an address outside Ronda (a guest). Every e-mail is written inside
+    ``translation.override(language_for(recipient))``: its subject, its text and its attachment."""
+    return site.language_or_site(user.language if user is not None else "")
 
 
 def wants(user: User, kind: str) -> bool:
@@ -134,14 +141,17 @@ def retry_email(*, actor: Actor, email: OutgoingEmail) -> OutgoingEmail:
 
 
 @transaction.atomic
-def set_preferences(*, actor: Actor, choices: Mapping[str, bool]) -> int:
-    """Store the actor's choices (kind key or ``WEEKLY_DIGEST`` → wanted); how many changed."""
+def set_preferences(*, actor: Actor, choices: Mapping[str, bool], language: str | None = None) -> int:
+    """Store the actor's choices (kind key or ``WEEKLY_DIGEST`` → wanted) and, given, the language of
+    their e-mails ('' for the site's; the accounts service stores and audits it); how many changed."""
     known = {kind.key for kind in kinds.all_kinds()} | {kinds.WEEKLY_DIGEST}
     unknown = set(choices) - known
     if unknown:
         raise ValidationError(_("Unknown kind of notification."))
-    existing = {pref.kind: pref for pref in NotificationPreference.objects.filter(user=actor.user)}
     changed = 0
+    if language is not None and site.save_language(actor=actor, language=language):
+        changed += 1
+    existing = {pref.kind: pref for pref in NotificationPreference.objects.filter(user=actor.user)}
     for key, wanted in sorted(choices.items()):
         pref = existing.get(key)
         if pref is None:

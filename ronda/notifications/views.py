@@ -31,6 +31,7 @@ def _preferences_form(request: ActorRequest, data: object = None) -> Preferences
         data,  # type: ignore[arg-type]
         choices=selectors.choices_for(actor.user),
         digest_on=selectors.weekly_digest_on(actor.user),
+        language=actor.user.language,
     )
 
 
@@ -60,7 +61,9 @@ def mine(request: ActorRequest) -> HttpResponse:
         form = _preferences_form(request, request.POST)
         if form.is_valid():
             with service_errors_on(form):
-                services.set_preferences(actor=actor, choices=form.choices())
+                services.set_preferences(
+                    actor=actor, choices=form.choices(), language=form.cleaned_data.get("language", "")
+                )
                 messages.success(request, _("Your choices of notifications were saved."))
                 return redirect("notifications:mine")
         return _page(request, form)

@@ -15,9 +15,9 @@ sends that week's digest at its first run later that Monday; a missed Monday is 
 
 It goes through the outbox (``notifications.services.queue_email``, kind ``planning.weekly_digest``
 declared in ``planning.notifications``): logged, retried, and not sent to whoever turned it (or
-every weekly digest) off. It is Ronda's own work (a plain task, ``SYSTEM``); for each person it
-rebuilds their actor from each active membership and asks the planning policy again. No child is
-named: plans hold none.
+every weekly digest) off; in each person's language, with an absolute link (``ronda.core.site``).
+It is Ronda's own work (a plain task, ``SYSTEM``); for each person it rebuilds their actor from
+each active membership and asks the planning policy again. No child is named: plans hold none.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ import datetime as dt
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django_tasks import task
 
-from ronda.core import schedule
+from ronda.core import schedule, site
 from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.notifications import services as notifications
@@ -111,7 +111,12 @@ def digest_for(user: User) -> str | None:
     for kind in alerts.KIND_ORDER:
         if sections[kind]:
             parts.append(f"{_(TITLES[kind])}:\n" + "\n".join(sections[kind]))
-    parts.append(_("Open Ronda to report progress, validate figures or update the measures."))
+    # Built by the job, without a request: the link goes through the site's address (RONDA_SITE_URL).
+    parts.append(
+        _("Open Ronda to report progress, validate figures or update the measures.")
+        + "\n"
+        + site.absolute_url(reverse("planning:home"))
+    )
     return "\n\n".join(parts) + "\n"
 
 
@@ -135,14 +140,15 @@ def send_weekly_digest(*, now: dt.datetime | None = None) -> int:
         .order_by("pk")
     )
     queued = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in users:
-            zone = _home_unit_zone(user)
-            start = week_start(now, zone) if zone else None
-            if start is None:
-                continue
-            if OutgoingEmail.objects.filter(kind=kinds.WEEKLY_DIGEST, recipient=user, created_at__gte=start).exists():
-                continue
+    for user in users:
+        zone = _home_unit_zone(user)
+        start = week_start(now, zone) if zone else None
+        if start is None:
+            continue
+        if OutgoingEmail.objects.filter(kind=kinds.WEEKLY_DIGEST, recipient=user, created_at__gte=start).exists():
+            continue
+        # Each person's digest in their own language (the site's if they chose none).
+        with translation.override(notifications.language_for(user)):
             if not notifications.wants(user, kinds.WEEKLY_DIGEST):
                 # Recorded as skipped (and so the week's guard), without building the digest.
                 notifications.queue_email(
@@ -155,7 +161,7 @@ def send_weekly_digest(*, now: dt.datetime | None = None) -> int:
             email = notifications.queue_email(
                 actor=SYSTEM, kind=kinds.WEEKLY_DIGEST, recipient=user, subject=_(SUBJECT), body=body
             )
-            queued += email.status == EmailStatus.QUEUED
+        queued += email.status == EmailStatus.QUEUED
     return queued
 
 

@@ -1,7 +1,7 @@
 """The protection module's periodic jobs (``ronda.core.schedule``; decision 0016, "Periodic jobs").
 
 - ``protection.weekly_digest``: on Monday mornings (07:00 in ``settings.TIME_ZONE``), each officer
-  in charge of open protection files gets one plain-text e-mail, in Spanish, with their files'
+  in charge of open protection files gets one plain-text e-mail, in their language, with their files'
   overdue measure reviews, overdue ratifications and pending gatekeeping records. The job is
   declared daily and sends on Mondays only: the scheduler's weekly slots are aligned on
   1 January 2000, a Saturday at midnight UTC (a Friday evening in the Americas), and a digest is
@@ -28,13 +28,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from ronda.core import schedule
+from ronda.core import schedule, site
 from ronda.core.tenancy import SYSTEM, Actor, actor_for
 from ronda.notifications import services as notifications
 from ronda.notifications.models import EmailStatus
@@ -122,11 +122,14 @@ def digest_for(user: User) -> tuple[str, list[ProtectionFile]] | None:
     for key, title in titles.items():
         if sections[key]:
             parts.append(f"{title}:\n" + "\n".join(sections[key]))
+    # Built by the job, without a request: the link goes through the site's address (RONDA_SITE_URL).
     parts.append(
         _(
             "Open Ronda to record what is missing. For the children's privacy this message names no child: "
             "only the file numbers and the children's initials."
         )
+        + "\n"
+        + site.absolute_url(reverse("protection:file_list"))
     )
     for actor, group in _by_actor(files.values()).items():
         policies.log_files_shown(actor, group, DIGEST_PURPOSE)
@@ -147,8 +150,9 @@ def send_weekly_digest() -> int:
 
     officer_ids = ProtectionFile.objects.filter(status=FileStatus.OPEN).values("officer_id")
     queued = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in User.objects.filter(pk__in=officer_ids, is_active=True).exclude(email="").order_by("pk"):
+    for user in User.objects.filter(pk__in=officer_ids, is_active=True).exclude(email="").order_by("pk"):
+        # Each officer's digest in their own language (the site's if they chose none).
+        with translation.override(notifications.language_for(user)):
             # Asked before the digest is built, so that no file is logged as read for an officer who
             # turned it off; the outbox records the skipped digest (without its text).
             if not notifications.wants(user, kinds.WEEKLY_DIGEST):
@@ -167,7 +171,7 @@ def send_weekly_digest() -> int:
                 subject=_(SUBJECT),
                 body=body,
             )
-            queued += email.status == EmailStatus.QUEUED
+        queued += email.status == EmailStatus.QUEUED
     return queued
 
 

@@ -44,7 +44,7 @@ from ronda.coordination.models import (
     RsvpStatus,
 )
 from ronda.coordination.services.common import full_clean, require
-from ronda.core import audit
+from ronda.core import audit, site
 from ronda.core.errors import Errors, check_length
 from ronda.core.services import VersionedUpdate, lock_for_update
 from ronda.core.tenancy import SYSTEM, Acting, is_person
@@ -178,8 +178,9 @@ def remove_invitation(*, actor: Acting, invitation: MeetingInvitation) -> None:
 @transaction.atomic
 def send_convocation(*, actor: Acting, meeting: Meeting, base_url: str = "", again: bool = False) -> int:
     """E-mail the convocation, with its invitation, to every invitee who has not received it yet
-    (``again``: to every invitee); how many e-mails were queued. ``base_url`` (the site's address)
-    makes the guests' links absolute. The meeting records when it was convened."""
+    (``again``: to every invitee); how many e-mails were queued. The links are absolute: ``base_url``
+    (the address the request was made to) when given, else ``settings.RONDA_SITE_URL``
+    (``ronda.core.site``). The meeting records when it was convened."""
     _require_manager(actor, meeting)
     update = VersionedUpdate(meeting, None)
     locked = update.instance
@@ -206,10 +207,11 @@ def send_convocation(*, actor: Acting, meeting: Meeting, base_url: str = "", aga
         sent = VersionedUpdate(invitation, None)
         sent.apply(changes)
         sent.save(actor=actor, org_unit=locked.body.org_unit)
-        link = base_url.rstrip("/") + (
+        link = site.absolute_url(
             reverse("coordination:guest_rsvp", args=[raw])
             if raw
-            else reverse("coordination:meeting_detail", args=[locked.pk])
+            else reverse("coordination:meeting_detail", args=[locked.pk]),
+            base=base_url,
         )
         _email(actor, locked, sent.instance, Purpose.CONVOCATION, link=link)
     return len(pending)
@@ -378,8 +380,11 @@ def _remind(meeting: Meeting, due: list[int], now: dt.datetime) -> int:
         "member__user"
     )
     count = 0
+    # The job has no request: the meeting's page is linked through the site's address. A guest's own
+    # link cannot be rebuilt (only its hash is kept): their reminder points to the convocation e-mail.
+    page = site.absolute_url(reverse("coordination:meeting_detail", args=[meeting.pk]))
     for invitation in invitations.exclude(rsvp=RsvpStatus.NO):
-        _email(SYSTEM, meeting, invitation, Purpose.REMINDER)
+        _email(SYSTEM, meeting, invitation, Purpose.REMINDER, link=page)
         count += 1
     return count
 
@@ -422,9 +427,9 @@ def recipient_of(invitation: MeetingInvitation) -> Recipient:
 
 
 def language_of(recipient: Recipient) -> str:
-    """The language an e-mail is written in. Ronda keeps no language per person yet: the site's
-    (Spanish). One place to change when it does."""
-    return settings.LANGUAGE_CODE
+    """The language an e-mail is written in: the recipient user's own, the site's for a guest or an
+    address (``notifications.services.language_for``)."""
+    return outbox.language_for(recipient.user)
 
 
 def _organizer(body: CoordinationBody) -> tuple[str, str]:
@@ -494,7 +499,12 @@ def _texts(meeting: Meeting, purpose: str, recipient: Recipient, link: str, *, g
             if days >= 1
             else _("Reminder: the %(kind)s meeting of %(body)s is today.") % names
         )
-        closing = []
+        if guest:
+            closing = [_("To answer whether you will attend, or to change your answer, use your convocation's link.")]
+        elif recipient.user is not None and link:
+            closing = [_("The meeting's page in Ronda: %(link)s") % {"link": link}]
+        else:
+            closing = []
     if purpose in (Purpose.CANCELLED, Purpose.UNINVITED):
         details = [_("Date and time: %(when)s") % {"when": _when(meeting)}]
     else:
