@@ -79,8 +79,11 @@ class Membership(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(role=Role.ADMIN) | Q(org_unit__isnull=False), name="membership_scope_required"
             ),
+            # An area focal point acts for an area of the municipality, or for an allied institution
+            # (a Junta Cantonal's liaison, a school's director: issue #13 item 6), or both.
             models.CheckConstraint(
-                condition=~Q(role=Role.AREA_FOCAL) | Q(area__isnull=False), name="membership_focal_needs_area"
+                condition=~Q(role=Role.AREA_FOCAL) | Q(area__isnull=False) | Q(institution__isnull=False),
+                name="membership_focal_needs_area_or_institution",
             ),
             # NULLs are distinct in SQL unique indexes, so the three shapes get one constraint each.
             models.UniqueConstraint(fields=["user", "role", "org_unit", "area"], name="membership_unique_with_area"),

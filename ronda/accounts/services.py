@@ -123,8 +123,8 @@ def _check_membership(role: str, org_unit: OrgUnit | None, area: Area | None, in
             errors.add("org_unit", _("Choose the unit this role acts in."))
         elif levels and org_unit.level not in levels:
             errors.add("org_unit", _("This role cannot act at the level of %(unit)s.") % {"unit": org_unit.name})
-    if role == Role.AREA_FOCAL and area is None:
-        errors.add("area", _("An area focal point needs an area."))
+    if role == Role.AREA_FOCAL and area is None and institution is None:
+        errors.add("area", _("An area focal point needs an area, an institution or both."))
     elif area is not None and (org_unit is None or area.org_unit_id != org_unit.pk):
         errors.add("area", _("The area must belong to the chosen municipality."))
     if (

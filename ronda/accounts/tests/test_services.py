@@ -90,9 +90,30 @@ def test_a_membership_reports_every_problem_at_once(world: World) -> None:
             user=world.home["analyst"],
             role=Role.AREA_FOCAL,
             org_unit=None,
-            institution=world.other_institution,
         )
     assert exc.value.message_dict == {
         "org_unit": ["Choose the unit this role acts in."],
-        "area": ["An area focal point needs an area."],
+        "area": ["An area focal point needs an area, an institution or both."],
     }
+
+
+def test_an_institutions_focal_point_needs_no_area(world: World) -> None:
+    """The liaison of an allied institution (issue #13 item 6) acts for it, without a municipal area;
+    the institution must work in the municipality."""
+    membership = services.add_membership(
+        actor=admin(world),
+        user=world.home["analyst"],
+        role=Role.AREA_FOCAL,
+        org_unit=world.municipality,
+        institution=world.institution,
+    )
+    assert membership.area_id is None and membership.institution_id == world.institution.pk
+    with pytest.raises(ValidationError) as exc:
+        services.add_membership(
+            actor=admin(world),
+            user=world.home["defender"],
+            role=Role.AREA_FOCAL,
+            org_unit=world.municipality,
+            institution=world.other_institution,
+        )
+    assert set(exc.value.message_dict) == {"institution"}

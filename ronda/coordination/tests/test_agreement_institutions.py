@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from ronda.accounts.models import Membership
 from ronda.accounts.selectors import active_memberships
-from ronda.coordination import services
+from ronda.coordination import policies, services
 from ronda.coordination.models import Agreement, AgreementNote, AgreementStatus
 from ronda.coordination.tests.conftest import READ, Coordination, expect, unseat
 from ronda.coordination.tests.test_api import BASE, auth, call
@@ -429,3 +429,16 @@ def test_the_demo_names_the_protection_board(db: None, code: str) -> None:
     place = demo.LOJA if code == "EC-1101" else demo.SAN_JOSE
     for agreement in shared:
         assert [i.name for i in agreement.institutions.all()] == [place.institution]
+
+
+def test_an_institution_only_focal_point_sees_and_follows_up_the_named_agreement(
+    world: World, co: Coordination, named: Agreement, unnamed: Agreement
+) -> None:
+    """A focal membership with an institution and no municipal area (the Junta's liaison): the
+    agreements naming the institution, and nothing of Salud's any more."""
+    Membership.objects.filter(user=world.home["area_focal"], role=Role.AREA_FOCAL).update(area=None)
+    actor = as_actor(world.home["area_focal"])
+    assert actor.area_id is None and actor.institution_id == world.institution.pk
+    assert set(policies.visible_agreements(actor).values_list("pk", flat=True)) == {named.pk}
+    assert policies.can_follow_up_agreement(actor, named) and not policies.can_edit_agreement(actor, named)
+    assert not policies.can_follow_up_agreement(actor, unnamed)
