@@ -209,9 +209,11 @@ def guest_rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "agenda": list(meeting.agenda.order_by("order", "id")),
     }
     response = render(request, "coordination/guest_rsvp.html", context)
-    # The address is a credential: no shared cache keeps the page, no referrer carries it away.
+    # The address is a credential: no shared cache keeps the page, no referrer carries it to another
+    # site. "same-origin", not "no-referrer": with no-referrer the browser sends the answer's POST with
+    # "Origin: null", which the CSRF check refuses (403), so a guest could never answer.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
