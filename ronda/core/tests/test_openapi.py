@@ -13,7 +13,7 @@ from django.test import Client
 LISTS = {
     "/api/v1/org-units": {"level", "parent_id", "within_id", "q"},
     "/api/v1/coordination/meetings": {"body_id", "year", "kind"},
-    "/api/v1/coordination/agreements": {"body_id", "owner_area_id", "status", "overdue"},
+    "/api/v1/coordination/agreements": {"body_id", "owner_area_id", "institution_id", "status", "overdue"},
     "/api/v1/planning/plans": {"municipality_id", "status"},
     "/api/v1/planning/measures": {"plan_id", "responsible_area_id", "status"},
     "/api/v1/planning/measures/{measure_id}/updates": set(),
