@@ -61,6 +61,7 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
         "RONDA_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
         "ALLOWED_HOSTS": "ronda.example.org",
+        "RONDA_SITE_URL": "https://ronda.example.org",
         "RONDA_SQLITE_PATH": str(tmp_path / "prod.sqlite3"),
     }
     result = run_django(
