@@ -123,6 +123,7 @@ def build_world() -> World:
         Role.PROTECTION_OFFICER: (municipality, None),
         Role.SUPERVISOR: (municipality, None),
         Role.ANALYST: (municipality, None),
+        Role.EVALUATOR: (country, None),
     }
     # Away: the same role in a neighbouring municipality (or the other country for national roles).
     away_places: dict[str, tuple[OrgUnit, Area | None]] = {
@@ -133,6 +134,7 @@ def build_world() -> World:
         Role.PROTECTION_OFFICER: (sibling, None),
         Role.SUPERVISOR: (sibling, None),
         Role.ANALYST: (other_municipality, None),
+        Role.EVALUATOR: (other_country, None),
     }
     for role, (unit, role_area) in home_places.items():
         world.home[role] = make_user(f"{role}.home", role, unit, role_area)

@@ -33,6 +33,8 @@ USERS = [
     ("supervision.tlaxcala", "Rocío", "Xochitiotzi", Role.SUPERVISOR, "MX-29", None),
     ("analista.cr", "Andrés", "Solano", Role.ANALYST, "CR", None),
     ("coord.sanjose", "Laura", "Vargas", Role.COORDINATOR, "CR-101", None),
+    # An independent evaluator of the CAI recognition (issue #14): sees only what is assigned to her.
+    ("evaluadora.cr", "Marta", "Castro", Role.EVALUATOR, "CR", None),
     # One person, two hats: shows how a user switches the role they act in.
     ("tecnico.loja", "Tomás", "Ríos", Role.ANALYST, "EC", None),
 ]

@@ -1,7 +1,8 @@
 """Demo certification (issue #14 item 10): Costa Rica's cantons on the CAI framework at every stage —
 two recognised (Escazú's expiring within 60 days), one expired (Cartago), one in review (Heredia),
 one preparing its candidacy (San José, where ``coord.sanjose`` works) — an open call run by
-``secretaria.cr``, and Loja (Ecuador) committed to UNICEF's CFCI.
+``secretaria.cr``, the evaluator ``evaluadora.cr`` (her report on the recognised ones, half-way
+through Heredia's), the children's councils heard, and Loja (Ecuador) committed to UNICEF's CFCI.
 
 Everything goes through the services with ``SYSTEM``, as a municipality and the secretariat would;
 the past decisions are then dated back (the services date them today), which only the demo does.
@@ -16,13 +17,17 @@ import io
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from ronda.accounts.models import User
 from ronda.certification import services
 from ronda.certification.models import (
+    Assignment,
     Certificate,
     Cycle,
     Framework,
     FrameworkStatus,
+    HearingView,
     Outcome,
+    Recommendation,
     Requirement,
     RequirementKind,
 )
@@ -30,6 +35,7 @@ from ronda.core.tenancy import SYSTEM
 from ronda.territory.models import Level, OrgUnit
 
 COUNTRY = "CR"
+EVALUATOR = "evaluadora.cr"  # the demo's independent evaluator (``accounts.demo``)
 # (municipality code, what happened: "recognised", "expiring", "expired", "review", "preparing")
 CANTONS = [
     ("CR-201", "recognised"),
@@ -81,11 +87,58 @@ def _documents(cycle: Cycle) -> None:
         )
 
 
-def _review(cycle: Cycle, outcome: str | None) -> Cycle:
+def _evaluate(cycle: Cycle, evaluator: User | None, *, report: bool) -> None:
+    """The demo evaluator on the cycle: independence declared, findings on the mandatory
+    requirements, and (``report``) the report submitted."""
+    if evaluator is None:
+        return
+    assignment = services.assign_evaluator(
+        actor=SYSTEM, cycle=cycle, evaluator=evaluator, due_on=timezone.localdate() + dt.timedelta(days=21)
+    )
+    assignment = services.accept_assignment(actor=SYSTEM, assignment=assignment, expected_version=None)
+    mandatory = list(Requirement.objects.filter(framework=cycle.framework, mandatory=True))
+    for requirement in mandatory if report else mandatory[:3]:
+        services.record_finding(actor=SYSTEM, assignment=assignment, requirement_id=requirement.pk, value="met")
+    if report:
+        services.submit_report(
+            actor=SYSTEM,
+            assignment=Assignment.objects.get(pk=assignment.pk),
+            report="Se verificaron las actas, el plan aprobado y las sesiones del consejo. Se recomienda reconocer.",
+            recommendation=Recommendation.RECOGNISE,
+            expected_version=None,
+        )
+
+
+def _hear(cycle: Cycle, today: dt.date) -> None:
+    hearing = services.record_hearing(
+        actor=SYSTEM,
+        cycle=cycle,
+        held_on=today,
+        children_6_11=6,
+        children_12_17=9,
+        children_view=(
+            "El consejo valoró los espacios de juego recuperados y pidió más atención a la seguridad camino a la "
+            "escuela."
+        ),
+        overall=HearingView.FAVOURABLE,
+    )
+    services.weigh_hearing(
+        actor=SYSTEM,
+        hearing=hearing,
+        weighed="La opinión favorable del consejo se tomó en cuenta; su pedido de seguridad vial queda como condición.",
+        expected_version=None,
+    )
+
+
+def _review(cycle: Cycle, outcome: str | None, evaluator: User | None = None) -> Cycle:
+    today = timezone.localdate()
     services.submit(actor=SYSTEM, cycle=Cycle.objects.get(pk=cycle.pk), expected_version=None)
     cycle = services.take_for_review(actor=SYSTEM, cycle=Cycle.objects.get(pk=cycle.pk), expected_version=None)
     if outcome is None:
+        _evaluate(cycle, evaluator, report=False)  # in review with an evaluator, half-way through
         return cycle
+    _evaluate(cycle, evaluator, report=True)
+    _hear(cycle, today)
     for requirement in Requirement.objects.filter(framework=cycle.framework, mandatory=True):
         services.record_verdict(actor=SYSTEM, cycle=cycle, requirement_id=requirement.pk, value="met")
     services.decide(
@@ -106,6 +159,7 @@ def _date_back(cycle: Cycle, decided_on: dt.date) -> None:
     )
     Cycle.objects.filter(pk=cycle.pk).update(decided_on=decided_on, valid_until=valid_until, submitted_at=submitted)
     cycle.submissions.update(submitted_at=submitted, computed_on=submitted.date())
+    cycle.hearings.update(held_on=decided_on - dt.timedelta(days=10))
     Certificate.objects.filter(cycle=cycle).update(issued_on=decided_on, valid_until=valid_until)
 
 
@@ -118,6 +172,7 @@ def load_demo() -> None:
         return
     today = timezone.localdate()
     country = OrgUnit.objects.get(code=COUNTRY, level=Level.COUNTRY)
+    evaluator = User.objects.filter(username=EVALUATOR).first()
     call = services.open_call(
         actor=SYSTEM,
         framework=cai,
@@ -138,9 +193,9 @@ def load_demo() -> None:
             continue
         _documents(cycle)
         if story == "review":
-            _review(cycle, None)
+            _review(cycle, None, evaluator)
             continue
-        cycle = _review(cycle, Outcome.RECOGNISED)
+        cycle = _review(cycle, Outcome.RECOGNISED, evaluator)
         if story == "expiring":  # valid for 48 months: 45 days left
             _date_back(cycle, services.add_months(today + dt.timedelta(days=45), -cai.validity_months))
         elif story == "expired":

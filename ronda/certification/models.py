@@ -41,6 +41,9 @@ class CertificationAction(models.TextChoices):
     DECIDED = "cycle_decided", pgettext_lazy("audit action", "Recognition decided")
     CERTIFIED = "certificate_issued", pgettext_lazy("audit action", "Certificate issued")
     REVOKED = "certificate_revoked", pgettext_lazy("audit action", "Certificate revoked")
+    ASSIGNED = "evaluator_assigned", pgettext_lazy("audit action", "Evaluator assigned")
+    CONFLICT = "conflict_declared", pgettext_lazy("audit action", "Conflict of interest declared")
+    EVALUATED = "evaluation_submitted", pgettext_lazy("audit action", "Evaluator's report submitted")
 
 
 # --- Frameworks ---------------------------------------------------------------------------------------
@@ -459,3 +462,159 @@ class Certificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- Independent evaluators (issue #14 item 5) -------------------------------------------------------
+class ConflictOfInterest(TimeStampedModel):
+    """A conflict an evaluator declared with a municipality (they work there, a relative governs it
+    …): the secretariat cannot assign them a cycle of it. Kept, never edited; the trail has it
+    without the reason (it may name the evaluator's relatives)."""
+
+    PERSONAL_FIELDS = ("reason",)
+
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.CASCADE, related_name="+"
+    )
+    org_unit = models.ForeignKey(
+        "territory.OrgUnit", verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluator", "org_unit"], name="certification_conflict_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator_id} · {self.org_unit_id}"
+
+
+class Recommendation(models.TextChoices):
+    RECOGNISE = "recognise", pgettext_lazy("evaluator recommendation", "Recognise")
+    NOT_YET = "not_yet", pgettext_lazy("evaluator recommendation", "Not yet")
+
+
+class Assignment(VersionedModel):
+    """An independent evaluator verifying one cycle: they first declare they are independent of the
+    municipality (or declare a conflict, which withdraws them), then judge the frozen evidence
+    requirement by requirement and submit their report to the secretariat."""
+
+    PERSONAL_FIELDS = ("withdrawn_reason",)  # a declared conflict may name the evaluator's relatives
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("certification cycle"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(_("report due on"), null=True, blank=True)
+    independence_declared_at = models.DateTimeField(_("independence declared"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason of the withdrawal"), max_length=500, blank=True)
+    report = models.TextField(_("evaluator's report"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices, blank=True)
+    submitted_at = models.DateTimeField(_("report submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluator's assignment")
+        verbose_name_plural = _("evaluators' assignments")
+        ordering = ["cycle", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "evaluator"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="certification_assignment_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} · {self.evaluator_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.is_active and self.independence_declared_at is not None
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Finding(VersionedModel):
+    """An evaluator's judgement of one requirement, from the frozen evidence (the secretariat's own
+    verdict is a ``Verdict``: the two are read side by side)."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("evaluator's assignment"), on_delete=models.CASCADE, related_name="findings"
+    )
+    requirement = models.ForeignKey(
+        Requirement, verbose_name=_("requirement"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.CharField(pgettext_lazy("verdict", "verdict"), max_length=8, choices=VerdictValue.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluator's finding")
+        verbose_name_plural = _("evaluator's findings")
+        ordering = ["assignment", "requirement__stage__position", "requirement__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "requirement"], name="certification_finding_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id}: {self.value}"
+
+
+# --- The children's council hearing (issue #14 item 2) ------------------------------------------------
+class HearingView(models.TextChoices):
+    FAVOURABLE = "favourable", pgettext_lazy("children's view", "Favourable")
+    MIXED = "mixed", pgettext_lazy("children's view", "Mixed")
+    UNFAVOURABLE = "unfavourable", pgettext_lazy("children's view", "Unfavourable")
+
+
+class Hearing(VersionedModel):
+    """The children's council heard on its municipality's candidacy: how many children took part
+    (counts by age band, never names), what they said in their own words, their overall view, and —
+    written by the secretariat before the decision — how that view was weighed. The children's words
+    stay out of the audit trail (a child may have said more about themselves than meant)."""
+
+    PERSONAL_FIELDS = ("children_view",)
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("certification cycle"), on_delete=models.CASCADE, related_name="hearings"
+    )
+    held_on = models.DateField(_("held on"))
+    children_6_11 = models.PositiveSmallIntegerField(_("children aged 6 to 11"), default=0)
+    children_12_17 = models.PositiveSmallIntegerField(_("adolescents aged 12 to 17"), default=0)
+    children_view = models.TextField(_("what the children said"))
+    overall = models.CharField(_("the children's overall view"), max_length=12, choices=HearingView.choices)
+    weighed = models.TextField(_("how their view was weighed"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("children's council hearing")
+        verbose_name_plural = _("children's council hearings")
+        ordering = ["cycle", "held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(children_6_11__gt=0) | Q(children_12_17__gt=0), name="certification_hearing_children"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} · {self.held_on}"
+
+    @property
+    def children(self) -> int:
+        return self.children_6_11 + self.children_12_17

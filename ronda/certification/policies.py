@@ -10,6 +10,11 @@
   verdicts, requests for information, the decision, certificates); analysts and supervisors read
   within their scope; administrators everything. Anyone else — another municipality, a defender, a
   focal point — gets 404.
+- **Evaluators** (``Role.EVALUATOR``, issue #14 item 5) see only the cycles assigned to them; the
+  submitted (frozen) evidence, the documents and the requests for information only once they have
+  declared they are independent of the municipality; never the secretariat's verdicts, the live
+  figures or anything else of the municipality. They write their findings and report, and may
+  record the children's council hearing of a cycle they evaluate.
 - **The public** verifies a certificate by its code and lists the municipalities recognised today.
 
 Evidence holds aggregates only (``certification.rules``): reading a cycle never reads a child's
@@ -23,16 +28,21 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from ronda.accounts.models import Membership
 from ronda.certification.models import (
     PREPARING,
     UNDER_REVIEW,
+    Assignment,
     Call,
     Category,
     Certificate,
+    ConflictOfInterest,
     Cycle,
     CycleStage,
+    Finding,
     Framework,
     FrameworkStatus,
+    Hearing,
     InformationRequest,
     Requirement,
     Stage,
@@ -55,6 +65,10 @@ def can_read_certification(actor: Actor | None) -> bool:
 
 def is_secretariat(actor: Actor | None) -> bool:
     return actor is not None and not actor.is_read_only and (actor.is_admin or actor.has_role(Role.SECRETARIAT))
+
+
+def is_evaluator(actor: Actor | None) -> bool:
+    return actor is not None and actor.user is not None and actor.has_role(Role.EVALUATOR)
 
 
 def can_manage_some_call(actor: Actor | None) -> bool:
@@ -173,10 +187,33 @@ def visible_cycles(actor: Actor | None) -> QuerySet[Cycle]:
     queryset = Cycle.objects.select_related("org_unit", "framework", "call", "category").defer(
         *large_columns("org_unit")
     )
+    if is_evaluator(actor):
+        assert actor is not None
+        return queryset.filter(pk__in=_assigned(actor).values("cycle_id"))
     if not can_read_certification(actor):
         return queryset.none()
     assert actor is not None and actor.scope_path is not None
     return queryset if actor.scope_path == "" else queryset.filter(org_unit__path__startswith=actor.scope_path)
+
+
+def _assigned(actor: Actor, *, accepted: bool = False) -> QuerySet[Assignment]:
+    """The evaluator's active assignments (only those they accepted, declaring independence)."""
+    rows = Assignment.objects.filter(evaluator_id=actor.user.pk, withdrawn_at=None)
+    return rows.exclude(independence_declared_at=None) if accepted else rows
+
+
+def _file_cycles(actor: Actor | None) -> QuerySet[Cycle]:
+    """The cycles whose file (submissions, evidence, documents, requests) the actor reads: an
+    evaluator only once they accepted the assignment."""
+    if is_evaluator(actor):
+        assert actor is not None
+        return Cycle.objects.filter(pk__in=_assigned(actor, accepted=True).values("cycle_id"))
+    return visible_cycles(actor)
+
+
+def can_see_live_evidence(actor: Actor | None, cycle: Cycle) -> bool:
+    """Today's figures of a cycle: its readers, but not an evaluator (they judge what was submitted)."""
+    return not is_evaluator(actor) and visible_cycles(actor).filter(pk=cycle.pk).exists()
 
 
 def can_prepare(actor: Actor | None, cycle: Cycle) -> bool:
@@ -209,14 +246,17 @@ def can_manage_certificate(actor: Actor | None, certificate: Certificate) -> boo
 
 
 def visible_submissions(actor: Actor | None) -> QuerySet[Submission]:
-    return Submission.objects.filter(cycle__in=visible_cycles(actor).values("pk"))
+    return Submission.objects.filter(cycle__in=_file_cycles(actor).values("pk"))
 
 
 def visible_evidence(actor: Actor | None) -> QuerySet[SubmittedEvidence]:
-    return SubmittedEvidence.objects.filter(submission__cycle__in=visible_cycles(actor).values("pk"))
+    return SubmittedEvidence.objects.filter(submission__cycle__in=_file_cycles(actor).values("pk"))
 
 
 def visible_verdicts(actor: Actor | None) -> QuerySet[Verdict]:
+    """The secretariat's verdicts: never an evaluator's reading (their judgement is independent)."""
+    if is_evaluator(actor):
+        return Verdict.objects.none()
     return Verdict.objects.filter(cycle__in=visible_cycles(actor).values("pk"))
 
 
@@ -237,12 +277,128 @@ def visible_categories(actor: Actor | None) -> QuerySet[Category]:
 
 
 def visible_information_requests(actor: Actor | None) -> QuerySet[InformationRequest]:
-    return InformationRequest.objects.filter(cycle__in=visible_cycles(actor).values("pk"))
+    return InformationRequest.objects.filter(cycle__in=_file_cycles(actor).values("pk"))
 
 
 def cycles_as_owners(actor: Actor) -> QuerySet[Cycle]:
     """The owners of the cycle documents the actor reads (``core.documents.register_owner``)."""
-    return visible_cycles(actor)
+    return _file_cycles(actor)
+
+
+# --- Evaluators and the hearing ------------------------------------------------------------------------
+def visible_assignments(actor: Actor | None) -> QuerySet[Assignment]:
+    """An evaluator's own assignments; the secretariat's and other readers' of the cycles they read."""
+    queryset = Assignment.objects.select_related("evaluator")
+    if is_evaluator(actor):
+        assert actor is not None
+        return queryset.filter(evaluator_id=actor.user.pk)
+    return queryset.filter(cycle__in=visible_cycles(actor).values("pk"))
+
+
+def visible_findings(actor: Actor | None) -> QuerySet[Finding]:
+    """An evaluator's findings: theirs; the secretariat reads them once the report is submitted."""
+    if is_evaluator(actor):
+        assert actor is not None
+        return Finding.objects.filter(assignment__evaluator_id=actor.user.pk)
+    return Finding.objects.filter(
+        assignment__cycle__in=visible_cycles(actor).values("pk"), assignment__submitted_at__isnull=False
+    )
+
+
+def visible_hearings(actor: Actor | None) -> QuerySet[Hearing]:
+    return Hearing.objects.filter(cycle__in=_file_cycles(actor).values("pk"))
+
+
+def visible_conflicts(actor: Actor | None) -> QuerySet[ConflictOfInterest]:
+    """An evaluator's own declarations; a secretariat's of the municipalities of its subtree."""
+    if is_evaluator(actor):
+        assert actor is not None
+        return ConflictOfInterest.objects.filter(evaluator_id=actor.user.pk)
+    if not is_secretariat(actor):
+        return ConflictOfInterest.objects.none()
+    assert actor is not None and actor.scope_path is not None
+    rows = ConflictOfInterest.objects.all()
+    return rows if actor.scope_path == "" else rows.filter(org_unit__path__startswith=actor.scope_path)
+
+
+def can_assign(actor: Actor | None, cycle: Cycle) -> bool:
+    """The secretariat assigns evaluators to a cycle it holds (submitted, in review, information asked)."""
+    return can_review(actor, cycle)
+
+
+def assignable_evaluators(actor: Actor | None, cycle: Cycle) -> QuerySet[Any]:
+    """People with an active evaluator membership over the cycle's municipality, within the actor's
+    subtree, not already assigned to it and with no conflict declared with the municipality."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not can_assign(actor, cycle):
+        return User.objects.none()
+    assert actor is not None
+    unit = cycle.org_unit
+    memberships = Membership.objects.active().filter(role=Role.EVALUATOR, org_unit__path__in=_ancestor_paths(unit.path))
+    if actor.scope_path:
+        memberships = memberships.filter(org_unit__path__startswith=actor.scope_path)
+    return (
+        User.objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+        .exclude(pk__in=Assignment.objects.filter(cycle=cycle, withdrawn_at=None).values("evaluator_id"))
+        .exclude(pk__in=ConflictOfInterest.objects.filter(org_unit=unit).values("evaluator_id"))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def evaluator_covers(user_id: int, unit: OrgUnit) -> bool:
+    """Whether ``user_id`` holds an active evaluator membership over ``unit``."""
+    return (
+        Membership.objects.active()
+        .filter(user_id=user_id, role=Role.EVALUATOR, org_unit__path__in=_ancestor_paths(unit.path))
+        .exists()
+    )
+
+
+def get_assignment_for_evaluator(actor: Actor, pk: object) -> Assignment:
+    """The evaluator's own active assignment (404 for anyone else's, or a withdrawn one)."""
+    if not is_evaluator(actor):
+        raise Http404
+    return get_object_or_404_scoped(_assigned(actor).select_related("cycle__org_unit", "cycle__framework"), pk=pk)
+
+
+def get_assignment_to_manage(actor: Actor, pk: object) -> Assignment:
+    """An assignment of a cycle the secretariat holds (to withdraw it)."""
+    assignment = get_object_or_404_scoped(
+        visible_assignments(actor).select_related("cycle__org_unit", "cycle__framework"), pk=pk
+    )
+    if not can_assign(actor, assignment.cycle):
+        raise Http404
+    return assignment
+
+
+def can_record_hearing(actor: Actor | None, cycle: Cycle) -> bool:
+    """The secretariat that holds the cycle, or an evaluator who accepted it, while it is under review."""
+    if cycle.stage not in UNDER_REVIEW or actor is None or actor.is_read_only:
+        return False
+    if is_evaluator(actor):
+        return _assigned(actor, accepted=True).filter(cycle_id=cycle.pk, submitted_at=None).exists()
+    return can_review(actor, cycle)
+
+
+def can_weigh_hearing(actor: Actor | None, hearing: Hearing) -> bool:
+    """Weighing the children's view is the secretariat's, before it decides."""
+    return can_review(actor, hearing.cycle)
+
+
+def get_cycle_for_hearing(actor: Actor, pk: object) -> Cycle:
+    cycle = get_object_or_404_scoped(visible_cycles(actor), pk=pk)
+    if not can_record_hearing(actor, cycle):
+        raise Http404
+    return cycle
+
+
+def get_hearing_to_weigh(actor: Actor, pk: object) -> Hearing:
+    hearing = get_object_or_404_scoped(visible_hearings(actor).select_related("cycle__org_unit"), pk=pk)
+    if not can_weigh_hearing(actor, hearing):
+        raise Http404
+    return hearing
 
 
 # --- One call per object: 404 for missing and forbidden alike ----------------------------------------
@@ -307,4 +463,8 @@ def audit_readers() -> dict[str, Any]:
         "certification.submission": visible_submissions,
         "certification.verdict": visible_verdicts,
         "certification.certificate": visible_certificates,
+        "certification.assignment": visible_assignments,
+        "certification.finding": visible_findings,
+        "certification.hearing": visible_hearings,
+        "certification.conflictofinterest": visible_conflicts,
     }

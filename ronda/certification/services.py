@@ -10,6 +10,11 @@ The cycle's stages move only forward through these functions::
     SUBMITTED --take_for_review--> IN_REVIEW --request_information--> INFO_REQUESTED
     INFO_REQUESTED --answer_information + submit--> SUBMITTED
     IN_REVIEW --decide--> DECIDED (recognised: a certificate; not yet: the reasons)
+
+While the secretariat holds the cycle it may assign independent evaluators (``assign_evaluator``:
+they declare independence or a conflict, judge the frozen evidence, ``submit_report``) and the
+children's council is heard (``record_hearing``); the decision waits for every evaluator who
+accepted and for a hearing whose weight the secretariat wrote down (``weigh_hearing``).
 """
 
 from __future__ import annotations
@@ -29,16 +34,23 @@ from django.utils.translation import gettext as _
 from ronda.certification import evidence, policies, rules
 from ronda.certification.frameworks import SHIPPED
 from ronda.certification.models import (
+    UNDER_REVIEW,
+    Assignment,
     Call,
     Category,
     Certificate,
     CertificationAction,
+    ConflictOfInterest,
     Cycle,
     CycleStage,
+    Finding,
     Framework,
     FrameworkStatus,
+    Hearing,
+    HearingView,
     InformationRequest,
     Outcome,
+    Recommendation,
     Requirement,
     RequirementKind,
     Stage,
@@ -616,6 +628,14 @@ def decide(
             "__all__",
             _("Give a verdict on every mandatory requirement first: %(codes)s.") % {"codes": ", ".join(unjudged)},
         )
+    pending = Assignment.objects.filter(cycle=locked, withdrawn_at=None, submitted_at=None)
+    if pending.exists():
+        errors.add("__all__", _("An evaluator assigned to this candidacy has not submitted their report yet."))
+    if not Hearing.objects.filter(cycle=locked).exclude(weighed="").exists():
+        errors.add(
+            "__all__",
+            _("Hear the children's council and write down how their view was weighed before deciding."),
+        )
     if outcome == Outcome.RECOGNISED:
         if category is None or category.framework_id != locked.framework_id:
             errors.add("category", _("Choose a category of this framework."))
@@ -684,6 +704,245 @@ def renew(*, actor: Acting, cycle: Cycle) -> Cycle:
     renewal.renewal_of = cycle
     renewal.save(update_fields=["renewal_of"])
     return renewal
+
+
+# --- Independent evaluators ------------------------------------------------------------------------------
+def _require_evaluator_of(actor: Acting, assignment: Assignment) -> None:
+    if is_person(actor):
+        _require(policies.is_evaluator(actor) and actor.user is not None and actor.user.pk == assignment.evaluator_id)
+
+
+@transaction.atomic
+def declare_conflict(*, actor: Acting, evaluator: Any, org_unit: OrgUnit, reason: str) -> ConflictOfInterest:
+    """An evaluator declares a conflict of interest with a municipality: no cycle of it will be
+    assigned to them (and an assignment they hold there is withdrawn)."""
+    if is_person(actor):
+        _require(policies.is_evaluator(actor) and actor.user is not None and actor.user.pk == evaluator.pk)
+    errors = Errors()
+    reason = _text(errors, "reason", reason, required=True, limit=500)
+    if org_unit.level != Level.MUNICIPALITY:
+        errors.add("org_unit", _("Choose a municipality."))
+    if ConflictOfInterest.objects.filter(evaluator=evaluator, org_unit=org_unit).exists():
+        errors.add("org_unit", _("You already declared a conflict of interest with this municipality."))
+    errors.raise_if_any()
+    conflict = ConflictOfInterest.objects.create(evaluator=evaluator, org_unit=org_unit, reason=reason)
+    audit.record(actor=actor, action=CertificationAction.CONFLICT, target=conflict, org_unit=org_unit)
+    now = timezone.now()
+    for assignment in Assignment.objects.filter(
+        evaluator=evaluator, cycle__org_unit=org_unit, withdrawn_at=None, submitted_at=None
+    ):
+        update = VersionedUpdate(assignment, None)
+        update.apply({"withdrawn_at": now, "withdrawn_reason": reason})
+        update.save(actor=actor, org_unit=org_unit)
+    return conflict
+
+
+@transaction.atomic
+def assign_evaluator(*, actor: Acting, cycle: Cycle, evaluator: Any, due_on: dt.date | None = None) -> Assignment:
+    """The secretariat assigns an independent evaluator to a cycle it holds. Refused for someone who
+    is not an evaluator over the municipality, who declared a conflict with it, or is already on it."""
+    if is_person(actor):
+        _require(policies.can_assign(actor, cycle))
+    errors = Errors()
+    if cycle.stage not in UNDER_REVIEW:
+        errors.add("__all__", _("Evaluators are assigned to a submitted candidacy."))
+    if not policies.evaluator_covers(evaluator.pk, cycle.org_unit):
+        errors.add("evaluator", _("This person is not an evaluator for this municipality's territory."))
+    elif ConflictOfInterest.objects.filter(evaluator=evaluator, org_unit=cycle.org_unit).exists():
+        errors.add(
+            "evaluator",
+            _("This evaluator declared a conflict of interest with the municipality: choose another one."),
+        )
+    elif Assignment.objects.filter(cycle=cycle, evaluator=evaluator, withdrawn_at=None).exists():
+        errors.add("evaluator", _("This evaluator is already assigned to the candidacy."))
+    if due_on is not None and due_on < timezone.localdate():
+        errors.add("due_on", _("The report cannot be due in the past."))
+    errors.raise_if_any()
+    assignment = Assignment.objects.create(cycle=cycle, evaluator=evaluator, assigned_by=_person(actor), due_on=due_on)
+    audit.record(actor=actor, action=CertificationAction.ASSIGNED, target=assignment, org_unit=cycle.org_unit)
+    return assignment
+
+
+@transaction.atomic
+def accept_assignment(*, actor: Acting, assignment: Assignment, expected_version: int | None) -> Assignment:
+    """The evaluator declares they are independent of the municipality; the file opens to them."""
+    _require_evaluator_of(actor, assignment)
+    update = VersionedUpdate(assignment, expected_version)
+    locked = update.instance
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("This assignment was withdrawn."))
+    if locked.independence_declared_at is not None:
+        raise ValidationError(_("You already declared your independence for this candidacy."))
+    update.apply({"independence_declared_at": timezone.now()})
+    update.save(actor=actor, org_unit=assignment.cycle.org_unit)
+    return locked
+
+
+@transaction.atomic
+def withdraw_assignment(*, actor: Acting, assignment: Assignment, reason: str) -> Assignment:
+    """The secretariat withdraws an evaluator (before their report)."""
+    if is_person(actor):
+        _require(policies.can_assign(actor, assignment.cycle))
+    update = VersionedUpdate(assignment, None)
+    locked = update.instance
+    errors = Errors()
+    reason = _text(errors, "reason", reason, required=True, limit=500)
+    if locked.withdrawn_at is not None:
+        errors.add("__all__", _("This assignment was withdrawn."))
+    elif locked.submitted_at is not None:
+        errors.add("__all__", _("The evaluator already submitted their report: it stays in the file."))
+    errors.raise_if_any()
+    update.apply({"withdrawn_at": timezone.now(), "withdrawn_reason": reason})
+    update.save(actor=actor, org_unit=assignment.cycle.org_unit)
+    return locked
+
+
+def _require_open_assignment(assignment: Assignment) -> None:
+    if not assignment.is_accepted:
+        raise ValidationError(_("Declare your independence of the municipality first."))
+    if assignment.is_submitted:
+        raise ValidationError(_("Your report is submitted: it can no longer change."))
+    if assignment.cycle.stage not in UNDER_REVIEW:
+        raise ValidationError(_("The candidacy is no longer under review."))
+
+
+@transaction.atomic
+def record_finding(
+    *,
+    actor: Acting,
+    assignment: Assignment,
+    requirement_id: int,
+    value: str,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Finding:
+    """The evaluator's judgement of one requirement of the cycle's framework (a second one replaces it)."""
+    _require_evaluator_of(actor, assignment)
+    # As it is now (the report may have gone in from another window), locked until the finding is written.
+    assignment = Assignment.objects.select_for_update().select_related("cycle__org_unit").get(pk=assignment.pk)
+    _require_open_assignment(assignment)
+    errors = Errors()
+    requirement = Requirement.objects.filter(pk=requirement_id, framework_id=assignment.cycle.framework_id).first()
+    if requirement is None:
+        errors.add("requirement", _("This requirement is not part of the cycle's framework."))
+    if value not in VerdictValue.values:
+        errors.add("value", _("Choose one of the options."))
+    comment = _text(errors, "comment", comment)
+    if value in (VerdictValue.PARTLY, VerdictValue.NOT_MET) and not comment:
+        errors.add("comment", _("Say why: the secretariat reads the comment."))
+    errors.raise_if_any()
+    assert requirement is not None
+    unit = assignment.cycle.org_unit
+    current = Finding.objects.filter(assignment=assignment, requirement=requirement).first()
+    if current is None:
+        try:
+            with transaction.atomic():
+                finding = Finding.objects.create(
+                    assignment=assignment, requirement=requirement, value=value, comment=comment
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("This requirement was judged just now in another window. Reload to see it.")
+            ) from exc
+        audit.record_create(actor=actor, target=finding, org_unit=unit)
+        return finding
+    update = VersionedUpdate(current, expected_version)
+    update.apply({"value": value, "comment": comment})
+    update.save(actor=actor, org_unit=unit)
+    return update.instance
+
+
+@transaction.atomic
+def submit_report(
+    *, actor: Acting, assignment: Assignment, report: str, recommendation: str, expected_version: int | None
+) -> Assignment:
+    """The evaluator's report to the secretariat, with a finding on every mandatory requirement."""
+    _require_evaluator_of(actor, assignment)
+    update = VersionedUpdate(assignment, expected_version)
+    locked = update.instance
+    _require_open_assignment(locked)
+    errors = Errors()
+    report = _text(errors, "report", report, required=True)
+    if recommendation not in Recommendation.values:
+        errors.add("recommendation", _("Choose one of the options."))
+    judged = set(Finding.objects.filter(assignment=locked).values_list("requirement_id", flat=True))
+    unjudged = [
+        code
+        for pk, code in Requirement.objects.filter(framework_id=locked.cycle.framework_id, mandatory=True).values_list(
+            "pk", "code"
+        )
+        if pk not in judged
+    ]
+    if unjudged:
+        errors.add("__all__", _("Judge every mandatory requirement first: %(codes)s.") % {"codes": ", ".join(unjudged)})
+    errors.raise_if_any()
+    update.apply({"report": report, "recommendation": recommendation, "submitted_at": timezone.now()})
+    update.save(actor=actor, org_unit=locked.cycle.org_unit, action=CertificationAction.EVALUATED)
+    return locked
+
+
+# --- The children's council hearing ----------------------------------------------------------------------
+MAX_HEARD = 500
+
+
+@transaction.atomic
+def record_hearing(
+    *,
+    actor: Acting,
+    cycle: Cycle,
+    held_on: dt.date,
+    children_6_11: int,
+    children_12_17: int,
+    children_view: str,
+    overall: str,
+) -> Hearing:
+    """The children's council heard on the candidacy: how many children (by age band), what they
+    said and their overall view. Recorded by the secretariat or an evaluator of the cycle."""
+    if is_person(actor):
+        _require(policies.can_record_hearing(actor, cycle))
+    errors = Errors()
+    if cycle.stage not in UNDER_REVIEW:
+        errors.add("__all__", _("The children's council is heard while the candidacy is under review."))
+    children_view = _text(errors, "children_view", children_view, required=True)
+    if overall not in HearingView.values:
+        errors.add("overall", _("Choose one of the options."))
+    for name, count in (("children_6_11", children_6_11), ("children_12_17", children_12_17)):
+        if count < 0 or count > MAX_HEARD:
+            errors.add(name, _("Enter a number between 0 and %(max)s.") % {"max": MAX_HEARD})
+    if children_6_11 + children_12_17 <= 0:
+        errors.add("children_12_17", _("A hearing needs at least one child or adolescent."))
+    if held_on > timezone.localdate():
+        errors.add("held_on", _("The date cannot be in the future."))
+    elif cycle.resolution_on is not None and held_on < cycle.resolution_on:
+        errors.add("held_on", _("The hearing cannot come before the council's resolution that started the cycle."))
+    errors.raise_if_any()
+    hearing = Hearing.objects.create(
+        cycle=cycle,
+        held_on=held_on,
+        children_6_11=children_6_11,
+        children_12_17=children_12_17,
+        children_view=children_view,
+        overall=overall,
+        recorded_by=_person(actor),
+    )
+    audit.record_create(actor=actor, target=hearing, org_unit=cycle.org_unit)
+    return hearing
+
+
+@transaction.atomic
+def weigh_hearing(*, actor: Acting, hearing: Hearing, weighed: str, expected_version: int | None) -> Hearing:
+    """The secretariat writes down how the children's view was weighed (the decision needs it)."""
+    if is_person(actor):
+        _require(policies.can_weigh_hearing(actor, hearing))
+    update = VersionedUpdate(hearing, expected_version)
+    errors = Errors()
+    if hearing.cycle.stage not in UNDER_REVIEW:
+        errors.add("__all__", _("The candidacy is decided: the weighing can no longer change."))
+    weighed = _text(errors, "weighed", weighed, required=True)
+    errors.raise_if_any()
+    update.apply({"weighed": weighed})
+    update.save(actor=actor, org_unit=hearing.cycle.org_unit)
+    return update.instance
 
 
 # --- Public verification -------------------------------------------------------------------------------

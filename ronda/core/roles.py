@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     PROTECTION_OFFICER = "protection_officer", _("Protection officer")
     SUPERVISOR = "supervisor", _("Supervisor")
     ANALYST = "analyst", _("Analyst")
+    # An independent evaluator of certification (issue #14): reads only the cycles the secretariat
+    # assigns to them, and nothing else of the municipalities.
+    EVALUATOR = "evaluator", _("Independent evaluator")
 
 
 # Roles that can read any child's personal data: they must use two-factor authentication, on the
@@ -37,6 +40,8 @@ ROLE_LEVELS: dict[str, tuple[int, ...]] = {
     Role.PROTECTION_OFFICER: (2, 3),
     Role.SUPERVISOR: (2, 3),
     Role.ANALYST: (1, 2, 3),
+    # Registered by a country's or a region's secretariat; their scope is their assignments alone.
+    Role.EVALUATOR: (1, 2),
 }
 
 # Order of preference when a user with several memberships signs in.
@@ -49,4 +54,5 @@ ROLE_PRIORITY = [
     Role.DEFENDER,
     Role.AREA_FOCAL,
     Role.ANALYST,
+    Role.EVALUATOR,
 ]

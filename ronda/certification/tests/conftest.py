@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from ronda.accounts.selectors import active_memberships
 from ronda.certification import services
@@ -105,3 +106,22 @@ def committed(world: World, cycle: Cycle) -> Cycle:
         liaison_position="Directora de Desarrollo Social",
     )
     return services.enter_candidacy(actor=actor, cycle=cycle, call=None, expected_version=None)
+
+
+def heard(world: World, cycle: Cycle) -> None:
+    """The children's council heard on the candidacy, and the secretariat's weighing written."""
+    hearing = services.record_hearing(
+        actor=person(world, "secretariat"),
+        cycle=Cycle.objects.get(pk=cycle.pk),
+        held_on=timezone.localdate(),
+        children_6_11=4,
+        children_12_17=7,
+        children_view="Quieren más parques y que los escuchen en el presupuesto.",
+        overall="mixed",
+    )
+    services.weigh_hearing(
+        actor=person(world, "secretariat"),
+        hearing=hearing,
+        weighed="Su pedido de presupuesto participativo queda como condición del reconocimiento.",
+        expected_version=None,
+    )

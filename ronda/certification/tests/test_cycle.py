@@ -22,7 +22,7 @@ from ronda.certification.models import (
     Requirement,
     SubmittedEvidence,
 )
-from ronda.certification.tests.conftest import committed, pdf_bytes, person
+from ronda.certification.tests.conftest import committed, heard, pdf_bytes, person
 from ronda.coordination import services as coordination_services
 from ronda.core.models import AuditEvent
 from ronda.core.tenancy import SYSTEM
@@ -52,6 +52,9 @@ def in_review(world: World, cycle: Cycle) -> Cycle:
 
 
 def judge_all(world: World, cycle: Cycle, value: str = "met") -> None:
+    """Every mandatory requirement judged ``value``, and the children's council heard and weighed:
+    what the decision waits for."""
+    heard(world, cycle)
     for requirement in Requirement.objects.filter(framework=cycle.framework, mandatory=True):
         services.record_verdict(
             actor=person(world, "secretariat"),

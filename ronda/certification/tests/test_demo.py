@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ronda.certification import demo, services
-from ronda.certification.models import Certificate, Cycle, CycleStage
+from ronda.accounts import demo as accounts_demo
+from ronda.certification import demo, policies, services
+from ronda.certification.models import Assignment, Certificate, Cycle, CycleStage, Hearing
+from ronda.core.tenancy import actor_for
 from ronda.territory import demo as territory_demo
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,20 @@ def test_the_demo_has_a_canton_at_every_stage_and_loads_once() -> None:
     assert services.verify(Certificate.objects.get(cycle=cycles["CR-201"]).code).status == services.VALID
     demo.load_demo()
     assert Cycle.objects.count() == len(cycles)
+
+
+def test_the_demo_evaluator_sees_her_assignments_only() -> None:
+    territory_demo.load_demo()
+    accounts_demo.load_demo()
+    demo.load_demo()
+    heredia = Cycle.objects.get(org_unit__code="CR-401")
+    pending = Assignment.objects.get(cycle=heredia)
+    assert pending.is_accepted and not pending.is_submitted and pending.findings.exists()
+    recognised = Cycle.objects.get(org_unit__code="CR-201")
+    assert Assignment.objects.get(cycle=recognised).is_submitted
+    assert Hearing.objects.filter(cycle=recognised).exclude(weighed="").exists()
+    evaluator = pending.evaluator
+    actor = actor_for(evaluator, evaluator.memberships.get())
+    seen = set(policies.visible_cycles(actor).values_list("org_unit__code", flat=True))
+    assert seen == {"CR-401", "CR-201", "CR-102", "CR-301"}  # assigned; San José (preparing) is not
+    assert not policies.visible_verdicts(actor).exists()

@@ -47,6 +47,7 @@ def test_demo_is_complete_and_idempotent() -> None:
         "supervisor.loja": (Role.SUPERVISOR, "EC-1101"),
         "proteccion.tlaxcala": (Role.PROTECTION_OFFICER, "MX-29"),
         "analista.cr": (Role.ANALYST, "CR"),
+        "evaluadora.cr": (Role.EVALUATOR, "CR"),
     }
     for username, (role, code) in expected.items():
         membership = Membership.objects.get(user__username=username, role=role)
@@ -60,7 +61,7 @@ def test_demo_is_complete_and_idempotent() -> None:
 def test_the_command_lists_the_logins_and_says_when_there_is_nothing_to_do(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo")
     first = capsys.readouterr().out
-    assert "Demo data loaded (14 users created)." in first
+    assert "Demo data loaded (15 users created)." in first
     assert "coord.loja" in first and "ronda-demo-2026" in first
     call_command("demo")
     assert "Demo data already present: nothing to do." in capsys.readouterr().out
