@@ -26,6 +26,11 @@ class Role(models.TextChoices):
 # member list (first names, age bands, communities).
 PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.DEFENDER, Role.PROTECTION_OFFICER, Role.SUPERVISOR})
 
+# Roles whose reach is not a subtree of the territory: ``Actor.scope_path`` is None for them, so every
+# policy that reads by territory gives them nothing. An independent evaluator reads only the cycles
+# assigned to them, which certification's policies grant by assignment (issue #14).
+SCOPELESS_ROLES = frozenset({Role.EVALUATOR})
+
 # Roles that never write anything.
 READ_ONLY_ROLES = frozenset({Role.ANALYST})
 

@@ -62,8 +62,11 @@ class Actor:
 
     @property
     def scope_path(self) -> str | None:
-        """Path prefix of everything this actor may see; "" for everything; None for nothing."""
-        if self.membership is None:
+        """Path prefix of everything this actor may see; "" for everything; None for nothing (also
+        for a role that reaches nothing by territory, ``SCOPELESS_ROLES``)."""
+        from ronda.core.roles import SCOPELESS_ROLES
+
+        if self.membership is None or self.role in SCOPELESS_ROLES:
             return None
         if self.is_admin:
             return ""

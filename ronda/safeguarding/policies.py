@@ -14,7 +14,7 @@
   policy call logs it, after the check). Contacts are chosen among the users who act in the
   municipality in a role that reads personal data with the second factor (``PERSONAL_DATA_ROLES``).
 
-Other municipalities: 404 everywhere.
+Other municipalities, and independent evaluators of certification: 404 everywhere.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ from ronda.territory.models import Area, Institution, Level, OrgUnit
 
 QS = TypeVar("QS", bound=QuerySet[Any])
 
-DOCUMENT_READERS = frozenset(Role.values)
+# Every role of a municipality; not an independent evaluator, who reads only the certification cycles
+# assigned to them (issue #14) and nothing of the municipalities' safeguarding.
+DOCUMENT_READERS = frozenset(Role.values) - {Role.EVALUATOR}
 REGISTER_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.SUPERVISOR, Role.SECRETARIAT, Role.ANALYST})
 MANAGERS = frozenset({Role.COORDINATOR})
 # Contacts read the concerns: they must be people who read personal data with the second factor.

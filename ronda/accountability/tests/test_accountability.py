@@ -177,6 +177,7 @@ REPORT_EXPECTED = {
     "protection_officer": 404,
     "supervisor": 200,  # reads the planning cycle of their municipality, its reports too
     "analyst": 200,
+    "evaluator": 404,  # an independent evaluator reads only their certification assignments
 }
 
 

@@ -277,6 +277,7 @@ def test_a_user_moved_to_another_municipality_gets_404_on_their_old_report(
 # --- Access matrices of the new routes ------------------------------------------------------------
 def test_report_request_matrix(world: World, plan: LocalPlan) -> None:
     expected = {role: (302 if status == 200 else 404) for role, status in REPORT_EXPECTED.items()}
+    expected[Role.EVALUATOR] = 404  # an evaluator reads only their certification assignments
     check_access_matrix(
         world,
         url=reverse("accountability:report_request", args=[plan.pk]),

@@ -349,7 +349,9 @@ def test_the_endpoint_is_in_the_openapi_schema(world: World) -> None:
 
 # --- Access -----------------------------------------------------------------------------------------
 
-READERS = {role: 200 for role in Role.values} | {Role.DEFENDER: 404}  # a defender's scope is a community
+# A defender's scope is a community; an evaluator reads only their certification assignments.
+NOT_READERS = {Role.DEFENDER: 404, Role.EVALUATOR: 404}
+READERS = {role: 200 for role in Role.values} | NOT_READERS
 
 
 def test_page_access(world: World, catalogue: dict[str, Indicator]) -> None:
@@ -360,9 +362,10 @@ def test_page_access(world: World, catalogue: dict[str, Indicator]) -> None:
     check_access_matrix(
         world,
         url=reverse("accountability:situation_index"),
-        expected={role: 302 for role in Role.values} | {Role.ADMIN: 200, Role.SECRETARIAT: 200, Role.DEFENDER: 200},
+        expected={role: 302 for role in Role.values}
+        | {Role.ADMIN: 200, Role.SECRETARIAT: 200, Role.DEFENDER: 200, Role.EVALUATOR: 404},
         # Away, each has one municipality (the other country has one), a defender none.
-        away={role: 302 for role in Role.values} | {Role.DEFENDER: 200},
+        away={role: 302 for role in Role.values} | {Role.DEFENDER: 200, Role.EVALUATOR: 404},
     )
 
 
@@ -405,7 +408,7 @@ def test_asking_for_the_pdf_and_who_may_see_it(
             url=url,
             method="post",
             data={"year": str(YEAR)},
-            expected={role: 302 for role in Role.values} | {Role.DEFENDER: 404},
+            expected={role: 302 for role in Role.values} | NOT_READERS,
             state=lambda: SituationReport.objects.count(),
         )
     mine = SituationReport.objects.get(owner=world.home[Role.COORDINATOR])

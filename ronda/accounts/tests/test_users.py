@@ -20,6 +20,7 @@ ONLY_ADMIN = {
     "protection_officer": 404,
     "supervisor": 404,
     "analyst": 404,
+    "evaluator": 404,  # an evaluator reads only their certification assignments
 }
 
 

@@ -17,12 +17,13 @@ from ronda.coordination.models import (
     QuestionnaireRound,
 )
 from ronda.coordination.questionnaire import ITEM_KEYS
+from ronda.core.roles import Role
 from ronda.core.tenancy import SYSTEM
 from ronda.territory import services as territory_services
 from ronda.territory.models import Area, AreaKind
 from ronda.testing import World
 
-ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
+ROLES = list(Role.values)  # every role, the evaluator (#14) included: ``expect`` gives 404 to those not named
 NO_ACCESS = ("area_focal", "defender", "protection_officer", "supervisor")
 
 

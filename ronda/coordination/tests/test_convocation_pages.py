@@ -18,7 +18,9 @@ from django.utils import timezone
 from ronda.coordination import services
 from ronda.coordination.models import CoordinationBody, Meeting, MeetingInvitation, RsvpStatus
 from ronda.coordination.services import convocation
-from ronda.coordination.tests.conftest import READ, SEATED, Coordination, expect
+from ronda.coordination.tests.conftest import READ, Coordination
+from ronda.coordination.tests.conftest import SEATED as SEATED_ROLES
+from ronda.coordination.tests.conftest import expect as expect_roles
 from ronda.coordination.tests.test_convocation import (
     GUEST_EMAIL,
     Convened,
@@ -45,6 +47,14 @@ def invited(world: World, co: Coordination, coming: Meeting) -> Convened:
 
 
 BASE = "/api/v1/coordination"
+
+
+def expect(**statuses: int) -> dict[str, int]:
+    """Every role 404 unless told otherwise; an evaluator reads only their certification assignments."""
+    return expect_roles(**{Role.EVALUATOR: 404, **statuses})
+
+
+SEATED = {Role.EVALUATOR: 404, **SEATED_ROLES}
 MANAGERS = expect(admin=302, coordinator=302)
 _emails = itertools.count()
 

@@ -85,6 +85,7 @@ AUDIT_EXPECTED = {
     "protection_officer": 404,
     "supervisor": 200,
     "analyst": 404,
+    "evaluator": 404,  # an evaluator reads only their certification assignments
 }
 
 

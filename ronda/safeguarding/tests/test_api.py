@@ -25,7 +25,9 @@ def written() -> tuple[int, ...]:
 
 def test_documents_and_signatures(world: World, protocol: SafeguardingDocument, signature: Signature) -> None:
     base = f"{API}/municipalities/{world.municipality.pk}"
-    check_access_matrix(world, url=f"{base}/documents", expected={r: 200 for r in ROLES}, api=True)
+    check_access_matrix(
+        world, url=f"{base}/documents", expected={r: 200 for r in ROLES} | {Role.EVALUATOR: 404}, api=True
+    )
     readers = dict(NONE, admin=200, coordinator=200, supervisor=200, secretariat=200, analyst=200)
     check_access_matrix(world, url=f"{base}/signatures", expected=readers, api=True)
     data: dict[str, Any] = {

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 ROLES = list(Role.values)
 NONE = {r: 404 for r in ROLES}
-EVERYONE = {r: 200 for r in ROLES}
+# Every role of the municipality; an evaluator reads only their certification assignments (404).
+EVERYONE = {r: 200 for r in ROLES} | {Role.EVALUATOR: 404}
 REGISTERS = dict(NONE, admin=200, coordinator=200, supervisor=200, secretariat=200, analyst=200)
 COORDINATOR = dict(NONE, coordinator=200)
 # The coordinator and the designated contact (the home protection officer, conftest's ``contact``).
@@ -47,8 +48,8 @@ def test_index(world: World) -> None:
     check_access_matrix(
         world,
         url=reverse("safeguarding:index"),
-        expected={r: 302 for r in ROLES} | {"admin": 200, "secretariat": 200},
-        away=302,
+        expected={r: 302 for r in ROLES} | {"admin": 200, "secretariat": 200, Role.EVALUATOR: 404},
+        away={r: 302 for r in ROLES} | {Role.EVALUATOR: 404},
     )
 
 

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/dhis2/api"
 EVERYONE = dict.fromkeys(Role.values, 200)
-# Who sees the municipality A-M: everybody but the defender (anchored at a community below it).
-SEES_MUNICIPALITY = {**EVERYONE, Role.DEFENDER: 404}
+# Who sees the municipality A-M: everybody but the defender (anchored at a community below it) and
+# the evaluator (who reads only their certification assignments, nothing of the Tablero).
+SEES_MUNICIPALITY = {**EVERYONE, Role.DEFENDER: 404, Role.EVALUATOR: 404}
+# Values of a unit the actor does not read are DHIS2's 409 conflict (an import summary), not 404.
+READS_VALUES = {**SEES_MUNICIPALITY, Role.DEFENDER: 409, Role.EVALUATOR: 409}
 WRITERS = (Role.ADMIN, Role.SECRETARIAT, Role.COORDINATOR, Role.AREA_FOCAL)
 
 
@@ -40,7 +43,7 @@ def test_data_value_sets(world):
     check_access_matrix(
         world,
         url=f"{BASE}/dataValueSets?{query}",
-        expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409},
+        expected=READS_VALUES,
         api=True,
         away=409,
     )
@@ -66,9 +69,7 @@ def test_data_values(world):
     cat = build(world)
     save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
     query = f"de={cat.vac.uid}&pe=202401&ou={world.municipality.uid}"
-    check_access_matrix(
-        world, url=f"{BASE}/dataValues?{query}", expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409}, api=True, away=409
-    )
+    check_access_matrix(world, url=f"{BASE}/dataValues?{query}", expected=READS_VALUES, api=True, away=409)
     writers = {role: 201 if role in WRITERS else 409 for role in Role.values}
     check_access_matrix(
         world,
@@ -99,9 +100,7 @@ def test_analytics(world):
     save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
     url = f"{BASE}/analytics?dimension=dx:{cat.vac.uid}&dimension=pe:202401&dimension=ou:{world.municipality.uid}"
     # Anonymous: the public scope, which answers published indicators only (test_dhis2_analytics).
-    check_access_matrix(
-        world, url=url, expected={**SEES_MUNICIPALITY, Role.DEFENDER: 409}, api=True, away=409, anonymous=409
-    )
+    check_access_matrix(world, url=url, expected=READS_VALUES, api=True, away=409, anonymous=409)
 
 
 def test_unknown_paths_are_404_for_everybody(world):
@@ -148,3 +147,22 @@ def test_an_async_import_task_is_read_by_whoever_started_it_and_admins(world, dj
         check_access_matrix(
             world, url=f"{BASE}/system/{kind}/DATAVALUE_IMPORT/{task}", expected=expected, api=True, away=404
         )
+
+
+def test_an_evaluator_signs_in_but_lists_nothing_of_the_tablero(world):
+    # An evaluator reads only their certification assignments: DHIS2 clients see empty lists.
+    cat = build(world)
+    save(cat, cat.vac, cat.default, world.municipality, "202401", 5)
+    evaluator = world.home[Role.EVALUATOR]
+    lists = {
+        "dataElements.json": "dataElements",
+        "dataSets.json": "dataSets",
+        "indicators.json": "indicators",
+        "categoryOptionCombos.json": "categoryOptionCombos",
+        "organisationUnits": "organisationUnits",
+        "metadata?dataElements=true": "dataElements",
+    }
+    for path, key in lists.items():
+        response = Client().get(f"{BASE}/{path}", **basic(evaluator.username))
+        assert response.status_code == 200, path
+        assert response.json()[key] == [], path

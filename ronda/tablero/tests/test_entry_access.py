@@ -126,8 +126,9 @@ def test_a_period_not_started_or_of_another_type_is_not_found(world: World, cat:
 
 
 def test_list_values(world: World, cat: Catalogue) -> None:
-    everybody = {role: 200 for role in Role.values}
-    away = {role: 200 for role in Role.values if role != Role.ADMIN}
+    # An evaluator reads only their certification assignments: the Tablero is 404 to them.
+    everybody = {role: 200 for role in Role.values} | {Role.EVALUATOR: 404}
+    away = {role: everybody[role] for role in Role.values if role != Role.ADMIN}
     check_access_matrix(world, url=f"{API}/data-values", expected=everybody, api=True, away=away)
     away_country = dict(away, secretariat=404, analyst=404)
     check_access_matrix(

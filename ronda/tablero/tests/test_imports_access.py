@@ -22,7 +22,8 @@ WRITERS_AT_HOME = {role: 404 for role in Role.values} | {
     Role.AREA_FOCAL: 200,
 }
 ONLY_THE_OWNER = {role: 404 for role in Role.values} | {Role.COORDINATOR: 200}
-EVERY_READER = dict.fromkeys(Role.values, 200)
+# An evaluator reads only their certification assignments: the Tablero is 404 to them.
+EVERY_READER = dict.fromkeys(Role.values, 200) | {Role.EVALUATOR: 404}
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_applying_is_for_whoever_uploaded_it_only(
 
 
 def test_the_export_page_is_for_every_reader(world: World) -> None:
-    check_access_matrix(world, url=reverse("tablero:export"), expected=EVERY_READER, away=200)
+    check_access_matrix(world, url=reverse("tablero:export"), expected=EVERY_READER, away=EVERY_READER)
 
 
 def test_an_away_user_exporting_a_unit_outside_their_scope_is_told_it_is_not_a_choice(
