@@ -52,6 +52,12 @@ NOT_COUNTS = {
     "Give at most %(count)d reminders, each between 1 and %(days)d days before.",
     # a label and a figure after a colon ("Oportunidades de mejora creadas: 1.") reads the same for one
     "Improvement opportunities created: %(count)d.",
+    "Verdicts saved: %(count)d.",
+    # the number of a submission (an ordinal: "envío 2"), not a count of things
+    "Submission %(n)s, sent %(when)s; evidence computed on %(day)s.",
+    # the secretariat's horizon of expiring recognitions: a constant of 90 days, always several
+    "Recognitions expiring in the next %(days)s days",
+    "No recognition expires in the next %(days)s days.",
 }
 
 

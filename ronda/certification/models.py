@@ -493,7 +493,7 @@ class ConflictOfInterest(TimeStampedModel):
 
 
 class Recommendation(models.TextChoices):
-    RECOGNISE = "recognise", pgettext_lazy("evaluator recommendation", "Recognise")
+    RECOGNISE = "recognise", pgettext_lazy("evaluator recommendation", "Recognition")
     NOT_YET = "not_yet", pgettext_lazy("evaluator recommendation", "Not yet")
 
 

@@ -45,6 +45,7 @@ from ronda.certification.models import (
     Hearing,
     InformationRequest,
     Requirement,
+    RequirementKind,
     Stage,
     Submission,
     SubmittedEvidence,
@@ -71,6 +72,24 @@ def is_evaluator(actor: Actor | None) -> bool:
     return actor is not None and actor.user is not None and actor.has_role(Role.EVALUATOR)
 
 
+def can_manage_reviews(actor: Actor | None) -> bool:
+    """The module check of the secretariat's workspace pages (review, verdicts, decisions, evaluators,
+    hearings, revocations): what each may touch follows in the ``get_*_to_review`` getters."""
+    return is_secretariat(actor)
+
+
+def can_record_evaluations(actor: Actor | None) -> bool:
+    """The module check of the evaluator's pages (their findings and report): which assignment
+    follows in ``get_assignment_for_evaluator``."""
+    return is_evaluator(actor)
+
+
+def can_record_hearings(actor: Actor | None) -> bool:
+    """The module check of the hearing form: the secretariat, or an evaluator (of which cycle follows
+    in ``get_cycle_for_hearing``)."""
+    return is_secretariat(actor) or is_evaluator(actor)
+
+
 def can_manage_some_call(actor: Actor | None) -> bool:
     return is_secretariat(actor)
 
@@ -79,7 +98,7 @@ def can_review_some_cycle(actor: Actor | None) -> bool:
     return is_secretariat(actor)
 
 
-def can_prepare_some_cycle(actor: Actor | None) -> bool:
+def can_edit_cycles(actor: Actor | None) -> bool:
     return actor is not None and not actor.is_read_only and (actor.is_admin or actor.has_role(Role.COORDINATOR))
 
 
@@ -218,7 +237,7 @@ def can_see_live_evidence(actor: Actor | None, cycle: Cycle) -> bool:
 
 def can_prepare(actor: Actor | None, cycle: Cycle) -> bool:
     """The municipality's side: commitment, candidacy, documents, submission, answers."""
-    if not can_prepare_some_cycle(actor) or actor is None:
+    if not can_edit_cycles(actor) or actor is None:
         return False
     if not actor.is_admin and not actor.covers(cycle.org_unit):
         return False
@@ -226,7 +245,7 @@ def can_prepare(actor: Actor | None, cycle: Cycle) -> bool:
 
 
 def can_start_cycle(actor: Actor | None, unit: OrgUnit | None) -> bool:
-    if not can_prepare_some_cycle(actor) or actor is None or unit is None or unit.level != Level.MUNICIPALITY:
+    if not can_edit_cycles(actor) or actor is None or unit is None or unit.level != Level.MUNICIPALITY:
         return False
     return actor.is_admin or actor.covers(unit)
 
@@ -430,7 +449,7 @@ def get_cycle(actor: Actor, pk: object) -> Cycle:
 
 def get_cycle_to_prepare(actor: Actor, pk: object) -> Cycle:
     cycle = get_cycle(actor, pk)
-    if not can_prepare_some_cycle(actor) or not (actor.is_admin or actor.covers(cycle.org_unit)):
+    if not can_edit_cycles(actor) or not (actor.is_admin or actor.covers(cycle.org_unit)):
         raise Http404
     return cycle
 
@@ -440,6 +459,30 @@ def get_cycle_to_review(actor: Actor, pk: object) -> Cycle:
     if not is_secretariat(actor) or not (actor.is_admin or actor.covers(cycle.org_unit)):
         raise Http404
     return cycle
+
+
+def get_document_requirement(actor: Actor, cycle: Cycle, pk: object) -> Requirement:
+    """A requirement of ``cycle``'s framework that asks for a document (404 otherwise)."""
+    return get_object_or_404_scoped(
+        visible_requirements(actor)
+        .filter(framework_id=cycle.framework_id, kind=RequirementKind.DOCUMENT)
+        .select_related("stage"),
+        pk=pk,
+    )
+
+
+def get_information_request(actor: Actor, cycle: Cycle, pk: object) -> InformationRequest:
+    """A request for information of ``cycle`` the actor reads (404 otherwise)."""
+    return get_object_or_404_scoped(visible_information_requests(actor).filter(cycle=cycle), pk=pk)
+
+
+def get_submission(actor: Actor, pk: object) -> Submission:
+    return get_object_or_404_scoped(visible_submissions(actor).select_related("cycle"), pk=pk)
+
+
+def get_certificate(actor: Actor, pk: object) -> Certificate:
+    """A certificate of a cycle the actor reads (an evaluator: of a cycle assigned to them)."""
+    return get_object_or_404_scoped(visible_certificates(actor).select_related("cycle__org_unit"), pk=pk)
 
 
 def get_certificate_for_edit(actor: Actor, pk: object) -> Certificate:

@@ -372,3 +372,28 @@ def test_issue13_public_pages_have_no_wcag_violations(
     assert MeetingInvitation.objects.get(meeting=convened.meeting, guest_email=GUEST_EMAIL).rsvp == RsvpStatus.YES
     context.close()
     assert not found, "\n".join(found)
+
+
+# --- The public certification pages (issue #14 item 6) ------------------------------------------------
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_certification_public_pages_have_no_wcag_violations(
+    browser: Any, live_server: Any, demo: None, viewport: dict[str, int]
+) -> None:
+    """Nobody signed in: the verification form, the answer for a valid certificate (Alajuela's, from
+    the demo), the list of recognised municipalities (filtered too) and their map."""
+    from ronda.certification.models import Certificate
+
+    certificate = Certificate.objects.get(cycle__org_unit__code="CR-201", revoked_on=None)
+    context = browser.new_context(viewport=viewport, locale="es-ES", bypass_csp=True)
+    page = context.new_page()
+    found: list[str] = []
+    for path in (
+        "/certificacion/verificar/",
+        f"/certificacion/verificar/{certificate.code}/",
+        "/certificacion/reconocidos/",
+        "/certificacion/reconocidos/?pais=CR&marco=cai-cr",
+        "/certificacion/reconocidos/mapa/",
+    ):
+        found += checked(page, live_server.url + path)
+    context.close()
+    assert not found, "\n".join(found)

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
                 ('withdrawn_reason', models.CharField(blank=True, max_length=500, verbose_name='reason of the withdrawal')),
                 ('report', models.TextField(blank=True, verbose_name="evaluator's report")),
-                ('recommendation', models.CharField(blank=True, choices=[('recognise', 'Recognise'), ('not_yet', 'Not yet')], max_length=12, verbose_name='recommendation')),
+                ('recommendation', models.CharField(blank=True, choices=[('recognise', 'Recognition'), ('not_yet', 'Not yet')], max_length=12, verbose_name='recommendation')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='report submitted')),
                 ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
                 ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='certification.cycle', verbose_name='certification cycle')),

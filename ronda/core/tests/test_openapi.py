@@ -20,6 +20,10 @@ LISTS = {
     "/api/v1/council/requests": {
         *("council_id", "status", "status_group", "overdue", "routed_area_id", "kind", "session_id", "q"),
     },
+    "/api/v1/certification/frameworks": {"status", "code"},
+    "/api/v1/certification/calls": {"framework_id", "open_on"},
+    "/api/v1/certification/cycles": {"stage", "framework_id", "org_unit_id"},
+    "/api/v1/certification/cycles/{cycle_id}/submissions": set(),
 }
 DEPRECATED = {
     "/api/v1/org-units": {"parent", "within"},
@@ -29,6 +33,10 @@ DEPRECATED = {
     "/api/v1/planning/measures": {"plan", "area"},
     "/api/v1/planning/measures/{measure_id}/updates": set(),
     "/api/v1/council/requests": {"council", "area"},
+    "/api/v1/certification/frameworks": set(),
+    "/api/v1/certification/calls": set(),
+    "/api/v1/certification/cycles": set(),
+    "/api/v1/certification/cycles/{cycle_id}/submissions": set(),
 }
 
 

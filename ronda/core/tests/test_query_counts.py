@@ -38,7 +38,8 @@ pytestmark = pytest.mark.django_db
 HOME_CEILING = {
     Role.ADMIN: 13,
     Role.SECRETARIAT: 13,
-    Role.COORDINATOR: 14,
+    # Coordinators, supervisors and analysts: + 1 for the recognition cycles they read (#14).
+    Role.COORDINATOR: 15,
     Role.AREA_FOCAL: 12,
     # Defenders and supervisors: the case route's panel (tasks due, overdue referrals, cases by state);
     # #13: whether they sit on the coordination body (one query, kept on the actor for the request).
@@ -47,8 +48,10 @@ HOME_CEILING = {
     # transferred cases, one query per kind of alert — a fixed handful, whatever the number of files;
     # measured 15 and 30).
     Role.PROTECTION_OFFICER: 18,
-    Role.SUPERVISOR: 33,
-    Role.ANALYST: 10,
+    Role.SUPERVISOR: 34,
+    Role.ANALYST: 11,
+    # The evaluator's assignments waiting for a report (#14): one query.
+    Role.EVALUATOR: 8,
 }
 
 
@@ -130,6 +133,7 @@ HOME_SHOWS = {
     Role.PROTECTION_OFFICER: [],
     Role.SUPERVISOR: ["Orden judicial", "Institución 4"],
     Role.ANALYST: [],
+    Role.EVALUATOR: [],
 }
 
 

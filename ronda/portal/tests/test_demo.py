@@ -100,4 +100,4 @@ def test_the_logins_each_loader_created_are_returned(monkeypatch: pytest.MonkeyP
     contributions = registry.collect(["ronda.territory", "ronda.accounts", "ronda.portal.tests.fake_domain"])
     monkeypatch.setattr(registry, "_installed", [contributions])
     created = demo.load_demo()
-    assert created[-1] == "fake.login" and "coord.loja" in created and len(created) == 15
+    assert created[-1] == "fake.login" and "coord.loja" in created and len(created) == 16

@@ -93,8 +93,17 @@ def test_the_domains_panels_follow_the_role_panel_for_local_roles(client: Client
     # Then the plan's alerts (planning/portal.py, #13 item 8) and, for the coordinator, the
     # self-assessment (improvement/portal.py, #13 item 14).
     own = ["planning/coresp/_home.html"] + (["improvement/_home_panel.html"] if role == Role.COORDINATOR else [])
+    # The recognition cycles they read (certification/portal.py, #14): the secretariat has them in its
+    # menu instead; the evaluator has their assignments first.
+    certification = (
+        ["certification/_home_cycles.html"] if role in (Role.COORDINATOR, Role.SUPERVISOR, Role.ANALYST) else []
+    )
+    if role == Role.EVALUATOR:
+        others = ["certification/_home_assignments.html"]
     assert response.context["panels"] == (
-        ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html", *own] if local else others
+        ["coordination/partials/home_overdue.html", "council/partials/home_overdue.html", *own, *certification]
+        if local
+        else [*others, *certification]
     )
     if local:  # after the role's own panel, coordination first
         assert page.index('id="todo"') < page.index("overdue-agreements-h") < page.index("council-overdue-h")

@@ -50,10 +50,12 @@ EXPECTED = {
     # Safeguarding and training: linked from the body's page (the menu stays one row at 1366 px).
     Role.ADMIN: [
         *(name for name in READERS if name not in ("cases:figures", "safeguarding:index", "training:index")),
+        "certification:home",
         "accounts:user_list",
         "core:audit",
     ],
-    Role.SECRETARIAT: WITH_CARE_FIGURES,
+    # Certification (#14) is the secretariat's own work; the municipal roles reach it from their home page.
+    Role.SECRETARIAT: [*WITH_CARE_FIGURES, "certification:home"],
     Role.COORDINATOR: READERS,
     Role.ANALYST: WITH_CARE_FIGURES,
     Role.AREA_FOCAL: [
@@ -77,6 +79,8 @@ EXPECTED = {
         "territory:browse",
         "territory:institution_list",
     ],
+    # An independent evaluator (#14) reaches their assignments only.
+    Role.EVALUATOR: ["core:home", "certification:assignments"],
     # Protection files (protection/portal.py, #12) for the roles that hold them.
     Role.PROTECTION_OFFICER: [FIELD[0], "safeguarding:index", *CARE, *FIELD[1:]],
     # Supervisors read the planning cycle of their municipality (#9 item 22); municipal areas are not their work.

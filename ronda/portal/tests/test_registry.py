@@ -40,6 +40,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
     assert installed.navigation[0]["url_name"] == "core:home"
     assert [panel["template"] for panel in installed.home_panels] == [
         "coordination/partials/home_overdue.html",
+        "certification/_home_assignments.html",
         "council/partials/home_overdue.html",
         "cases/supervision/_home.html",
         "planning/coresp/_home.html",
@@ -47,6 +48,7 @@ def test_the_installed_contributions_are_todays_apps_in_installed_apps_order() -
         "protection/files/_home.html",
         "tablero/dashboards/_home_panel.html",
         "improvement/_home_panel.html",
+        "certification/_home_cycles.html",
     ]
 
 
