@@ -551,7 +551,7 @@ def test_assign_an_evaluator(world: World, cycle: Cycle) -> None:
     assert (assignment.evaluator, assignment.due_on) == (evaluator, due)
     assert not secretariat(world).get(url).context["form"].fields["evaluator"].queryset.exists()
     html = page(secretariat(world), reverse("certification:workspace"))
-    assert "Asignado" in html
+    assert "Asignada" in html  # la persona evaluadora
 
 
 def test_the_review_shows_the_evaluators_findings_once_reported(
