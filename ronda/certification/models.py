@@ -618,3 +618,20 @@ class Hearing(VersionedModel):
     @property
     def children(self) -> int:
         return self.children_6_11 + self.children_12_17
+
+
+# --- Reminders (issue #14 item 2) ---------------------------------------------------------------------
+class ReminderSent(models.Model):
+    """That one reminder went out — ``key`` names what it is about and when (``call:5:cycle:9:14``,
+    ``expiry:3:30``, ``report:7:3``): the unique row makes it once, even when two runs overlap."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("certification cycle"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("reminder"), max_length=80, unique=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certification reminder sent")
+        verbose_name_plural = _("certification reminders sent")
+
+    def __str__(self) -> str:
+        return self.key

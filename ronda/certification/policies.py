@@ -44,6 +44,7 @@ from ronda.certification.models import (
     FrameworkStatus,
     Hearing,
     InformationRequest,
+    ReminderSent,
     Requirement,
     RequirementKind,
     Stage,
@@ -340,6 +341,11 @@ def visible_conflicts(actor: Actor | None) -> QuerySet[ConflictOfInterest]:
     return rows if actor.scope_path == "" else rows.filter(org_unit__path__startswith=actor.scope_path)
 
 
+def visible_reminders(actor: Actor | None) -> QuerySet[ReminderSent]:
+    """The reminders sent about the cycles the actor reads."""
+    return ReminderSent.objects.filter(cycle__in=visible_cycles(actor).values("pk"))
+
+
 def can_assign(actor: Actor | None, cycle: Cycle) -> bool:
     """The secretariat assigns evaluators to a cycle it holds (submitted, in review, information asked)."""
     return can_review(actor, cycle)
@@ -510,4 +516,5 @@ def audit_readers() -> dict[str, Any]:
         "certification.finding": visible_findings,
         "certification.hearing": visible_hearings,
         "certification.conflictofinterest": visible_conflicts,
+        "certification.remindersent": visible_reminders,
     }
