@@ -2,7 +2,7 @@
 two recognised (Escazú's expiring within 60 days), one expired (Cartago), one in review (Heredia),
 one preparing its candidacy (San José, where ``coord.sanjose`` works) — an open call run by
 ``secretaria.cr``, the evaluator ``evaluadora.cr`` (her report on the recognised ones, half-way
-through Heredia's), the children's councils heard, and Loja (Ecuador) committed to UNICEF's CFCI.
+through Heredia's), the children's councils heard, and Loja (Ecuador) and Apizaco (Mexico) committed to UNICEF's CFCI.
 
 Everything goes through the services with ``SYSTEM``, as a municipality and the secretariat would;
 the past decisions are then dated back (the services date them today), which only the demo does.
@@ -51,7 +51,10 @@ LIAISONS = {
     "CR-401": ("Gabriela Solís", "Encargada de la Oficina de la Niñez"),
     "CR-101": ("Laura Vargas", "Coordinadora de la Oficina de Niñez"),
     "EC-1101": ("Carmen Jaramillo", "Directora de Desarrollo Social"),
+    "MX-29-005": ("Adriana Cuapio", "Directora del Sistema Municipal DIF"),
 }
+# Ecuador's Loja and Mexico's Apizaco work towards UNICEF's CFCI (committed, not yet candidates).
+CFCI_MUNICIPALITIES = ("EC-1101", "MX-29-005")
 
 
 def _pdf(title: str) -> ContentFile[bytes]:
@@ -202,6 +205,7 @@ def load_demo() -> None:
             _date_back(cycle, services.add_months(today - dt.timedelta(days=120), -cai.validity_months))
         else:
             _date_back(cycle, today - dt.timedelta(days=200))
-    loja = OrgUnit.objects.filter(code="EC-1101", level=Level.MUNICIPALITY).first()
-    if loja is not None:
-        _prepare(services.start_cycle(actor=SYSTEM, org_unit=loja, framework=cfci), loja, today)
+    for code in CFCI_MUNICIPALITIES:
+        unit = OrgUnit.objects.filter(code=code, level=Level.MUNICIPALITY).first()
+        if unit is not None:
+            _prepare(services.start_cycle(actor=SYSTEM, org_unit=unit, framework=cfci), unit, today)

@@ -26,7 +26,7 @@ def test_the_demo_has_a_canton_at_every_stage_and_loads_once() -> None:
     assert cycles["CR-301"].is_recognised and not cycles["CR-301"].is_valid_on(today)  # expired
     assert cycles["CR-401"].stage == CycleStage.IN_REVIEW and cycles["CR-401"].submissions.count() == 1
     assert cycles["CR-101"].stage == CycleStage.CANDIDACY and cycles["CR-101"].call is not None
-    assert cycles["EC-1101"].framework.code == "cfci"
+    assert cycles["EC-1101"].framework.code == "cfci" and cycles["MX-29-005"].framework.code == "cfci"
     expired = Certificate.objects.get(cycle=cycles["CR-301"])
     assert services.verify(expired.code).status == services.EXPIRED
     assert services.verify(Certificate.objects.get(cycle=cycles["CR-201"]).code).status == services.VALID
