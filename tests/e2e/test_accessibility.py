@@ -397,3 +397,60 @@ def test_certification_public_pages_have_no_wcag_violations(
         found += checked(page, live_server.url + path)
     context.close()
     assert not found, "\n".join(found)
+
+
+# --- The certification pages of each role (issue #14) -------------------------------------------------
+def certification_pages() -> dict[str, list[str]]:
+    """Per demo login, the certification pages they work on: the secretariat's workspace and its forms,
+    the evaluator's assignment, the coordinator's cycle and its forms, the frameworks."""
+    from ronda.certification.models import Assignment, Certificate, Cycle, Framework, Requirement
+
+    heredia = Cycle.objects.get(org_unit__code="CR-401")
+    san_jose = Cycle.objects.get(org_unit__code="CR-101")
+    recognised = Certificate.objects.get(cycle__org_unit__code="CR-201", revoked_on=None)
+    framework = Framework.objects.get(code="cai-cr", status="published")
+    document = Requirement.objects.filter(framework=framework, kind="document").first()
+    assert document is not None
+    assignment = Assignment.objects.get(cycle=heredia)
+    return {
+        "secretaria.cr": [
+            "/certificacion/",
+            "/certificacion/secretaria/",
+            f"/certificacion/ciclos/{heredia.pk}/revision/",
+            f"/certificacion/ciclos/{heredia.pk}/evaluadores/",
+            f"/certificacion/ciclos/{heredia.pk}/audiencia/",
+            "/certificacion/convocatorias/",
+            "/certificacion/convocatorias/nueva/",
+            f"/certificacion/certificados/{recognised.pk}/revocar/",
+            "/certificacion/marcos/",
+            f"/certificacion/marcos/{framework.pk}/",
+        ],
+        "evaluadora.cr": [
+            "/",
+            "/certificacion/evaluaciones/",
+            f"/certificacion/evaluaciones/{assignment.pk}/",
+        ],
+        "coord.sanjose": [
+            "/",
+            "/certificacion/",
+            f"/certificacion/ciclos/{san_jose.pk}/",
+            f"/certificacion/ciclos/{san_jose.pk}/compromiso/",
+            f"/certificacion/ciclos/{san_jose.pk}/documentos/{document.pk}/",
+            f"/certificacion/ciclos/{san_jose.pk}/enviar/",
+        ],
+    }
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_certification_pages_of_each_role_have_no_wcag_violations(
+    browser: Any, live_server: Any, demo: None, viewport: dict[str, int]
+) -> None:
+    found: list[str] = []
+    for username, paths in certification_pages().items():
+        context = browser.new_context(viewport=viewport, locale="es-ES", bypass_csp=True)
+        page = context.new_page()
+        sign_in(page, live_server, username)
+        for path in paths:
+            found += checked(page, live_server.url + path)
+        context.close()
+    assert not found, "\n".join(found)
