@@ -17,6 +17,9 @@ from ronda.testing import World, check_access_matrix
 pytestmark = pytest.mark.django_db
 
 ALL_200 = dict.fromkeys(Role.values, 200)
+# An independent evaluator (#14) has no place in the territory: its pages answer 404, its API lists are empty.
+PAGES_200 = {**ALL_200, Role.EVALUATOR: 404}
+AWAY_PAGES_200 = {r: 200 for r in Role.values if r != Role.EVALUATOR}
 ONLY_MANAGERS = {**dict.fromkeys(Role.values, 404), "admin": 200, "coordinator": 200}
 
 
@@ -26,7 +29,7 @@ def audit_count() -> int:
 
 def test_institution_list_matrix(world: World) -> None:
     # Everyone with a place in the territory reads the directory; a list is scoped, not refused.
-    check_access_matrix(world, url=reverse("territory:institution_list"), expected=ALL_200, away=200)
+    check_access_matrix(world, url=reverse("territory:institution_list"), expected=PAGES_200, away=AWAY_PAGES_200)
 
 
 def test_institution_create_get_matrix(world: World) -> None:

@@ -7,19 +7,21 @@ from ronda.testing import World, api_token, check_access_matrix
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "secretariat", "coordinator", "area_focal", "defender", "protection_officer", "supervisor", "analyst"]
+# An independent evaluator (#14) reaches no org unit by territory.
+NOT_EVALUATOR = {"evaluator": 404}
 
 
 def test_org_unit_detail_matrix(world: World) -> None:
     check_access_matrix(
         world,
         url=lambda w: f"/api/v1/org-units/{w.community.pk}",
-        expected={r: 200 for r in ROLES},
+        expected={**{r: 200 for r in ROLES}, **NOT_EVALUATOR},
         api=True,
     )
 
 
 def test_municipality_detail_hidden_from_defender(world: World) -> None:
-    expected = {r: 200 for r in ROLES}
+    expected = {**{r: 200 for r in ROLES}, **NOT_EVALUATOR}
     expected["defender"] = 404
     check_access_matrix(world, url=lambda w: f"/api/v1/org-units/{w.municipality.pk}", expected=expected, api=True)
 

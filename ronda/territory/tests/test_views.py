@@ -22,6 +22,9 @@ ALL_200 = {
         "analyst",
     ]
 }
+# An independent evaluator (#14) has no place in the territory: 404 everywhere here.
+ALL_200["evaluator"] = 404
+AWAY_200 = {r: 200 for r in ALL_200 if r != "evaluator"}
 
 
 def test_unit_detail_matrix(world: World) -> None:
@@ -39,8 +42,9 @@ def test_community_detail_matrix(world: World) -> None:
 def test_browse_matrix(world: World) -> None:
     # Browsing redirects a user with one root to that root; admins get the list of countries.
     expected = {r: 302 for r in ALL_200}
-    expected["admin"] = 200
-    check_access_matrix(world, url=reverse("territory:browse"), expected=expected, away=302)
+    expected.update(admin=200, evaluator=404)
+    away = {r: 302 for r in ALL_200 if r != "evaluator"}
+    check_access_matrix(world, url=reverse("territory:browse"), expected=expected, away=away)
 
 
 def test_unit_edit_matrix_get(world: World) -> None:
@@ -122,7 +126,7 @@ def test_concurrent_edit_gets_conflict_not_overwrite(client, world: World) -> No
 
 
 def test_area_list_matrix(world: World) -> None:
-    check_access_matrix(world, url=reverse("territory:area_list"), expected=ALL_200, away=200)
+    check_access_matrix(world, url=reverse("territory:area_list"), expected=ALL_200, away=AWAY_200)
 
 
 def test_area_list_is_scoped(client, world: World) -> None:
