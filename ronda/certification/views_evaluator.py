@@ -26,7 +26,7 @@ from ronda.certification.forms_evaluator import (
     ReportForm,
     StandingConflictForm,
 )
-from ronda.certification.models import UNDER_REVIEW, Assignment, Finding, Submission
+from ronda.certification.models import UNDER_REVIEW, Assignment, Submission
 from ronda.core import documents
 from ronda.core.idempotency import once_per_submission
 from ronda.core.tenancy import Actor
@@ -101,12 +101,13 @@ def _hearing_url(cycle_id: int) -> str | None:
         return None
 
 
-def _latest_submission(assignment: Assignment) -> Submission | None:
-    return Submission.objects.filter(cycle_id=assignment.cycle_id).order_by("-number").first()
+def _latest_submission(actor: Actor, assignment: Assignment) -> Submission | None:
+    """Through the policy: none until the evaluator declared independence."""
+    return policies.visible_submissions(actor).filter(cycle_id=assignment.cycle_id).order_by("-number").first()
 
 
-def _findings_form(assignment: Assignment, items: list[evidence.Item], data: Any = None) -> FindingsForm:
-    current = {f.requirement_id: f for f in Finding.objects.filter(assignment=assignment)}
+def _findings_form(actor: Actor, assignment: Assignment, items: list[evidence.Item], data: Any = None) -> FindingsForm:
+    current = {f.requirement_id: f for f in policies.visible_findings(actor).filter(assignment=assignment)}
     initial: dict[str, str] = {}
     for requirement_id, finding in current.items():
         initial[f"r{requirement_id}_value"] = finding.value
@@ -121,9 +122,9 @@ def _page(request: ActorRequest, assignment: Assignment, **forms: Any) -> HttpRe
     cycle = assignment.cycle
     context: dict[str, Any] = {"assignment": assignment, "cycle": cycle, "forms": forms}
     if assignment.is_accepted:
-        submission = _latest_submission(assignment)
+        submission = _latest_submission(actor, assignment)
         items = evidence.frozen(submission) if submission is not None else []
-        findings_form = forms.get("findings") or _findings_form(assignment, items)
+        findings_form = forms.get("findings") or _findings_form(actor, assignment, items)
         context.update(
             submission=submission,
             rows=[
@@ -196,9 +197,9 @@ def findings(request: ActorRequest, pk: int) -> HttpResponse:
     item = policies.get_assignment_for_evaluator(actor, pk)
     if not item.is_accepted:
         raise Http404
-    submission = _latest_submission(item)
+    submission = _latest_submission(actor, item)
     items = evidence.frozen(submission) if submission is not None else []
-    form = _findings_form(item, items, request.POST)
+    form = _findings_form(actor, item, items, request.POST)
     if form.is_valid():
         current = form.current  # type: ignore[attr-defined]
         with service_errors_on(form), transaction.atomic():
